@@ -1,0 +1,1 @@
+"""The ML core of the mock interviewer: plain Python, never imports Django."""

@@ -1,0 +1,546 @@
+"""Resume and job-posting text: file bytes -> clean text -> sections -> atomic facts.
+
+Everything here is deterministic and free of Django. The entry points are
+:func:`extract_text` (bytes of a PDF, DOCX, TXT or Markdown file to clean text) and
+:func:`parse_document` (clean text to sections and facts). Both raise
+:class:`DocumentError` with a message meant for the person who uploaded the file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".markdown")
+
+RESUME = "resume"
+JOB = "job"
+
+
+class DocumentError(ValueError):
+    """A file or text that cannot become a document; ``str(error)`` is shown to the user."""
+
+
+@dataclass(frozen=True)
+class ParsedFact:
+    section: str
+    text: str
+    position: int
+
+
+@dataclass
+class ParsedDocument:
+    kind: str
+    text: str
+    sections: dict[str, list[str]] = field(default_factory=dict)
+    facts: list[ParsedFact] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Extraction: bytes -> text
+
+
+def extract_text(data: bytes, filename: str) -> str:
+    """Return the clean text of an uploaded file.
+
+    Args:
+        data: the raw bytes of the file.
+        filename: its name; the extension decides the format.
+
+    Raises:
+        DocumentError: empty file, unsupported type, corrupt or encrypted PDF, PDF without
+            text, corrupt DOCX, text that is not UTF-8, or no text at all.
+    """
+    name = PurePath(filename or "").name or "file"
+    ext = PurePath(name).suffix.lower()
+    if not data:
+        raise DocumentError(f"{name} is empty.")
+    if ext == ".pdf":
+        text = _pdf_text(data, name)
+    elif ext == ".docx":
+        text = _docx_text(data, name)
+    elif ext in (".txt", ".md", ".markdown"):
+        text = _plain_text(data, name)
+    else:
+        allowed = ", ".join(SUPPORTED_EXTENSIONS)
+        raise DocumentError(f"{name}: unsupported file type {ext or '(none)'}; use one of {allowed}.")
+    text = clean_text(text)
+    if not text.strip():
+        raise DocumentError(f"{name} contains no text.")
+    return text
+
+
+def _plain_text(data: bytes, name: str) -> str:
+    if data.startswith(b"%PDF") or data.startswith(b"PK\x03\x04"):
+        raise DocumentError(f"{name} looks like a PDF or Office file, not plain text; check its extension.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"{name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and upload it again."
+        ) from None
+    if "\x00" in text:
+        raise DocumentError(f"{name} looks like a binary file, not text.")
+    return text
+
+
+def _pdf_text(data: bytes, name: str) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - unsupported algorithms raise many kinds
+                ok = 0
+            if not ok:
+                raise DocumentError(f"{name} is password-protected; remove the password and upload it again.")
+        pages = [_pdf_page_text(page) for page in reader.pages]
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
+        raise DocumentError(f"{name} is not a readable PDF (the file is damaged or not a PDF).") from None
+    text = "\n\n".join(p for p in pages if p.strip())
+    if not text.strip():
+        raise DocumentError(
+            f"{name} has no extractable text (it may be a scanned image); upload a text PDF, DOCX or TXT."
+        )
+    return text
+
+
+def _pdf_page_text(page) -> str:  # type: ignore[no-untyped-def]
+    """Text of one PDF page, reading two-column layouts column by column."""
+    fragments: list[tuple[float, float, float, str]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):  # type: ignore[no-untyped-def]
+        if not text or not text.strip():
+            return
+        x = tm[4] * cm[0] + cm[4]
+        y = tm[5] * cm[3] + cm[5]
+        size = abs(font_size * tm[0] * cm[0]) or 10.0
+        fragments.append((x, y, size, text))
+
+    plain = page.extract_text(visitor_text=visit) or ""
+    columns = _split_columns(fragments, float(page.mediabox.width))
+    if columns is None:
+        return plain
+    return "\n".join(_fragments_to_lines(column) for column in columns)
+
+
+def _split_columns(fragments, width):  # type: ignore[no-untyped-def]
+    """Return (left, right) fragment lists when the page has a clear gutter, else None."""
+    if len(fragments) < 12 or width <= 0:
+        return None
+    covered = [0] * 100
+    for x, _y, size, text in fragments:
+        approx_width = 0.5 * size * len(text.rstrip())
+        start = max(0, int(100 * x / width))
+        end = min(99, int(100 * (x + approx_width) / width))
+        for i in range(start, end + 1):
+            covered[i] += 1
+    gutter = [i for i in range(30, 71) if covered[i] == 0]
+    if not gutter:
+        return None
+    cut = width * (gutter[0] + gutter[-1]) / 200
+    left = [f for f in fragments if f[0] < cut]
+    right = [f for f in fragments if f[0] >= cut]
+    if len(left) < 4 or len(right) < 4:
+        return None
+    return left, right
+
+
+def _fragments_to_lines(fragments) -> str:  # type: ignore[no-untyped-def]
+    rows: dict[int, list[tuple[float, str]]] = {}
+    for x, y, _size, text in fragments:
+        rows.setdefault(round(y / 3), []).append((x, text))
+    lines = []
+    for key in sorted(rows, reverse=True):
+        parts = [t for _x, t in sorted(rows[key])]
+        lines.append(" ".join(p.strip("\n") for p in parts))
+    return "\n".join(lines)
+
+
+def _docx_text(data: bytes, name: str) -> str:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DocumentError(f"{name} is not a readable DOCX file ({type(exc).__name__}).") from None
+    except Exception:  # noqa: BLE001 - python-docx raises its own error types for bad packages
+        raise DocumentError(f"{name} is not a readable DOCX file.") from None
+
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            lines.append(_docx_paragraph(block))
+        elif isinstance(block, Table):
+            lines.extend(_docx_table(block))
+    return "\n".join(lines)
+
+
+def _docx_paragraph(paragraph) -> str:  # type: ignore[no-untyped-def]
+    text = paragraph.text.strip()
+    if not text:
+        return ""
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if style.startswith("Heading") or style == "Title":
+        return f"## {text}" if style != "Title" else text
+    if "List" in style:
+        return f"• {text}"
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    if runs and all(r.bold for r in runs) and len(text.split()) <= 6:
+        return f"## {text}"
+    return text
+
+
+def _docx_table(table) -> list[str]:  # type: ignore[no-untyped-def]
+    lines = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            value = " ".join(cell.text.split())
+            if value and (not cells or cells[-1] != value):  # merged cells repeat
+                cells.append(value)
+        if len(cells) == 2:
+            lines.append(f"{cells[0].rstrip(':')}: {cells[1]}")
+        elif cells:
+            lines.append(" | ".join(cells))
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# Cleaning
+
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def clean_text(text: str) -> str:
+    """Normalise line ends, odd spaces, ligatures and hyphenation; keep line structure."""
+    for bad, good in _LIGATURES.items():
+        text = text.replace(bad, good)
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u00ad", "")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)  # words hyphenated at a line end
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+# ---------------------------------------------------------------------------
+# Sections and facts
+
+_RESUME_SECTIONS = {
+    "summary": ("summary", "profile", "objective", "about me", "about", "overview", "personal statement"),
+    "experience": (
+        "experience",
+        "work history",
+        "employment",
+        "professional background",
+        "career history",
+        "work experience",
+        "relevant experience",
+        "clinical experience",
+        "teaching experience",
+    ),
+    "education": ("education", "academic", "training", "coursework"),
+    "skills": ("skills", "competencies", "technologies", "tools", "expertise", "languages", "strengths"),
+    "projects": ("projects", "portfolio", "selected work"),
+    "certifications": ("certifications", "certificates", "licenses", "licensure", "credentials"),
+    "volunteering": ("volunteer", "community", "leadership", "activities"),
+    "awards": ("awards", "honors", "honours", "achievements", "publications"),
+}
+_JOB_SECTIONS = {
+    "requirements": (
+        "requirements",
+        "qualifications",
+        "what we're looking for",
+        "what we are looking for",
+        "you have",
+        "must have",
+        "who you are",
+        "what you bring",
+        "what you'll need",
+        "you bring",
+        "required",
+        "skills",
+        "experience",
+        "about you",
+        "ideal candidate",
+    ),
+    "nice_to_have": ("nice to have", "bonus", "preferred", "plus", "desirable", "extra credit"),
+    "responsibilities": (
+        "responsibilities",
+        "what you'll do",
+        "what you will do",
+        "duties",
+        "the role",
+        "your role",
+        "day to day",
+        "day-to-day",
+        "your impact",
+        "in this role",
+        "key tasks",
+        "you will",
+    ),
+    "benefits": ("benefits", "perks", "what we offer", "compensation", "why join", "we offer"),
+    "about": ("about", "company", "who we are", "overview", "summary", "introduction"),
+}
+SECTION_NAMES = {
+    RESUME: ("header",) + tuple(_RESUME_SECTIONS),
+    JOB: tuple(_JOB_SECTIONS),
+}
+
+_BULLET = re.compile(r"^\s*(?:[-*•▪◦●○■□➢➤►▶✓✔–—·>]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PHONE = re.compile(r"(?:\+?\d[\d\s().-]{7,}\d)")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|dev|me|example)/\S*", re.I)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_YEAR = r"(?:19|20)\d{2}"
+_POINT = rf"(?:{_MONTH}\s+{_YEAR}|\d{{1,2}}/{_YEAR}|{_YEAR})"
+_RANGE = rf"{_POINT}\s*(?:-|–|—|to|until)\s*(?:{_POINT}|present|current|now|today)"
+# A date range anywhere, or a single date set off by a separator at the end of the line.
+_DATE_RANGE = re.compile(rf"[\s,|–—-]*\(?\b{_RANGE}\b\)?|\s*[,|(\[–—-]\s*{_POINT}[\s)\]]*$", re.I)
+_ONLY_DATES = re.compile(
+    rf"^[\s,|()\[\]–—:-]*(?:(?:{_POINT}|present|current)[\s,|()\[\]–—:-]*(?:to|until)?[\s,|()\[\]–—:-]*)+$", re.I
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_ABBREVIATIONS = (
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "vs.",
+    "approx.",
+    "incl.",
+    "Dr.",
+    "Mr.",
+    "Ms.",
+    "Mrs.",
+    "St.",
+    "Inc.",
+    "Ltd.",
+    "Co.",
+)
+MAX_FACT_CHARS = 400
+
+
+def parse_document(text: str, kind: str) -> ParsedDocument:
+    """Split clean text into sections and atomic facts.
+
+    Args:
+        text: clean text (see :func:`clean_text`; raw text is cleaned again, harmlessly).
+        kind: ``"resume"`` or ``"job"``; it picks the section vocabulary.
+
+    Returns:
+        A :class:`ParsedDocument` whose facts hold one claim each, in reading order.
+
+    Raises:
+        DocumentError: when the text holds no fact at all (an empty resume, say).
+    """
+    if kind not in (RESUME, JOB):
+        raise ValueError(f"kind must be 'resume' or 'job', not {kind!r}")
+    text = clean_text(text)
+    default = "header" if kind == RESUME else "about"
+    sections: dict[str, list[str]] = {}
+    current = default
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            sections.setdefault(current, []).append("")  # a paragraph break
+            continue
+        heading, rest = _heading(line, kind)
+        if heading is not None:
+            current = heading
+            sections.setdefault(current, [])
+            if rest:
+                sections[current].append(rest)
+            continue
+        sections.setdefault(current, []).append(line)
+
+    facts: list[ParsedFact] = []
+    seen: set[tuple[str, str]] = set()
+    for section, lines in sections.items():
+        if section == "header":
+            continue
+        for claim in _claims(lines, section):
+            key = (section, claim.lower())
+            if key in seen:
+                continue
+            seen.add(key)
+            facts.append(ParsedFact(section=section, text=claim, position=len(facts)))
+    if not facts:
+        what = "resume" if kind == RESUME else "job posting"
+        raise DocumentError(f"This {what} has no usable content (no sentences, bullets or skills found).")
+    return ParsedDocument(kind=kind, text=text, sections=sections, facts=facts)
+
+
+def _section_for(title: str, kind: str) -> str | None:
+    vocabulary = _RESUME_SECTIONS if kind == RESUME else _JOB_SECTIONS
+    key = re.sub(r"[^a-z' -]", "", title.lower().replace("’", "'")).strip()
+    if not key:
+        return None
+    for name, words in vocabulary.items():
+        if key in words:
+            return name
+    for name, words in vocabulary.items():
+        if any(re.search(rf"\b{re.escape(w)}\b", key) for w in words):
+            return name
+    return None
+
+
+def _heading(line: str, kind: str) -> tuple[str | None, str]:
+    """Return (section, text after the heading) when ``line`` is a heading, else (None, "")."""
+    md = _MD_HEADING.match(line)
+    if md:
+        title = md.group(1).strip().strip("*_").rstrip(":")
+        return _section_for(title, kind) or _fallback_section(kind), ""
+    if _BULLET.match(line):
+        return None, ""
+    bare = line.strip("*_ ")
+    words = bare.rstrip(":").split()
+    if not words or len(words) > 6:
+        if ":" in bare:
+            head, rest = bare.split(":", 1)
+            section = _section_for(head, kind) if len(head.split()) <= 4 else None
+            if section and rest.strip():
+                return section, rest.strip()
+        return None, ""
+    letters = [c for c in bare if c.isalpha()]
+    is_caps = len(letters) >= 3 and all(c.isupper() for c in letters)
+    if bare.endswith(":") or is_caps or (bare != line.strip() and len(words) <= 5):
+        section = _section_for(bare.rstrip(":"), kind)
+        if section:
+            return section, ""
+        if bare.endswith(":") and len(words) <= 4 and not _EMAIL.search(bare):
+            return _fallback_section(kind), ""
+        return None, ""
+    if ":" in bare:
+        head, rest = bare.split(":", 1)
+        section = _section_for(head, kind) if len(head.split()) <= 3 else None
+        if section and rest.strip():
+            return section, rest.strip()
+    return None, ""
+
+
+def _fallback_section(kind: str) -> str:
+    """Where lines under an unknown heading go."""
+    return "other" if kind == RESUME else "about"
+
+
+def _claims(lines: list[str], section: str) -> list[str]:
+    """One claim per bullet, per sentence of a paragraph, per item of a skills list."""
+    claims: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            claims.extend(_sentences(" ".join(paragraph)))
+            paragraph.clear()
+
+    for line in lines:
+        if not line or _is_contact(line):
+            flush()
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            flush()
+            item = line[bullet.end() :].strip()
+            if section == "skills":
+                claims.extend(_skill_items(item))
+            else:
+                claims.append(item)
+        elif section in ("skills",) or _looks_like_list(line):
+            flush()
+            claims.extend(_skill_items(line))
+        elif _looks_like_entry_header(line) or section in ("education", "certifications"):
+            flush()
+            claims.append(line)
+        else:
+            paragraph.append(line)
+            if line.endswith((".", "!", "?")):
+                flush()
+    flush()
+    out = []
+    for claim in claims:
+        claim = _tidy(claim)
+        if claim:
+            out.append(claim)
+    return out
+
+
+def _sentences(paragraph: str) -> list[str]:
+    protected = paragraph
+    for i, abbreviation in enumerate(_ABBREVIATIONS):
+        protected = protected.replace(abbreviation, f"\x00{i}\x00")
+    parts = _SENTENCE_END.split(protected)
+    out = []
+    for part in parts:
+        for i, abbreviation in enumerate(_ABBREVIATIONS):
+            part = part.replace(f"\x00{i}\x00", abbreviation)
+        out.append(part)
+    return out
+
+
+def _skill_items(line: str) -> list[str]:
+    """``"Languages: Python, Go"`` -> ``["Python", "Go"]``; prose stays whole."""
+    body = line
+    if ":" in line:
+        head, rest = line.split(":", 1)
+        if len(head.split()) <= 4 and rest.strip():
+            body = rest
+    separators = r"\s*[,;|•·]\s*|\s+/\s+"
+    items = [i.strip(" .") for i in re.split(separators, body) if i.strip(" .")]
+    if len(items) <= 1 or any(len(i.split()) > 8 for i in items):
+        return [line]
+    return items
+
+
+def _looks_like_list(line: str) -> bool:
+    """A comma- or pipe-separated list such as ``"Tools: Figma, Sketch, Miro"``."""
+    if ":" not in line or line.endswith("."):
+        return False
+    head, rest = line.split(":", 1)
+    items = [i for i in re.split(r"[,;|•·]", rest) if i.strip()]
+    return len(head.split()) <= 4 and len(items) >= 3 and all(len(i.split()) <= 5 for i in items)
+
+
+def _looks_like_entry_header(line: str) -> bool:
+    """A role or degree line: short, carries a date range, no sentence punctuation."""
+    return bool(_DATE_RANGE.search(line)) and len(line.split()) <= 20 and not line.endswith(".")
+
+
+def _is_contact(line: str) -> bool:
+    if _EMAIL.search(line) or _URL.search(line):
+        return True
+    phone = _PHONE.search(line)
+    if phone and sum(c.isdigit() for c in phone.group()) >= 9 and not _DATE_RANGE.fullmatch(phone.group()):
+        return not re.search(r"\b(19|20)\d{2}\s*[-–—]\s*(19|20)\d{2}\b", phone.group())
+    return False
+
+
+def _tidy(claim: str) -> str:
+    claim = claim.strip().strip("*_").strip()
+    if _is_contact(claim) or _ONLY_DATES.match(claim):
+        return ""
+    if _looks_like_entry_header(claim):
+        claim = _DATE_RANGE.sub(" ", claim)
+    claim = re.sub(r"\s+", " ", claim)
+    claim = re.sub(r"(\s*[|,–—:-])+\s*$", "", claim).strip()
+    claim = re.sub(r"^\s*[|,–—:-]+\s*", "", claim).strip()
+    claim = claim.replace("( )", "").replace("()", "").strip()
+    if len(claim) > MAX_FACT_CHARS:
+        claim = claim[:MAX_FACT_CHARS].rsplit(" ", 1)[0] + "…"
+    if sum(c.isalnum() for c in claim) < 2:
+        return ""
+    return claim

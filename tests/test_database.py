@@ -1,0 +1,50 @@
+"""Migrations and constraints on the configured database (PostgreSQL in CI)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+
+from tests.conftest import uses_postgres
+from webapp.models import Fact, InterviewSession, JobPosting, Resume, Turn
+
+
+@pytest.mark.django_db
+def test_it_runs_on_the_configured_database():
+    assert connection.vendor == ("postgresql" if uses_postgres() else "sqlite")
+
+
+@pytest.mark.django_db
+def test_it_has_no_missing_migrations():
+    call_command("makemigrations", "webapp", "--check", "--dry-run", stdout=io.StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_migrates_down_to_zero_and_back_up():
+    out = io.StringIO()
+    call_command("migrate", "webapp", "zero", stdout=out)
+    assert "webapp_fact" not in connection.introspection.table_names()
+    call_command("migrate", "webapp", stdout=out)
+    assert "webapp_fact" in connection.introspection.table_names()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_fact_that_belongs_to_both_or_neither_document(users):
+    job = JobPosting.objects.create(title="T", text="t")
+    resume = Resume.objects.create(owner=users[0], label="L", text="t")
+    for owners in ({"job": job, "resume": resume}, {}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Fact.objects.create(section="skills", text="SQL", position=0, **owners)
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_duplicate_turn_index(users):
+    job = JobPosting.objects.create(title="T", text="t")
+    resume = Resume.objects.create(owner=users[0], label="L", text="t")
+    session = InterviewSession.objects.create(candidate=users[0], resume=resume, job=job)
+    Turn.objects.create(session=session, index=0, role="interviewer", text="Hello?")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Turn.objects.create(session=session, index=0, role="candidate", text="Hi")

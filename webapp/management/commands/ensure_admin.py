@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Create the admin user if missing and print how to sign in (ADMIN_USER / ADMIN_PASSWORD)."
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        username = os.getenv("ADMIN_USER", "admin")
+        password = os.getenv("ADMIN_PASSWORD", "")
+        saved = settings.VAR_DIR / "admin-password.txt"
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            if not password:
+                password = secrets.token_urlsafe(12)
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                saved.write_text(password + "\n", encoding="utf-8")
+                saved.chmod(0o600)
+            User.objects.create_superuser(username=username, email="", password=password)
+        elif password and not user.check_password(password):
+            user.set_password(password)
+            user.save()
+        if not password and saved.is_file():
+            password = saved.read_text(encoding="utf-8").strip()
+        shown = password or "(the password you chose; set ADMIN_PASSWORD to reset it)"
+        self.stdout.write(f"Admin: http://127.0.0.1:8000/admin/  user: {username}  password: {shown}")
+        self.stdout.write(f"Demo candidate: user: demo  password: {settings.DEMO_PASSWORD}")

@@ -1,0 +1,173 @@
+"""The data model: documents and their facts, interview sessions and their turns, models."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Seniority(models.TextChoices):
+    UNSPECIFIED = "", "Unspecified"
+    INTERN = "intern", "Intern"
+    JUNIOR = "junior", "Junior"
+    MID = "mid", "Mid-level"
+    SENIOR = "senior", "Senior"
+    LEAD = "lead", "Lead / manager"
+
+
+class JobPosting(models.Model):
+    title = models.CharField(max_length=200)
+    company = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    seniority = models.CharField(max_length=10, choices=Seniority.choices, blank=True)
+    text = models.TextField()
+    source_file = models.CharField(max_length=500, blank=True, help_text="Name of the uploaded or imported file.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        indexes = [models.Index(fields=["title"]), models.Index(fields=["company"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} at {self.company}" if self.company else self.title
+
+    kind = "job"
+
+
+class Resume(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True, related_name="resumes")
+    label = models.CharField(max_length=200)
+    text = models.TextField()
+    source_file = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["label", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    kind = "resume"
+
+
+class Fact(models.Model):
+    """One atomic claim of a resume or of a job posting (never both)."""
+
+    resume = models.ForeignKey(Resume, models.CASCADE, null=True, blank=True, related_name="facts")
+    job = models.ForeignKey(JobPosting, models.CASCADE, null=True, blank=True, related_name="facts")
+    section = models.CharField(max_length=40)
+    text = models.TextField()
+    position = models.PositiveIntegerField()
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(resume__isnull=False) & Q(job__isnull=True))
+                | (Q(resume__isnull=True) & Q(job__isnull=False)),
+                name="fact_belongs_to_exactly_one_document",
+            ),
+            models.UniqueConstraint(fields=["resume", "position"], name="fact_position_unique_in_resume"),
+            models.UniqueConstraint(fields=["job", "position"], name="fact_position_unique_in_job"),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.section}] {self.text[:80]}"
+
+    @property
+    def source(self) -> str:
+        return "resume" if self.resume_id else "job"
+
+
+class ModelVersion(models.Model):
+    """A trained artefact under MODEL_DIR (a LoRA adapter or a fine-tuned encoder)."""
+
+    class Kind(models.TextChoices):
+        GENERATOR = "generator", "Dialog generator adapter"
+        SELECTOR = "selector", "Knowledge selector encoder"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    path = models.CharField(max_length=500, help_text="Folder relative to MODEL_DIR.")
+    base = models.CharField(max_length=500, blank=True, help_text="The base model it was trained on.")
+    metrics = models.JSONField(default=dict, blank=True)
+    data_hash = models.CharField(max_length=64, blank=True)
+    is_active = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind"], condition=Q(is_active=True), name="one_active_model_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class TrainingRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=ModelVersion.Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    arguments = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    output_dir = models.CharField(max_length=500, blank=True)
+    model_version = models.ForeignKey(ModelVersion, models.SET_NULL, null=True, blank=True, related_name="runs")
+    started = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started", "-id"]
+
+
+class InterviewSession(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "In progress"
+        ENDED = "ended", "Ended"
+
+    candidate = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="interviews")
+    resume = models.ForeignKey(Resume, models.PROTECT, related_name="interviews")
+    job = models.ForeignKey(JobPosting, models.PROTECT, related_name="interviews")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    settings = models.JSONField(default=dict, blank=True, help_text="Length, kind and plan of the interview.")
+    started = models.DateTimeField(auto_now_add=True)
+    ended = models.DateTimeField(null=True, blank=True)
+    model_version = models.ForeignKey(ModelVersion, models.SET_NULL, null=True, blank=True)
+    report = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started", "-id"]
+
+    def __str__(self) -> str:
+        return f"Interview #{self.pk}: {self.resume} for {self.job}"
+
+
+class Turn(models.Model):
+    class Role(models.TextChoices):
+        INTERVIEWER = "interviewer", "Interviewer"
+        CANDIDATE = "candidate", "Candidate"
+
+    session = models.ForeignKey(InterviewSession, models.CASCADE, related_name="turns")
+    index = models.PositiveIntegerField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    text = models.TextField()
+    grounding = models.JSONField(default=list, blank=True, help_text="Facts the turn was grounded on.")
+    reason = models.CharField(max_length=40, blank=True, help_text="The policy's reason for this turn.")
+    created = models.DateTimeField(auto_now_add=True)
+    latency_ms = models.FloatField(null=True, blank=True, help_text="Generation time of an interviewer turn.")
+
+    class Meta:
+        ordering = ["session", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "index"], name="turn_index_unique_in_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.index}. {self.role}: {self.text[:60]}"
