@@ -229,6 +229,7 @@ def clean_text(text: str) -> str:
     for bad, good in _LIGATURES.items():
         text = text.replace(bad, good)
     text = unicodedata.normalize("NFC", text)
+    text = text.replace("\x7f", "•")  # pypdf reads Helvetica's bullet glyph as DEL
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u00ad", "")
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)  # words hyphenated at a line end
@@ -252,12 +253,17 @@ _RESUME_SECTIONS = {
         "relevant experience",
         "clinical experience",
         "teaching experience",
+        "student teaching",
+        "previous career",
+        "career",
+        "placements",
+        "internships",
     ),
-    "education": ("education", "academic", "training", "coursework"),
+    "education": ("education", "academic", "training", "coursework", "professional development"),
     "skills": ("skills", "competencies", "technologies", "tools", "expertise", "languages", "strengths"),
-    "projects": ("projects", "portfolio", "selected work"),
+    "projects": ("projects", "portfolio", "selected work", "capstone", "talks", "speaking", "presentations"),
     "certifications": ("certifications", "certificates", "licenses", "licensure", "credentials"),
-    "volunteering": ("volunteer", "community", "leadership", "activities"),
+    "volunteering": ("volunteer", "community", "activities"),
     "awards": ("awards", "honors", "honours", "achievements", "publications"),
 }
 _JOB_SECTIONS = {
@@ -277,6 +283,11 @@ _JOB_SECTIONS = {
         "experience",
         "about you",
         "ideal candidate",
+        "what you'll bring",
+        "essential",
+        "criteria",
+        "person specification",
+        "what you need",
     ),
     "nice_to_have": ("nice to have", "bonus", "preferred", "plus", "desirable", "extra credit"),
     "responsibilities": (
@@ -292,6 +303,10 @@ _JOB_SECTIONS = {
         "in this role",
         "key tasks",
         "you will",
+        "what you'll own",
+        "your responsibilities",
+        "main duties",
+        "the job",
     ),
     "benefits": ("benefits", "perks", "what we offer", "compensation", "why join", "we offer"),
     "about": ("about", "company", "who we are", "overview", "summary", "introduction"),
@@ -352,25 +367,32 @@ def parse_document(text: str, kind: str) -> ParsedDocument:
         raise ValueError(f"kind must be 'resume' or 'job', not {kind!r}")
     text = clean_text(text)
     default = "header" if kind == RESUME else "about"
-    sections: dict[str, list[str]] = {}
-    current = default
+    blocks: list[tuple[str, list[str]]] = [(default, [])]  # reading order, a section may recur
+    section_level = 0
     for raw in text.split("\n"):
         line = raw.strip()
         if not line:
-            sections.setdefault(current, []).append("")  # a paragraph break
+            blocks[-1][1].append("")  # a paragraph break
             continue
-        heading, rest = _heading(line, kind)
+        heading, rest, level = _heading(line, kind)
+        if heading is not None and heading == _fallback_section(kind):
+            if blocks[-1][0] == "header":
+                heading = "header"  # a name set as a heading at the top of a resume
+            elif level and section_level and level > section_level:
+                # "### Data Analyst, Acme | 2021 - 2023" under "## Experience": an entry, not a section
+                blocks[-1][1].append(line.lstrip("#").strip())
+                continue
         if heading is not None:
-            current = heading
-            sections.setdefault(current, [])
-            if rest:
-                sections[current].append(rest)
+            section_level = level
+            blocks.append((heading, [rest] if rest else []))
             continue
-        sections.setdefault(current, []).append(line)
+        blocks[-1][1].append(line)
 
+    sections: dict[str, list[str]] = {}
     facts: list[ParsedFact] = []
     seen: set[tuple[str, str]] = set()
-    for section, lines in sections.items():
+    for section, lines in blocks:
+        sections.setdefault(section, []).extend(line for line in lines if line)
         if section == "header":
             continue
         for claim in _claims(lines, section):
@@ -379,6 +401,7 @@ def parse_document(text: str, kind: str) -> ParsedDocument:
                 continue
             seen.add(key)
             facts.append(ParsedFact(section=section, text=claim, position=len(facts)))
+    sections = {name: lines for name, lines in sections.items() if lines}
     if not facts:
         what = "resume" if kind == RESUME else "job posting"
         raise DocumentError(f"This {what} has no usable content (no sentences, bullets or skills found).")
@@ -394,19 +417,24 @@ def _section_for(title: str, kind: str) -> str | None:
         if key in words:
             return name
     for name, words in vocabulary.items():
-        if any(re.search(rf"\b{re.escape(w)}\b", key) for w in words):
+        if any(re.search(rf"\b{re.escape(w)}", key) for w in words):
             return name
     return None
 
 
-def _heading(line: str, kind: str) -> tuple[str | None, str]:
-    """Return (section, text after the heading) when ``line`` is a heading, else (None, "")."""
+def _heading(line: str, kind: str) -> tuple[str | None, str, int]:
+    """(section, text after the heading, markdown level) when ``line`` is a heading, else (None, "", 0).
+
+    Level is 1-6 for Markdown headings and 0 for the other styles: CAPITALS, "Heading:",
+    **bold**, or a short plain line that names a known section ("Work History").
+    """
     md = _MD_HEADING.match(line)
     if md:
         title = md.group(1).strip().strip("*_").rstrip(":")
-        return _section_for(title, kind) or _fallback_section(kind), ""
+        level = len(line) - len(line.lstrip("#"))
+        return _section_for(title, kind) or _fallback_section(kind), "", level
     if _BULLET.match(line):
-        return None, ""
+        return None, "", 0
     bare = line.strip("*_ ")
     words = bare.rstrip(":").split()
     if not words or len(words) > 6:
@@ -414,23 +442,27 @@ def _heading(line: str, kind: str) -> tuple[str | None, str]:
             head, rest = bare.split(":", 1)
             section = _section_for(head, kind) if len(head.split()) <= 4 else None
             if section and rest.strip():
-                return section, rest.strip()
-        return None, ""
+                return section, rest.strip(), 0
+        return None, "", 0
     letters = [c for c in bare if c.isalpha()]
     is_caps = len(letters) >= 3 and all(c.isupper() for c in letters)
-    if bare.endswith(":") or is_caps or (bare != line.strip() and len(words) <= 5):
+    marked = bare.endswith(":") or is_caps or (bare != line.strip() and len(words) <= 5)
+    plain = len(words) <= 4 and bare[0].isupper() and not re.search(r"[\d,.;!?|]", bare)
+    if marked or plain:
         section = _section_for(bare.rstrip(":"), kind)
         if section:
-            return section, ""
-        if bare.endswith(":") and len(words) <= 4 and not _EMAIL.search(bare):
-            return _fallback_section(kind), ""
-        return None, ""
+            return section, "", 0
+        if marked and bare.endswith(":") and len(words) <= 4 and not _EMAIL.search(bare):
+            return _fallback_section(kind), "", 0
+        if not marked:
+            return None, "", 0
+        return None, "", 0
     if ":" in bare:
         head, rest = bare.split(":", 1)
         section = _section_for(head, kind) if len(head.split()) <= 3 else None
         if section and rest.strip():
-            return section, rest.strip()
-    return None, ""
+            return section, rest.strip(), 0
+    return None, "", 0
 
 
 def _fallback_section(kind: str) -> str:
@@ -448,11 +480,17 @@ def _claims(lines: list[str], section: str) -> list[str]:
             claims.extend(_sentences(" ".join(paragraph)))
             paragraph.clear()
 
+    previous_bullet = False
     for line in lines:
         if not line or _is_contact(line):
             flush()
+            previous_bullet = False
             continue
         bullet = _BULLET.match(line)
+        if previous_bullet and not bullet and claims and _continues(line):
+            claims[-1] = f"{claims[-1]} {line}"  # a bullet wrapped onto the next line
+            continue
+        previous_bullet = bool(bullet) and section != "skills"
         if bullet:
             flush()
             item = line[bullet.end() :].strip()
@@ -477,6 +515,11 @@ def _claims(lines: list[str], section: str) -> list[str]:
         if claim:
             out.append(claim)
     return out
+
+
+def _continues(line: str) -> bool:
+    """A line that carries on the previous bullet: starts in lower case or with punctuation."""
+    return line[0].islower() or line[0] in ",;)&" or (line[0].isdigit() and not _looks_like_entry_header(line))
 
 
 def _sentences(paragraph: str) -> list[str]:

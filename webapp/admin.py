@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from interviewer.documents import JOB, RESUME, DocumentError
-from webapp import services
+from webapp import knowledge, services
 from webapp.forms import BulkImportForm, JobPostingAdminForm, ResumeAdminForm
 from webapp.models import Fact, InterviewSession, JobPosting, ModelVersion, Resume, TrainingRun, Turn
 
@@ -111,10 +111,34 @@ class JobPostingAdmin(DocumentAdmin):
 class ResumeAdmin(DocumentAdmin):
     kind = RESUME
     form = ResumeAdminForm
-    list_display = ("label", "owner", "fact_count", "source_file", "created")
+    list_display = ("label", "owner", "fact_count", "match_link", "source_file", "created")
     search_fields = ("label", "text", "owner__username")
     autocomplete_fields = ("owner",)
     fields = ("upload", "label", "owner", "text", "source_file", "created")
+
+    @admin.display(description="Match")
+    def match_link(self, resume: Resume):  # type: ignore[no-untyped-def]
+        return format_html('<a href="{}">match to a job</a>', reverse("admin:webapp_resume_match", args=[resume.pk]))
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        view = self.admin_site.admin_view(self.match_view)
+        return [path("<int:pk>/match/", view, name="webapp_resume_match")] + super().get_urls()
+
+    def match_view(self, request, pk: int):  # type: ignore[no-untyped-def]
+        """The resume against a chosen job: evidence per requirement, gaps, overall score."""
+        resume = get_object_or_404(Resume, pk=pk)
+        job = JobPosting.objects.filter(pk=request.GET.get("job") or 0).first()
+        report = knowledge.match(resume, job).as_dict() if job else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Match: {resume}",
+            "resume": resume,
+            "job": job,
+            "jobs": JobPosting.objects.only("id", "title", "company"),
+            "report": report,
+        }
+        return render(request, "admin/webapp/match.html", context)
 
 
 class TurnInline(admin.TabularInline):

@@ -1,0 +1,340 @@
+"""KnowledgeSelector: which resume and job facts the next interviewer turn should probe.
+
+Pure functions over fact lists and their cached embeddings: the caller (the web app or a
+management command) loads facts and vectors, the selector ranks them. Same input, same
+output: ties break on (source, position).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from interviewer.encoders import Encoder
+
+# Reasons a fact is chosen; the policy and the report show them.
+STRONG_MATCH = "strong_match"
+GAP = "gap"
+FOLLOW_UP = "follow_up"
+HIGHLIGHT = "resume_highlight"
+
+REQUIREMENT_WEIGHTS = {"requirements": 1.0, "responsibilities": 0.7, "nice_to_have": 0.5}
+EVIDENCE_SECTIONS = (
+    "experience",
+    "projects",
+    "skills",
+    "certifications",
+    "education",
+    "summary",
+    "other",
+    "volunteering",
+    "awards",
+)
+HIGHLIGHT_SECTIONS = ("experience", "projects")
+
+
+@dataclass(frozen=True)
+class FactRef:
+    """A fact as the selector sees it: no database, just what ranking needs."""
+
+    id: int
+    source: str  # "resume" or "job"
+    section: str
+    text: str
+    position: int
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Selection:
+    fact: FactRef
+    score: float
+    reason: str
+    evidence: FactRef | None = None  # for a strong match: the resume fact backing the requirement
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"fact": self.fact.as_dict(), "score": round(self.score, 4), "reason": self.reason}
+        if self.evidence is not None:
+            out["evidence"] = self.evidence.as_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class MatchItem:
+    requirement: FactRef
+    evidence: FactRef | None
+    score: float
+    weight: float
+
+    @property
+    def is_gap(self) -> bool:
+        return self.evidence is None
+
+
+@dataclass
+class MatchReport:
+    items: list[MatchItem] = field(default_factory=list)
+    overall: float = 0.0  # 0-100
+    coverage: float = 0.0  # weighted share of requirements with evidence, 0-1
+
+    @property
+    def gaps(self) -> list[MatchItem]:
+        return [i for i in self.items if i.is_gap]
+
+    @property
+    def covered(self) -> list[MatchItem]:
+        return [i for i in self.items if not i.is_gap]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "overall": round(self.overall, 1),
+            "coverage": round(self.coverage, 3),
+            "requirements": [
+                {
+                    "requirement": i.requirement.as_dict(),
+                    "evidence": i.evidence.as_dict() if i.evidence else None,
+                    "score": round(i.score, 4),
+                    "weight": i.weight,
+                    "gap": i.is_gap,
+                }
+                for i in self.items
+            ],
+        }
+
+
+@dataclass
+class FactSet:
+    """Facts and their embeddings, row-aligned."""
+
+    facts: list[FactRef]
+    vectors: np.ndarray
+
+    def __post_init__(self) -> None:
+        if len(self.facts) != len(self.vectors):
+            raise ValueError(f"{len(self.facts)} facts but {len(self.vectors)} vectors")
+
+    def subset(self, keep) -> FactSet:  # type: ignore[no-untyped-def]
+        rows = [i for i, f in enumerate(self.facts) if keep(f)]
+        dim = self.vectors.shape[1] if self.vectors.ndim == 2 else 1
+        vectors = self.vectors[rows] if rows else np.zeros((0, dim), dtype=np.float32)
+        return FactSet([self.facts[i] for i in rows], vectors)
+
+
+@dataclass(frozen=True)
+class SelectorConfig:
+    gap_threshold: float = 0.30  # cosine below which a requirement has no evidence (MiniLM: ~95th pct of non-pairs)
+    follow_up_threshold: float = 0.30  # last answer vs fact similarity that makes a follow-up worthwhile
+    context_weight: float = 0.15  # pull toward what the dialog is about
+    top_k: int = 8
+
+
+def importance(position_rank: int) -> float:
+    """Earlier requirements in a posting usually matter more."""
+    return 1.0 / (1.0 + 0.08 * position_rank)
+
+
+def _quantified(text: str) -> float:
+    return 0.15 if re.search(r"\d", text) else 0.0
+
+
+class KnowledgeSelector:
+    """Ranks facts to probe next, matches resumes to jobs and plans a whole interview."""
+
+    def __init__(self, encoder: Encoder, config: SelectorConfig | None = None) -> None:
+        self.encoder = encoder
+        self.config = config or SelectorConfig()
+
+    # -- resume <-> job match -------------------------------------------------
+
+    def match(self, resume: FactSet, job: FactSet) -> MatchReport:
+        """For each job requirement, the best resume evidence and its score; gaps have none.
+
+        Args:
+            resume: the resume's facts with embeddings.
+            job: the job posting's facts with embeddings.
+
+        Returns:
+            A :class:`MatchReport` with one item per requirement/responsibility, in posting order.
+        """
+        requirements = job.subset(lambda f: f.section in REQUIREMENT_WEIGHTS)
+        evidence = resume.subset(lambda f: f.section in EVIDENCE_SECTIONS)
+        if not requirements.facts:
+            return MatchReport()
+        sims = (
+            requirements.vectors @ evidence.vectors.T
+            if evidence.facts
+            else np.zeros((len(requirements.facts), 0), dtype=np.float32)
+        )
+        items = []
+        rank_in_section: dict[str, int] = {}
+        for row, requirement in enumerate(requirements.facts):
+            rank = rank_in_section.get(requirement.section, 0)
+            rank_in_section[requirement.section] = rank + 1
+            weight = round(REQUIREMENT_WEIGHTS[requirement.section] * importance(rank), 4)
+            if sims.shape[1]:
+                best = int(np.argmax(sims[row]))
+                score = float(sims[row, best])
+            else:
+                best, score = -1, 0.0
+            backed = score >= self.config.gap_threshold and best >= 0
+            items.append(MatchItem(requirement, evidence.facts[best] if backed else None, score, weight))
+        total = sum(i.weight for i in items)
+        low, high = self.config.gap_threshold - 0.15, self.config.gap_threshold + 0.25
+        normalised = sum(i.weight * min(1.0, max(0.0, (i.score - low) / (high - low))) for i in items)
+        coverage = sum(i.weight for i in items if not i.is_gap) / total
+        return MatchReport(items=items, overall=100.0 * normalised / total, coverage=coverage)
+
+    # -- next turn --------------------------------------------------------------
+
+    def select(
+        self,
+        resume: FactSet,
+        job: FactSet,
+        covered: set[int] | frozenset[int] = frozenset(),
+        last_answer: str = "",
+        dialog: list[str] | None = None,
+        match: MatchReport | None = None,
+        limit: int | None = None,
+    ) -> list[Selection]:
+        """Rank the facts the next interviewer turn should probe.
+
+        Args:
+            resume, job: both documents' facts with embeddings.
+            covered: ids of facts already probed; they come back only as follow-ups.
+            last_answer: the candidate's last answer ("" at the start).
+            dialog: recent utterances, newest last; they pull the ranking toward the topic at hand.
+            match: a precomputed :meth:`match` of the same documents (saves work per turn).
+            limit: how many to return (default ``config.top_k``).
+
+        Returns:
+            Up to ``limit`` selections, best first, each with a reason.
+        """
+        match = match or self.match(resume, job)
+        context, answer_vec = self._encode_dialog(dialog or [], last_answer)
+        scored: list[Selection] = []
+
+        if answer_vec is not None:
+            for fact_set in (resume, job):
+                if not fact_set.facts:
+                    continue
+                sims = fact_set.vectors @ answer_vec
+                for i in np.argsort(-sims, kind="stable")[:2]:
+                    if sims[i] >= self.config.follow_up_threshold:
+                        # Above every fresh probe: the policy decides whether to follow up at all.
+                        scored.append(Selection(fact_set.facts[i], 1.0 + float(sims[i]), FOLLOW_UP))
+
+        job_rows = {f.id: i for i, f in enumerate(job.facts)}
+        for item in match.items:
+            if item.requirement.id in covered:
+                continue
+            pull = self._pull(context, job.vectors[job_rows[item.requirement.id]])
+            if item.is_gap:
+                scored.append(Selection(item.requirement, item.weight * 0.9 + pull, GAP))
+            else:
+                score = item.weight * (0.5 + item.score) + pull
+                scored.append(Selection(item.requirement, score, STRONG_MATCH, evidence=item.evidence))
+
+        if job.facts and resume.facts:
+            requirement_rows = [job_rows[i.requirement.id] for i in match.items]
+            relevance = (
+                (resume.vectors @ job.vectors[requirement_rows].T).max(axis=1)
+                if requirement_rows
+                else np.zeros(len(resume.facts))
+            )
+            for i, fact in enumerate(resume.facts):
+                if fact.id in covered or fact.section not in HIGHLIGHT_SECTIONS:
+                    continue
+                score = 0.6 * float(relevance[i]) + _quantified(fact.text) + self._pull(context, resume.vectors[i])
+                scored.append(Selection(fact, score, HIGHLIGHT))
+
+        return self._rank(scored)[: limit or self.config.top_k]
+
+    def plan(self, resume: FactSet, job: FactSet, turns: int, match: MatchReport | None = None) -> list[Selection]:
+        """An order of facts for a whole interview: key requirements and relevant experience first.
+
+        Alternates resume highlights, strong matches and gaps so that every kind of probe gets
+        its turn, and never repeats a fact.
+        """
+        match = match or self.match(resume, job)
+        pattern = [HIGHLIGHT, STRONG_MATCH, GAP, STRONG_MATCH, HIGHLIGHT, GAP]
+        covered: set[int] = set()
+        chosen: list[Selection] = []
+        everything = self.select(resume, job, match=match, limit=len(resume.facts) + len(job.facts))
+        pool = {reason: [s for s in everything if s.reason == reason] for reason in (HIGHLIGHT, STRONG_MATCH, GAP)}
+        step = 0
+        while len(chosen) < turns and any(pool.values()):
+            reason = pattern[step % len(pattern)]
+            step += 1
+            options = pool[reason] or next(p for p in pool.values() if p)
+            pick = options.pop(0)
+            if pick.fact.id in covered:
+                continue
+            covered.add(pick.fact.id)
+            if pick.evidence is not None:
+                covered.add(pick.evidence.id)
+            chosen.append(pick)
+            for reason_pool in pool.values():
+                # A requirement whose evidence was already discussed is not probed again.
+                reason_pool[:] = [
+                    s
+                    for s in reason_pool
+                    if s.fact.id not in covered and (s.evidence is None or s.evidence.id not in covered)
+                ]
+        return chosen
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _encode_dialog(self, dialog: list[str], last_answer: str) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """One encoder call for the recent dialog and the last answer: (context, answer) vectors."""
+        recent = [u for u in dialog[-4:] if u.strip()]
+        answer = last_answer.strip()
+        texts = recent + ([answer] if answer and answer not in recent else [])
+        if not texts:
+            return None, None
+        vectors = self.encoder.encode(texts)
+        answer_vec = vectors[texts.index(answer)] if answer else None
+        context = None
+        if recent:
+            mean = vectors[: len(recent)].mean(axis=0)
+            norm = float(np.linalg.norm(mean))
+            context = mean / norm if norm else None
+        return context, answer_vec
+
+    def _pull(self, context: np.ndarray | None, vector: np.ndarray) -> float:
+        return 0.0 if context is None else self.config.context_weight * float(vector @ context)
+
+    @staticmethod
+    def _rank(selections: list[Selection]) -> list[Selection]:
+        best: dict[int, Selection] = {}
+        for s in selections:
+            if s.fact.id not in best or s.score > best[s.fact.id].score:
+                best[s.fact.id] = s
+        return sorted(best.values(), key=lambda s: (-round(s.score, 6), s.fact.source, s.fact.position, s.fact.id))
+
+
+def semantic_rank(queries: np.ndarray, corpus: np.ndarray) -> np.ndarray:
+    """Indices of corpus rows by decreasing cosine similarity, one row per query.
+
+    Args:
+        queries: (q, d) unit vectors.
+        corpus: (c, d) unit vectors.
+
+    Returns:
+        (q, c) integer array; row i lists corpus indices, most similar first (stable on ties).
+    """
+    sims = queries @ corpus.T
+    return np.argsort(-sims, axis=1, kind="stable")
+
+
+def retrieval_metrics(ranks: list[int], ks: tuple[int, ...] = (1, 5)) -> dict[str, float]:
+    """Recall@k and MRR from the 1-based rank of the first relevant item per query."""
+    if not ranks:
+        return {**{f"recall@{k}": 0.0 for k in ks}, "mrr": 0.0, "queries": 0}
+    out: dict[str, float] = {f"recall@{k}": sum(r <= k for r in ranks) / len(ranks) for k in ks}
+    out["mrr"] = sum(1.0 / r for r in ranks) / len(ranks)
+    out["queries"] = len(ranks)
+    return out

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from webapp import embeddings, models_registry
+from webapp.management.progress import bar
+from webapp.models import Fact
+
+
+class Command(BaseCommand):
+    help = "Compute fact embeddings with the active encoder (only facts embedded by another encoder)."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--all", action="store_true", help="recompute every fact, even up-to-date ones")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        encoder = models_registry.encoder()
+        facts = list(Fact.objects.order_by("pk") if options["all"] else embeddings.stale_facts())
+        if options["all"]:
+            for fact in facts:
+                fact.embedding_model = ""
+        with bar(len(facts), f"Embedding with {encoder.model_id}", unit="fact") as progress:
+            done = embeddings.embed_facts(facts, progress=progress.update)
+        self.stdout.write(self.style.SUCCESS(f"Embedded {done} facts with {encoder.model_id}."))

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from interviewer.encoders import SentenceTransformerEncoder
+from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from training.data import DataError, load_pairs, split_pairs
+from training.train_selector import evaluate, format_table
+from webapp import models_registry
+from webapp.models import ModelVersion
+
+
+class Command(BaseCommand):
+    help = "Recall@1, Recall@5 and MRR of requirement -> evidence matching on the held-out split."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--pairs", default=str(settings.BASE_DIR / "fixtures" / "pairs.jsonl"))
+        parser.add_argument("--json", dest="json_out", default=None, help="also write the figures to this file")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        try:
+            _train, test = split_pairs(load_pairs(Path(options["pairs"])))
+        except DataError as exc:
+            raise CommandError(str(exc)) from None
+        rows = {
+            "packaged " + PACKAGED_ENCODER_ID: evaluate(
+                SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID), test
+            )
+        }
+        active = models_registry.active(ModelVersion.Kind.SELECTOR)
+        if active is not None:
+            rows[f"fine-tuned {active.name}"] = evaluate(
+                SentenceTransformerEncoder(models_registry.model_path(active), active.name), test
+            )
+        self.stdout.write(format_table(rows))
+        if options["json_out"]:
+            Path(options["json_out"]).write_text(json.dumps(rows, indent=2), encoding="utf-8")
