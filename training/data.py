@@ -65,3 +65,120 @@ def split_pairs(pairs: list[Pair], test_fraction: float = 0.2) -> tuple[list[Pai
 
 def file_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Fixture catalog and interview dialogs
+
+ACTS = (
+    "opening",
+    "resume_deep_dive",
+    "requirement_probe",
+    "gap_probe",
+    "follow_up",
+    "behavioral",
+    "candidate_questions",
+    "closing",
+)
+SPLITS = ("train", "validation", "test")
+
+
+def catalog(fixtures_dir: Path) -> list[dict]:  # type: ignore[type-arg]
+    """All fixture catalog entries (fixtures/catalog/*.json), each with ``kind`` and ``occupation``."""
+    entries = []
+    for path in sorted(Path(fixtures_dir, "catalog").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for job in data.get("jobs", []):
+            entries.append({**job, "kind": "job", "occupation": data["occupation"]})
+        for resume in data.get("resumes", []):
+            entries.append({**resume, "kind": "resume", "occupation": data["occupation"]})
+    return entries
+
+
+@dataclass(frozen=True)
+class DialogTurn:
+    role: str
+    text: str
+    act: str = ""
+    grounding: tuple[tuple[str, str], ...] = ()  # (source, text)
+
+
+@dataclass(frozen=True)
+class Dialog:
+    id: str
+    occupation: str
+    job: str
+    resume: str
+    split: str
+    turns: tuple[DialogTurn, ...]
+
+
+def load_dialogs(path: Path) -> list[Dialog]:
+    """Interview dialogs (schema in README); raises DataError naming the dialog that is wrong."""
+    dialogs = []
+    for number, row in enumerate(read_jsonl(path), start=1):
+        where = f"{path}: dialog {row.get('id', number)!r}"
+        turns = []
+        for t in row.get("turns") or []:
+            role, text = t.get("role"), (t.get("text") or "").strip()
+            if role not in ("interviewer", "candidate") or not text:
+                raise DataError(f"{where}: every turn needs role interviewer|candidate and text")
+            act = t.get("act", "") if role == "interviewer" else ""
+            if role == "interviewer" and act not in ACTS:
+                raise DataError(f"{where}: unknown act {act!r}; use one of {', '.join(ACTS)}")
+            grounding = tuple((g["source"], g["text"]) for g in t.get("grounding") or [])
+            turns.append(DialogTurn(role, text, act, grounding))
+        if len(turns) < 2 or turns[0].role != "interviewer":
+            raise DataError(f"{where}: needs at least 2 turns, starting with the interviewer")
+        split = row.get("split", "train")
+        if split not in SPLITS:
+            raise DataError(f"{where}: split must be one of {', '.join(SPLITS)}")
+        dialogs.append(
+            Dialog(
+                str(row.get("id", number)),
+                row.get("occupation", ""),
+                row.get("job", ""),
+                row.get("resume", ""),
+                split,
+                tuple(turns),
+            )
+        )
+    return dialogs
+
+
+@dataclass(frozen=True)
+class Example:
+    """One interviewer turn to predict from its context."""
+
+    dialog_id: str
+    job_title: str
+    company: str
+    stage: str
+    facts: tuple[tuple[str, str], ...]
+    history: tuple[tuple[str, str], ...]
+    target: str
+
+
+def examples(dialogs: list[Dialog], jobs: dict[str, dict]) -> list[Example]:  # type: ignore[type-arg]
+    """Every interviewer turn after the first one of each dialog, with the turns before it."""
+    out = []
+    for d in dialogs:
+        job = jobs.get(d.job, {})
+        for i, turn in enumerate(d.turns):
+            if turn.role != "interviewer":
+                continue
+            history = tuple((t.role, t.text) for t in d.turns[:i])
+            out.append(
+                Example(
+                    d.id, job.get("title", "open"), job.get("company", ""), turn.act, turn.grounding, history, turn.text
+                )
+            )
+    return out
+
+
+def subsample(dialogs: list[Dialog], fraction: float) -> list[Dialog]:
+    """A fixed, nested share of dialogs: the 1/8 set is inside the 1/4 set, and so on."""
+    if not 0 < fraction <= 1:
+        raise DataError(f"--data-fraction must be in (0, 1], got {fraction}")
+    ranked = sorted(dialogs, key=lambda d: stable_fraction("subsample:" + d.id))
+    return ranked[: max(1, round(len(ranked) * fraction))]

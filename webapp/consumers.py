@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from interviewer.engine import CANCELLED, DONE, ERROR, TOKEN, Handle
+from interviewer.policy import CLOSING
+from webapp import interviews
+from webapp.models import InterviewSession
+
+log = logging.getLogger(__name__)
 
 
 class HealthConsumer(AsyncJsonWebsocketConsumer):
@@ -28,7 +39,142 @@ class HealthConsumer(AsyncJsonWebsocketConsumer):
 
 
 class InterviewConsumer(AsyncJsonWebsocketConsumer):
-    """Placeholder until the live interview lands; refuses every connection."""
+    """The live interview: joins the session's group, replays the transcript, streams new turns.
+
+    Protocol (README "WebSocket protocol"): client -> server ``answer`` and ``end``; server ->
+    client ``state``, ``thinking``, ``token``, ``turn``, ``report`` and ``error``. Generation runs
+    in a task that outlives the socket, so a dropped connection never leaves half a turn.
+    """
 
     async def connect(self) -> None:
-        await self.close(code=4404)
+        user = self.scope.get("user")
+        self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        self.group = f"interview-{self.session_id}"
+        if user is None or not user.is_authenticated:
+            await self.close(code=4403)
+            return
+        session = await self._session(user)
+        if session is None:
+            await self.close(code=4404)  # another user's id looks exactly like a missing one
+            return
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self._replay(session)
+        self._kick(session)
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kind = content.get("type") if isinstance(content, dict) else None
+        session = await self._session(self.scope["user"])
+        if session is None:
+            await self.close(code=4404)
+            return
+        if kind == "answer":
+            try:
+                turn = await database_sync_to_async(interviews.add_answer)(session, str(content.get("text", "")))
+            except interviews.InterviewError as exc:
+                await self.send_json({"type": "error", "code": exc.code, "message": exc.message})
+                return
+            await self._broadcast(interviews.turn_payload(turn))
+            self._kick(session)
+        elif kind == "end":
+            handle = _handles.get(self.session_id)
+            if handle is not None:
+                handle.cancel()
+            report = await database_sync_to_async(interviews.end)(session)
+            await self._broadcast(report)
+        else:
+            await self.send_json({"type": "error", "code": "bad_message", "message": "Unknown message type."})
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        try:
+            await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
+        except (ValueError, TypeError):
+            await self.send_json({"type": "error", "code": "bad_message", "message": "Messages must be JSON."})
+
+    # -- group events -> this socket
+    async def interview_event(self, event) -> None:  # type: ignore[no-untyped-def]
+        await self.send_json(event["payload"])
+
+    # -- helpers
+    async def _broadcast(self, payload: dict) -> None:  # type: ignore[type-arg]
+        await self.channel_layer.group_send(self.group, {"type": "interview.event", "payload": payload})
+
+    @database_sync_to_async
+    def _session(self, user):  # type: ignore[no-untyped-def]
+        return (
+            InterviewSession.objects.select_related("job", "resume").filter(pk=self.session_id, candidate=user).first()
+        )
+
+    async def _replay(self, session) -> None:  # type: ignore[no-untyped-def]
+        turns = await database_sync_to_async(interviews.turns)(session)
+        for turn in turns:
+            await self.send_json(interviews.turn_payload(turn))
+        if session.status == InterviewSession.Status.ENDED:
+            await self.send_json({"type": "state", "status": "ended", "awaiting": "nothing"})
+            if session.report:
+                await self.send_json(session.report)
+            return
+        waiting = await database_sync_to_async(interviews.awaiting_answer)(session)
+        await self.send_json(
+            {"type": "state", "status": session.status, "awaiting": "answer" if waiting else "interviewer"}
+        )
+
+    def _kick(self, session) -> None:  # type: ignore[no-untyped-def]
+        """Start generating the next interviewer turn unless this process already is."""
+        task = _tasks.get(self.session_id)
+        if task is not None and not task.done():
+            return
+        _tasks[self.session_id] = asyncio.get_running_loop().create_task(
+            _generate(self.channel_layer, self.group, session)
+        )
+
+
+_tasks: dict[int, asyncio.Task] = {}  # type: ignore[type-arg]
+_handles: dict[int, Handle] = {}
+
+
+async def _generate(layer, group: str, session) -> None:  # type: ignore[no-untyped-def]
+    """Generate, stream and save the next interviewer turn; close the interview after its closing."""
+
+    async def broadcast(payload: dict) -> None:  # type: ignore[type-arg]
+        await layer.group_send(group, {"type": "interview.event", "payload": payload})
+
+    try:
+        pending = await database_sync_to_async(interviews.prepare_next)(session)
+        if pending is None:
+            return
+        await broadcast({"type": "thinking", "index": pending.index})
+        handle = await sync_to_async(interviews.submit)(pending)
+        _handles[session.pk] = handle
+        raw, source = "", ""
+        async for kind, text in handle.aiter():
+            if kind == TOKEN:
+                await broadcast({"type": "token", "text": text, "index": pending.index})
+            elif kind == DONE:
+                raw = text
+            elif kind == CANCELLED:
+                return
+            elif kind == ERROR:
+                log.error("generation failed for interview %s: %s", session.pk, text)
+        source = await sync_to_async(lambda: interviews.engine().generator.name)()
+        turn = await database_sync_to_async(interviews.finish)(pending, raw, source)
+        await broadcast(interviews.turn_payload(turn))
+        if turn.act == CLOSING:
+            await broadcast(await database_sync_to_async(interviews.end)(session))
+        else:
+            await broadcast({"type": "state", "status": "active", "awaiting": "answer"})
+    except Exception:  # noqa: BLE001 - tell the client instead of dying silently
+        log.exception("interview %s: turn generation failed", session.pk)
+        await broadcast(
+            {
+                "type": "error",
+                "code": "generation_failed",
+                "message": "The interviewer could not answer; reload the page to retry.",
+            }
+        )
+    finally:
+        _handles.pop(session.pk, None)

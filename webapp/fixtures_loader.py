@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from interviewer.documents import JOB, RESUME
+from training import data
 from webapp import services
 from webapp.models import JobPosting, Resume
 
@@ -18,15 +18,7 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
 def catalog(fixtures_dir: Path = FIXTURES_DIR) -> list[dict]:  # type: ignore[type-arg]
-    """All catalog entries, each with ``kind`` and ``occupation`` filled in."""
-    entries = []
-    for path in sorted((fixtures_dir / "catalog").glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for job in data.get("jobs", []):
-            entries.append({**job, "kind": JOB, "occupation": data["occupation"]})
-        for resume in data.get("resumes", []):
-            entries.append({**resume, "kind": RESUME, "occupation": data["occupation"]})
-    return entries
+    return data.catalog(fixtures_dir)
 
 
 def source_name(entry: dict) -> str:  # type: ignore[type-arg]

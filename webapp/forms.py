@@ -116,3 +116,34 @@ class BulkImportForm(forms.Form):
         except DocumentError as exc:
             raise forms.ValidationError(str(exc)) from None
         return cleaned
+
+
+class ResumeUploadForm(forms.Form):
+    """A candidate's own resume: a file, or pasted text."""
+
+    file = forms.FileField(required=False, help_text="PDF, DOCX or TXT.")
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Or paste the text.")
+    label = forms.CharField(required=False, max_length=200, help_text="A name for this resume (optional).")
+
+    def spec(self, owner) -> services.DocumentSpec:  # type: ignore[no-untyped-def]
+        """The document to create; raises DocumentError with a message for the form."""
+        upload = self.cleaned_data.get("file")
+        meta = {"label": self.cleaned_data.get("label", "")}
+        if upload:
+            return services.DocumentSpec(
+                kind=RESUME, data=services.read_upload(upload), filename=upload.name, meta=meta, owner=owner
+            )
+        if (self.cleaned_data.get("text") or "").strip():
+            return services.DocumentSpec(kind=RESUME, text=self.cleaned_data["text"], meta=meta, owner=owner)
+        raise DocumentError("Choose a file or paste your resume.")
+
+
+class StartInterviewForm(forms.Form):
+    LENGTH_CHOICES = [("questions", "Number of questions"), ("minutes", "Minutes")]
+    length = forms.ChoiceField(choices=LENGTH_CHOICES, initial="questions", widget=forms.RadioSelect)
+    questions = forms.IntegerField(min_value=2, max_value=30, initial=6)
+    minutes = forms.IntegerField(min_value=1, max_value=120, initial=15)
+    kind = forms.ChoiceField(
+        choices=[("mixed", "Mixed"), ("technical", "Technical (role and resume)"), ("behavioral", "Behavioral")],
+        initial="mixed",
+    )

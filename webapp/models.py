@@ -159,7 +159,9 @@ class Turn(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     text = models.TextField()
     grounding = models.JSONField(default=list, blank=True, help_text="Facts the turn was grounded on.")
-    reason = models.CharField(max_length=40, blank=True, help_text="The policy's reason for this turn.")
+    act = models.CharField(max_length=40, blank=True, help_text="The policy's act: opening, follow_up, ...")
+    reason = models.CharField(max_length=200, blank=True, help_text="Why the policy chose this act now.")
+    source = models.CharField(max_length=40, blank=True, help_text="Which generator wrote the turn.")
     created = models.DateTimeField(auto_now_add=True)
     latency_ms = models.FloatField(null=True, blank=True, help_text="Generation time of an interviewer turn.")
 

@@ -1,8 +1,21 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from webapp import views
+
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("signup/", views.signup, name="signup"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("resumes/upload/", views.upload_resume, name="upload_resume"),
+    path("jobs/<int:job_id>/interview/", views.new_interview, name="new_interview"),
+    path("interviews/", views.history, name="history"),
+    path("interviews/<int:session_id>/", views.interview, name="interview"),
+    path("interviews/<int:session_id>/report/", views.report, name="report"),
+    path("interviews/<int:session_id>/transcript.<str:fmt>", views.transcript, name="transcript"),
     path("admin/", admin.site.urls),
 ]

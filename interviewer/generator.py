@@ -1,0 +1,350 @@
+"""DialogGenerator: the interviewer's words from a chat LM grounded on selected facts.
+
+The prompt is a system instruction (persona, stage, job), the facts to probe, and the
+dialog so far cut to a token budget. ``stream`` yields text pieces as tokens are decoded
+and stops when a cancel event is set; ``generate`` joins them. ``postprocess`` turns raw
+model output into one concise interviewer utterance, or ``None`` when it cannot.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+ROLE_USER = "user"
+ROLE_ASSISTANT = "assistant"
+
+STAGE_INSTRUCTIONS = {
+    "opening": "Greet the candidate briefly and ask one warm-up question.",
+    "resume_deep_dive": "Ask one specific question about the resume fact below.",
+    "requirement_probe": "Ask one question checking the job requirement below.",
+    "gap_probe": "The resume lacks the job requirement below. Ask one question about it.",
+    "follow_up": "Dig into the last answer: ask for a concrete example, their own part, or a number.",
+    "behavioral": "Ask one behavioral question (a time when...).",
+    "candidate_questions": "Ask whether the candidate has questions for you.",
+    "closing": "Thank the candidate and close the interview.",
+}
+
+
+@dataclass(frozen=True)
+class GroundingFact:
+    source: str  # "resume" or "job"
+    text: str
+
+
+@dataclass
+class PromptInputs:
+    """Everything a prompt is built from."""
+
+    job_title: str
+    stage: str
+    facts: list[GroundingFact] = field(default_factory=list)
+    history: list[tuple[str, str]] = field(default_factory=list)  # (role "interviewer"|"candidate", text)
+    company: str = ""
+
+
+@dataclass(frozen=True)
+class GenerationConfig:
+    max_new_tokens: int = 60
+    context_tokens: int = 1024  # prompt + new tokens never exceed this (nor the model's own context)
+    temperature: float = 0.0  # 0 = greedy
+    top_p: float = 0.9
+    repetition_penalty: float = 1.15
+    seed: int = 0
+
+
+def system_prompt(inputs: PromptInputs) -> str:
+    """A compact instruction: training examples and live prompts share it, so keep it short."""
+    where = f" at {inputs.company}" if inputs.company else ""
+    instruction = STAGE_INSTRUCTIONS.get(inputs.stage, STAGE_INSTRUCTIONS["requirement_probe"])
+    lines = [f"You are the interviewer for the {inputs.job_title} role{where}. Stage: {inputs.stage}. {instruction}"]
+    if inputs.facts:
+        lines.append("Facts to ask about:")
+        lines.extend(f"- ({'resume' if f.source == 'resume' else 'job requirement'}) {f.text}" for f in inputs.facts)
+    return "\n".join(lines)
+
+
+def history_messages(history: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """Interviewer turns are the assistant's, candidate turns the user's; starts with a user turn."""
+    messages = [
+        {"role": ROLE_ASSISTANT if role == "interviewer" else ROLE_USER, "content": text} for role, text in history
+    ]
+    if not messages or messages[0]["role"] != ROLE_USER:
+        messages.insert(0, {"role": ROLE_USER, "content": "Hello, I'm ready to start."})
+    if messages[-1]["role"] != ROLE_USER:
+        # Two interviewer turns in a row (e.g. a closing after a question): let the model continue.
+        messages.append({"role": ROLE_USER, "content": "(the candidate is waiting)"})
+    return messages
+
+
+def build_prompt_ids(tokenizer, inputs: PromptInputs, budget: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """Token ids of the chat prompt, dropping the oldest history until it fits ``budget``.
+
+    The system instruction, the facts and the last message are always kept whole; facts are
+    dropped (lowest ranked first) only when they alone would not fit.
+
+    Raises:
+        ValueError: when even the system line and the last message exceed the budget.
+    """
+    facts = list(inputs.facts)
+    history = history_messages(inputs.history)
+    while True:
+        for start in range(0, len(history)):
+            kept = history[start:]
+            if kept[0]["role"] != ROLE_USER:
+                continue
+            ids = _encode(tokenizer, inputs, facts, kept)
+            if len(ids) <= budget:
+                return ids
+        if not facts:
+            raise ValueError(f"the prompt needs more than {budget} tokens even without history and facts")
+        facts.pop()
+
+
+def _encode(tokenizer, inputs: PromptInputs, facts: list[GroundingFact], history) -> list[int]:  # type: ignore[no-untyped-def]
+    system = system_prompt(PromptInputs(inputs.job_title, inputs.stage, facts, [], inputs.company))
+    messages = [{"role": "system", "content": system}] + history
+    ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
+    if isinstance(ids, dict) or hasattr(ids, "keys"):
+        ids = ids["input_ids"]
+    return list(ids)
+
+
+# ---------------------------------------------------------------------------
+# Post-processing
+
+_ROLE_LABEL = re.compile(
+    r"^\s*(?:\*\*)?(?:interviewer|assistant|hiring manager|recruiter|me|q|question(?:\s*\d+)?)(?:\*\*)?\s*[:\-–]\s*",
+    re.I,
+)
+_META = re.compile(
+    r"^\s*(?:sure|certainly|of course|okay|ok|great question)[,!.]?\s*(?:here(?:'s| is) (?:a|my|the) "
+    r"(?:follow[- ]up )?question[^:]*:\s*)?|^\s*here(?:'s| is) (?:a|my|the) (?:follow[- ]up )?question[^:]*:\s*",
+    re.I,
+)
+_AI_TALK = re.compile(r"\b(as an ai|language model|i'm an ai|i am an ai|how can i (?:help|assist))\b", re.I)
+_WORD = re.compile(r"[a-z0-9']+")
+MAX_WORDS = 60
+
+
+def normalise_question(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def is_repeat(text: str, asked: list[str], threshold: float = 0.75) -> bool:
+    """True when ``text`` is (nearly) a question already asked in this interview (word Jaccard)."""
+    words = normalise_question(text)
+    if not words:
+        return False
+    for previous in asked:
+        other = normalise_question(previous)
+        if other and len(words & other) / len(words | other) >= threshold:
+            return True
+    return False
+
+
+def looks_english(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) >= 0.95
+
+
+def postprocess(raw: str, asked: list[str] | None = None, want_question: bool = True) -> str | None:
+    """One concise interviewer utterance from raw model output, or None if unusable.
+
+    Removes role labels, meta-text and anything after the first line or the first question;
+    refuses text that talks like an assistant, is not English, or repeats an earlier question.
+    """
+    text = raw.replace("<|im_end|>", "\n").strip().strip('"').strip()
+    text = text.split("\n")[0].strip() if text else ""
+    for _ in range(2):
+        text = _ROLE_LABEL.sub("", text)
+        text = _META.sub("", text).strip()
+    text = text.strip('"“” ').strip()
+    if not text or _AI_TALK.search(text) or not looks_english(text):
+        return None
+    if want_question and "?" in text:
+        text = text[: text.index("?") + 1]
+        sentences = re.split(r"(?<=[.!])\s+", text)
+        text = " ".join(sentences[-2:])  # at most one sentence of lead-in before the question
+    words = text.split()
+    if len(words) > MAX_WORDS:
+        text = " ".join(words[:MAX_WORDS]).rstrip(",;:") + ("?" if want_question else ".")
+    if len(words) < 3:
+        return None
+    if want_question and "?" not in text:
+        return None
+    if asked and want_question and is_repeat(text, asked):
+        return None
+    return text[0].upper() + text[1:]
+
+
+# ---------------------------------------------------------------------------
+# Generation
+
+
+class Cancelled(Exception):
+    """Raised inside a stream when its cancel event was set."""
+
+
+class DialogGenerator:
+    """A causal LM (optionally with a LoRA adapter) that writes interviewer turns."""
+
+    def __init__(self, model, tokenizer, config: GenerationConfig | None = None, name: str = "base") -> None:  # type: ignore[no-untyped-def]
+        self.model = model
+        self.tokenizer = tokenizer
+        self.config = config or GenerationConfig()
+        self.name = name
+        self.stop_ids = {
+            i for i in (tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids("<|im_end|>")) if i is not None
+        }
+        limit = getattr(model.config, "max_position_embeddings", 2048) or 2048
+        self.context_tokens = min(self.config.context_tokens, limit)
+
+    def prompt_ids(self, inputs: PromptInputs) -> list[int]:
+        return build_prompt_ids(self.tokenizer, inputs, self.context_tokens - self.config.max_new_tokens)
+
+    def stream(self, inputs: PromptInputs, cancel: threading.Event | None = None) -> Iterator[str]:
+        """Yield text pieces as they are decoded; stops at end of turn, a newline, or the token cap.
+
+        Raises:
+            Cancelled: when ``cancel`` is set (checked before every token).
+        """
+        import torch
+
+        ids = self.prompt_ids(inputs)
+        generator = torch.Generator().manual_seed(self.config.seed)
+        input_ids = torch.tensor([ids])
+        past = None
+        produced: list[int] = []
+        emitted = ""
+        with torch.inference_mode():
+            for _ in range(self.config.max_new_tokens):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                out = self.model(input_ids=input_ids, past_key_values=past, use_cache=True)
+                past = out.past_key_values
+                logits = out.logits[0, -1].float()
+                token = self._choose(logits, produced, generator)
+                if token in self.stop_ids:
+                    break
+                produced.append(token)
+                visible = self.tokenizer.decode(produced, skip_special_tokens=True).lstrip()
+                ended = "\n" in visible
+                if ended:
+                    visible = visible[: visible.index("\n")]  # one utterance: stop at the first line break
+                if not visible.endswith("\ufffd") and len(visible) > len(emitted):
+                    yield visible[len(emitted) :]
+                    emitted = visible
+                if ended:
+                    break
+                input_ids = torch.tensor([[token]])
+
+    def generate(self, inputs: PromptInputs, cancel: threading.Event | None = None) -> str:
+        return "".join(self.stream(inputs, cancel))
+
+    def _choose(self, logits, produced: list[int], generator) -> int:  # type: ignore[no-untyped-def]
+        import torch
+
+        if self.config.repetition_penalty != 1.0 and produced:
+            seen = torch.tensor(sorted(set(produced)))
+            values = logits[seen]
+            logits[seen] = torch.where(
+                values > 0, values / self.config.repetition_penalty, values * self.config.repetition_penalty
+            )
+        if self.config.temperature <= 0:
+            return int(torch.argmax(logits))
+        probs = torch.softmax(logits / self.config.temperature, dim=-1)
+        ordered, index = torch.sort(probs, descending=True)
+        keep = torch.cumsum(ordered, dim=-1) - ordered < self.config.top_p
+        ordered = ordered * keep
+        choice = torch.multinomial(ordered / ordered.sum(), 1, generator=generator)
+        return int(index[choice])
+
+
+def load_generator(model_dir, base_setting: str = "", adapter_dir=None, config: GenerationConfig | None = None):  # type: ignore[no-untyped-def]
+    """A DialogGenerator over the base model (from the safetensors cache) and an optional adapter."""
+    from pathlib import Path
+
+    from interviewer import weights
+
+    base = weights.resolve_base(base_setting)
+    model, tokenizer = weights.load_base(Path(model_dir), base)
+    name = weights.base_name(base)
+    if adapter_dir is not None:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, str(adapter_dir))
+        model = model.merge_and_unload()  # same speed as the base at inference
+        model.eval()
+        name = f"{name}+{Path(adapter_dir).name}"
+    return DialogGenerator(model, tokenizer, config, name=name)
+
+
+# ---------------------------------------------------------------------------
+# Template questions: the fallback when the model's output is unusable, and the fake in tests
+
+_TEMPLATES = {
+    "opening": [
+        "Thanks for joining today. To start, could you walk me through your background and what draws you to "
+        "the {title} role?"
+    ],
+    "resume_deep_dive": [
+        "Your resume mentions: {fact}. What exactly was your part, and what was the result?",
+        "Let's talk about this line on your resume: {fact}. How did you approach it?",
+    ],
+    "requirement_probe": [
+        "This role asks for {fact_l}. Can you tell me about a time you used that in practice?",
+        "One of our requirements is {fact_l}. How does your experience cover it?",
+    ],
+    "gap_probe": [
+        "The role asks for {fact_l}, which I didn't see on your resume. How would you get up to speed?",
+        "We need {fact_l}. What is your closest experience to that?",
+    ],
+    "follow_up": [
+        "Could you make that concrete: what did you do yourself, and can you put a number on the result?",
+        "Can you give me a specific example of that, step by step?",
+    ],
+    "behavioral": [
+        "Tell me about a time you faced a setback at work. What did you do, and what was the outcome?",
+        "Describe a situation where you disagreed with a colleague. How did you handle it?",
+        "Tell me about a time you had to learn something quickly to deliver a result. What happened?",
+    ],
+    "candidate_questions": [
+        "That's all the questions I have. What would you like to ask me about the role or the team?"
+    ],
+    "closing": ["Thank you for your time today. We'll review everything and get back to you about next steps soon."],
+}
+
+
+def template_question(inputs: PromptInputs, asked: list[str] | None = None) -> str:
+    """A grounded question built from the first fact; deterministic, avoids questions already asked."""
+    fact = inputs.facts[0].text.strip().rstrip(".") if inputs.facts else ""
+    choices = _TEMPLATES.get(inputs.stage, _TEMPLATES["requirement_probe"])
+    if not fact and inputs.stage in ("resume_deep_dive", "requirement_probe", "gap_probe"):
+        choices = _TEMPLATES["behavioral"]
+    fact_l = fact[0].lower() + fact[1:] if fact and not fact[:2].isupper() else fact
+    asked = asked or []
+    offset = sum(map(ord, fact)) + len(asked)
+    for i in range(len(choices)):
+        text = choices[(offset + i) % len(choices)].format(fact=fact, fact_l=fact_l, title=inputs.job_title)
+        if not is_repeat(text, asked, threshold=0.9):
+            return text
+    return choices[offset % len(choices)].format(fact=fact, fact_l=fact_l, title=inputs.job_title)
+
+
+class TemplateGenerator:
+    """Same interface as DialogGenerator, no model: streams a template question word by word."""
+
+    name = "template"
+
+    def stream(self, inputs: PromptInputs, cancel: threading.Event | None = None) -> Iterator[str]:
+        text = template_question(inputs, [t for r, t in inputs.history if r == "interviewer"])
+        for i, word in enumerate(text.split(" ")):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            yield word if i == 0 else " " + word
+
+    def generate(self, inputs: PromptInputs, cancel: threading.Event | None = None) -> str:
+        return "".join(self.stream(inputs, cancel))

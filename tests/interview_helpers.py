@@ -1,0 +1,56 @@
+"""Shared set-up for interview tests: a small resume and job, a started session, a slow generator."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from interviewer.generator import PromptInputs, TemplateGenerator
+from interviewer.policy import InterviewSettings
+from webapp import interviews, services
+from webapp.models import JobPosting, Resume
+
+JOB_TEXT = """Backend Engineer
+
+Requirements:
+- Production PostgreSQL database experience
+- Building REST APIs in Python
+- Certified forklift operator licence
+"""
+RESUME_TEXT = """EXPERIENCE
+Backend Engineer, Acme | 2020 - Present
+- Migrated the production PostgreSQL database to version 15
+- Built REST APIs in Python for 2 million users
+- Mentored four junior engineers
+"""
+
+
+def documents(owner) -> tuple[Resume, JobPosting]:  # type: ignore[no-untyped-def]
+    job = services.create_document(services.DocumentSpec(kind="job", text=JOB_TEXT, meta={"title": "Backend Engineer"}))
+    resume = services.create_document(
+        services.DocumentSpec(kind="resume", text=RESUME_TEXT, meta={"label": f"{owner.username} CV"}, owner=owner)
+    )
+    return resume, job  # type: ignore[return-value]
+
+
+def start(owner, questions: int = 3):  # type: ignore[no-untyped-def]
+    resume, job = documents(owner)
+    return interviews.start(owner, resume, job, InterviewSettings(questions=questions))
+
+
+class SlowGenerator(TemplateGenerator):
+    """The template generator, one word every ``delay`` seconds: time to drop a socket mid-turn."""
+
+    name = "slow-template"
+
+    def __init__(self, delay: float = 0.05) -> None:
+        self.delay = delay
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def stream(self, inputs: PromptInputs, cancel=None):  # type: ignore[no-untyped-def]
+        with self.lock:
+            self.calls += 1
+        for piece in super().stream(inputs, cancel):
+            time.sleep(self.delay)
+            yield piece

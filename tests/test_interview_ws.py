@@ -1,0 +1,221 @@
+"""The live interview over WebSockets: streaming, answers, end, isolation, drops and restarts."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from interviewer.engine import GenerationEngine
+from tests.interview_helpers import SlowGenerator, start
+from webapp import consumers, interviews
+from webapp.asgi import application
+from webapp.models import InterviewSession, Turn
+
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def clean_engine():  # type: ignore[no-untyped-def]
+    interviews.reset_engine()
+    consumers._tasks.clear()
+    yield
+    interviews.reset_engine()
+    consumers._tasks.clear()
+
+
+@pytest.fixture
+def slow(monkeypatch):  # type: ignore[no-untyped-def]
+    generator = SlowGenerator()
+    engine = GenerationEngine(lambda: generator)
+    monkeypatch.setattr(interviews, "engine", lambda: engine)
+    yield generator
+    engine.stop()
+
+
+@sync_to_async
+def make_user(name: str):  # type: ignore[no-untyped-def]
+    return get_user_model().objects.create_user(name, password=f"{name}-password-1")
+
+
+@sync_to_async
+def cookie_for(user) -> bytes:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
+
+
+async def connect(user, session_id: int) -> WebsocketCommunicator:  # type: ignore[no-untyped-def]
+    headers = [ORIGIN]
+    if user is not None:
+        headers.append((b"cookie", await cookie_for(user)))
+    communicator = WebsocketCommunicator(application, f"/ws/interview/{session_id}/", headers=headers)
+    return communicator
+
+
+async def until(communicator, kind: str, timeout: float = 10) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
+    """Receive until a message of ``kind``; returns it and everything before it."""
+    seen = []
+    while True:
+        message = await communicator.receive_json_from(timeout=timeout)
+        if message["type"] == kind:
+            return message, seen
+        seen.append(message)
+
+
+@sync_to_async
+def saved_turns(session_id: int) -> list[tuple[int, str]]:
+    return list(Turn.objects.filter(session_id=session_id).order_by("index").values_list("index", "role"))
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_it_streams_questions_takes_answers_and_ends_with_a_report():
+    alice = await make_user("alice")
+    session = await sync_to_async(start)(alice)
+    ws = await connect(alice, session.pk)
+    assert (await ws.connect())[0]
+    first, before = await until(ws, "turn")
+    tokens = [m for m in before if m["type"] == "token"]
+    assert tokens and "".join(t["text"] for t in tokens) == first["text"]  # streamed before complete
+    assert first["index"] == 0 and first["role"] == "interviewer"
+    assert first["grounding"] and {"source", "text", "fact_id", "reason"} <= set(first["grounding"][0])
+
+    await ws.send_json_to(
+        {"type": "answer", "text": "I migrated our PostgreSQL database to version 15 with zero downtime."}
+    )
+    echo, _ = await until(ws, "turn")
+    assert (echo["index"], echo["role"]) == (1, "candidate")
+    second, _ = await until(ws, "turn")
+    assert (second["index"], second["role"]) == (2, "interviewer")
+
+    await ws.send_json_to({"type": "end"})
+    report, _ = await until(ws, "report")
+    assert report["answers"][0]["answer"].startswith("I migrated our PostgreSQL")
+    assert "covered_requirements" in report and "uncovered_requirements" in report
+    await ws.disconnect()
+    refreshed = await sync_to_async(InterviewSession.objects.get)(pk=session.pk)
+    assert refreshed.status == "ended" and refreshed.report["summary"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_it_refuses_another_users_session_and_anonymous_users():
+    alice, bob = await make_user("alice"), await make_user("bob")
+    session = await sync_to_async(start)(alice)
+    for user, code in ((bob, 4404), (None, 4403)):
+        ws = await connect(user, session.pk)
+        connected, close_code = await ws.connect()
+        assert not connected and close_code == code
+        await ws.disconnect()
+    ws = await connect(alice, 999999)
+    connected, close_code = await ws.connect()
+    assert not connected and close_code == 4404
+    await ws.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_it_rejects_answers_out_of_turn_and_bad_messages():
+    alice = await make_user("alice")
+    session = await sync_to_async(start)(alice)
+    ws = await connect(alice, session.pk)
+    await ws.connect()
+    await until(ws, "turn")
+    await ws.send_json_to({"type": "answer", "text": "   "})
+    error, _ = await until(ws, "error")
+    assert error["code"] == "empty_answer"
+    await ws.send_json_to({"type": "answer", "text": "x" * 5000})
+    error, _ = await until(ws, "error")
+    assert error["code"] == "answer_too_long"
+    await ws.send_json_to({"type": "dance"})
+    error, _ = await until(ws, "error")
+    assert error["code"] == "bad_message"
+    await ws.send_to(text_data="not json")
+    error, _ = await until(ws, "error")
+    assert error["code"] == "bad_message"
+    await ws.send_json_to({"type": "answer", "text": "First answer with enough words to count as an answer here."})
+    await ws.send_json_to({"type": "answer", "text": "A second answer sent before the next question arrived."})
+    error, _ = await until(ws, "error")
+    assert error["code"] == "not_your_turn"
+    await until(ws, "turn")
+    await ws.disconnect()
+    await asyncio.sleep(0.2)
+    assert [r for _, r in await saved_turns(session.pk)].count("candidate") == 1
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_it_completes_a_turn_when_the_socket_drops_mid_generation(slow):
+    alice = await make_user("alice")
+    session = await sync_to_async(start)(alice)
+    ws = await connect(alice, session.pk)
+    await ws.connect()
+    await until(ws, "token")  # generation has started
+    await ws.disconnect()  # the tab closes mid-turn
+    for _ in range(100):
+        if await saved_turns(session.pk):
+            break
+        await asyncio.sleep(0.05)
+    assert await saved_turns(session.pk) == [(0, "interviewer")]
+
+    ws = await connect(alice, session.pk)  # the refresh
+    await ws.connect()
+    replay, _ = await until(ws, "turn")
+    state, _ = await until(ws, "state")
+    assert replay["index"] == 0 and state["awaiting"] == "answer"
+    await ws.disconnect()
+    assert slow.calls == 1  # completed once, not regenerated
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_it_regenerates_a_turn_lost_to_a_server_restart(slow):
+    alice = await make_user("alice")
+    session = await sync_to_async(start)(alice)
+    ws = await connect(alice, session.pk)
+    await ws.connect()
+    await until(ws, "token")
+    # The server dies mid-turn: the task and the engine are gone, nothing half-way was saved.
+    consumers._tasks[session.pk].cancel()
+    for handle in list(consumers._handles.values()):
+        handle.cancel()
+    await ws.disconnect()
+    await asyncio.sleep(0.3)
+    assert await saved_turns(session.pk) == []
+    consumers._tasks.clear()
+
+    ws = await connect(alice, session.pk)  # after the restart
+    await ws.connect()
+    turn, _ = await until(ws, "turn")
+    assert turn["index"] == 0
+    await ws.disconnect()
+    assert await saved_turns(session.pk) == [(0, "interviewer")]
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_it_keeps_two_tabs_consistent(slow):
+    alice = await make_user("alice")
+    session = await sync_to_async(start)(alice)
+    one, two = await connect(alice, session.pk), await connect(alice, session.pk)
+    await one.connect()
+    await two.connect()
+    first_one, _ = await until(one, "turn")
+    first_two, _ = await until(two, "turn")
+    assert first_one == first_two
+    await one.send_json_to({"type": "answer", "text": "I built REST APIs in Python for two million users at Acme."})
+    await two.send_json_to({"type": "answer", "text": "The same answer typed in the other tab at the same time."})
+    echo_two, _ = await until(two, "turn")
+    assert echo_two["role"] == "candidate"
+    await until(one, "turn")
+    await until(one, "turn")  # the next question reaches both tabs
+    await until(two, "turn")
+    await one.disconnect()
+    await two.disconnect()
+    assert await saved_turns(session.pk) == [(0, "interviewer"), (1, "candidate"), (2, "interviewer")]

@@ -1,0 +1,378 @@
+"""The interview service: the one place the web consumer and `manage.py interview` call.
+
+Every turn is committed before it is acknowledged. An interviewer turn is generated
+outside any transaction and saved whole at the end; if two connections generate the same
+turn, the unique (session, index) constraint keeps one and the other reads it back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from interviewer import feedback
+from interviewer.engine import CANCELLED, DONE, ERROR, TOKEN, GenerationEngine, Handle
+from interviewer.generator import (
+    GenerationConfig,
+    GroundingFact,
+    PromptInputs,
+    TemplateGenerator,
+    load_generator,
+    postprocess,
+    template_question,
+)
+from interviewer.policy import CLOSING, InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
+from interviewer.selector import FOLLOW_UP, FactRef, Selection
+from webapp import embeddings, knowledge, models_registry
+from webapp.models import InterviewSession, JobPosting, ModelVersion, Resume, Turn
+
+log = logging.getLogger(__name__)
+MAX_ANSWER_CHARS = 4000
+
+
+class InterviewError(Exception):
+    """A request the interview cannot take; ``code`` is sent to the client."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# ---------------------------------------------------------------------------
+# The process-wide engine
+
+_engine_lock = threading.Lock()
+_engine: GenerationEngine | None = None
+_engine_key: str | None = None
+
+
+def engine() -> GenerationEngine:
+    """The engine for the active adapter (rebuilt when another adapter is made active)."""
+    global _engine, _engine_key
+    version = None if settings.FAKE_MODELS else models_registry.active(ModelVersion.Kind.GENERATOR)
+    key = "fake" if settings.FAKE_MODELS else f"{settings.GENERATOR_BASE}:{version.pk if version else 'base'}"
+    with _engine_lock:
+        if _engine is None or _engine_key != key:
+            if _engine is not None:
+                _engine.stop()
+            if settings.FAKE_MODELS:
+                _engine = GenerationEngine(TemplateGenerator)
+            else:
+                adapter = models_registry.model_path(version) if version else None
+                config = GenerationConfig(max_new_tokens=settings.GENERATOR_MAX_NEW_TOKENS)
+
+                def load():  # type: ignore[no-untyped-def]
+                    if settings.GENERATOR_THREADS:
+                        import torch
+
+                        torch.set_num_threads(settings.GENERATOR_THREADS)
+                    return load_generator(settings.MODEL_DIR, settings.GENERATOR_BASE, adapter, config)
+
+                _engine = GenerationEngine(load)
+            _engine_key = key
+        return _engine
+
+
+def reset_engine() -> None:
+    global _engine, _engine_key
+    with _engine_lock:
+        if _engine is not None:
+            _engine.stop()
+        _engine, _engine_key = None, None
+
+
+# ---------------------------------------------------------------------------
+# Starting and reading
+
+
+def start(candidate, resume: Resume, job: JobPosting, interview_settings: InterviewSettings) -> InterviewSession:  # type: ignore[no-untyped-def]
+    """Create a session with its plan: the facts to probe, in order, fixed for the interview."""
+    selector = knowledge.selector()
+    resume_set, job_set = knowledge.fact_set(resume), knowledge.fact_set(job)
+    match = selector.match(resume_set, job_set)
+    plan = selector.plan(resume_set, job_set, turns=interview_settings.questions + 4, match=match)
+    version = None if settings.FAKE_MODELS else models_registry.active(ModelVersion.Kind.GENERATOR)
+    return InterviewSession.objects.create(
+        candidate=candidate,
+        resume=resume,
+        job=job,
+        model_version=version,
+        settings={
+            "questions": interview_settings.questions,
+            "minutes": interview_settings.minutes,
+            "kind": interview_settings.kind,
+            "plan": [s.as_dict() for s in plan],
+            "match": {"overall": round(match.overall, 1), "coverage": round(match.coverage, 3)},
+        },
+    )
+
+
+def interview_settings(session: InterviewSession) -> InterviewSettings:
+    s = session.settings
+    return InterviewSettings(questions=s.get("questions", 8), minutes=s.get("minutes"), kind=s.get("kind", "mixed"))
+
+
+def turns(session: InterviewSession) -> list[Turn]:
+    return list(session.turns.order_by("index"))
+
+
+def turn_payload(turn: Turn) -> dict[str, object]:
+    return {
+        "type": "turn",
+        "role": turn.role,
+        "text": turn.text,
+        "index": turn.index,
+        "grounding": turn.grounding,
+        "act": turn.act,
+        "reason": turn.reason,
+    }
+
+
+def awaiting_answer(session: InterviewSession) -> bool:
+    last = session.turns.order_by("-index").first()
+    return last is not None and last.role == Turn.Role.INTERVIEWER and last.act != CLOSING
+
+
+# ---------------------------------------------------------------------------
+# The next interviewer turn
+
+
+@dataclass
+class Pending:
+    """An interviewer turn about to be generated."""
+
+    session_id: int
+    index: int
+    plan: TurnPlan
+    inputs: PromptInputs
+    asked: list[str]
+    started: float
+
+
+def _selection(data: dict) -> Selection:  # type: ignore[type-arg]
+    fact = FactRef(**data["fact"])
+    evidence = FactRef(**data["evidence"]) if data.get("evidence") else None
+    return Selection(fact, data["score"], data["reason"], evidence)
+
+
+def prepare_next(session: InterviewSession) -> Pending | None:
+    """What to generate next, or None when the candidate must answer first or the interview is over."""
+    if session.status == InterviewSession.Status.ENDED:
+        return None
+    history = turns(session)
+    if history and history[-1].role == Turn.Role.INTERVIEWER:
+        return None
+    past = [PastTurn(t.role, t.text, t.act, tuple(g.get("fact_id", 0) for g in t.grounding)) for t in history]
+    why, follow_facts = "", []
+    if history and history[-1].role == Turn.Role.CANDIDATE:
+        question = next((t for t in reversed(history) if t.role == Turn.Role.INTERVIEWER), None)
+        assessment = feedback.assess(
+            question.text if question else "",
+            history[-1].text,
+            models_registry.encoder(),
+            grounding=[g["text"] for g in (question.grounding if question else [])],
+        )
+        why = assessment.follow_up_reason
+        if why:
+            selector = knowledge.selector()
+            ranked = selector.select(
+                knowledge.fact_set(session.resume),
+                knowledge.fact_set(session.job),
+                last_answer=history[-1].text,
+                dialog=[t.text for t in history[-4:]],
+            )
+            follow_facts = [s for s in ranked if s.reason == FOLLOW_UP]
+    policy = InterviewPolicy(interview_settings(session), [_selection(d) for d in session.settings.get("plan", [])])
+    elapsed = (timezone.now() - session.started).total_seconds()
+    plan = policy.next_turn(past, elapsed, why, follow_facts)
+    if plan.done:
+        return None
+    facts = []
+    for s in plan.selections:
+        facts.append(GroundingFact(s.fact.source, s.fact.text))
+        if s.evidence is not None:
+            facts.append(GroundingFact(s.evidence.source, s.evidence.text))
+    inputs = PromptInputs(
+        job_title=session.job.title,
+        company=session.job.company,
+        stage=plan.act,
+        facts=facts,
+        history=[(t.role, t.text) for t in history],
+    )
+    asked = [t.text for t in history if t.role == Turn.Role.INTERVIEWER]
+    index = history[-1].index + 1 if history else 0
+    return Pending(session.pk, index, plan, inputs, asked, time.monotonic())
+
+
+def finish(pending: Pending, raw: str, source: str) -> Turn:
+    """Clean the generated text (template fallback if unusable) and save the turn whole."""
+    text = postprocess(raw, pending.asked, want_question=pending.plan.act != CLOSING) if raw else None
+    if text is None:
+        text, source = template_question(pending.inputs, pending.asked), "template"
+    grounding = []
+    for s in pending.plan.selections:
+        grounding.append({"fact_id": s.fact.id, "source": s.fact.source, "text": s.fact.text, "reason": s.reason})
+        if s.evidence is not None:
+            e = s.evidence
+            grounding.append({"fact_id": e.id, "source": e.source, "text": e.text, "reason": "evidence"})
+    latency = (time.monotonic() - pending.started) * 1000
+    try:
+        with transaction.atomic():
+            session = InterviewSession.objects.select_for_update().get(pk=pending.session_id)
+            if session.turns.filter(index=pending.index).exists():
+                return session.turns.get(index=pending.index)  # another connection finished it first
+            return Turn.objects.create(
+                session=session,
+                index=pending.index,
+                role=Turn.Role.INTERVIEWER,
+                text=text,
+                grounding=grounding,
+                act=pending.plan.act,
+                reason=pending.plan.reason[:200],
+                source=source[:40],
+                latency_ms=round(latency, 1),
+            )
+    except IntegrityError:
+        return Turn.objects.get(session_id=pending.session_id, index=pending.index)
+
+
+def submit(pending: Pending) -> Handle:
+    return engine().submit(pending.inputs)
+
+
+def generate_next(session: InterviewSession, on_token: Callable[[str], None] | None = None) -> Turn | None:
+    """Synchronously generate and save the next interviewer turn (the command-line path)."""
+    pending = prepare_next(session)
+    if pending is None:
+        return None
+    handle = submit(pending)
+    raw, source = "", engine().generator.name
+    for kind, text in handle:
+        if kind == TOKEN and on_token:
+            on_token(text)
+        elif kind == DONE:
+            raw = text
+        elif kind in (ERROR, CANCELLED):
+            log.warning("generation %s: %s", kind, text)
+    return finish(pending, raw, source)
+
+
+# ---------------------------------------------------------------------------
+# Answers and the end
+
+
+def add_answer(session: InterviewSession, text: str) -> Turn:
+    """Save the candidate's answer to the question waiting for it.
+
+    Raises:
+        InterviewError: empty or too long, interview over, or no question waiting.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise InterviewError("empty_answer", "Type an answer before sending.")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise InterviewError("answer_too_long", f"Answers are limited to {MAX_ANSWER_CHARS} characters.")
+    with transaction.atomic():
+        session = InterviewSession.objects.select_for_update().get(pk=session.pk)
+        if session.status == InterviewSession.Status.ENDED:
+            raise InterviewError("interview_ended", "This interview has ended.")
+        last = session.turns.order_by("-index").first()
+        if last is None or last.role != Turn.Role.INTERVIEWER or last.act == CLOSING:
+            raise InterviewError("not_your_turn", "Wait for the interviewer's question before answering.")
+        return Turn.objects.create(session=session, index=last.index + 1, role=Turn.Role.CANDIDATE, text=text)
+
+
+def end(session: InterviewSession) -> dict:  # type: ignore[type-arg]
+    """End the interview (idempotent) and return its report."""
+    with transaction.atomic():
+        session = InterviewSession.objects.select_for_update().get(pk=session.pk)
+        if session.status == InterviewSession.Status.ENDED and session.report:
+            return session.report
+        session.report = build_report(session)
+        session.status = InterviewSession.Status.ENDED
+        session.ended = timezone.now()
+        session.save(update_fields=["report", "status", "ended"])
+    return session.report
+
+
+def build_report(session: InterviewSession) -> dict:  # type: ignore[type-arg]
+    encoder = models_registry.encoder()
+    job_facts = list(session.job.facts.filter(section__in=("requirements", "responsibilities", "nice_to_have")))
+    requirements = [f.text for f in job_facts]
+    vectors = embeddings.matrix(job_facts) if job_facts else None
+    answers = []
+    history = turns(session)
+    for i, turn in enumerate(history):
+        if turn.role != Turn.Role.CANDIDATE:
+            continue
+        question = next((t for t in reversed(history[:i]) if t.role == Turn.Role.INTERVIEWER), None)
+        answers.append(
+            feedback.assess(
+                question.text if question else "",
+                turn.text,
+                encoder,
+                grounding=[g["text"] for g in (question.grounding if question else [])],
+                requirements=requirements,
+                requirement_vectors=vectors,
+            )
+        )
+    result = feedback.report(answers, requirements, session.settings.get("match", {}).get("overall"))
+    result["type"] = "report"
+    result["session"] = session.pk
+    return result
+
+
+def transcript(session: InterviewSession) -> dict:  # type: ignore[type-arg]
+    """The interview as plain data (the JSON download and `manage.py interview --json`)."""
+    return {
+        "session": session.pk,
+        "job": {"id": session.job_id, "title": session.job.title, "company": session.job.company},
+        "resume": {"id": session.resume_id, "label": session.resume.label},
+        "settings": {k: v for k, v in session.settings.items() if k != "plan"},
+        "status": session.status,
+        "started": session.started.isoformat(),
+        "ended": session.ended.isoformat() if session.ended else None,
+        "turns": [
+            {
+                "index": t.index,
+                "role": t.role,
+                "text": t.text,
+                "grounding": [{"source": g["source"], "text": g["text"]} for g in t.grounding],
+                "act": t.act,
+                "reason": t.reason,
+            }
+            for t in turns(session)
+        ],
+        "report": session.report,
+    }
+
+
+def transcript_markdown(session: InterviewSession) -> str:
+    data = transcript(session)
+    lines = [
+        f"# Mock interview: {data['job']['title']}",
+        "",
+        f"Resume: {data['resume']['label']}  ",
+        f"Started: {data['started']}",
+        "",
+    ]
+    for t in data["turns"]:
+        who = "Interviewer" if t["role"] == "interviewer" else "You"
+        lines.append(f"**{who}:** {t['text']}")
+        for g in t["grounding"]:
+            lines.append(f"> grounded on {g['source']}: {g['text']}")
+        lines.append("")
+    report = data["report"]
+    if report:
+        lines += ["## Report", "", report["summary"], "", "### Strengths"]
+        lines += [f"- {s}" for s in report["strengths"]] + ["", "### What to practise"]
+        lines += [f"- {s}" for s in report["practise"]] + [""]
+    return "\n".join(lines)

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from interviewer.weights import WeightsError
+from training import train_generator
+from training.data import DataError
+from webapp import models_registry
+from webapp.management.progress import bar
+from webapp.models import ModelVersion, TrainingRun
+
+
+def finetune(arguments: train_generator.GeneratorTrainingArguments, name: str, activate: bool, log=print):  # type: ignore[no-untyped-def]
+    """Train one adapter, record the TrainingRun and the ModelVersion; returns the version."""
+    relative = Path(arguments.output_dir).relative_to(settings.MODEL_DIR)
+    run = TrainingRun.objects.create(
+        kind=ModelVersion.Kind.GENERATOR,
+        arguments={k: str(v) for k, v in vars(arguments).items()},
+        output_dir=str(relative),
+    )
+    try:
+        with bar(0, f"LoRA {name}", unit="step") as progress:
+
+            def tick(step: int, total: int, loss: float) -> None:
+                progress.total = total
+                progress.update(step - progress.n)
+                progress.set_postfix(loss=f"{loss:.3f}")
+
+            metrics = train_generator.main(arguments, progress=tick, log=lambda m: progress.write(m))
+    except (DataError, WeightsError, ValueError, OSError) as exc:
+        run.status, run.finished, run.metrics = TrainingRun.Status.FAILED, timezone.now(), {"error": str(exc)}
+        run.save()
+        raise CommandError(str(exc)) from None
+    version, _ = ModelVersion.objects.update_or_create(
+        kind=ModelVersion.Kind.GENERATOR,
+        path=str(relative),
+        defaults={"name": name, "base": metrics["base"], "metrics": metrics, "data_hash": metrics["data_hash"]},
+    )
+    run.status, run.finished, run.model_version = TrainingRun.Status.FINISHED, timezone.now(), version
+    run.metrics = {
+        "validation_loss": metrics["validation_loss"],
+        "steps": metrics["steps"],
+        "seconds": metrics["seconds"],
+    }
+    run.save()
+    if activate:
+        models_registry.activate(version)
+    return version
+
+
+class Command(BaseCommand):
+    help = "Train the interviewer's LoRA adapter on interview dialogs, record it, and make it active."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--dialogs", default=str(settings.BASE_DIR / "fixtures" / "dialogs.jsonl"))
+        parser.add_argument("--data-fraction", type=float, default=1.0, help="share of training dialogs (0-1]")
+        parser.add_argument("--epochs", type=int, default=1)
+        parser.add_argument("--max-steps", type=int, default=0)
+        parser.add_argument("--lr", type=float, default=3e-4)
+        parser.add_argument("--rank", type=int, default=8)
+        parser.add_argument("--batch-size", type=int, default=8)
+        parser.add_argument("--max-dialogs", type=int, default=0, help="use only N training dialogs (smoke runs)")
+        parser.add_argument("--name", default="", help="version name (default: interviewer-<timestamp>)")
+        parser.add_argument("--resume", action="store_true", help="continue the interrupted run of --name")
+        parser.add_argument("--no-activate", action="store_true")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        name = options["name"] or time.strftime("interviewer-%Y%m%d-%H%M%S")
+        if options["resume"] and not options["name"]:
+            raise CommandError("--resume needs the --name of the run to continue")
+        arguments = train_generator.GeneratorTrainingArguments(
+            dialogs=Path(options["dialogs"]),
+            output_dir=Path(settings.MODEL_DIR) / "adapters" / name,
+            model_dir=Path(settings.MODEL_DIR),
+            fixtures_dir=Path(settings.BASE_DIR) / "fixtures",
+            base=settings.GENERATOR_BASE,
+            data_fraction=options["data_fraction"],
+            epochs=options["epochs"],
+            max_steps=options["max_steps"],
+            lr=options["lr"],
+            rank=options["rank"],
+            batch_size=options["batch_size"],
+            max_dialogs=options["max_dialogs"],
+            resume=options["resume"],
+            threads=settings.GENERATOR_THREADS,
+        )
+        version = finetune(arguments, name, not options["no_activate"], log=self.stdout.write)
+        m = version.metrics
+        self.stdout.write(
+            f"{name}: {m['train_examples']} examples from {m['train_dialogs']} dialogs, {m['steps']} steps, "
+            f"{m['seconds']} s, validation loss {m['validation_loss']:.4f}"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Saved to {settings.MODEL_DIR / 'adapters' / name}"
+                + ("" if options["no_activate"] else "; it is now the active interviewer.")
+            )
+        )

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from interviewer.policy import InterviewSettings
+from webapp import interviews
+from webapp.models import JobPosting, Resume
+
+
+class Command(BaseCommand):
+    help = "Run a whole mock interview in the terminal (answers from stdin, or one per line from --answers)."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--resume", type=int, required=True, help="resume id")
+        parser.add_argument("--job", type=int, required=True, help="job posting id")
+        parser.add_argument("--answers", default=None, help="file with one answer per line (scripted runs)")
+        parser.add_argument("--json", dest="json_out", default=None, help="write the transcript and report here")
+        parser.add_argument(
+            "--questions", type=int, default=None, help="number of questions (default: INTERVIEW_QUESTIONS)"
+        )
+        parser.add_argument("--minutes", type=float, default=None, help="a timed interview instead")
+        parser.add_argument("--kind", choices=["mixed", "technical", "behavioral"], default="mixed")
+        parser.add_argument("--user", default="", help="candidate username (default: the resume's owner, or 'demo')")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        from django.conf import settings
+
+        resume = Resume.objects.filter(pk=options["resume"]).first()
+        job = JobPosting.objects.filter(pk=options["job"]).first()
+        if resume is None:
+            raise CommandError(f"no resume with id {options['resume']} (see the admin or `import_documents`)")
+        if job is None:
+            raise CommandError(f"no job posting with id {options['job']}")
+        answers = None
+        if options["answers"]:
+            path = Path(options["answers"])
+            if not path.is_file():
+                raise CommandError(f"{path}: no such file")
+            answers = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        try:
+            chosen = InterviewSettings(
+                questions=options["questions"] or settings.INTERVIEW_QUESTIONS,
+                minutes=options["minutes"],
+                kind=options["kind"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        User = get_user_model()
+        username = options["user"] or (resume.owner.username if resume.owner else "demo")
+        candidate, _ = User.objects.get_or_create(username=username)
+        session = interviews.start(candidate, resume, job, chosen)
+        self.stdout.write(f"Interview #{session.pk}: {resume} for {job}\n")
+        while True:
+            self.stdout.write("Interviewer: ", ending="")
+            turn = interviews.generate_next(
+                session, on_token=lambda piece: (self.stdout.write(piece, ending=""), self.stdout.flush())
+            )
+            session.refresh_from_db()
+            if turn is None:
+                break
+            self.stdout.write("\r\033[KInterviewer: " + turn.text if self.stdout.isatty() else "")
+            if not interviews.awaiting_answer(session):
+                break
+            answer = self._answer(answers)
+            if answer is None:
+                break
+            self.stdout.write(f"You: {answer}" if answers is not None else "")
+            try:
+                interviews.add_answer(session, answer)
+            except interviews.InterviewError as exc:
+                self.stderr.write(exc.message)
+        report = interviews.end(session)
+        self.stdout.write("\n" + report["summary"])
+        for line in report["practise"]:
+            self.stdout.write(f"- practise: {line}")
+        if options["json_out"]:
+            session.refresh_from_db()
+            Path(options["json_out"]).write_text(json.dumps(interviews.transcript(session), indent=2), encoding="utf-8")
+            self.stdout.write(f"Transcript written to {options['json_out']}")
+
+    def _answer(self, answers: list[str] | None) -> str | None:
+        if answers is not None:
+            return answers.pop(0) if answers else None
+        self.stdout.write("\nYou: ", ending="")
+        self.stdout.flush()
+        line = sys.stdin.readline()
+        return line.strip() or None if line else None

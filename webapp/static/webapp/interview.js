@@ -1,0 +1,129 @@
+// The chat page: one WebSocket per tab, reconnecting with back-off; turns are keyed by index,
+// so a reconnect that re-sends the transcript never duplicates a bubble.
+(function () {
+  "use strict";
+  const page = document.querySelector(".chat-page");
+  if (!page) return;
+  const id = page.dataset.session;
+  const log = document.getElementById("log");
+  const status = document.getElementById("status");
+  const typing = document.getElementById("typing");
+  const form = document.getElementById("answer-form");
+  const box = document.getElementById("answer");
+  const send = document.getElementById("send");
+  const endButton = document.getElementById("end");
+  const timer = document.getElementById("timer");
+  const bubbles = new Map();
+  let socket = null, retry = 0, ended = false, awaiting = false;
+
+  function setStatus(text) { status.textContent = text; }
+  function setAwaiting(value) {
+    awaiting = value && !ended;
+    box.disabled = !awaiting; send.disabled = !awaiting;
+    if (awaiting) { typing.hidden = true; box.focus(); }
+  }
+
+  function bubble(index, role) {
+    let li = bubbles.get(index);
+    if (!li) {
+      li = document.createElement("li");
+      li.dataset.index = index;
+      li.className = role;
+      const text = document.createElement("div");
+      text.className = "text";
+      li.appendChild(text);
+      const later = [...bubbles.keys()].filter((k) => k > index).sort((a, b) => a - b)[0];
+      log.insertBefore(li, later === undefined ? null : bubbles.get(later));
+      bubbles.set(index, li);
+    }
+    return li;
+  }
+
+  function showTurn(turn) {
+    const li = bubble(turn.index, turn.role);
+    li.classList.remove("streaming");
+    li.querySelector(".text").textContent = turn.text;
+    li.setAttribute("aria-label", (turn.role === "interviewer" ? "Interviewer: " : "You: ") + turn.text);
+    if (turn.role === "interviewer" && turn.grounding && turn.grounding.length && !li.querySelector("details")) {
+      const details = document.createElement("details");
+      const summary = document.createElement("summary");
+      summary.textContent = "Why this question?";
+      details.appendChild(summary);
+      const list = document.createElement("ul");
+      for (const g of turn.grounding) {
+        const item = document.createElement("li");
+        item.textContent = (g.source === "resume" ? "Your resume: " : "The job: ") + g.text;
+        list.appendChild(item);
+      }
+      details.appendChild(list);
+      li.appendChild(details);
+    }
+    li.scrollIntoView({ block: "nearest" });
+  }
+
+  function showToken(message) {
+    typing.hidden = true;
+    const li = bubble(message.index, "interviewer");
+    li.classList.add("streaming");
+    li.querySelector(".text").textContent += message.text;
+    li.scrollIntoView({ block: "nearest" });
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    socket = new WebSocket(`${scheme}://${location.host}/ws/interview/${id}/`);
+    socket.onopen = () => { retry = 0; setStatus("Connected."); };
+    socket.onmessage = (event) => {
+      const m = JSON.parse(event.data);
+      if (m.type === "token") showToken(m);
+      else if (m.type === "turn") { showTurn(m); }
+      else if (m.type === "thinking") { typing.hidden = false; setAwaiting(false); setStatus("The interviewer is thinking…"); }
+      else if (m.type === "state") {
+        ended = m.status === "ended";
+        setAwaiting(m.awaiting === "answer");
+        typing.hidden = m.awaiting !== "interviewer";
+        setStatus(ended ? "The interview has ended." : m.awaiting === "answer" ? "Your turn." : "The interviewer is thinking…");
+      }
+      else if (m.type === "report") { ended = true; setAwaiting(false); setStatus("Interview over. Opening your report…"); location.href = page.dataset.reportUrl; }
+      else if (m.type === "error") { setStatus(m.message); if (m.code === "not_your_turn" || m.code === "empty_answer") setAwaiting(m.code === "empty_answer"); }
+    };
+    socket.onclose = (event) => {
+      if (ended) return;
+      if (event.code === 4403 || event.code === 4404) { setStatus("This interview is not available."); setAwaiting(false); return; }
+      setAwaiting(false);
+      const wait = Math.min(10000, 500 * 2 ** retry++);
+      setStatus(`Connection lost; reconnecting in ${Math.round(wait / 1000)} s…`);
+      setTimeout(connect, wait);
+    };
+  }
+
+  function submitAnswer() {
+    const text = box.value.trim();
+    if (!text || !awaiting || !socket || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify({ type: "answer", text }));
+    box.value = "";
+    setAwaiting(false);
+    setStatus("Sent.");
+  }
+
+  form.addEventListener("submit", (event) => { event.preventDefault(); submitAnswer(); });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); submitAnswer(); }
+  });
+  endButton.addEventListener("click", () => {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    if (confirm("End the interview and see your report?")) { socket.send(JSON.stringify({ type: "end" })); endButton.disabled = true; }
+  });
+
+  if (timer && page.dataset.minutes) {
+    const deadline = new Date(page.dataset.started).getTime() + parseFloat(page.dataset.minutes) * 60000;
+    const tick = () => {
+      const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      timer.textContent = `${String(Math.floor(left / 60)).padStart(2, "0")}:${String(left % 60).padStart(2, "0")}`;
+      timer.classList.toggle("low", left < 60);
+      if (left > 0 && !ended) setTimeout(tick, 1000);
+    };
+    tick();
+  }
+  connect();
+})();

@@ -1,0 +1,136 @@
+"""Candidate pages: thin views over webapp.services and webapp.interviews."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from interviewer.documents import DocumentError
+from interviewer.policy import InterviewSettings
+from webapp import interviews, knowledge, services
+from webapp.forms import ResumeUploadForm, StartInterviewForm
+from webapp.models import InterviewSession, JobPosting, Resume, Seniority
+
+
+def signup(request):  # type: ignore[no-untyped-def]
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def home(request):  # type: ignore[no-untyped-def]
+    query = request.GET.get("q", "").strip()
+    seniority = request.GET.get("seniority", "")
+    jobs = JobPosting.objects.all()
+    if query:
+        jobs = jobs.filter(Q(title__icontains=query) | Q(company__icontains=query) | Q(location__icontains=query))
+    if seniority in Seniority.values:
+        jobs = jobs.filter(seniority=seniority)
+    context = {
+        "resumes": Resume.objects.filter(owner=request.user),
+        "jobs": jobs[:100],
+        "job_count": jobs.count(),
+        "query": query,
+        "seniority": seniority,
+        "seniorities": [c for c in Seniority.choices if c[0]],
+        "interviews": InterviewSession.objects.filter(candidate=request.user).select_related("job")[:10],
+        "upload_form": ResumeUploadForm(),
+    }
+    return render(request, "webapp/home.html", context)
+
+
+@login_required
+@require_POST
+def upload_resume(request):  # type: ignore[no-untyped-def]
+    form = ResumeUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            resume = services.create_document(form.spec(request.user))
+        except DocumentError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Uploaded “{resume.label}”: {resume.facts.count()} facts found.")
+            return redirect(f"{request.POST.get('next') or '/'}")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("home")
+
+
+@login_required
+def new_interview(request, job_id: int):  # type: ignore[no-untyped-def]
+    """Pick a resume, see the match (covered requirements and gaps), choose length and kind, start."""
+    job = get_object_or_404(JobPosting, pk=job_id)
+    resumes = Resume.objects.filter(owner=request.user)
+    resume = resumes.filter(pk=request.GET.get("resume") or request.POST.get("resume") or 0).first() or resumes.first()
+    form = StartInterviewForm(request.POST or None)
+    if request.method == "POST" and resume is not None and form.is_valid():
+        data = form.cleaned_data
+        chosen = InterviewSettings(
+            questions=data["questions"],
+            minutes=float(data["minutes"]) if data["length"] == "minutes" else None,
+            kind=data["kind"],
+        )
+        session = interviews.start(request.user, resume, job, chosen)
+        return redirect("interview", session_id=session.pk)
+    report = knowledge.match(resume, job).as_dict() if resume else None
+    return render(
+        request,
+        "webapp/new_interview.html",
+        {"job": job, "resume": resume, "resumes": resumes, "report": report, "form": form},
+    )
+
+
+def _own_session(request, session_id: int) -> InterviewSession:  # type: ignore[no-untyped-def]
+    """The session if it is the user's; 404 otherwise (never 403: ids are not confirmed)."""
+    return get_object_or_404(
+        InterviewSession.objects.select_related("job", "resume"), pk=session_id, candidate=request.user
+    )
+
+
+@login_required
+def interview(request, session_id: int):  # type: ignore[no-untyped-def]
+    session = _own_session(request, session_id)
+    return render(request, "webapp/interview.html", {"session": session, "settings": session.settings})
+
+
+@login_required
+def report(request, session_id: int):  # type: ignore[no-untyped-def]
+    session = _own_session(request, session_id)
+    if session.status != InterviewSession.Status.ENDED:
+        return redirect("interview", session_id=session.pk)
+    data = session.report or interviews.end(session)
+    return render(
+        request, "webapp/report.html", {"session": session, "report": data, "turns": interviews.turns(session)}
+    )
+
+
+@login_required
+def transcript(request, session_id: int, fmt: str):  # type: ignore[no-untyped-def]
+    session = _own_session(request, session_id)
+    if fmt not in ("md", "json"):
+        raise Http404("Transcripts come as .md or .json")
+    name = f"interview-{session.pk}"
+    if fmt == "json":
+        response = HttpResponse(json.dumps(interviews.transcript(session), indent=2), content_type="application/json")
+    else:
+        response = HttpResponse(interviews.transcript_markdown(session), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{"json" if fmt == "json" else "md"}"'
+    return response
+
+
+@login_required
+def history(request):  # type: ignore[no-untyped-def]
+    sessions = InterviewSession.objects.filter(candidate=request.user).select_related("job", "resume")
+    return render(request, "webapp/history.html", {"sessions": sessions})
