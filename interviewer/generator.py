@@ -48,7 +48,7 @@ class PromptInputs:
 @dataclass(frozen=True)
 class GenerationConfig:
     max_new_tokens: int = 60
-    context_tokens: int = 1024  # prompt + new tokens never exceed this (nor the model's own context)
+    context_tokens: int = 384  # prompt + new tokens never exceed this (nor the model's own context)
     temperature: float = 0.0  # 0 = greedy
     top_p: float = 0.9
     repetition_penalty: float = 1.15

@@ -1,0 +1,469 @@
+"""The interview plan (interviewer.policy) and the answer feedback it relies on (interviewer.feedback)."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer import feedback
+from interviewer.encoders import HashingEncoder
+from interviewer.policy import (
+    BEHAVIORAL,
+    CANDIDATE_QUESTIONS,
+    CLOSING,
+    DEEP_DIVE,
+    FOLLOW_UP,
+    GAP_PROBE,
+    MAX_QUESTIONS,
+    OPENING,
+    REQUIREMENT,
+    InterviewPolicy,
+    InterviewSettings,
+    PastTurn,
+    TurnPlan,
+)
+from interviewer.selector import FOLLOW_UP as FOLLOW_UP_REASON
+from interviewer.selector import GAP, HIGHLIGHT, STRONG_MATCH, FactRef, Selection
+
+PROBES = (DEEP_DIVE, REQUIREMENT, GAP_PROBE)
+
+
+def resume_fact(fact_id: int, text: str) -> FactRef:
+    return FactRef(fact_id, "resume", "experience", text, fact_id)
+
+
+def job_fact(fact_id: int, text: str) -> FactRef:
+    return FactRef(fact_id, "job", "requirements", text, fact_id)
+
+
+def highlight(fact_id: int) -> Selection:
+    return Selection(resume_fact(fact_id, f"Shipped project number {fact_id}"), 0.9, HIGHLIGHT)
+
+
+def strong(fact_id: int) -> Selection:
+    evidence = resume_fact(100 + fact_id, f"Evidence for requirement {fact_id}")
+    return Selection(job_fact(fact_id, f"Requirement number {fact_id}"), 0.8, STRONG_MATCH, evidence)
+
+
+def gap(fact_id: int) -> Selection:
+    return Selection(job_fact(fact_id, f"Missing requirement {fact_id}"), 0.7, GAP)
+
+
+def plan_of(n: int) -> list[Selection]:
+    """n selections cycling highlight, strong match, gap (ids 1..n)."""
+    makers = (highlight, strong, gap)
+    return [makers[i % 3](i + 1) for i in range(n)]
+
+
+def asked(plan: TurnPlan, text: str = "A question?") -> PastTurn:
+    """The interviewer turn as interviews.prepare_next reads it back: fact and evidence ids."""
+    ids: list[int] = []
+    for s in plan.selections:
+        ids.append(s.fact.id)
+        if s.evidence is not None:
+            ids.append(s.evidence.id)
+    return PastTurn("interviewer", text, plan.act, tuple(ids))
+
+
+def answered(text: str = "A full answer with a concrete example.") -> PastTurn:
+    return PastTurn("candidate", text)
+
+
+def run(policy: InterviewPolicy, turns: int, **kwargs) -> tuple[list[TurnPlan], list[PastTurn]]:  # type: ignore[no-untyped-def]
+    """Ask ``turns`` interviewer turns, each answered; returns the plans and the dialog."""
+    dialog: list[PastTurn] = []
+    plans = []
+    for _ in range(turns):
+        plan = policy.next_turn(dialog, **kwargs)
+        plans.append(plan)
+        if plan.done:
+            break
+        dialog += [asked(plan), answered()]
+    return plans, dialog
+
+
+# ---------------------------------------------------------------------------
+# The order of acts
+
+
+def test_it_opens_the_interview_grounded_on_the_first_planned_fact():
+    plan = plan_of(4)
+
+    first = InterviewPolicy(InterviewSettings(), plan).next_turn([])
+
+    assert first == TurnPlan(OPENING, "opening the interview", (plan[0],))
+
+
+def test_it_opens_without_grounding_when_there_is_no_plan():
+    assert InterviewPolicy(InterviewSettings()).next_turn([]) == TurnPlan(OPENING, "opening the interview", ())
+
+
+def test_it_maps_plan_reasons_to_acts():
+    plan = [highlight(1), highlight(2), strong(3), gap(4)]
+    policy = InterviewPolicy(InterviewSettings(questions=8, kind="technical"), plan)
+
+    plans, _ = run(policy, 4)
+
+    assert [(p.act, p.selections) for p in plans] == [
+        (OPENING, (plan[0],)),
+        (DEEP_DIVE, (plan[1],)),
+        (REQUIREMENT, (plan[2],)),
+        (GAP_PROBE, (plan[3],)),
+    ]
+    assert [p.reason for p in plans[1:]] == [
+        "resume highlight relevant to the job",
+        "job requirement with matching resume evidence",
+        "job requirement with no evidence in the resume",
+    ]
+
+
+def test_it_treats_an_unknown_reason_as_a_requirement_probe():
+    odd = Selection(job_fact(7, "Requirement with an odd reason"), 0.5, "something_else")
+    policy = InterviewPolicy(InterviewSettings(kind="technical"), [highlight(1), odd])
+
+    plans, _ = run(policy, 2)
+
+    assert (plans[1].act, plans[1].selections) == (REQUIREMENT, (odd,))
+
+
+def test_it_inserts_a_behavioral_question_every_third_probe_in_a_mixed_interview():
+    policy = InterviewPolicy(InterviewSettings(questions=12, kind="mixed"), plan_of(12))
+
+    plans, _ = run(policy, 10)
+
+    acts = [p.act for p in plans]
+    assert acts[0] == OPENING
+    assert [a == BEHAVIORAL for a in acts[1:]] == [False, False, True] * 3
+    assert all(a in PROBES for a in acts[1:] if a != BEHAVIORAL)
+
+
+def test_it_grounds_a_mixed_behavioral_question_on_an_unused_resume_highlight():
+    policy = InterviewPolicy(InterviewSettings(questions=12, kind="mixed"), plan_of(12))
+
+    plans, _ = run(policy, 4)
+
+    behavioral = plans[3]
+    assert behavioral.act == BEHAVIORAL
+    assert behavioral.reason == "behavioral question on a resume highlight"
+    (pick,) = behavioral.selections
+    assert pick.reason == HIGHLIGHT
+    earlier = {s.fact.id for p in plans[:3] for s in p.selections}
+    assert pick.fact.id not in earlier
+
+
+def test_it_asks_only_behavioral_questions_in_a_behavioral_interview():
+    plan = [highlight(1), strong(2), highlight(3), gap(4)]
+    policy = InterviewPolicy(InterviewSettings(questions=8, kind="behavioral"), plan)
+
+    plans, _ = run(policy, 6)
+
+    assert [p.act for p in plans] == [OPENING] + [BEHAVIORAL] * 5
+    # Highlights first, then whatever is left, then no grounding at all.
+    assert [p.selections for p in plans[1:]] == [(plan[2],), (plan[1],), (plan[3],), (), ()]
+    assert plans[-1].reason == "behavioral question"
+
+
+def test_it_falls_back_to_behavioral_questions_when_the_plan_is_exhausted():
+    policy = InterviewPolicy(InterviewSettings(questions=8, kind="technical"), [highlight(1), strong(2)])
+
+    plans, _ = run(policy, 4)
+
+    assert [p.act for p in plans] == [OPENING, REQUIREMENT, BEHAVIORAL, BEHAVIORAL]
+    assert plans[2] == TurnPlan(BEHAVIORAL, "plan exhausted: behavioral question")
+
+
+def test_it_does_not_plan_a_fact_already_used_again():
+    plan = [highlight(1), strong(2), gap(3), highlight(4)]
+    policy = InterviewPolicy(InterviewSettings(kind="technical"), plan)
+    # A follow-up already probed fact 3 (the gap) and the evidence of fact 2 was discussed as fact 102.
+    dialog = [
+        asked(TurnPlan(OPENING, "", (plan[0],))),
+        answered(),
+        PastTurn("interviewer", "Tell me more?", FOLLOW_UP, (3,)),
+        answered(),
+    ]
+
+    first = policy.next_turn(dialog)
+    dialog += [asked(first), answered()]
+    second = policy.next_turn(dialog)
+
+    assert first.selections == (plan[1],)
+    assert second.selections == (plan[3],)
+
+
+# ---------------------------------------------------------------------------
+# Follow-ups
+
+
+def test_it_follows_up_on_a_weak_answer_with_the_selectors_facts():
+    policy = InterviewPolicy(InterviewSettings(kind="technical"), plan_of(6))
+    dialog = [asked(policy.next_turn([])), answered("Some stuff.")]
+    facts = [Selection(resume_fact(50 + i, f"Related fact {i}"), 1.2, FOLLOW_UP_REASON) for i in range(3)]
+
+    plan = policy.next_turn(dialog, needs_follow_up="short answer", follow_up_facts=facts)
+
+    assert plan == TurnPlan(FOLLOW_UP, "follow-up on a short answer", tuple(facts[:2]))
+
+
+def test_it_never_asks_two_follow_ups_in_a_row():
+    policy = InterviewPolicy(InterviewSettings(kind="technical"), plan_of(6))
+    dialog = [asked(policy.next_turn([])), answered("Some stuff.")]
+    follow_up = policy.next_turn(dialog, needs_follow_up="vague answer")
+    dialog += [asked(follow_up), answered("Still vague, kind of.")]
+
+    after = policy.next_turn(dialog, needs_follow_up="vague answer")
+
+    assert follow_up.act == FOLLOW_UP
+    assert after.act in PROBES
+
+
+def test_it_follows_up_only_after_a_candidate_turn():
+    policy = InterviewPolicy(InterviewSettings(kind="technical"), plan_of(6))
+    dialog = [asked(policy.next_turn([]))]
+
+    plan = policy.next_turn(dialog, needs_follow_up="short answer")
+
+    assert plan.act != FOLLOW_UP
+
+
+def test_it_does_not_follow_up_without_a_reason():
+    policy = InterviewPolicy(InterviewSettings(kind="technical"), plan_of(6))
+    dialog = [asked(policy.next_turn([])), answered()]
+
+    assert policy.next_turn(dialog, needs_follow_up="").act in PROBES
+
+
+# ---------------------------------------------------------------------------
+# Length and the end
+
+
+def test_it_invites_questions_then_closes_after_the_question_count():
+    policy = InterviewPolicy(InterviewSettings(questions=3, kind="technical"), plan_of(6))
+
+    plans, _ = run(policy, 10)
+
+    assert [p.act for p in plans] == [OPENING, REQUIREMENT, GAP_PROBE, CANDIDATE_QUESTIONS, CLOSING, CLOSING]
+    assert plans[3].reason == "3 questions asked: inviting the candidate's questions"
+    assert plans[4] == TurnPlan(CLOSING, "closing after the candidate's questions")
+    assert plans[5].done and not any(p.done for p in plans[:5])
+
+
+def test_it_does_not_count_follow_ups_as_questions():
+    policy = InterviewPolicy(InterviewSettings(questions=3, kind="technical"), plan_of(6))
+    dialog: list[PastTurn] = []
+    acts = []
+    for _ in range(6):
+        plan = policy.next_turn(dialog, needs_follow_up="short answer")
+        acts.append(plan.act)
+        dialog += [asked(plan), answered("Yes.")]
+
+    assert acts == [OPENING, FOLLOW_UP, REQUIREMENT, FOLLOW_UP, GAP_PROBE, FOLLOW_UP]
+    assert policy.next_turn(dialog).act == CANDIDATE_QUESTIONS
+
+
+def test_it_uses_elapsed_time_in_a_timed_interview():
+    policy = InterviewPolicy(InterviewSettings(questions=2, minutes=10, kind="technical"), plan_of(6))
+    dialog = [asked(policy.next_turn([])), answered()]
+    for _ in range(3):  # more than `questions`: the clock decides, not the count
+        plan = policy.next_turn(dialog, elapsed_s=599)
+        dialog += [asked(plan), answered()]
+        assert plan.act in PROBES
+
+    late = policy.next_turn(dialog, elapsed_s=600)
+
+    assert late == TurnPlan(CANDIDATE_QUESTIONS, "time is up: inviting the candidate's questions")
+
+
+def test_it_stops_a_timed_interview_at_the_question_cap():
+    policy = InterviewPolicy(InterviewSettings(minutes=120, kind="technical"), plan_of(3))
+    dialog: list[PastTurn] = []
+    for _ in range(MAX_QUESTIONS):
+        plan = policy.next_turn(dialog, elapsed_s=1)
+        assert plan.act != CANDIDATE_QUESTIONS
+        dialog += [asked(plan), answered()]
+
+    assert policy.next_turn(dialog, elapsed_s=1).act == CANDIDATE_QUESTIONS
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"kind": "casual"}, "kind must be one of mixed, technical, behavioral"),
+        ({"questions": 1}, "questions must be between 2 and 30"),
+        ({"questions": 31}, "questions must be between 2 and 30"),
+        ({"minutes": 0.5}, "minutes must be between 1 and 120"),
+        ({"minutes": 121}, "minutes must be between 1 and 120"),
+    ],
+)
+def test_it_rejects_invalid_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        InterviewSettings(**kwargs)
+
+
+def test_it_accepts_the_boundaries_of_the_settings():
+    assert InterviewSettings(questions=2).questions == 2
+    assert InterviewSettings(questions=30, minutes=120, kind="behavioral").minutes == 120
+    assert InterviewSettings(minutes=1).minutes == 1
+
+
+# ---------------------------------------------------------------------------
+# Answer feedback
+
+QUESTION = "How did you speed up the checkout service?"
+STAR_ANSWER = (
+    "When our team saw checkout latency climb during the holiday sale, my goal was to bring p95 under "
+    "200ms. I analyzed the slow queries and I introduced a Redis cache in front of the pricing service, "
+    "which cut latency by 40% and saved $1.2M in lost orders that quarter."
+)
+
+
+def test_it_marks_a_short_answer():
+    result = feedback.assess(QUESTION, "I added a cache.")
+
+    assert result.short and result.needs_follow_up
+    assert result.follow_up_reason == "short answer"
+    assert result.words == 4
+    assert "Say more: give one concrete example of what you did." in result.tips
+
+
+def test_it_marks_a_vague_answer_with_hedges():
+    answer = (
+        "I think we kind of looked at the database and stuff, maybe changed some settings and things like "
+        "that, and it was probably better after a while."
+    )
+
+    result = feedback.assess(QUESTION, answer)
+
+    assert not result.short
+    assert result.vague and result.needs_follow_up
+    assert result.follow_up_reason == "vague answer"
+    assert result.numbers == []
+    assert "Drop hedges like 'kind of' or 'stuff'; state what you did." in result.tips
+
+
+def test_it_finds_numbers_and_star_parts_in_a_specific_answer():
+    result = feedback.assess(QUESTION, STAR_ANSWER)
+
+    assert "40%" in result.numbers
+    assert "$1.2M" in result.numbers
+    assert "200ms" not in result.numbers  # not a unit the pattern knows: only "200" is a number
+    assert "200" in result.numbers
+    assert result.star == {"situation": True, "task": True, "action": True, "result": True}
+    assert not result.vague and not result.short and not result.needs_follow_up
+    assert result.follow_up_reason == ""
+    assert result.specificity > 0.9
+
+
+def test_it_finds_numbers_with_units():
+    result = feedback.assess(QUESTION, "We served 300 customers with 5 people for 3 months and hit 2x throughput.")
+
+    assert result.numbers == ["300 customers", "5 people", "3 months", "2x"]
+
+
+def test_it_finds_numbers_without_the_punctuation_after_them():
+    result = feedback.assess(QUESTION, "We grew from 12, then 40, to 300 customers by 2021.")
+
+    assert result.numbers == ["12", "40", "300 customers", "2021"]
+
+
+def test_it_counts_a_percentage_as_a_result():
+    answer = "At the time our checkout page was slow; after my change p95 latency is 40% lower than before."
+
+    result = feedback.assess(QUESTION, answer)
+
+    assert result.star["result"] is True
+
+
+def test_it_lists_the_missing_star_parts():
+    answer = (
+        "There was a slow checkout page at the company and everyone complained about it for weeks, "
+        "so the whole team talked about options in several long meetings together."
+    )
+
+    result = feedback.assess(QUESTION, answer)
+
+    assert result.star == {"situation": True, "task": False, "action": False, "result": False}
+    assert "Use the STAR shape; missing: task, action, result." in result.tips
+
+
+def test_it_scores_relevance_and_covered_requirements_with_an_encoder():
+    requirements = ["Redis caching in production", "Kubernetes cluster operations", "Checkout latency budgets"]
+
+    result = feedback.assess(
+        QUESTION, STAR_ANSWER, HashingEncoder(), grounding=["Checkout service latency"], requirements=requirements
+    )
+
+    assert 0 < result.relevance <= 1
+    assert not result.off_topic
+    assert "Redis caching in production" in result.covered_requirements
+    assert "Kubernetes cluster operations" not in result.covered_requirements
+
+
+def test_it_marks_an_off_topic_answer_with_an_encoder():
+    result = feedback.assess(QUESTION, "My favourite football team won yesterday evening again.", HashingEncoder())
+
+    assert result.off_topic
+    assert result.follow_up_reason == "off-topic answer"
+    assert "Answer the question that was asked before adding context." in result.tips
+
+
+# ---------------------------------------------------------------------------
+# The report
+
+REQUIREMENTS = ["Redis caching in production", "Kubernetes cluster operations", "Checkout latency budgets"]
+
+
+def answer_covering(*covered: str, text: str = STAR_ANSWER) -> feedback.AnswerFeedback:
+    result = feedback.assess(QUESTION, text)
+    result.covered_requirements = list(covered)
+    return result
+
+
+def test_it_reports_covered_and_uncovered_requirements_in_posting_order():
+    answers = [answer_covering(REQUIREMENTS[2]), answer_covering(REQUIREMENTS[0], REQUIREMENTS[2])]
+
+    result = feedback.report(answers, REQUIREMENTS, match_overall=61.5)
+
+    assert result["covered_requirements"] == [REQUIREMENTS[0], REQUIREMENTS[2]]
+    assert result["uncovered_requirements"] == [REQUIREMENTS[1]]
+    assert result["match_overall"] == 61.5
+    assert result["summary"].endswith("2 of 3 requirements covered.")
+    assert "Prepare examples for: Kubernetes cluster operations." in result["practise"]
+    assert len(result["answers"]) == 2 and result["answers"][0]["answer"] == STAR_ANSWER
+
+
+def test_it_lists_strengths_of_specific_answers():
+    answers = [answer_covering(REQUIREMENTS[0]), answer_covering(REQUIREMENTS[2])]
+    for a in answers:
+        a.relevance = 0.8
+
+    result = feedback.report(answers, REQUIREMENTS)
+
+    assert result["strengths"] == [
+        "Your answers stayed on the questions asked.",
+        "You backed 2 of 2 answers with numbers.",
+        "2 answer(s) had a complete situation-task-action-result structure.",
+        "You gave evidence for 2 of 3 job requirements.",
+    ]
+    assert result["practise"] == ["Prepare examples for: Kubernetes cluster operations."]
+
+
+def test_it_lists_what_to_practise_after_weak_answers():
+    answers = [feedback.assess(QUESTION, "I added a cache."), feedback.assess(QUESTION, "Not sure, maybe.")]
+
+    result = feedback.report(answers, REQUIREMENTS)
+
+    assert "Quantify results: most answers had no number." in result["practise"]
+    assert "Structure answers as situation, task, action, result." in result["practise"]
+    assert "Expand short answers with one concrete example." in result["practise"]
+    assert result["strengths"] == ["You completed the interview: that is practice most people skip."]
+    assert result["covered_requirements"] == []
+    assert result["uncovered_requirements"] == REQUIREMENTS
+
+
+def test_it_reports_an_interview_without_answers():
+    result = feedback.report([], REQUIREMENTS)
+
+    assert result["practise"][-1] == "Answer at least one question to get feedback."
+    assert result["summary"] == (
+        "0 answer(s); average relevance 0.00, specificity 0.00; 0 of 3 requirements covered."
+    )

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from interviewer.weights import WeightsError
+from training import evaluate_generator, train_generator
+from training.data import DataError
+from webapp import models_registry
+from webapp.management.commands.finetune_interviewer import finetune
+from webapp.management.progress import bar
+from webapp.models import ModelVersion
+
+
+class Command(BaseCommand):
+    help = "Compare the base model, base + adapter and a retrieval baseline on a split (and the low-resource curve)."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--dialogs", default=str(settings.BASE_DIR / "fixtures" / "dialogs.jsonl"))
+        parser.add_argument("--split", choices=["test", "validation", "train"], default="test")
+        parser.add_argument("--json", dest="json_out", default=None, help="also write all figures here")
+        parser.add_argument("--limit", type=int, default=0, help="only the first N turns (quick checks)")
+        parser.add_argument(
+            "--curve",
+            action="store_true",
+            help="add the low-resource curve, training the 1/8, 1/4, 1/2 adapters if missing",
+        )
+        parser.add_argument("--adapter", default="", help="adapter version name (default: the active one)")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        versions = ModelVersion.objects.filter(kind=ModelVersion.Kind.GENERATOR)
+        version = (
+            versions.filter(name=options["adapter"]).first()
+            if options["adapter"]
+            else models_registry.active(ModelVersion.Kind.GENERATOR)
+        )
+        if options["adapter"] and version is None:
+            raise CommandError(f"no adapter named {options['adapter']!r}; train one with finetune_interviewer")
+        adapter = models_registry.model_path(version) if version else None
+        if adapter is None:
+            self.stderr.write("No active adapter: evaluating the base model and the retrieval baseline only.")
+        curve_dirs = {}
+        try:
+            if options["curve"]:
+                curve_dirs = self._curve(Path(options["dialogs"]), adapter, version)
+            with bar(0, "Generating", unit="turn") as progress:
+
+                def tick(name: str, done: int, total: int) -> None:
+                    progress.set_description(name)
+                    progress.total = total
+                    progress.n = done
+                    progress.refresh()
+
+                result = evaluate_generator.evaluate(
+                    Path(options["dialogs"]),
+                    Path(settings.BASE_DIR) / "fixtures",
+                    Path(settings.MODEL_DIR),
+                    models_registry.encoder(),
+                    adapter,
+                    curve_dirs,
+                    settings.GENERATOR_BASE,
+                    options["split"],
+                    options["limit"],
+                    progress=tick,
+                )
+        except (DataError, WeightsError, OSError) as exc:
+            raise CommandError(str(exc)) from None
+        result["adapter"] = version.name if version else None
+        self.stdout.write(f"{result['turns']} interviewer turns of the {options['split']} split\n")
+        self.stdout.write(evaluate_generator.markdown_table(result))
+        if options["json_out"]:
+            Path(options["json_out"]).write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+    def _curve(self, dialogs: Path, adapter: Path | None, version) -> dict:  # type: ignore[no-untyped-def,type-arg]
+        """Adapters for each share of the training dialogs, trained like the active one when missing."""
+        base_args = version.metrics.get("arguments", {}) if version else {}
+        folders = {}
+        for fraction in evaluate_generator.CURVE:
+            if (
+                fraction == 1.0
+                and adapter is not None
+                and (version.metrics.get("arguments", {}).get("data_fraction", 1.0) == 1.0)
+            ):
+                folders[fraction] = adapter
+                continue
+            name = f"curve-{fraction:g}"
+            folder = Path(settings.MODEL_DIR) / "curve" / name
+            if not (folder / "adapter_config.json").is_file():
+                arguments = train_generator.GeneratorTrainingArguments(
+                    dialogs=dialogs,
+                    output_dir=folder,
+                    model_dir=Path(settings.MODEL_DIR),
+                    fixtures_dir=Path(settings.BASE_DIR) / "fixtures",
+                    base=settings.GENERATOR_BASE,
+                    data_fraction=fraction,
+                    epochs=int(base_args.get("epochs", 1)),
+                    lr=float(base_args.get("lr", 3e-4)),
+                    rank=int(base_args.get("rank", 8)),
+                    threads=settings.GENERATOR_THREADS,
+                )
+                finetune(arguments, name, activate=False, log=self.stdout.write)
+            folders[fraction] = folder
+        return folders
