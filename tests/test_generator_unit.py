@@ -177,7 +177,9 @@ def test_it_opens_the_history_with_a_user_turn_and_ends_waiting_for_the_model():
 
 def test_it_names_the_role_company_stage_and_sources_in_the_system_prompt():
     text = system_prompt(
-        PromptInputs("Data Analyst", "gap_probe", [GroundingFact("job", "Tableau"), GroundingFact("resume", "SQL")], [], "Acme")
+        PromptInputs(
+            "Data Analyst", "gap_probe", [GroundingFact("job", "Tableau"), GroundingFact("resume", "SQL")], [], "Acme"
+        )
     )
 
     assert text.startswith("You are the interviewer for the Data Analyst role at Acme. Stage: gap_probe.")
@@ -235,7 +237,9 @@ def test_it_keeps_at_most_one_sentence_of_lead_in():
 
 
 def test_it_capitalises_the_first_letter():
-    assert postprocess("interviewer: how did you test the dual-write layer?") == "How did you test the dual-write layer?"
+    assert (
+        postprocess("interviewer: how did you test the dual-write layer?") == "How did you test the dual-write layer?"
+    )
 
 
 def test_it_caps_long_questions():
