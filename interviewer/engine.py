@@ -67,15 +67,22 @@ class GenerationEngine:
         self._generator: Generator | None = None
         self._requests: queue.Queue[Handle | None] = queue.Queue()
         self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the worker thread
+        self._load_lock = threading.Lock()  # guards the (slow) model load; submit never waits on it
 
     @property
     def generator(self) -> Generator:
         """The loaded generator (loads it on first use, in the caller's thread)."""
-        with self._lock:
+        with self._load_lock:
             if self._generator is None:
                 self._generator = self._load()
             return self._generator
+
+    @property
+    def name(self) -> str:
+        """The generator's name, without loading it: "unloaded" until the first request ran."""
+        generator = self._generator
+        return generator.name if generator is not None else "unloaded"
 
     def submit(self, inputs: PromptInputs) -> Handle:
         handle = Handle(inputs)

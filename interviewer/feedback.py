@@ -32,13 +32,13 @@ STAR = {
         re.I,
     ),
     "result": re.compile(
-        r"\b(result|as a result|which (led|meant|cut|saved|increased|reduced)|so that|saved|"
-        r"increased|reduced|improved|grew|cut|\d+\s?%)\b",
+        r"\b(?:result|as a result|which (?:led|meant|cut|saved|increased|reduced)|so that|saved|increased|reduced|"
+        r"improved|grew|cut)\b|\d+\s?%",
         re.I,
     ),
 }
 NUMBER = re.compile(
-    r"(?<![\w.])\$?\d[\d,.]*(?:\s?(?:%|k\b|m\b|tb\b|gb\b|x\b|hours?|days?|weeks?|months?|years?|people|"
+    r"(?<![\w.])\$?\d(?:[\d,.]*\d)?(?:\s?(?:%|k\b|m\b|tb\b|gb\b|x\b|hours?|days?|weeks?|months?|years?|people|"
     r"customers|patients|users|students))?",
     re.I,
 )

@@ -116,7 +116,7 @@ def _encode(tokenizer, inputs: PromptInputs, facts: list[GroundingFact], history
 # Post-processing
 
 _ROLE_LABEL = re.compile(
-    r"^\s*(?:\*\*)?(?:interviewer|assistant|hiring manager|recruiter|me|q|question(?:\s*\d+)?)(?:\*\*)?\s*[:\-–]\s*",
+    r"^\s*(?:\*\*)?(?:interviewer|assistant|hiring manager|recruiter|me|q|question(?:\s*\d+)?)(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*",
     re.I,
 )
 _META = re.compile(

@@ -160,7 +160,7 @@ async def _generate(layer, group: str, session) -> None:  # type: ignore[no-unty
                 return
             elif kind == ERROR:
                 log.error("generation failed for interview %s: %s", session.pk, text)
-        source = await sync_to_async(lambda: interviews.engine().generator.name)()
+        source = await sync_to_async(lambda: interviews.engine().name)()
         turn = await database_sync_to_async(interviews.finish)(pending, raw, source)
         await broadcast(interviews.turn_payload(turn))
         if turn.act == CLOSING:

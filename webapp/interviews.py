@@ -254,7 +254,7 @@ def generate_next(session: InterviewSession, on_token: Callable[[str], None] | N
     if pending is None:
         return None
     handle = submit(pending)
-    raw, source = "", engine().generator.name
+    raw = ""
     for kind, text in handle:
         if kind == TOKEN and on_token:
             on_token(text)
@@ -262,7 +262,7 @@ def generate_next(session: InterviewSession, on_token: Callable[[str], None] | N
             raw = text
         elif kind in (ERROR, CANCELLED):
             log.warning("generation %s: %s", kind, text)
-    return finish(pending, raw, source)
+    return finish(pending, raw, engine().name)
 
 
 # ---------------------------------------------------------------------------

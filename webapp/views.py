@@ -11,6 +11,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from interviewer.documents import DocumentError
@@ -36,7 +37,7 @@ def home(request):  # type: ignore[no-untyped-def]
     jobs = JobPosting.objects.all()
     if query:
         jobs = jobs.filter(Q(title__icontains=query) | Q(company__icontains=query) | Q(location__icontains=query))
-    if seniority in Seniority.values:
+    if seniority and seniority in Seniority.values:
         jobs = jobs.filter(seniority=seniority)
     context = {
         "resumes": Resume.objects.filter(owner=request.user),
@@ -62,7 +63,9 @@ def upload_resume(request):  # type: ignore[no-untyped-def]
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Uploaded “{resume.label}”: {resume.facts.count()} facts found.")
-            return redirect(f"{request.POST.get('next') or '/'}")
+            target = request.POST.get("next") or "/"
+            safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+            return redirect(target if safe else "/")
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("home")
