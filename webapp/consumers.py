@@ -162,6 +162,8 @@ async def _generate(layer, group: str, session) -> None:  # type: ignore[no-unty
                 log.error("generation failed for interview %s: %s", session.pk, text)
         source = await sync_to_async(lambda: interviews.engine().name)()
         turn = await database_sync_to_async(interviews.finish)(pending, raw, source)
+        if turn is None:
+            return
         await broadcast(interviews.turn_payload(turn))
         if turn.act == CLOSING:
             await broadcast(await database_sync_to_async(interviews.end)(session))

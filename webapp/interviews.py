@@ -28,13 +28,24 @@ from interviewer.generator import (
     postprocess,
     template_question,
 )
-from interviewer.policy import CLOSING, InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
+from interviewer.metrics import is_grounded
+from interviewer.policy import (
+    CLOSING,
+    DEEP_DIVE,
+    GAP_PROBE,
+    REQUIREMENT,
+    InterviewPolicy,
+    InterviewSettings,
+    PastTurn,
+    TurnPlan,
+)
 from interviewer.selector import FOLLOW_UP, FactRef, Selection
 from webapp import embeddings, knowledge, models_registry
 from webapp.models import InterviewSession, JobPosting, ModelVersion, Resume, Turn
 
 log = logging.getLogger(__name__)
 MAX_ANSWER_CHARS = 4000
+PROBES = (DEEP_DIVE, REQUIREMENT, GAP_PROBE)
 
 
 class InterviewError(Exception):
@@ -165,6 +176,7 @@ def _selection(data: dict) -> Selection:  # type: ignore[type-arg]
 
 def prepare_next(session: InterviewSession) -> Pending | None:
     """What to generate next, or None when the candidate must answer first or the interview is over."""
+    session.refresh_from_db(fields=["status"])  # another tab may have ended it
     if session.status == InterviewSession.Status.ENDED:
         return None
     history = turns(session)
@@ -212,9 +224,15 @@ def prepare_next(session: InterviewSession) -> Pending | None:
     return Pending(session.pk, index, plan, inputs, asked, time.monotonic())
 
 
-def finish(pending: Pending, raw: str, source: str) -> Turn:
-    """Clean the generated text (template fallback if unusable) and save the turn whole."""
+def finish(pending: Pending, raw: str, source: str) -> Turn | None:
+    """Clean the generated text (template fallback if unusable) and save the turn whole.
+
+    Returns None when the interview ended meanwhile (nothing is saved).
+    """
     text = postprocess(raw, pending.asked, want_question=pending.plan.act != CLOSING) if raw else None
+    fact_texts = [f.text for f in pending.inputs.facts]
+    if text is not None and pending.plan.act in PROBES and fact_texts and not is_grounded(text, fact_texts):
+        text = None  # a probe must name what it probes; the template question does
     if text is None:
         text, source = template_question(pending.inputs, pending.asked), "template"
     grounding = []
@@ -227,6 +245,8 @@ def finish(pending: Pending, raw: str, source: str) -> Turn:
     try:
         with transaction.atomic():
             session = InterviewSession.objects.select_for_update().get(pk=pending.session_id)
+            if session.status == InterviewSession.Status.ENDED:
+                return None  # ended while this turn was being generated: it is dropped whole
             if session.turns.filter(index=pending.index).exists():
                 return session.turns.get(index=pending.index)  # another connection finished it first
             return Turn.objects.create(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import shutil
 import time
 from pathlib import Path
 
@@ -9,7 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from interviewer import weights
 from webapp import embeddings, models_registry
 from webapp.management.progress import bar
-from webapp.models import Fact
+from webapp.models import Fact, ModelVersion
+
+SHIPPED = Path(settings.BASE_DIR) / "models"  # adapters committed with the project
 
 
 class Command(BaseCommand):
@@ -39,9 +43,38 @@ class Command(BaseCommand):
             encoder = models_registry.encoder()
         except weights.WeightsError as exc:
             raise CommandError(str(exc)) from None
+        self._install_shipped_adapters(base)
         stale = list(embeddings.stale_facts())
         with bar(len(stale), f"Embedding facts with {encoder.model_id}", unit="fact") as progress:
             embeddings.embed_facts(stale, progress=progress.update)
         self.stdout.write(
             self.style.SUCCESS(f"Models ready; {Fact.objects.count()} facts embedded with {encoder.model_id}.")
         )
+
+    def _install_shipped_adapters(self, base: Path) -> None:
+        """Register the adapters that ship in models/ (trained on the fixtures) and activate one
+        when no interviewer adapter is active yet, so a fresh install asks grounded questions."""
+        for folder in sorted(SHIPPED.glob("*/adapter_config.json")):
+            source = folder.parent
+            metrics = json.loads((source / "metrics.json").read_text(encoding="utf-8"))
+            if metrics.get("base") != weights.base_name(base):
+                continue  # trained on another base model: it would not fit
+            relative = Path("adapters") / source.name
+            target = Path(settings.MODEL_DIR) / relative
+            if not (target / "adapter_model.safetensors").is_file():
+                shutil.copytree(source, target, dirs_exist_ok=True)
+            version, created = ModelVersion.objects.get_or_create(
+                kind=ModelVersion.Kind.GENERATOR,
+                path=str(relative),
+                defaults={
+                    "name": source.name,
+                    "base": metrics["base"],
+                    "metrics": metrics,
+                    "data_hash": metrics.get("data_hash", ""),
+                },
+            )
+            if created:
+                self.stdout.write(f"Registered the shipped interviewer adapter {source.name}.")
+            if models_registry.active(ModelVersion.Kind.GENERATOR) is None:
+                models_registry.activate(version)
+                self.stdout.write(f"{source.name} is the active interviewer.")
