@@ -542,10 +542,28 @@ def _skill_items(line: str) -> list[str]:
         head, rest = line.split(":", 1)
         if len(head.split()) <= 4 and rest.strip():
             body = rest
-    separators = r"\s*[,;|•·]\s*|\s+/\s+"
-    items = [i.strip(" .") for i in re.split(separators, body) if i.strip(" .")]
+    items = [i.strip(" .") for i in _split_outside_brackets(body) if i.strip(" .")]
     if len(items) <= 1 or any(len(i.split()) > 8 for i in items):
         return [line]
+    return items
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    """Split on , ; | • · and " / " but not inside brackets: "AWS (EKS, IAM), Go" -> 2 items."""
+    items, current, depth = [], [], 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        depth += ch in "([{"
+        depth -= ch in ")]}" and depth > 0
+        if depth == 0 and (ch in ",;|•·" or text.startswith(" / ", i)):
+            items.append("".join(current))
+            current = []
+            i += 3 if ch == " " else 1
+            continue
+        current.append(ch)
+        i += 1
+    items.append("".join(current))
     return items
 
 

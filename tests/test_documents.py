@@ -177,3 +177,8 @@ def test_it_rejects_a_pdf_without_text():
 def test_it_rejects_a_resume_with_nothing_but_a_name_and_contacts():
     with pytest.raises(DocumentError, match="no usable content"):
         parse_document("JOHN SMITH\njohn@example.com | +1 555 010 9999\n", "resume")
+
+
+def test_it_keeps_bracketed_lists_inside_one_skills_item():
+    facts = facts_of("SKILLS\nCloud: AWS (EKS, IAM, RDS), Terraform / Pulumi, Go\n")
+    assert [t for _s, t in facts] == ["AWS (EKS, IAM, RDS)", "Terraform", "Pulumi", "Go"]
