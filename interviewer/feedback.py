@@ -37,6 +37,12 @@ STAR = {
         re.I,
     ),
 }
+SPELLED = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a hundred|"
+    r"hundreds of|a dozen|dozens of)\s+(?:years?|months?|weeks?|days?|hours?|people|engineers|teams?|services|"
+    r"customers|clients|patients|students|stores|sites|projects)\b",
+    re.I,
+)
 NUMBER = re.compile(
     r"(?<![\w.])\$?\d(?:[\d,.]*\d)?(?:\s?(?:%|k\b|m\b|tb\b|gb\b|x\b|hours?|days?|weeks?|months?|years?|people|"
     r"customers|patients|users|students))?",
@@ -66,10 +72,10 @@ class AnswerFeedback:
     @property
     def follow_up_reason(self) -> str:
         if self.off_topic:
-            return "off-topic answer"
+            return "an off-topic answer"
         if self.short:
-            return "short answer"
-        return "vague answer" if self.vague else ""
+            return "a short answer"
+        return "a vague answer" if self.vague else ""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -86,7 +92,9 @@ def assess(
 ) -> AnswerFeedback:
     """Judge one answer: relevance, specificity (numbers, STAR) and the requirements it covered."""
     words = len(answer.split())
-    numbers = [m.group(0).strip() for m in NUMBER.finditer(answer)][:6]
+    numbers = ([m.group(0).strip() for m in NUMBER.finditer(answer)] + [m.group(0) for m in SPELLED.finditer(answer)])[
+        :6
+    ]
     star = {part: bool(pattern.search(answer)) for part, pattern in STAR.items()}
     hedges = len(HEDGES.findall(answer))
     specificity = min(1.0, 0.35 * min(len(numbers), 2) / 2 + 0.15 * sum(star.values()) + (0.05 if words >= 40 else 0))

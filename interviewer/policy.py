@@ -90,9 +90,10 @@ class InterviewPolicy:
         if self._out_of_time(asked, elapsed_s):
             why = "time is up" if self.settings.minutes else f"{self.settings.questions} questions asked"
             return TurnPlan(CANDIDATE_QUESTIONS, f"{why}: inviting the candidate's questions")
-        if needs_follow_up and last != FOLLOW_UP and turns[-1].role == "candidate":
+        if needs_follow_up and last not in (FOLLOW_UP, OPENING) and turns[-1].role == "candidate":
+            # Never two follow-ups in a row, and the warm-up answer is allowed to be broad.
             facts = tuple((follow_up_facts or [])[:2])
-            return TurnPlan(FOLLOW_UP, f"follow-up on a {needs_follow_up}", facts)
+            return TurnPlan(FOLLOW_UP, f"follow-up on {needs_follow_up}", facts)
 
         used = {i for t in asked for i in t.fact_ids}
         remaining = [s for s in self.plan if s.fact.id not in used]

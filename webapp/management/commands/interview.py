@@ -56,14 +56,10 @@ class Command(BaseCommand):
         session = interviews.start(candidate, resume, job, chosen)
         self.stdout.write(f"Interview #{session.pk}: {resume} for {job}\n")
         while True:
-            self.stdout.write("Interviewer: ", ending="")
-            turn = interviews.generate_next(
-                session, on_token=lambda piece: (self.stdout.write(piece, ending=""), self.stdout.flush())
-            )
+            turn = self._interviewer_turn(session)
             session.refresh_from_db()
             if turn is None:
                 break
-            self.stdout.write("\r\033[KInterviewer: " + turn.text if self.stdout.isatty() else "")
             if not interviews.awaiting_answer(session):
                 break
             answer = self._answer(answers)
@@ -82,6 +78,28 @@ class Command(BaseCommand):
             session.refresh_from_db()
             Path(options["json_out"]).write_text(json.dumps(interviews.transcript(session), indent=2), encoding="utf-8")
             self.stdout.write(f"Transcript written to {options['json_out']}")
+
+    def _interviewer_turn(self, session):  # type: ignore[no-untyped-def]
+        """Stream the next question to a terminal; print the saved text (it may have been cleaned)."""
+        live = self.stdout.isatty()
+        streamed: list[str] = []
+
+        def show(piece: str) -> None:
+            streamed.append(piece)
+            if live:
+                self.stdout.write(("Interviewer: " if len(streamed) == 1 else "") + piece, ending="")
+                self.stdout.flush()
+
+        turn = interviews.generate_next(session, on_token=show)
+        if turn is None:
+            return None
+        if not live:
+            self.stdout.write(f"Interviewer: {turn.text}")
+        elif "".join(streamed).strip() != turn.text:
+            self.stdout.write(f"\nInterviewer (revised): {turn.text}")
+        else:
+            self.stdout.write("")
+        return turn
 
     def _answer(self, answers: list[str] | None) -> str | None:
         if answers is not None:
