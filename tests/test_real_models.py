@@ -67,19 +67,26 @@ def test_it_names_a_bad_generator_base():
         weights.resolve_base("/nowhere/model.bin")
 
 
-def test_it_trains_a_lora_adapter_for_two_steps_and_resumes(model_dir, tmp_path):
-    from training.train_generator import GeneratorTrainingArguments, main
+def smoke_arguments(model_dir: Path, output: Path, steps: int):  # type: ignore[no-untyped-def]
+    """3 training dialogs, batches of 2: seconds on a CPU."""
+    from training.train_generator import GeneratorTrainingArguments
 
-    args = GeneratorTrainingArguments(
+    return GeneratorTrainingArguments(
         dialogs=ROOT / "fixtures" / "dialogs.jsonl",
-        output_dir=tmp_path / "adapter",
+        output_dir=output,
         model_dir=model_dir,
         fixtures_dir=ROOT / "fixtures",
-        max_steps=2,
+        max_steps=steps,
         max_dialogs=3,
         batch_size=2,
         checkpoint_every=1,
     )
+
+
+def test_it_trains_a_lora_adapter_for_two_steps(model_dir, tmp_path):
+    from training.train_generator import main
+
+    args = smoke_arguments(model_dir, tmp_path / "adapter", steps=2)
     metrics = main(args, log=lambda m: None)
     assert metrics["steps"] == 2 and metrics["train_dialogs"] == 3
     assert metrics["validation_loss"] > 0
@@ -91,18 +98,9 @@ def test_it_trains_a_lora_adapter_for_two_steps_and_resumes(model_dir, tmp_path)
 
 
 def test_it_resumes_an_interrupted_lora_run(model_dir, tmp_path):
-    from training.train_generator import GeneratorTrainingArguments, _save_checkpoint, main
+    from training.train_generator import _save_checkpoint, main
 
-    args = GeneratorTrainingArguments(
-        dialogs=ROOT / "fixtures" / "dialogs.jsonl",
-        output_dir=tmp_path / "adapter",
-        model_dir=model_dir,
-        fixtures_dir=ROOT / "fixtures",
-        max_steps=3,
-        max_dialogs=3,
-        batch_size=2,
-        checkpoint_every=0,
-    )
+    args = smoke_arguments(model_dir, tmp_path / "adapter", steps=3)
     # Simulate a run killed after step 2: write the checkpoint such a run leaves behind.
     import torch
     from peft import LoraConfig, get_peft_model

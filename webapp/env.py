@@ -24,26 +24,23 @@ def envbool(name: str, default: str) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no), got {value!r}")
 
 
-def envint(name: str, default: str, minimum: int | None = None) -> int:
+def _envnumber(name: str, default: str, cast, minimum, kind: str):  # type: ignore[no-untyped-def]
     value = os.getenv(name, default).strip()
     try:
-        number = int(value)
+        number = cast(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
+        raise ImproperlyConfigured(f"{name} must be {kind}, got {value!r}") from None
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
     return number
+
+
+def envint(name: str, default: str, minimum: int | None = None) -> int:
+    return _envnumber(name, default, int, minimum, "an integer")
 
 
 def envfloat(name: str, default: str, minimum: float | None = None) -> float:
-    value = os.getenv(name, default).strip()
-    try:
-        number = float(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from None
-    if minimum is not None and number < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
-    return number
+    return _envnumber(name, default, float, minimum, "a number")
 
 
 def envsecret(name: str, default: str) -> str:
