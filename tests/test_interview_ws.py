@@ -91,6 +91,8 @@ async def test_it_streams_questions_takes_answers_and_ends_with_a_report():
     )
     echo, _ = await until(ws, "turn")
     assert (echo["index"], echo["role"]) == (1, "candidate")
+    state, _ = await until(ws, "state")
+    assert state["awaiting"] == "interviewer"  # every tab learns the answer was taken
     second, _ = await until(ws, "turn")
     assert (second["index"], second["role"]) == (2, "interviewer")
 
@@ -108,15 +110,12 @@ async def test_it_streams_questions_takes_answers_and_ends_with_a_report():
 async def test_it_refuses_another_users_session_and_anonymous_users():
     alice, bob = await make_user("alice"), await make_user("bob")
     session = await sync_to_async(start)(alice)
-    for user, code in ((bob, 4404), (None, 4403)):
-        ws = await connect(user, session.pk)
-        connected, close_code = await ws.connect()
-        assert not connected and close_code == code
+    for user, session_id, code in ((bob, session.pk, 4404), (None, session.pk, 4403), (alice, 999999, 4404)):
+        ws = await connect(user, session_id)
+        await ws.connect()  # accepted only to say why: browsers see the code of a close after accept
+        assert await ws.receive_output(timeout=5) == {"type": "websocket.close", "code": code}
         await ws.disconnect()
-    ws = await connect(alice, 999999)
-    connected, close_code = await ws.connect()
-    assert not connected and close_code == 4404
-    await ws.disconnect()
+    assert await saved_turns(session.pk) == []  # nobody else's connection started the interview
 
 
 @pytest.mark.asyncio
@@ -136,9 +135,10 @@ async def test_it_rejects_answers_out_of_turn_and_bad_messages():
     await ws.send_json_to({"type": "dance"})
     error, _ = await until(ws, "error")
     assert error["code"] == "bad_message"
-    await ws.send_to(text_data="not json")
-    error, _ = await until(ws, "error")
-    assert error["code"] == "bad_message"
+    for junk in ("not json", "[1, 2]"):
+        await ws.send_to(text_data=junk)
+        error, _ = await until(ws, "error")
+        assert error["code"] == "bad_message"
     await ws.send_json_to({"type": "answer", "text": "First answer with enough words to count as an answer here."})
     await ws.send_json_to({"type": "answer", "text": "A second answer sent before the next question arrived."})
     error, _ = await until(ws, "error")
@@ -219,3 +219,39 @@ async def test_it_keeps_two_tabs_consistent(slow):
     await one.disconnect()
     await two.disconnect()
     assert await saved_turns(session.pk) == [(0, "interviewer"), (1, "candidate"), (2, "interviewer")]
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_it_finishes_an_interview_whose_closing_was_saved_before_a_crash():
+    alice = await make_user("alice")
+    session = await sync_to_async(start)(alice)
+
+    @sync_to_async
+    def closing_saved_but_not_ended() -> None:
+        Turn.objects.create(session=session, index=0, role="interviewer", text="Thank you, goodbye.", act="closing")
+
+    await closing_saved_but_not_ended()
+    ws = await connect(alice, session.pk)
+    await ws.connect()
+    report, _ = await until(ws, "report")
+    await ws.disconnect()
+    assert report["session"] == session.pk
+    assert (await sync_to_async(InterviewSession.objects.get)(pk=session.pk)).status == "ended"
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_it_refuses_control_characters_without_dropping_the_socket():
+    alice = await make_user("alice")
+    session = await sync_to_async(start)(alice)
+    ws = await connect(alice, session.pk)
+    await ws.connect()
+    await until(ws, "turn")
+    await ws.send_json_to({"type": "answer", "text": "\x00\x01 \ud800"})
+    error, _ = await until(ws, "error")
+    assert error["code"] == "empty_answer"
+    await ws.send_json_to({"type": "answer", "text": "I led\x00 the migration of 40 services to Kubernetes in 2023."})
+    echo, _ = await until(ws, "turn")
+    assert echo["text"] == "I led the migration of 40 services to Kubernetes in 2023."
+    await ws.disconnect()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -127,7 +128,10 @@ class ResumeAdmin(DocumentAdmin):
     def match_view(self, request, pk: int):  # type: ignore[no-untyped-def]
         """The resume against a chosen job: evidence per requirement, gaps, overall score."""
         resume = get_object_or_404(Resume, pk=pk)
-        job = JobPosting.objects.filter(pk=request.GET.get("job") or 0).first()
+        if not self.has_view_permission(request, resume):
+            raise PermissionDenied
+        chosen = request.GET.get("job") or ""
+        job = JobPosting.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
         report = knowledge.match(resume, job).as_dict() if job else None
         context = {
             **self.admin_site.each_context(request),

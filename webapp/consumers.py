@@ -6,7 +6,6 @@ import asyncio
 import logging
 import uuid
 
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -50,15 +49,20 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         self.group = f"interview-{self.session_id}"
+        # Refusals accept first: a close before accept reaches browsers as a bare 1006, and the
+        # page could not tell "not yours" from "connection lost".
         if user is None or not user.is_authenticated:
+            await self.accept()
             await self.close(code=4403)
             return
         session = await self._session(user)
         if session is None:
+            await self.accept()
             await self.close(code=4404)  # another user's id looks exactly like a missing one
             return
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        session = await self._session(user)  # re-read after joining: nothing can slip between
         await self._replay(session)
         self._kick(session)
 
@@ -79,21 +83,33 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"type": "error", "code": exc.code, "message": exc.message})
                 return
             await self._broadcast(interviews.turn_payload(turn))
+            await self._broadcast({"type": "state", "status": "active", "awaiting": "interviewer"})
             self._kick(session)
         elif kind == "end":
             handle = _handles.get(self.session_id)
             if handle is not None:
                 handle.cancel()
-            report = await database_sync_to_async(interviews.end)(session)
+            try:
+                report = await database_sync_to_async(interviews.end)(session)
+            except Exception:  # noqa: BLE001 - the socket must survive a failed report
+                log.exception("interview %s: the report failed", self.session_id)
+                await self.send_json(
+                    {"type": "error", "code": "report_failed", "message": "The report could not be written; try again."}
+                )
+                return
             await self._broadcast(report)
         else:
             await self.send_json({"type": "error", "code": "bad_message", "message": "Unknown message type."})
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         try:
-            await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
-        except (ValueError, TypeError):
-            await self.send_json({"type": "error", "code": "bad_message", "message": "Messages must be JSON."})
+            content = await self.decode_json(text_data) if text_data else None
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "code": "bad_message", "message": "Messages must be JSON objects."})
+            return
+        await self.receive_json(content)
 
     # -- group events -> this socket
     async def interview_event(self, event) -> None:  # type: ignore[no-untyped-def]
@@ -144,13 +160,18 @@ async def _generate(layer, group: str, session) -> None:  # type: ignore[no-unty
         await layer.group_send(group, {"type": "interview.event", "payload": payload})
 
     try:
+        report = await database_sync_to_async(interviews.end_if_closed)(session)
+        if report is not None:  # the closing was saved but the process died before the report
+            await broadcast(report)
+            return
         pending = await database_sync_to_async(interviews.prepare_next)(session)
         if pending is None:
             return
         await broadcast({"type": "thinking", "index": pending.index})
-        handle = await sync_to_async(interviews.submit)(pending)
+        engine = await database_sync_to_async(interviews.engine)()
+        handle = engine.submit(pending.inputs)
         _handles[session.pk] = handle
-        raw, source = "", ""
+        raw = ""
         async for kind, text in handle.aiter():
             if kind == TOKEN:
                 await broadcast({"type": "token", "text": text, "index": pending.index})
@@ -160,10 +181,9 @@ async def _generate(layer, group: str, session) -> None:  # type: ignore[no-unty
                 return
             elif kind == ERROR:
                 log.error("generation failed for interview %s: %s", session.pk, text)
-        source = await sync_to_async(lambda: interviews.engine().name)()
-        turn = await database_sync_to_async(interviews.finish)(pending, raw, source)
-        if turn is None:
-            return
+        turn, created = await database_sync_to_async(interviews.finish)(pending, raw, engine.name)
+        if turn is None or not created:
+            return  # ended meanwhile, or another process saved (and announced) this turn
         await broadcast(interviews.turn_payload(turn))
         if turn.act == CLOSING:
             await broadcast(await database_sync_to_async(interviews.end)(session))

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from interviewer import feedback
-from interviewer.engine import CANCELLED, DONE, ERROR, TOKEN, GenerationEngine, Handle
+from interviewer.engine import CANCELLED, DONE, ERROR, TOKEN, GenerationEngine
 from interviewer.generator import (
     GenerationConfig,
     GroundingFact,
@@ -224,10 +224,11 @@ def prepare_next(session: InterviewSession) -> Pending | None:
     return Pending(session.pk, index, plan, inputs, asked, time.monotonic())
 
 
-def finish(pending: Pending, raw: str, source: str) -> Turn | None:
+def finish(pending: Pending, raw: str, source: str) -> tuple[Turn | None, bool]:
     """Clean the generated text (template fallback if unusable) and save the turn whole.
 
-    Returns None when the interview ended meanwhile (nothing is saved).
+    Returns (turn, created): (None, False) when the interview ended meanwhile (nothing is
+    saved); created is False when another connection saved this turn first.
     """
     text = postprocess(raw, pending.asked, want_question=pending.plan.act != CLOSING) if raw else None
     fact_texts = [f.text for f in pending.inputs.facts]
@@ -246,10 +247,10 @@ def finish(pending: Pending, raw: str, source: str) -> Turn | None:
         with transaction.atomic():
             session = InterviewSession.objects.select_for_update().get(pk=pending.session_id)
             if session.status == InterviewSession.Status.ENDED:
-                return None  # ended while this turn was being generated: it is dropped whole
+                return None, False  # ended while this turn was being generated: it is dropped whole
             if session.turns.filter(index=pending.index).exists():
-                return session.turns.get(index=pending.index)  # another connection finished it first
-            return Turn.objects.create(
+                return session.turns.get(index=pending.index), False  # another connection was first
+            turn = Turn.objects.create(
                 session=session,
                 index=pending.index,
                 role=Turn.Role.INTERVIEWER,
@@ -260,12 +261,9 @@ def finish(pending: Pending, raw: str, source: str) -> Turn | None:
                 source=source[:40],
                 latency_ms=round(latency, 1),
             )
+            return turn, True
     except IntegrityError:
-        return Turn.objects.get(session_id=pending.session_id, index=pending.index)
-
-
-def submit(pending: Pending) -> Handle:
-    return engine().submit(pending.inputs)
+        return Turn.objects.get(session_id=pending.session_id, index=pending.index), False
 
 
 def generate_next(session: InterviewSession, on_token: Callable[[str], None] | None = None) -> Turn | None:
@@ -273,7 +271,7 @@ def generate_next(session: InterviewSession, on_token: Callable[[str], None] | N
     pending = prepare_next(session)
     if pending is None:
         return None
-    handle = submit(pending)
+    handle = engine().submit(pending.inputs)
     raw = ""
     for kind, text in handle:
         if kind == TOKEN and on_token:
@@ -282,7 +280,7 @@ def generate_next(session: InterviewSession, on_token: Callable[[str], None] | N
             raw = text
         elif kind in (ERROR, CANCELLED):
             log.warning("generation %s: %s", kind, text)
-    return finish(pending, raw, engine().name)
+    return finish(pending, raw, engine().name)[0]
 
 
 # ---------------------------------------------------------------------------
@@ -295,7 +293,7 @@ def add_answer(session: InterviewSession, text: str) -> Turn:
     Raises:
         InterviewError: empty or too long, interview over, or no question waiting.
     """
-    text = (text or "").strip()
+    text = _printable(text or "").strip()
     if not text:
         raise InterviewError("empty_answer", "Type an answer before sending.")
     if len(text) > MAX_ANSWER_CHARS:
@@ -308,6 +306,20 @@ def add_answer(session: InterviewSession, text: str) -> Turn:
         if last is None or last.role != Turn.Role.INTERVIEWER or last.act == CLOSING:
             raise InterviewError("not_your_turn", "Wait for the interviewer's question before answering.")
         return Turn.objects.create(session=session, index=last.index + 1, role=Turn.Role.CANDIDATE, text=text)
+
+
+def _printable(text: str) -> str:
+    """Drop NUL, other control characters (but newlines and tabs) and lone surrogates."""
+    return "".join(c for c in text if (c >= " " or c in "\n\t") and not 0xD800 <= ord(c) <= 0xDFFF)
+
+
+def end_if_closed(session: InterviewSession) -> dict | None:  # type: ignore[type-arg]
+    """End an active interview whose closing was said (a crash between the two); else None."""
+    session.refresh_from_db(fields=["status"])
+    last = session.turns.order_by("-index").first()
+    if session.status == InterviewSession.Status.ACTIVE and last is not None and last.act == CLOSING:
+        return end(session)
+    return None
 
 
 def end(session: InterviewSession) -> dict:  # type: ignore[type-arg]

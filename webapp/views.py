@@ -76,7 +76,8 @@ def new_interview(request, job_id: int):  # type: ignore[no-untyped-def]
     """Pick a resume, see the match (covered requirements and gaps), choose length and kind, start."""
     job = get_object_or_404(JobPosting, pk=job_id)
     resumes = Resume.objects.filter(owner=request.user)
-    resume = resumes.filter(pk=request.GET.get("resume") or request.POST.get("resume") or 0).first() or resumes.first()
+    chosen = request.POST.get("resume") or request.GET.get("resume") or ""
+    resume = (resumes.filter(pk=int(chosen)).first() if chosen.isdigit() else None) or resumes.first()
     form = StartInterviewForm(request.POST or None)
     if request.method == "POST" and resume is not None and form.is_valid():
         data = form.cleaned_data

@@ -14,7 +14,7 @@
   const endButton = document.getElementById("end");
   const timer = document.getElementById("timer");
   const bubbles = new Map();
-  let socket = null, retry = 0, ended = false, awaiting = false;
+  let socket = null, retry = 0, ended = false, awaiting = false, pending = "";
 
   function setStatus(text) { status.textContent = text; }
   function setAwaiting(value) {
@@ -39,7 +39,14 @@
     return li;
   }
 
+  function clearStreaming(index) {
+    for (const [key, li] of bubbles) {
+      if ((index === undefined || key === index) && li.classList.contains("streaming")) li.querySelector(".text").textContent = "";
+    }
+  }
+
   function showTurn(turn) {
+    if (turn.role === "candidate") { pending = ""; setAwaiting(false); }
     const li = bubble(turn.index, turn.role);
     li.classList.remove("streaming");
     li.querySelector(".text").textContent = turn.text;
@@ -72,24 +79,40 @@
   function connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     socket = new WebSocket(`${scheme}://${location.host}/ws/interview/${id}/`);
-    socket.onopen = () => { retry = 0; setStatus("Connected."); };
+    socket.onopen = () => {
+      retry = 0;
+      clearStreaming();  // the replay re-sends saved turns; a half-streamed one is regenerated
+      if (!ended) endButton.disabled = false;
+      setStatus("Connected.");
+    };
     socket.onmessage = (event) => {
       const m = JSON.parse(event.data);
       if (m.type === "token") showToken(m);
       else if (m.type === "turn") { showTurn(m); }
-      else if (m.type === "thinking") { typing.hidden = false; setAwaiting(false); setStatus("The interviewer is thinking…"); }
+      else if (m.type === "thinking") { clearStreaming(m.index); typing.hidden = false; setAwaiting(false); setStatus("The interviewer is thinking…"); }
       else if (m.type === "state") {
         ended = m.status === "ended";
         setAwaiting(m.awaiting === "answer");
+        if (awaiting && pending && !box.value) box.value = pending;  // an answer the server never took
         typing.hidden = m.awaiting !== "interviewer";
         setStatus(ended ? "The interview has ended." : m.awaiting === "answer" ? "Your turn." : "The interviewer is thinking…");
       }
       else if (m.type === "report") { ended = true; setAwaiting(false); setStatus("Interview over. Opening your report…"); location.href = page.dataset.reportUrl; }
-      else if (m.type === "error") { setStatus(m.message); if (m.code === "not_your_turn" || m.code === "empty_answer") setAwaiting(m.code === "empty_answer"); }
+      else if (m.type === "error") {
+        setStatus(m.message);
+        if (pending && !box.value) box.value = pending;  // never lose what was typed
+        if (m.code === "interview_ended") { ended = true; setAwaiting(false); }
+        else if (m.code === "empty_answer" || m.code === "answer_too_long") setAwaiting(true);
+        else if (m.code === "report_failed") endButton.disabled = false;
+      }
     };
     socket.onclose = (event) => {
       if (ended) return;
-      if (event.code === 4403 || event.code === 4404) { setStatus("This interview is not available."); setAwaiting(false); return; }
+      if (event.code === 4403 || event.code === 4404) {
+        setStatus(event.code === 4403 ? "Your session has expired: sign in again." : "This interview is not available.");
+        setAwaiting(false);
+        return;
+      }
       setAwaiting(false);
       const wait = Math.min(10000, 500 * 2 ** retry++);
       setStatus(`Connection lost; reconnecting in ${Math.round(wait / 1000)} s…`);
@@ -101,6 +124,7 @@
     const text = box.value.trim();
     if (!text || !awaiting || !socket || socket.readyState !== WebSocket.OPEN) return;
     socket.send(JSON.stringify({ type: "answer", text }));
+    pending = text;  // kept until the server echoes it as a turn
     box.value = "";
     setAwaiting(false);
     setStatus("Sent.");
