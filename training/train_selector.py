@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from interviewer.encoders import Encoder, SentenceTransformerEncoder
 from interviewer.selector import retrieval_metrics, semantic_rank
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
@@ -159,7 +157,3 @@ def format_table(rows: dict[str, dict[str, float]]) -> str:
     for name, m in rows.items():
         lines.append(f"{name:<24} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['mrr']:>6.3f} {int(m['queries']):>8d}")
     return "\n".join(lines)
-
-
-def as_floats(metrics: dict[str, float]) -> dict[str, float]:
-    return {k: float(np.round(v, 4)) for k, v in metrics.items()}

@@ -48,7 +48,7 @@ class DocumentAdmin(admin.ModelAdmin):
         if text_changed:
             # The form parsed the text already; store the facts in the admin's transaction.
             obj.facts.all().delete()
-            services._store_facts(obj, form.parsed.facts)
+            services.store_facts(obj, form.parsed.facts)
 
     @admin.display(description="Facts")
     def fact_count(self, obj) -> int:  # type: ignore[no-untyped-def]

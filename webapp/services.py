@@ -105,7 +105,7 @@ def create_document(spec: DocumentSpec) -> Document:
                 text=parsed.text,
                 source_file=spec.filename[:500],
             )
-        _store_facts(document, parsed.facts)
+        store_facts(document, parsed.facts)
     return document
 
 
@@ -114,11 +114,11 @@ def reparse(document: Document) -> int:
     parsed = parse_document(document.text, document.kind)
     with transaction.atomic():
         document.facts.all().delete()
-        _store_facts(document, parsed.facts)
+        store_facts(document, parsed.facts)
     return len(parsed.facts)
 
 
-def _store_facts(document: Document, facts: Iterable) -> None:  # type: ignore[type-arg]
+def store_facts(document: Document, facts: Iterable) -> None:  # type: ignore[type-arg]
     owner = {"job": document} if document.kind == JOB else {"resume": document}
     rows = [Fact(section=f.section, text=f.text, position=f.position, **owner) for f in facts]
     Fact.objects.bulk_create(rows)
