@@ -182,3 +182,12 @@ def test_it_reparses_documents_from_the_action(admin_client):
 def test_it_links_the_import_page_from_the_changelist(admin_client):
     page = admin_client.get(reverse("admin:webapp_resume_changelist")).content.decode()
     assert reverse("admin:webapp_resume_import") in page
+
+
+@pytest.mark.django_db
+def test_it_names_the_bad_row_and_imports_no_row_of_the_csv(admin_client):
+    data = csv_bytes([{"title": "Good", "text": "Requirements:\n- SQL"}, {"title": "Bad", "text": "---"}])
+    r = admin_client.post(reverse("admin:webapp_jobposting_import"), {"files": [upload("jobs.csv", data)]})
+    assert r.status_code == 200
+    assert "jobs.csv (item 2): This job posting has no usable content" in r.content.decode()
+    assert JobPosting.objects.count() == 0

@@ -200,11 +200,9 @@ def create_documents(specs: list[DocumentSpec], progress=None) -> list[Document]
             try:
                 created.append(create_document(spec))
             except DocumentError as exc:
-                where = spec.filename or f"document {i}"
-                message = str(exc)
-                if len(specs) > 1 and spec.data is None and where:
-                    message = f"{where} (item {i}): {message}"
-                raise DocumentError(message) from None
+                if spec.data is None and len(specs) > 1:  # a CSV row: say which one (files name themselves)
+                    raise DocumentError(f"{spec.filename or 'text'} (item {i}): {exc}") from None
+                raise
             if progress:
                 progress()
     return created
