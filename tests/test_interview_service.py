@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from interviewer.engine import GenerationEngine
-from interviewer.generator import Cancelled  # noqa: F401 - documents what a generator may raise
 from tests.interview_helpers import start
 from webapp import interviews
 

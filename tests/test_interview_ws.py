@@ -51,11 +51,18 @@ def cookie_for(user) -> bytes:  # type: ignore[no-untyped-def]
 
 
 async def connect(user, session_id: int) -> WebsocketCommunicator:  # type: ignore[no-untyped-def]
+    """A connected socket (refusals are accepted first, then closed with their code)."""
     headers = [ORIGIN]
     if user is not None:
         headers.append((b"cookie", await cookie_for(user)))
     communicator = WebsocketCommunicator(application, f"/ws/interview/{session_id}/", headers=headers)
+    assert (await communicator.connect())[0]
     return communicator
+
+
+async def alice_interview():  # type: ignore[no-untyped-def]
+    alice = await make_user("alice")
+    return alice, await sync_to_async(start)(alice)
 
 
 async def until(communicator, kind: str, timeout: float = 10) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
@@ -76,10 +83,8 @@ def saved_turns(session_id: int) -> list[tuple[int, str]]:
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_it_streams_questions_takes_answers_and_ends_with_a_report():
-    alice = await make_user("alice")
-    session = await sync_to_async(start)(alice)
+    alice, session = await alice_interview()
     ws = await connect(alice, session.pk)
-    assert (await ws.connect())[0]
     first, before = await until(ws, "turn")
     tokens = [m for m in before if m["type"] == "token"]
     assert tokens and "".join(t["text"] for t in tokens) == first["text"]  # streamed before complete
@@ -111,8 +116,7 @@ async def test_it_refuses_another_users_session_and_anonymous_users():
     alice, bob = await make_user("alice"), await make_user("bob")
     session = await sync_to_async(start)(alice)
     for user, session_id, code in ((bob, session.pk, 4404), (None, session.pk, 4403), (alice, 999999, 4404)):
-        ws = await connect(user, session_id)
-        await ws.connect()  # accepted only to say why: browsers see the code of a close after accept
+        ws = await connect(user, session_id)  # accepted only to say why: browsers see a close after accept
         assert await ws.receive_output(timeout=5) == {"type": "websocket.close", "code": code}
         await ws.disconnect()
     assert await saved_turns(session.pk) == []  # nobody else's connection started the interview
@@ -121,10 +125,8 @@ async def test_it_refuses_another_users_session_and_anonymous_users():
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_it_rejects_answers_out_of_turn_and_bad_messages():
-    alice = await make_user("alice")
-    session = await sync_to_async(start)(alice)
+    alice, session = await alice_interview()
     ws = await connect(alice, session.pk)
-    await ws.connect()
     await until(ws, "turn")
     await ws.send_json_to({"type": "answer", "text": "   "})
     error, _ = await until(ws, "error")
@@ -152,10 +154,8 @@ async def test_it_rejects_answers_out_of_turn_and_bad_messages():
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_it_completes_a_turn_when_the_socket_drops_mid_generation(slow):
-    alice = await make_user("alice")
-    session = await sync_to_async(start)(alice)
+    alice, session = await alice_interview()
     ws = await connect(alice, session.pk)
-    await ws.connect()
     await until(ws, "token")  # generation has started
     await ws.disconnect()  # the tab closes mid-turn
     for _ in range(100):
@@ -165,7 +165,6 @@ async def test_it_completes_a_turn_when_the_socket_drops_mid_generation(slow):
     assert await saved_turns(session.pk) == [(0, "interviewer")]
 
     ws = await connect(alice, session.pk)  # the refresh
-    await ws.connect()
     replay, _ = await until(ws, "turn")
     state, _ = await until(ws, "state")
     assert replay["index"] == 0 and state["awaiting"] == "answer"
@@ -176,10 +175,8 @@ async def test_it_completes_a_turn_when_the_socket_drops_mid_generation(slow):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_it_regenerates_a_turn_lost_to_a_server_restart(slow):
-    alice = await make_user("alice")
-    session = await sync_to_async(start)(alice)
+    alice, session = await alice_interview()
     ws = await connect(alice, session.pk)
-    await ws.connect()
     await until(ws, "token")
     # The server dies mid-turn: the task and the engine are gone, nothing half-way was saved.
     consumers._tasks[session.pk].cancel()
@@ -191,7 +188,6 @@ async def test_it_regenerates_a_turn_lost_to_a_server_restart(slow):
     consumers._tasks.clear()
 
     ws = await connect(alice, session.pk)  # after the restart
-    await ws.connect()
     turn, _ = await until(ws, "turn")
     assert turn["index"] == 0
     await ws.disconnect()
@@ -201,11 +197,8 @@ async def test_it_regenerates_a_turn_lost_to_a_server_restart(slow):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_it_keeps_two_tabs_consistent(slow):
-    alice = await make_user("alice")
-    session = await sync_to_async(start)(alice)
+    alice, session = await alice_interview()
     one, two = await connect(alice, session.pk), await connect(alice, session.pk)
-    await one.connect()
-    await two.connect()
     first_one, _ = await until(one, "turn")
     first_two, _ = await until(two, "turn")
     assert first_one == first_two
@@ -224,8 +217,7 @@ async def test_it_keeps_two_tabs_consistent(slow):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_it_finishes_an_interview_whose_closing_was_saved_before_a_crash():
-    alice = await make_user("alice")
-    session = await sync_to_async(start)(alice)
+    alice, session = await alice_interview()
 
     @sync_to_async
     def closing_saved_but_not_ended() -> None:
@@ -233,7 +225,6 @@ async def test_it_finishes_an_interview_whose_closing_was_saved_before_a_crash()
 
     await closing_saved_but_not_ended()
     ws = await connect(alice, session.pk)
-    await ws.connect()
     report, _ = await until(ws, "report")
     await ws.disconnect()
     assert report["session"] == session.pk
@@ -243,10 +234,8 @@ async def test_it_finishes_an_interview_whose_closing_was_saved_before_a_crash()
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_it_refuses_control_characters_without_dropping_the_socket():
-    alice = await make_user("alice")
-    session = await sync_to_async(start)(alice)
+    alice, session = await alice_interview()
     ws = await connect(alice, session.pk)
-    await ws.connect()
     await until(ws, "turn")
     await ws.send_json_to({"type": "answer", "text": "\x00\x01 \ud800"})
     error, _ = await until(ws, "error")
