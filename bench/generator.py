@@ -20,13 +20,14 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from interviewer.generator import GenerationConfig, GroundingFact, PromptInputs, load_generator  # noqa: E402
+from interviewer.vocabulary import Act  # noqa: E402
 
 NEW_TOKENS = 40
 ROUNDS = 3
 INPUTS = PromptInputs(
     job_title="Senior Platform Engineer",
     company="Quillstone Payments",
-    stage="requirement_probe",
+    stage=Act.REQUIREMENT_PROBE,
     facts=[
         GroundingFact("job", "Hands-on experience running production Kubernetes clusters, including upgrades"),
         GroundingFact("resume", "Migrated 40 services from VMs to EKS with zero customer-facing downtime"),

@@ -13,18 +13,20 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from interviewer.vocabulary import PROBES, Act
+
 ROLE_USER = "user"
 ROLE_ASSISTANT = "assistant"
 
 STAGE_INSTRUCTIONS = {
-    "opening": "Greet the candidate briefly and ask one warm-up question.",
-    "resume_deep_dive": "Ask one specific question about the resume fact below.",
-    "requirement_probe": "Ask one question checking the job requirement below.",
-    "gap_probe": "The resume lacks the job requirement below. Ask one question about it.",
-    "follow_up": "Dig into the last answer: ask for a concrete example, their own part, or a number.",
-    "behavioral": "Ask one behavioral question (a time when...).",
-    "candidate_questions": "Ask whether the candidate has questions for you.",
-    "closing": "Thank the candidate and close the interview.",
+    Act.OPENING: "Greet the candidate briefly and ask one warm-up question.",
+    Act.RESUME_DEEP_DIVE: "Ask one specific question about the resume fact below.",
+    Act.REQUIREMENT_PROBE: "Ask one question checking the job requirement below.",
+    Act.GAP_PROBE: "The resume lacks the job requirement below. Ask one question about it.",
+    Act.FOLLOW_UP: "Dig into the last answer: ask for a concrete example, their own part, or a number.",
+    Act.BEHAVIORAL: "Ask one behavioral question (a time when...).",
+    Act.CANDIDATE_QUESTIONS: "Ask whether the candidate has questions for you.",
+    Act.CLOSING: "Thank the candidate and close the interview.",
 }
 
 
@@ -39,10 +41,13 @@ class PromptInputs:
     """Everything a prompt is built from."""
 
     job_title: str
-    stage: str
+    stage: Act
     facts: list[GroundingFact] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)  # (role "interviewer"|"candidate", text)
     company: str = ""
+
+    def __post_init__(self) -> None:
+        self.stage = Act(self.stage)  # an unknown act is an error, never a silent requirement probe
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,10 @@ class GenerationConfig:
 def system_prompt(inputs: PromptInputs) -> str:
     """A compact instruction: training examples and live prompts share it, so keep it short."""
     where = f" at {inputs.company}" if inputs.company else ""
-    instruction = STAGE_INSTRUCTIONS.get(inputs.stage, STAGE_INSTRUCTIONS["requirement_probe"])
-    lines = [f"You are the interviewer for the {inputs.job_title} role{where}. Stage: {inputs.stage}. {instruction}"]
+    instruction = STAGE_INSTRUCTIONS[inputs.stage]
+    lines = [
+        f"You are the interviewer for the {inputs.job_title} role{where}. Stage: {inputs.stage.value}. {instruction}"
+    ]
     if inputs.facts:
         lines.append("Facts to ask about:")
         lines.extend(f"- ({'resume' if f.source == 'resume' else 'job requirement'}) {f.text}" for f in inputs.facts)
@@ -286,44 +293,44 @@ def load_generator(model_dir, base_setting: str = "", adapter_dir=None, config: 
 # Template questions: the fallback when the model's output is unusable, and the fake in tests
 
 _TEMPLATES = {
-    "opening": [
+    Act.OPENING: [
         "Thanks for joining today. To start, could you walk me through your background and what draws you to "
         "the {title} role?"
     ],
-    "resume_deep_dive": [
+    Act.RESUME_DEEP_DIVE: [
         "Your resume mentions: {fact}. What exactly was your part, and what was the result?",
         "Let's talk about this line on your resume: {fact}. How did you approach it?",
     ],
-    "requirement_probe": [
+    Act.REQUIREMENT_PROBE: [
         "This role asks for {fact_l}. Can you tell me about a time you used that in practice?",
         "One of our requirements is {fact_l}. How does your experience cover it?",
     ],
-    "gap_probe": [
+    Act.GAP_PROBE: [
         "The role asks for {fact_l}, which I didn't see on your resume. How would you get up to speed?",
         "We need {fact_l}. What is your closest experience to that?",
     ],
-    "follow_up": [
+    Act.FOLLOW_UP: [
         "Could you make that concrete: what did you do yourself, and can you put a number on the result?",
         "Can you give me a specific example of that, step by step?",
     ],
-    "behavioral": [
+    Act.BEHAVIORAL: [
         "Tell me about a time you faced a setback at work. What did you do, and what was the outcome?",
         "Describe a situation where you disagreed with a colleague. How did you handle it?",
         "Tell me about a time you had to learn something quickly to deliver a result. What happened?",
     ],
-    "candidate_questions": [
+    Act.CANDIDATE_QUESTIONS: [
         "That's all the questions I have. What would you like to ask me about the role or the team?"
     ],
-    "closing": ["Thank you for your time today. We'll review everything and get back to you about next steps soon."],
+    Act.CLOSING: ["Thank you for your time today. We'll review everything and get back to you about next steps soon."],
 }
 
 
 def template_question(inputs: PromptInputs, asked: list[str] | None = None) -> str:
     """A grounded question built from the first fact; deterministic, avoids questions already asked."""
     fact = inputs.facts[0].text.strip().rstrip(".") if inputs.facts else ""
-    choices = _TEMPLATES.get(inputs.stage, _TEMPLATES["requirement_probe"])
-    if not fact and inputs.stage in ("resume_deep_dive", "requirement_probe", "gap_probe"):
-        choices = _TEMPLATES["behavioral"]
+    choices = _TEMPLATES[inputs.stage]
+    if not fact and inputs.stage in PROBES:
+        choices = _TEMPLATES[Act.BEHAVIORAL]
     fact_l = fact[0].lower() + fact[1:] if fact and not fact[:2].isupper() else fact
     asked = asked or []
     offset = sum(map(ord, fact)) + len(asked)

@@ -13,12 +13,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from interviewer.encoders import Encoder
-
-# Reasons a fact is chosen; the policy and the report show them.
-STRONG_MATCH = "strong_match"
-GAP = "gap"
-FOLLOW_UP = "follow_up"
-HIGHLIGHT = "resume_highlight"
+from interviewer.vocabulary import Reason
 
 REQUIREMENT_WEIGHTS = {"requirements": 1.0, "responsibilities": 0.7, "nice_to_have": 0.5}
 EVIDENCE_SECTIONS = (
@@ -53,7 +48,7 @@ class FactRef:
 class Selection:
     fact: FactRef
     score: float
-    reason: str
+    reason: Reason
     evidence: FactRef | None = None  # for a strong match: the resume fact backing the requirement
 
     def as_dict(self) -> dict[str, object]:
@@ -225,7 +220,7 @@ class KnowledgeSelector:
                 for i in np.argsort(-sims, kind="stable")[:2]:
                     if sims[i] >= self.config.follow_up_threshold:
                         # Above every fresh probe: the policy decides whether to follow up at all.
-                        scored.append(Selection(fact_set.facts[i], 1.0 + float(sims[i]), FOLLOW_UP))
+                        scored.append(Selection(fact_set.facts[i], 1.0 + float(sims[i]), Reason.ANSWER_LINK))
 
         job_rows = {f.id: i for i, f in enumerate(job.facts)}
         for item in match.items:
@@ -233,10 +228,10 @@ class KnowledgeSelector:
                 continue
             pull = self._pull(context, job.vectors[job_rows[item.requirement.id]])
             if item.is_gap:
-                scored.append(Selection(item.requirement, item.weight * 0.9 + pull, GAP))
+                scored.append(Selection(item.requirement, item.weight * 0.9 + pull, Reason.GAP))
             else:
                 score = item.weight * (0.5 + item.score) + pull
-                scored.append(Selection(item.requirement, score, STRONG_MATCH, evidence=item.evidence))
+                scored.append(Selection(item.requirement, score, Reason.STRONG_MATCH, evidence=item.evidence))
 
         if job.facts and resume.facts:
             requirement_rows = [job_rows[i.requirement.id] for i in match.items]
@@ -249,7 +244,7 @@ class KnowledgeSelector:
                 if fact.id in covered or fact.section not in HIGHLIGHT_SECTIONS:
                     continue
                 score = 0.6 * float(relevance[i]) + _quantified(fact.text) + self._pull(context, resume.vectors[i])
-                scored.append(Selection(fact, score, HIGHLIGHT))
+                scored.append(Selection(fact, score, Reason.HIGHLIGHT))
 
         return self._rank(scored)[: limit or self.config.top_k]
 
@@ -260,11 +255,14 @@ class KnowledgeSelector:
         its turn, and never repeats a fact.
         """
         match = match or self.match(resume, job)
-        pattern = [HIGHLIGHT, STRONG_MATCH, GAP, STRONG_MATCH, HIGHLIGHT, GAP]
+        pattern = [Reason.HIGHLIGHT, Reason.STRONG_MATCH, Reason.GAP, Reason.STRONG_MATCH, Reason.HIGHLIGHT, Reason.GAP]
         covered: set[int] = set()
         chosen: list[Selection] = []
         everything = self.select(resume, job, match=match, limit=len(resume.facts) + len(job.facts))
-        pool = {reason: [s for s in everything if s.reason == reason] for reason in (HIGHLIGHT, STRONG_MATCH, GAP)}
+        pool = {
+            reason: [s for s in everything if s.reason == reason]
+            for reason in (Reason.HIGHLIGHT, Reason.STRONG_MATCH, Reason.GAP)
+        }
         step = 0
         while len(chosen) < turns and any(pool.values()):
             reason = pattern[step % len(pattern)]

@@ -9,20 +9,22 @@ import pytest
 
 from interviewer.engine import CANCELLED, DONE, ERROR, TOKEN, GenerationEngine
 from interviewer.generator import Cancelled, PromptInputs
+from interviewer.vocabulary import Act
 
 WAIT = 5  # seconds; every wait is bounded so that a broken engine fails instead of hanging
 
 
-def request(stage: str) -> PromptInputs:
-    return PromptInputs(job_title="Backend Engineer", stage=stage)
+def request(name: str) -> PromptInputs:
+    """A request told apart by its job title."""
+    return PromptInputs(job_title=name, stage=Act.OPENING)
 
 
 def pieces_for(inputs: PromptInputs) -> list[str]:
-    return ["Tell", " me", " about", f" {inputs.stage}", "?"]
+    return ["Tell", " me", " about", f" {inputs.job_title}", "?"]
 
 
 class ScriptedGenerator:
-    """Yields a few pieces derived from the stage; records the order of the requests it served."""
+    """Yields a few pieces derived from the job title; records the order of the requests it served."""
 
     name = "scripted"
 
@@ -30,7 +32,7 @@ class ScriptedGenerator:
         self.served: list[str] = []
 
     def stream(self, inputs, cancel=None):  # type: ignore[no-untyped-def]
-        self.served.append(inputs.stage)
+        self.served.append(inputs.job_title)
         for piece in pieces_for(inputs):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
@@ -58,14 +60,14 @@ class GatedGenerator(ScriptedGenerator):
 
 
 class FailingGenerator(ScriptedGenerator):
-    """Fails on the stage "boom" after one piece; serves the others normally."""
+    """Fails on the job title "boom" after one piece; serves the others normally."""
 
     name = "failing"
 
     def stream(self, inputs, cancel=None):  # type: ignore[no-untyped-def]
         for piece in super().stream(inputs, cancel):
             yield piece
-            if inputs.stage == "boom":
+            if inputs.job_title == "boom":
                 raise RuntimeError("the model fell over")
 
 

@@ -19,6 +19,7 @@ from interviewer.generator import (
     system_prompt,
     template_question,
 )
+from interviewer.vocabulary import Act
 
 FACTS = [
     GroundingFact("job", "Production PostgreSQL database experience"),
@@ -57,7 +58,7 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def inputs(facts=FACTS, history=HISTORY, stage: str = "requirement_probe") -> PromptInputs:  # type: ignore[no-untyped-def]
+def inputs(facts=FACTS, history=HISTORY, stage: str = Act.REQUIREMENT_PROBE) -> PromptInputs:  # type: ignore[no-untyped-def]
     return PromptInputs(job_title="Backend Engineer", stage=stage, facts=list(facts), history=list(history))
 
 
@@ -178,7 +179,7 @@ def test_it_opens_the_history_with_a_user_turn_and_ends_waiting_for_the_model():
 def test_it_names_the_role_company_stage_and_sources_in_the_system_prompt():
     text = system_prompt(
         PromptInputs(
-            "Data Analyst", "gap_probe", [GroundingFact("job", "Tableau"), GroundingFact("resume", "SQL")], [], "Acme"
+            "Data Analyst", Act.GAP_PROBE, [GroundingFact("job", "Tableau"), GroundingFact("resume", "SQL")], [], "Acme"
         )
     )
 
@@ -311,8 +312,8 @@ def test_it_keeps_a_closing_statement_when_no_question_is_wanted():
 
 
 def test_it_grounds_a_template_question_on_the_first_fact():
-    deep_dive = template_question(inputs(facts=FACTS[1:], stage="resume_deep_dive"))
-    probe = template_question(inputs(stage="requirement_probe"))
+    deep_dive = template_question(inputs(facts=FACTS[1:], stage=Act.RESUME_DEEP_DIVE))
+    probe = template_question(inputs(stage=Act.REQUIREMENT_PROBE))
 
     assert FACTS[1].text in deep_dive
     assert "production PostgreSQL database experience" in probe  # lower-cased to sit mid-sentence
@@ -321,13 +322,13 @@ def test_it_grounds_a_template_question_on_the_first_fact():
 
 
 def test_it_keeps_acronyms_upper_case_inside_a_template_question():
-    text = template_question(inputs(facts=[GroundingFact("job", "AWS certification")], stage="gap_probe"))
+    text = template_question(inputs(facts=[GroundingFact("job", "AWS certification")], stage=Act.GAP_PROBE))
 
     assert "AWS certification" in text
 
 
 def test_it_avoids_a_template_question_already_asked():
-    probe = inputs(stage="requirement_probe")
+    probe = inputs(stage=Act.REQUIREMENT_PROBE)
     first = template_question(probe, ["Which city do you live in?"])
 
     second = template_question(probe, [first])
@@ -343,13 +344,13 @@ def test_it_is_deterministic():
 
 
 def test_it_falls_back_to_a_behavioral_question_without_facts():
-    text = template_question(inputs(facts=[], stage="gap_probe"))
+    text = template_question(inputs(facts=[], stage=Act.GAP_PROBE))
 
     assert text.startswith(("Tell me about a time", "Describe a situation"))
 
 
 def test_it_opens_with_the_job_title():
-    assert "Backend Engineer role" in template_question(inputs(stage="opening"))
+    assert "Backend Engineer role" in template_question(inputs(stage=Act.OPENING))
 
 
 def test_it_streams_the_template_word_by_word():

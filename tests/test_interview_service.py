@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interviewer.engine import GenerationEngine
+from interviewer.vocabulary import Act
 from tests.interview_helpers import start
 from webapp import interviews
 
@@ -61,7 +62,7 @@ def test_it_replaces_an_ungrounded_probe_with_a_grounded_template(users, scripte
     )
     scripted(Scripted("What is your favourite colour?"))
     turn = interviews.generate_next(session)
-    assert turn.act in ("resume_deep_dive", "requirement_probe", "gap_probe")
+    assert turn.act in (Act.RESUME_DEEP_DIVE, Act.REQUIREMENT_PROBE, Act.GAP_PROBE)
     assert turn.source == "template"
     assert (
         turn.grounding

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from interviewer.engine import GenerationEngine
+from interviewer.vocabulary import Act
 from tests.interview_helpers import SlowGenerator, start
 from webapp import consumers, interviews
 from webapp.asgi import application
@@ -221,7 +222,7 @@ async def test_it_finishes_an_interview_whose_closing_was_saved_before_a_crash()
 
     @sync_to_async
     def closing_saved_but_not_ended() -> None:
-        Turn.objects.create(session=session, index=0, role="interviewer", text="Thank you, goodbye.", act="closing")
+        Turn.objects.create(session=session, index=0, role="interviewer", text="Thank you, goodbye.", act=Act.CLOSING)
 
     await closing_saved_but_not_ended()
     ws = await connect(alice, session.pk)

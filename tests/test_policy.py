@@ -6,25 +6,18 @@ import pytest
 
 from interviewer import feedback
 from interviewer.encoders import HashingEncoder
-from interviewer.policy import (
-    BEHAVIORAL,
-    CANDIDATE_QUESTIONS,
-    CLOSING,
-    DEEP_DIVE,
-    FOLLOW_UP,
-    GAP_PROBE,
-    MAX_QUESTIONS,
-    OPENING,
-    REQUIREMENT,
-    InterviewPolicy,
-    InterviewSettings,
-    PastTurn,
-    TurnPlan,
-)
-from interviewer.selector import FOLLOW_UP as FOLLOW_UP_REASON
-from interviewer.selector import GAP, HIGHLIGHT, STRONG_MATCH, FactRef, Selection
+from interviewer.policy import MAX_QUESTIONS, InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
+from interviewer.selector import FactRef, Selection
+from interviewer.vocabulary import PROBES, Act, Reason
 
-PROBES = (DEEP_DIVE, REQUIREMENT, GAP_PROBE)
+BEHAVIORAL, CANDIDATE_QUESTIONS, CLOSING, FOLLOW_UP = (
+    Act.BEHAVIORAL,
+    Act.CANDIDATE_QUESTIONS,
+    Act.CLOSING,
+    Act.FOLLOW_UP,
+)
+DEEP_DIVE, REQUIREMENT, GAP_PROBE, OPENING = Act.RESUME_DEEP_DIVE, Act.REQUIREMENT_PROBE, Act.GAP_PROBE, Act.OPENING
+GAP, HIGHLIGHT, STRONG_MATCH, FOLLOW_UP_REASON = Reason.GAP, Reason.HIGHLIGHT, Reason.STRONG_MATCH, Reason.ANSWER_LINK
 
 
 def resume_fact(fact_id: int, text: str) -> FactRef:
@@ -116,13 +109,12 @@ def test_it_maps_plan_reasons_to_acts():
     ]
 
 
-def test_it_treats_an_unknown_reason_as_a_requirement_probe():
+def test_it_refuses_a_plan_entry_with_an_unknown_reason():
     odd = Selection(job_fact(7, "Requirement with an odd reason"), 0.5, "something_else")
     policy = InterviewPolicy(InterviewSettings(kind="technical"), [highlight(1), odd])
 
-    plans, _ = run(policy, 2)
-
-    assert (plans[1].act, plans[1].selections) == (REQUIREMENT, (odd,))
+    with pytest.raises(ValueError, match="something_else"):
+        run(policy, 2)
 
 
 def test_it_inserts_a_behavioral_question_every_third_probe_in_a_mixed_interview():

@@ -10,6 +10,7 @@ import pytest
 
 from interviewer import weights
 from interviewer.generator import Cancelled, GenerationConfig, GroundingFact, PromptInputs, load_generator
+from interviewer.vocabulary import Act
 
 pytestmark = pytest.mark.real_models
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,7 @@ def model_dir() -> Path:
 
 INPUTS = PromptInputs(
     job_title="Backend Engineer",
-    stage="requirement_probe",
+    stage=Act.REQUIREMENT_PROBE,
     facts=[GroundingFact("job", "Production PostgreSQL experience")],
     history=[("interviewer", "Tell me about yourself."), ("candidate", "I build payment APIs in Python.")],
 )

@@ -8,16 +8,15 @@ import pytest
 
 from interviewer.encoders import HashingEncoder
 from interviewer.selector import (
-    FOLLOW_UP,
-    GAP,
-    HIGHLIGHT,
-    STRONG_MATCH,
     FactRef,
     FactSet,
     KnowledgeSelector,
     SelectorConfig,
     retrieval_metrics,
 )
+from interviewer.vocabulary import Reason
+
+FOLLOW_UP, GAP, HIGHLIGHT, STRONG_MATCH = Reason.ANSWER_LINK, Reason.GAP, Reason.HIGHLIGHT, Reason.STRONG_MATCH
 
 RESUME = [
     ("experience", "Migrated the billing database from MySQL to PostgreSQL"),

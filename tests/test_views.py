@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from interviewer.policy import CLOSING
+from interviewer.vocabulary import Act
 from tests import docfactory
 from tests.interview_helpers import RESUME_TEXT, documents, start
 from webapp import interviews
@@ -470,7 +470,7 @@ def test_it_runs_a_scripted_interview_from_the_command_line(users, tmp_path):
     assert len(set(questions)) >= 3
     assert all(t["reason"] for t in turns if t["role"] == "interviewer")
     assert any(t["grounding"] for t in turns if t["role"] == "interviewer")
-    assert turns[-1]["role"] == "interviewer" and turns[-1]["act"] == CLOSING
+    assert turns[-1]["role"] == "interviewer" and turns[-1]["act"] == Act.CLOSING
     answers_given = [t["text"] for t in turns if t["role"] == "candidate"]
     assert answers_given == [f"{ANSWER} Answer number {i}." for i in range(len(answers_given))]
     assert data["status"] == "ended" and data["report"]["summary"] in stdout.getvalue()

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from interviewer.vocabulary import Act
+
 
 class DataError(ValueError):
     """A training file that cannot be used; the message names the file and line."""
@@ -70,16 +72,7 @@ def file_hash(path: Path) -> str:
 # ---------------------------------------------------------------------------
 # Fixture catalog and interview dialogs
 
-ACTS = (
-    "opening",
-    "resume_deep_dive",
-    "requirement_probe",
-    "gap_probe",
-    "follow_up",
-    "behavioral",
-    "candidate_questions",
-    "closing",
-)
+ACTS = tuple(Act)
 SPLITS = ("train", "validation", "test")
 
 
@@ -99,7 +92,7 @@ def catalog(fixtures_dir: Path) -> list[dict]:  # type: ignore[type-arg]
 class DialogTurn:
     role: str
     text: str
-    act: str = ""
+    act: Act | None = None
     grounding: tuple[tuple[str, str], ...] = ()  # (source, text)
 
 
@@ -123,9 +116,12 @@ def load_dialogs(path: Path) -> list[Dialog]:
             role, text = t.get("role"), (t.get("text") or "").strip()
             if role not in ("interviewer", "candidate") or not text:
                 raise DataError(f"{where}: every turn needs role interviewer|candidate and text")
-            act = t.get("act", "") if role == "interviewer" else ""
-            if role == "interviewer" and act not in ACTS:
-                raise DataError(f"{where}: unknown act {act!r}; use one of {', '.join(ACTS)}")
+            act = None
+            if role == "interviewer":
+                try:
+                    act = Act(t.get("act", ""))
+                except ValueError:
+                    raise DataError(f"{where}: unknown act {t.get('act')!r}; use one of {', '.join(ACTS)}") from None
             grounding = tuple((g["source"], g["text"]) for g in t.get("grounding") or [])
             turns.append(DialogTurn(role, text, act, grounding))
         if len(turns) < 2 or turns[0].role != "interviewer":
@@ -153,7 +149,7 @@ class Example:
     dialog_id: str
     job_title: str
     company: str
-    stage: str
+    stage: Act
     facts: tuple[tuple[str, str], ...]
     history: tuple[tuple[str, str], ...]
     target: str
@@ -165,7 +161,7 @@ def examples(dialogs: list[Dialog], jobs: dict[str, dict]) -> list[Example]:  # 
     for d in dialogs:
         job = jobs.get(d.job, {})
         for i, turn in enumerate(d.turns):
-            if turn.role != "interviewer":
+            if turn.act is None:  # a candidate turn
                 continue
             history = tuple((t.role, t.text) for t in d.turns[:i])
             out.append(

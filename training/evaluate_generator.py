@@ -53,7 +53,7 @@ def cases(dialogs_path: Path, fixtures_dir: Path, split: str, limit: int = 0) ->
 
 def clean(raw: str, case: Case) -> str:
     """What the system said, as the app would show it before any fallback."""
-    cleaned = postprocess(raw, case.asked, want_question=case.example.stage != "closing")
+    cleaned = postprocess(raw, case.asked, want_question=case.example.stage.asks_question)
     if cleaned is not None:
         return cleaned
     first = raw.strip().split("\n")[0].strip()

@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from interviewer.engine import CANCELLED, DONE, ERROR, TOKEN, Handle
-from interviewer.policy import CLOSING
+from interviewer.vocabulary import Act
 from webapp import interviews
 from webapp.models import InterviewSession
 
@@ -185,7 +185,7 @@ async def _generate(layer, group: str, session) -> None:  # type: ignore[no-unty
         if turn is None or not created:
             return  # ended meanwhile, or another process saved (and announced) this turn
         await broadcast(interviews.turn_payload(turn))
-        if turn.act == CLOSING:
+        if turn.act == Act.CLOSING:
             await broadcast(await database_sync_to_async(interviews.end)(session))
         else:
             await broadcast({"type": "state", "status": "active", "awaiting": "answer"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from interviewer.documents import JOB, RESUME, DocumentError, extract_text, parse_document
+from interviewer.vocabulary import InterviewKind
 from webapp import services
 
 
@@ -143,7 +144,4 @@ class StartInterviewForm(forms.Form):
     length = forms.ChoiceField(choices=LENGTH_CHOICES, initial="questions", widget=forms.RadioSelect)
     questions = forms.IntegerField(min_value=2, max_value=30, initial=6)
     minutes = forms.IntegerField(min_value=1, max_value=120, initial=15)
-    kind = forms.ChoiceField(
-        choices=[("mixed", "Mixed"), ("technical", "Technical (role and resume)"), ("behavioral", "Behavioral")],
-        initial="mixed",
-    )
+    kind = forms.ChoiceField(choices=InterviewKind.choices(), initial=InterviewKind.MIXED)

@@ -29,23 +29,14 @@ from interviewer.generator import (
     template_question,
 )
 from interviewer.metrics import is_grounded
-from interviewer.policy import (
-    CLOSING,
-    DEEP_DIVE,
-    GAP_PROBE,
-    REQUIREMENT,
-    InterviewPolicy,
-    InterviewSettings,
-    PastTurn,
-    TurnPlan,
-)
-from interviewer.selector import FOLLOW_UP, FactRef, Selection
+from interviewer.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
+from interviewer.selector import FactRef, Selection
+from interviewer.vocabulary import Act, InterviewKind, Reason
 from webapp import embeddings, knowledge, models_registry
 from webapp.models import InterviewSession, JobPosting, ModelVersion, Resume, Turn
 
 log = logging.getLogger(__name__)
 MAX_ANSWER_CHARS = 4000
-PROBES = (DEEP_DIVE, REQUIREMENT, GAP_PROBE)
 
 
 class InterviewError(Exception):
@@ -128,7 +119,9 @@ def start(candidate, resume: Resume, job: JobPosting, interview_settings: Interv
 
 def interview_settings(session: InterviewSession) -> InterviewSettings:
     s = session.settings
-    return InterviewSettings(questions=s.get("questions", 8), minutes=s.get("minutes"), kind=s.get("kind", "mixed"))
+    return InterviewSettings(
+        questions=s.get("questions", 8), minutes=s.get("minutes"), kind=s.get("kind", InterviewKind.MIXED)
+    )
 
 
 def turns(session: InterviewSession) -> list[Turn]:
@@ -149,7 +142,7 @@ def turn_payload(turn: Turn) -> dict[str, object]:
 
 def awaiting_answer(session: InterviewSession) -> bool:
     last = session.turns.order_by("-index").first()
-    return last is not None and last.role == Turn.Role.INTERVIEWER and last.act != CLOSING
+    return last is not None and last.role == Turn.Role.INTERVIEWER and last.act != Act.CLOSING
 
 
 # ---------------------------------------------------------------------------
@@ -171,7 +164,7 @@ class Pending:
 def _selection(data: dict) -> Selection:  # type: ignore[type-arg]
     fact = FactRef(**data["fact"])
     evidence = FactRef(**data["evidence"]) if data.get("evidence") else None
-    return Selection(fact, data["score"], data["reason"], evidence)
+    return Selection(fact, data["score"], Reason(data["reason"]), evidence)
 
 
 def prepare_next(session: InterviewSession) -> Pending | None:
@@ -182,7 +175,10 @@ def prepare_next(session: InterviewSession) -> Pending | None:
     history = turns(session)
     if history and history[-1].role == Turn.Role.INTERVIEWER:
         return None
-    past = [PastTurn(t.role, t.text, t.act, tuple(g.get("fact_id", 0) for g in t.grounding)) for t in history]
+    past = [
+        PastTurn(t.role, t.text, Act(t.act) if t.act else None, tuple(g.get("fact_id", 0) for g in t.grounding))
+        for t in history
+    ]
     why, follow_facts = "", []
     if history and history[-1].role == Turn.Role.CANDIDATE:
         question = next((t for t in reversed(history) if t.role == Turn.Role.INTERVIEWER), None)
@@ -201,7 +197,7 @@ def prepare_next(session: InterviewSession) -> Pending | None:
                 last_answer=history[-1].text,
                 dialog=[t.text for t in history[-4:]],
             )
-            follow_facts = [s for s in ranked if s.reason == FOLLOW_UP]
+            follow_facts = [s for s in ranked if s.reason == Reason.ANSWER_LINK]
     policy = InterviewPolicy(interview_settings(session), [_selection(d) for d in session.settings.get("plan", [])])
     elapsed = (timezone.now() - session.started).total_seconds()
     plan = policy.next_turn(past, elapsed, why, follow_facts)
@@ -230,9 +226,9 @@ def finish(pending: Pending, raw: str, source: str) -> tuple[Turn | None, bool]:
     Returns (turn, created): (None, False) when the interview ended meanwhile (nothing is
     saved); created is False when another connection saved this turn first.
     """
-    text = postprocess(raw, pending.asked, want_question=pending.plan.act != CLOSING) if raw else None
+    text = postprocess(raw, pending.asked, want_question=pending.plan.act.asks_question) if raw else None
     fact_texts = [f.text for f in pending.inputs.facts]
-    if text is not None and pending.plan.act in PROBES and fact_texts and not is_grounded(text, fact_texts):
+    if text is not None and pending.plan.act.is_probe and fact_texts and not is_grounded(text, fact_texts):
         text = None  # a probe must name what it probes; the template question does
     if text is None:
         text, source = template_question(pending.inputs, pending.asked), "template"
@@ -303,7 +299,7 @@ def add_answer(session: InterviewSession, text: str) -> Turn:
         if session.status == InterviewSession.Status.ENDED:
             raise InterviewError("interview_ended", "This interview has ended.")
         last = session.turns.order_by("-index").first()
-        if last is None or last.role != Turn.Role.INTERVIEWER or last.act == CLOSING:
+        if last is None or last.role != Turn.Role.INTERVIEWER or last.act == Act.CLOSING:
             raise InterviewError("not_your_turn", "Wait for the interviewer's question before answering.")
         return Turn.objects.create(session=session, index=last.index + 1, role=Turn.Role.CANDIDATE, text=text)
 
@@ -317,7 +313,7 @@ def end_if_closed(session: InterviewSession) -> dict | None:  # type: ignore[typ
     """End an active interview whose closing was said (a crash between the two); else None."""
     session.refresh_from_db(fields=["status"])
     last = session.turns.order_by("-index").first()
-    if session.status == InterviewSession.Status.ACTIVE and last is not None and last.act == CLOSING:
+    if session.status == InterviewSession.Status.ACTIVE and last is not None and last.act == Act.CLOSING:
         return end(session)
     return None
 

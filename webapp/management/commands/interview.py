@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from interviewer.policy import InterviewSettings
+from interviewer.vocabulary import InterviewKind
 from webapp import interviews
 from webapp.models import JobPosting, Resume
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             "--questions", type=int, default=None, help="number of questions (default: INTERVIEW_QUESTIONS)"
         )
         parser.add_argument("--minutes", type=float, default=None, help="a timed interview instead")
-        parser.add_argument("--kind", choices=["mixed", "technical", "behavioral"], default="mixed")
+        parser.add_argument("--kind", choices=list(InterviewKind), default=InterviewKind.MIXED)
         parser.add_argument("--user", default="", help="candidate username (default: the resume's owner, or 'demo')")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]

@@ -1,0 +1,73 @@
+"""The product's vocabulary, defined once: interview acts, interview kinds, fact sources and
+the reasons the selector gives for a fact.
+
+Policy, prompts, templates, training-data validation, forms and commands import these;
+a string literal of one of them anywhere else is a smell (the fixture data excepted).
+An unknown value is an error: ``Act("typo")`` raises ``ValueError``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Act(StrEnum):
+    """What one interviewer turn does."""
+
+    OPENING = "opening"
+    RESUME_DEEP_DIVE = "resume_deep_dive"
+    REQUIREMENT_PROBE = "requirement_probe"
+    GAP_PROBE = "gap_probe"
+    FOLLOW_UP = "follow_up"
+    BEHAVIORAL = "behavioral"
+    CANDIDATE_QUESTIONS = "candidate_questions"
+    CLOSING = "closing"
+
+    @property
+    def is_probe(self) -> bool:
+        """A probe asks about one selected fact and must name it."""
+        return self in PROBES
+
+    @property
+    def asks_question(self) -> bool:
+        """Every act but the closing ends on a question."""
+        return self is not Act.CLOSING
+
+
+PROBES = frozenset({Act.RESUME_DEEP_DIVE, Act.REQUIREMENT_PROBE, Act.GAP_PROBE})
+
+
+class InterviewKind(StrEnum):
+    """What kind of interview the candidate asked for."""
+
+    MIXED = "mixed"
+    TECHNICAL = "technical"
+    BEHAVIORAL = "behavioral"
+
+    @property
+    def label(self) -> str:
+        return {
+            InterviewKind.MIXED: "Mixed",
+            InterviewKind.TECHNICAL: "Technical (role and resume)",
+            InterviewKind.BEHAVIORAL: "Behavioral",
+        }[self]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(kind.value, kind.label) for kind in cls]
+
+
+class Source(StrEnum):
+    """Which document a fact comes from."""
+
+    RESUME = "resume"
+    JOB = "job"
+
+
+class Reason(StrEnum):
+    """Why the selector offers a fact."""
+
+    STRONG_MATCH = "strong_match"  # a job requirement backed by resume evidence
+    GAP = "gap"  # a job requirement with no evidence in the resume
+    HIGHLIGHT = "resume_highlight"  # a resume fact relevant to the job
+    ANSWER_LINK = "answer_link"  # a fact close to what the candidate just said
