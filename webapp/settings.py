@@ -110,10 +110,25 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 _redis = redis_url("REDIS_URL")
 if _redis:
+    # channels-redis waits for messages with BRPOP for 5 s; redis-py 8 also times socket reads out
+    # after 5 s by default, so every idle socket died with 1011 (django/channels_redis#422). Reads
+    # may take the whole BRPOP plus latency; keep-alive and health checks still catch a dead server.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [_redis], "capacity": 1500, "expiry": 60},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": _redis,
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 5,
+                        "socket_keepalive": True,
+                        "health_check_interval": 15,
+                    }
+                ],
+                "capacity": 1500,
+                "expiry": 60,
+            },
         }
     }
 else:
