@@ -7,6 +7,22 @@ import pytest
 from webapp import models_registry
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Async code reaches the database from worker threads whose connections outlive the tests;
+    end them before pytest-django drops the PostgreSQL test database."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def fake_models(request, settings):  # type: ignore[no-untyped-def]
     """Unit tests use the deterministic hashing encoder; ``real_models`` tests the packaged ones."""
@@ -20,6 +36,7 @@ def fake_models(request, settings):  # type: ignore[no-untyped-def]
 def isolated_dirs(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.VAR_DIR = tmp_path / "var"
     settings.MODEL_DIR = tmp_path / "models"
+    settings.REVEAL_WORD_MS = 0  # reveal a turn's words without the cosmetic pause
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import time
 
 from interviewer.generator import PromptInputs, TemplateGenerator
 from interviewer.policy import InterviewSettings
-from webapp import interviews, services
-from webapp.models import JobPosting, Resume
+from webapp import interviews, services, turns
+from webapp.models import JobPosting, Resume, Turn
 
 JOB_TEXT = """Backend Engineer
 
@@ -54,3 +54,10 @@ class SlowGenerator(TemplateGenerator):
         for piece in super().stream(inputs, cancel):
             time.sleep(self.delay)
             yield piece
+
+
+def next_turn(session) -> Turn | None:  # type: ignore[no-untyped-def]
+    """Run the interviewer's next turn to the end, as the terminal does; the turn it saved, if any."""
+    events = turns.run_turn_sync(session.pk)
+    saved = [e for e in events if e["type"] == "turn"]
+    return Turn.objects.get(session=session, index=saved[-1]["index"]) if saved else None

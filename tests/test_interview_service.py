@@ -6,7 +6,7 @@ import pytest
 
 from interviewer.engine import GenerationEngine
 from interviewer.vocabulary import Act
-from tests.interview_helpers import start
+from tests.interview_helpers import next_turn, start
 from webapp import interviews
 
 
@@ -40,14 +40,14 @@ def scripted(monkeypatch):  # type: ignore[no-untyped-def]
 def test_it_keeps_a_grounded_model_question(users, scripted):
     session = start(users[0])
     scripted(Scripted("Thanks for coming. What drew you to this backend role?"))
-    interviews.generate_next(session)  # the opening
+    next_turn(session)  # the opening
     interviews.add_answer(
         session, "At Acme I built Python APIs for 2 million users and I cut p95 latency by 30% as a result."
     )
-    first_fact = interviews.prepare_next(session).inputs.facts[0].text
+    first_fact = interviews.plan_next(session.pk, 2).inputs.facts[0].text
     words = [w for w in first_fact.split() if len(w) > 3][:3]
     scripted(Scripted(f"How did you approach {' '.join(words)} in practice?"))
-    turn = interviews.generate_next(session)
+    turn = next_turn(session)
     assert turn.source == "scripted"
     assert turn.text.startswith("How did you approach")
 
@@ -56,12 +56,12 @@ def test_it_keeps_a_grounded_model_question(users, scripted):
 def test_it_replaces_an_ungrounded_probe_with_a_grounded_template(users, scripted):
     session = start(users[0])
     scripted(Scripted("Thanks for coming. What drew you to this backend role?"))
-    interviews.generate_next(session)
+    next_turn(session)
     interviews.add_answer(
         session, "At Acme I built Python APIs for 2 million users and I cut p95 latency by 30% as a result."
     )
     scripted(Scripted("What is your favourite colour?"))
-    turn = interviews.generate_next(session)
+    turn = next_turn(session)
     assert turn.act in (Act.RESUME_DEEP_DIVE, Act.REQUIREMENT_PROBE, Act.GAP_PROBE)
     assert turn.source == "template"
     assert (
@@ -75,18 +75,18 @@ def test_it_replaces_an_ungrounded_probe_with_a_grounded_template(users, scripte
 def test_it_falls_back_to_a_template_when_the_model_fails(users, scripted):
     session = start(users[0])
     scripted(Scripted(fail=True))
-    turn = interviews.generate_next(session)
+    turn = next_turn(session)
     assert turn.index == 0 and turn.source == "template" and turn.text.endswith("?")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_follows_up_on_a_short_answer_and_records_why(users):
     session = start(users[0])
-    interviews.generate_next(session)
+    next_turn(session)
     interviews.add_answer(session, "Yes.")  # the warm-up answer may be short: no follow-up yet
-    assert interviews.generate_next(session).act != "follow_up"
+    assert next_turn(session).act != "follow_up"
     interviews.add_answer(session, "Yes.")
-    turn = interviews.generate_next(session)
+    turn = next_turn(session)
     assert turn.act == "follow_up"
     assert turn.reason == "follow-up on a short answer"
 
@@ -94,7 +94,7 @@ def test_it_follows_up_on_a_short_answer_and_records_why(users):
 @pytest.mark.django_db(transaction=True)
 def test_it_ends_idempotently_with_a_report_and_refuses_later_answers(users):
     session = start(users[0])
-    interviews.generate_next(session)
+    next_turn(session)
     interviews.add_answer(session, "I cut p95 latency by 35% by adding Redis caching to our busiest API.")
     first = interviews.end(session)
     assert interviews.end(session) == first
@@ -102,4 +102,4 @@ def test_it_ends_idempotently_with_a_report_and_refuses_later_answers(users):
     with pytest.raises(interviews.InterviewError) as info:
         interviews.add_answer(session, "One more thing")
     assert info.value.code == "interview_ended"
-    assert interviews.generate_next(session) is None
+    assert next_turn(session) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -10,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from interviewer.engine import GenerationEngine
 from interviewer.vocabulary import Act
@@ -24,10 +26,10 @@ ORIGIN = (b"origin", b"http://127.0.0.1")
 @pytest.fixture(autouse=True)
 def clean_engine():  # type: ignore[no-untyped-def]
     interviews.reset_engine()
-    consumers._tasks.clear()
+    consumers._relays.clear()
     yield
     interviews.reset_engine()
-    consumers._tasks.clear()
+    consumers._relays.clear()
 
 
 @pytest.fixture
@@ -175,24 +177,23 @@ async def test_it_completes_a_turn_when_the_socket_drops_mid_generation(slow):
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_it_regenerates_a_turn_lost_to_a_server_restart(slow):
+async def test_it_regenerates_a_turn_lost_to_a_server_restart(slow, settings):
+    settings.TURN_LEASE_SECONDS = 1
     alice, session = await alice_interview()
-    ws = await connect(alice, session.pk)
-    await until(ws, "token")
-    # The server dies mid-turn: the task and the engine are gone, nothing half-way was saved.
-    consumers._tasks[session.pk].cancel()
-    for handle in list(consumers._handles.values()):
-        handle.cancel()
-    await ws.disconnect()
-    await asyncio.sleep(0.3)
-    assert await saved_turns(session.pk) == []
-    consumers._tasks.clear()
+    # The server died mid-turn: its claim on turn 0 is still in the database, nothing was saved.
+    await sync_to_async(InterviewSession.objects.filter(pk=session.pk).update)(
+        claim_index=0, claim_owner="dead-host:4242:gone", claim_expires=timezone.now() + timedelta(seconds=1)
+    )
 
-    ws = await connect(alice, session.pk)  # after the restart
-    turn, _ = await until(ws, "turn")
+    ws = await connect(alice, session.pk)  # after the restart: the claim is still live
+    state, _ = await until(ws, "state")
+    assert state["awaiting"] == "interviewer"
+    assert await ws.receive_nothing(timeout=0.5)  # nobody generates while the dead claim is live
+    turn, _ = await until(ws, "turn", timeout=10)  # it lapses, and this process takes the turn over
     assert turn["index"] == 0
     await ws.disconnect()
     assert await saved_turns(session.pk) == [(0, "interviewer")]
+    assert slow.calls == 1
 
 
 @pytest.mark.asyncio

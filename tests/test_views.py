@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from interviewer.vocabulary import Act
 from tests import docfactory
-from tests.interview_helpers import RESUME_TEXT, documents, start
+from tests.interview_helpers import RESUME_TEXT, documents, next_turn, start
 from webapp import interviews
 from webapp.models import Fact, InterviewSession, JobPosting, Resume, Turn
 
@@ -25,7 +25,7 @@ ANSWER = (
 
 @pytest.fixture(autouse=True)
 def clean_engine():  # type: ignore[no-untyped-def]
-    """generate_next uses the process-wide engine: start each test with a fresh one and stop it after."""
+    """Turns use the process-wide engine: start each test with a fresh one and stop it after."""
     interviews.reset_engine()
     yield
     interviews.reset_engine()
@@ -44,9 +44,9 @@ def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
 def answered_interview(owner) -> InterviewSession:  # type: ignore[no-untyped-def]
     """A session with a question, an answer and the next question, all through the service."""
     session = start(owner)
-    interviews.generate_next(session)
+    next_turn(session)
     interviews.add_answer(session, ANSWER)
-    interviews.generate_next(session)
+    next_turn(session)
     return session
 
 

@@ -1,17 +1,18 @@
-"""WebSocket consumers: thin; the interview logic lives in webapp.interviews."""
+"""WebSocket consumers: connection, authorisation and relaying; the interview logic lives in
+webapp.interviews (answers, the end) and webapp.turns (the interviewer's turns)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import uuid
+from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
-from interviewer.engine import CANCELLED, DONE, ERROR, TOKEN, Handle
-from interviewer.vocabulary import Act
-from webapp import interviews
+from webapp import interviews, turns
+from webapp.dbasync import db
 from webapp.models import InterviewSession
 
 log = logging.getLogger(__name__)
@@ -38,165 +39,160 @@ class HealthConsumer(AsyncJsonWebsocketConsumer):
 
 
 class InterviewConsumer(AsyncJsonWebsocketConsumer):
-    """The live interview: joins the session's group, replays the transcript, streams new turns.
+    """The live interview: joins the session's group, replays the transcript, relays new turns.
 
     Protocol (README "WebSocket protocol"): client -> server ``answer`` and ``end``; server ->
-    client ``state``, ``thinking``, ``token``, ``turn``, ``report`` and ``error``. Generation runs
-    in a task that outlives the socket, so a dropped connection never leaves half a turn.
+    client ``state``, ``thinking``, ``token``, ``turn``, ``report`` and ``error``. While the
+    interviewer is due, the socket keeps asking for the turn, so a turn whose generator died
+    (its claim lapsed) is taken over by whichever process still has a socket open.
     """
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         self.group = f"interview-{self.session_id}"
+        self.awaiting_interviewer = False
         # Refusals accept first: a close before accept reaches browsers as a bare 1006, and the
         # page could not tell "not yours" from "connection lost".
         if user is None or not user.is_authenticated:
             await self.accept()
             await self.close(code=4403)
             return
-        session = await self._session(user)
-        if session is None:
+        if not await self._owned():
             await self.accept()
             await self.close(code=4404)  # another user's id looks exactly like a missing one
             return
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        session = await self._session(user)  # re-read after joining: nothing can slip between
-        await self._replay(session)
-        self._kick(session)
+        await self._replay()  # read after joining: nothing can slip between
+        self.watch = asyncio.create_task(self._watch())
 
     async def disconnect(self, code: int) -> None:
+        watch = getattr(self, "watch", None)
+        if watch is not None:
+            watch.cancel()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive_json(self, content, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        kind = content.get("type") if isinstance(content, dict) else None
-        session = await self._session(self.scope["user"])
-        if session is None:
-            await self.close(code=4404)
-            return
-        if kind == "answer":
-            try:
-                turn = await database_sync_to_async(interviews.add_answer)(session, str(content.get("text", "")))
-            except interviews.InterviewError as exc:
-                await self.send_json({"type": "error", "code": exc.code, "message": exc.message})
-                return
-            await self._broadcast(interviews.turn_payload(turn))
-            await self._broadcast({"type": "state", "status": "active", "awaiting": "interviewer"})
-            self._kick(session)
-        elif kind == "end":
-            handle = _handles.get(self.session_id)
-            if handle is not None:
-                handle.cancel()
-            try:
-                report = await database_sync_to_async(interviews.end)(session)
-            except Exception:  # noqa: BLE001 - the socket must survive a failed report
-                log.exception("interview %s: the report failed", self.session_id)
-                await self.send_json(
-                    {"type": "error", "code": "report_failed", "message": "The report could not be written; try again."}
-                )
-                return
-            await self._broadcast(report)
-        else:
-            await self.send_json({"type": "error", "code": "bad_message", "message": "Unknown message type."})
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         try:
             content = await self.decode_json(text_data) if text_data else None
-        except ValueError:
+        except (ValueError, RecursionError):
             content = None
         if not isinstance(content, dict):
-            await self.send_json({"type": "error", "code": "bad_message", "message": "Messages must be JSON objects."})
+            await self._error("bad_message", "Messages must be JSON objects.")
             return
         await self.receive_json(content)
 
+    async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
+        if not await self._owned():
+            await self.close(code=4404)
+            return
+        kind = content.get("type")
+        if kind == "answer":
+            await self._answer(content)
+        elif kind == "end":
+            await self._end()
+        else:
+            await self._error("bad_message", "Unknown message type.")
+
     # -- group events -> this socket
-    async def interview_event(self, event) -> None:  # type: ignore[no-untyped-def]
-        await self.send_json(event["payload"])
+    async def interview_event(self, event: dict[str, Any]) -> None:
+        payload = event["payload"]
+        if payload.get("type") == "state":
+            self.awaiting_interviewer = payload.get("awaiting") == "interviewer"
+        await self.send_json(payload)
 
     # -- helpers
-    async def _broadcast(self, payload: dict) -> None:  # type: ignore[type-arg]
+    async def _answer(self, content: dict[str, Any]) -> None:
+        text, client_id = content.get("text"), content.get("id", "")
+        if not isinstance(text, str) or not isinstance(client_id, str):
+            await self._error("bad_message", "An answer's text (and id) must be strings.")
+            return
+        session = await db(InterviewSession.objects.get)(pk=self.session_id)
+        try:
+            turn, created = await db(interviews.add_answer)(session, text, client_id)
+        except interviews.InterviewError as exc:
+            await self._error(exc.code, exc.message)
+            return
+        if not created:  # a resent answer that was taken before: acknowledge it to this socket only
+            await self.send_json(interviews.turn_payload(turn))
+            await self.send_json(await db(interviews.state_payload)(session))
+            return
+        await self._broadcast(interviews.turn_payload(turn))
+        await self._broadcast({"type": "state", "status": "active", "awaiting": "interviewer"})
+        kick(self.channel_layer, self.group, self.session_id)
+
+    async def _end(self) -> None:
+        stop(self.session_id)
+        try:
+            report = await db(interviews.end)(self.session_id)
+        except Exception:  # noqa: BLE001 - the socket must survive a failed report
+            log.exception("interview %s: the report failed", self.session_id)
+            await self._error("report_failed", "The report could not be written; try again.")
+            return
+        await self._broadcast({"type": "state", "status": "ended", "awaiting": "nothing"})
+        await self._broadcast(report)
+
+    async def _error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+    async def _broadcast(self, payload: dict[str, Any]) -> None:
         await self.channel_layer.group_send(self.group, {"type": "interview.event", "payload": payload})
 
-    @database_sync_to_async
-    def _session(self, user):  # type: ignore[no-untyped-def]
-        return (
-            InterviewSession.objects.select_related("job", "resume").filter(pk=self.session_id, candidate=user).first()
-        )
+    async def _owned(self) -> bool:
+        user = self.scope["user"]
+        return await db(InterviewSession.objects.filter(pk=self.session_id, candidate=user).exists)()
 
-    async def _replay(self, session) -> None:  # type: ignore[no-untyped-def]
-        turns = await database_sync_to_async(interviews.turns)(session)
-        for turn in turns:
+    async def _replay(self) -> None:
+        session, saved = await db(_transcript)(self.session_id)
+        for turn in saved:
             await self.send_json(interviews.turn_payload(turn))
-        if session.status == InterviewSession.Status.ENDED:
-            await self.send_json({"type": "state", "status": "ended", "awaiting": "nothing"})
-            if session.report:
-                await self.send_json(session.report)
-            return
-        waiting = await database_sync_to_async(interviews.awaiting_answer)(session)
-        await self.send_json(
-            {"type": "state", "status": session.status, "awaiting": "answer" if waiting else "interviewer"}
-        )
+        state = await db(interviews.state_payload)(session)
+        await self.send_json(state)
+        if session.status == InterviewSession.Status.ENDED and session.report:
+            await self.send_json(session.report)
+        self.awaiting_interviewer = state["awaiting"] == "interviewer"
 
-    def _kick(self, session) -> None:  # type: ignore[no-untyped-def]
-        """Start generating the next interviewer turn unless this process already is."""
-        task = _tasks.get(self.session_id)
-        if task is not None and not task.done():
-            return
-        _tasks[self.session_id] = asyncio.get_running_loop().create_task(
-            _generate(self.channel_layer, self.group, session)
-        )
+    async def _watch(self) -> None:
+        """Ask for the interviewer's turn now, and again while it is due (a lapsed claim)."""
+        while True:
+            if self.awaiting_interviewer:
+                kick(self.channel_layer, self.group, self.session_id)
+            await asyncio.sleep(settings.TURN_LEASE_SECONDS / 2)
 
 
-_tasks: dict[int, asyncio.Task] = {}  # type: ignore[type-arg]
-_handles: dict[int, Handle] = {}
+def _transcript(session_id: int) -> tuple[InterviewSession, list[Any]]:
+    session = InterviewSession.objects.get(pk=session_id)
+    return session, interviews.turns(session)
 
 
-async def _generate(layer, group: str, session) -> None:  # type: ignore[no-untyped-def]
-    """Generate, stream and save the next interviewer turn; close the interview after its closing."""
+# ---------------------------------------------------------------------------
+# Relaying turns: a task per interview that outlives the socket that started it, so a dropped
+# connection never leaves half a turn. The claim in the database decides who generates; this
+# map only keeps this process from asking twice at once (and keeps the tasks referenced).
 
-    async def broadcast(payload: dict) -> None:  # type: ignore[type-arg]
-        await layer.group_send(group, {"type": "interview.event", "payload": payload})
+_relays: dict[int, asyncio.Task[None]] = {}
 
+
+def kick(layer: Any, group: str, session_id: int) -> None:
+    """Run the interview's next turn in this process unless it already is."""
+    running = _relays.get(session_id)
+    if running is not None and not running.done():
+        return
+    _relays[session_id] = asyncio.get_running_loop().create_task(_relay(layer, group, session_id))
+
+
+def stop(session_id: int) -> None:
+    """Cancel this process's turn for the interview (the candidate ended it)."""
+    running = _relays.pop(session_id, None)
+    if running is not None:
+        running.cancel()
+
+
+async def _relay(layer: Any, group: str, session_id: int) -> None:
     try:
-        report = await database_sync_to_async(interviews.end_if_closed)(session)
-        if report is not None:  # the closing was saved but the process died before the report
-            await broadcast(report)
-            return
-        pending = await database_sync_to_async(interviews.prepare_next)(session)
-        if pending is None:
-            return
-        await broadcast({"type": "thinking", "index": pending.index})
-        engine = await database_sync_to_async(interviews.engine)()
-        handle = engine.submit(pending.inputs)
-        _handles[session.pk] = handle
-        raw = ""
-        async for kind, text in handle.aiter():
-            if kind == TOKEN:
-                await broadcast({"type": "token", "text": text, "index": pending.index})
-            elif kind == DONE:
-                raw = text
-            elif kind == CANCELLED:
-                return
-            elif kind == ERROR:
-                log.error("generation failed for interview %s: %s", session.pk, text)
-        turn, created = await database_sync_to_async(interviews.finish)(pending, raw, engine.name)
-        if turn is None or not created:
-            return  # ended meanwhile, or another process saved (and announced) this turn
-        await broadcast(interviews.turn_payload(turn))
-        if turn.act == Act.CLOSING:
-            await broadcast(await database_sync_to_async(interviews.end)(session))
-        else:
-            await broadcast({"type": "state", "status": "active", "awaiting": "answer"})
-    except Exception:  # noqa: BLE001 - tell the client instead of dying silently
-        log.exception("interview %s: turn generation failed", session.pk)
-        await broadcast(
-            {
-                "type": "error",
-                "code": "generation_failed",
-                "message": "The interviewer could not answer; reload the page to retry.",
-            }
-        )
-    finally:
-        _handles.pop(session.pk, None)
+        async for event in turns.run_turn(session_id):
+            await layer.group_send(group, {"type": "interview.event", "payload": event})
+    except Exception:  # noqa: BLE001 - the layer failed; the next kick retries
+        log.exception("interview %s: relaying the turn failed", session_id)

@@ -1,8 +1,7 @@
-"""The interview service: the one place the web consumer and `manage.py interview` call.
+"""Interviews: start one, read it, take answers, end it and write its report.
 
-Every turn is committed before it is acknowledged. An interviewer turn is generated
-outside any transaction and saved whole at the end; if two connections generate the same
-turn, the unique (session, index) constraint keeps one and the other reads it back.
+Every turn is committed before it is acknowledged. The interviewer's turns are generated
+by webapp.turns (one claim per turn across processes); this module plans them.
 """
 
 from __future__ import annotations
@@ -10,25 +9,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from interviewer import feedback
-from interviewer.engine import CANCELLED, DONE, ERROR, TOKEN, GenerationEngine
-from interviewer.generator import (
-    GenerationConfig,
-    GroundingFact,
-    PromptInputs,
-    TemplateGenerator,
-    load_generator,
-    postprocess,
-    template_question,
-)
-from interviewer.metrics import is_grounded
+from interviewer.engine import GenerationEngine
+from interviewer.generator import GenerationConfig, GroundingFact, PromptInputs, TemplateGenerator, load_generator
 from interviewer.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
 from interviewer.selector import FactRef, Selection
 from interviewer.vocabulary import Act, InterviewKind, Reason
@@ -129,7 +118,7 @@ def turns(session: InterviewSession) -> list[Turn]:
 
 
 def turn_payload(turn: Turn) -> dict[str, object]:
-    return {
+    payload: dict[str, object] = {
         "type": "turn",
         "role": turn.role,
         "text": turn.text,
@@ -138,6 +127,18 @@ def turn_payload(turn: Turn) -> dict[str, object]:
         "act": turn.act,
         "reason": turn.reason,
     }
+    if turn.role == Turn.Role.INTERVIEWER:
+        payload["source"] = "template" if turn.source == "template" else "model"
+    if turn.client_id:
+        payload["client_id"] = turn.client_id  # the browser's answer id: its answer was taken
+    return payload
+
+
+def state_payload(session: InterviewSession) -> dict[str, object]:
+    """Where the interview stands: who speaks next."""
+    if session.status == InterviewSession.Status.ENDED:
+        return {"type": "state", "status": "ended", "awaiting": "nothing"}
+    return {"type": "state", "status": "active", "awaiting": "answer" if awaiting_answer(session) else "interviewer"}
 
 
 def awaiting_answer(session: InterviewSession) -> bool:
@@ -146,12 +147,12 @@ def awaiting_answer(session: InterviewSession) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# The next interviewer turn
+# The next interviewer turn (webapp.turns runs it)
 
 
 @dataclass
 class Pending:
-    """An interviewer turn about to be generated."""
+    """An interviewer turn about to be generated: the policy's plan and the prompt inputs."""
 
     session_id: int
     index: int
@@ -160,6 +161,16 @@ class Pending:
     asked: list[str]
     started: float
 
+    def grounding(self) -> list[dict[str, object]]:
+        """What the turn is grounded on, as saved on the turn and shown under "Why this question?"."""
+        out: list[dict[str, object]] = []
+        for s in self.plan.selections:
+            out.append({"fact_id": s.fact.id, "source": s.fact.source, "text": s.fact.text, "reason": s.reason})
+            if s.evidence is not None:
+                e = s.evidence
+                out.append({"fact_id": e.id, "source": e.source, "text": e.text, "reason": "evidence"})
+        return out
+
 
 def _selection(data: dict) -> Selection:  # type: ignore[type-arg]
     fact = FactRef(**data["fact"])
@@ -167,37 +178,15 @@ def _selection(data: dict) -> Selection:  # type: ignore[type-arg]
     return Selection(fact, data["score"], Reason(data["reason"]), evidence)
 
 
-def prepare_next(session: InterviewSession) -> Pending | None:
-    """What to generate next, or None when the candidate must answer first or the interview is over."""
-    session.refresh_from_db(fields=["status"])  # another tab may have ended it
-    if session.status == InterviewSession.Status.ENDED:
-        return None
+def plan_next(session_id: int, index: int) -> Pending | None:
+    """What the interviewer turn ``index`` should do, or None once the closing was said."""
+    session = InterviewSession.objects.select_related("job", "resume").get(pk=session_id)
     history = turns(session)
-    if history and history[-1].role == Turn.Role.INTERVIEWER:
-        return None
     past = [
         PastTurn(t.role, t.text, Act(t.act) if t.act else None, tuple(g.get("fact_id", 0) for g in t.grounding))
         for t in history
     ]
-    why, follow_facts = "", []
-    if history and history[-1].role == Turn.Role.CANDIDATE:
-        question = next((t for t in reversed(history) if t.role == Turn.Role.INTERVIEWER), None)
-        assessment = feedback.assess(
-            question.text if question else "",
-            history[-1].text,
-            models_registry.encoder(),
-            grounding=[g["text"] for g in (question.grounding if question else [])],
-        )
-        why = assessment.follow_up_reason
-        if why:
-            selector = knowledge.selector()
-            ranked = selector.select(
-                knowledge.fact_set(session.resume),
-                knowledge.fact_set(session.job),
-                last_answer=history[-1].text,
-                dialog=[t.text for t in history[-4:]],
-            )
-            follow_facts = [s for s in ranked if s.reason == Reason.ANSWER_LINK]
+    why, follow_facts = _follow_up(session, history)
     policy = InterviewPolicy(interview_settings(session), [_selection(d) for d in session.settings.get("plan", [])])
     elapsed = (timezone.now() - session.started).total_seconds()
     plan = policy.next_turn(past, elapsed, why, follow_facts)
@@ -216,79 +205,50 @@ def prepare_next(session: InterviewSession) -> Pending | None:
         history=[(t.role, t.text) for t in history],
     )
     asked = [t.text for t in history if t.role == Turn.Role.INTERVIEWER]
-    index = history[-1].index + 1 if history else 0
     return Pending(session.pk, index, plan, inputs, asked, time.monotonic())
 
 
-def finish(pending: Pending, raw: str, source: str) -> tuple[Turn | None, bool]:
-    """Clean the generated text (template fallback if unusable) and save the turn whole.
-
-    Returns (turn, created): (None, False) when the interview ended meanwhile (nothing is
-    saved); created is False when another connection saved this turn first.
-    """
-    text = postprocess(raw, pending.asked, want_question=pending.plan.act.asks_question) if raw else None
-    fact_texts = [f.text for f in pending.inputs.facts]
-    if text is not None and pending.plan.act.is_probe and fact_texts and not is_grounded(text, fact_texts):
-        text = None  # a probe must name what it probes; the template question does
-    if text is None:
-        text, source = template_question(pending.inputs, pending.asked), "template"
-    grounding = []
-    for s in pending.plan.selections:
-        grounding.append({"fact_id": s.fact.id, "source": s.fact.source, "text": s.fact.text, "reason": s.reason})
-        if s.evidence is not None:
-            e = s.evidence
-            grounding.append({"fact_id": e.id, "source": e.source, "text": e.text, "reason": "evidence"})
-    latency = (time.monotonic() - pending.started) * 1000
-    try:
-        with transaction.atomic():
-            session = InterviewSession.objects.select_for_update().get(pk=pending.session_id)
-            if session.status == InterviewSession.Status.ENDED:
-                return None, False  # ended while this turn was being generated: it is dropped whole
-            if session.turns.filter(index=pending.index).exists():
-                return session.turns.get(index=pending.index), False  # another connection was first
-            turn = Turn.objects.create(
-                session=session,
-                index=pending.index,
-                role=Turn.Role.INTERVIEWER,
-                text=text,
-                grounding=grounding,
-                act=pending.plan.act,
-                reason=pending.plan.reason[:200],
-                source=source[:40],
-                latency_ms=round(latency, 1),
-            )
-            return turn, True
-    except IntegrityError:
-        return Turn.objects.get(session_id=pending.session_id, index=pending.index), False
-
-
-def generate_next(session: InterviewSession, on_token: Callable[[str], None] | None = None) -> Turn | None:
-    """Synchronously generate and save the next interviewer turn (the command-line path)."""
-    pending = prepare_next(session)
-    if pending is None:
-        return None
-    handle = engine().submit(pending.inputs)
-    raw = ""
-    for kind, text in handle:
-        if kind == TOKEN and on_token:
-            on_token(text)
-        elif kind == DONE:
-            raw = text
-        elif kind in (ERROR, CANCELLED):
-            log.warning("generation %s: %s", kind, text)
-    return finish(pending, raw, engine().name)[0]
+def _follow_up(session: InterviewSession, history: list[Turn]) -> tuple[str, list[Selection]]:
+    """Why the last answer deserves a follow-up ("" if it does not) and the facts it touched."""
+    if not history or history[-1].role != Turn.Role.CANDIDATE:
+        return "", []
+    question = next((t for t in reversed(history) if t.role == Turn.Role.INTERVIEWER), None)
+    assessment = feedback.assess(
+        question.text if question else "",
+        history[-1].text,
+        models_registry.encoder(),
+        grounding=[g["text"] for g in (question.grounding if question else [])],
+    )
+    why = assessment.follow_up_reason
+    if not why:
+        return "", []
+    ranked = knowledge.selector().select(
+        knowledge.fact_set(session.resume),
+        knowledge.fact_set(session.job),
+        last_answer=history[-1].text,
+        dialog=[t.text for t in history[-4:]],
+    )
+    return why, [s for s in ranked if s.reason == Reason.ANSWER_LINK]
 
 
 # ---------------------------------------------------------------------------
 # Answers and the end
 
 
-def add_answer(session: InterviewSession, text: str) -> Turn:
-    """Save the candidate's answer to the question waiting for it.
+def add_answer(session: InterviewSession, text: str, client_id: str = "") -> tuple[Turn, bool]:
+    """Save the candidate's answer to the question waiting for it; (turn, created).
+
+    ``client_id`` is the browser's id for this answer: the same answer sent again (a resend
+    after a reconnect) returns the turn saved the first time, with created False.
 
     Raises:
         InterviewError: empty or too long, interview over, or no question waiting.
     """
+    client_id = client_id[:64]
+    if client_id:
+        earlier = session.turns.filter(client_id=client_id).first()
+        if earlier is not None:
+            return earlier, False
     text = _printable(text or "").strip()
     if not text:
         raise InterviewError("empty_answer", "Type an answer before sending.")
@@ -298,10 +258,16 @@ def add_answer(session: InterviewSession, text: str) -> Turn:
         session = InterviewSession.objects.select_for_update().get(pk=session.pk)
         if session.status == InterviewSession.Status.ENDED:
             raise InterviewError("interview_ended", "This interview has ended.")
+        earlier = session.turns.filter(client_id=client_id).first() if client_id else None
+        if earlier is not None:
+            return earlier, False
         last = session.turns.order_by("-index").first()
         if last is None or last.role != Turn.Role.INTERVIEWER or last.act == Act.CLOSING:
             raise InterviewError("not_your_turn", "Wait for the interviewer's question before answering.")
-        return Turn.objects.create(session=session, index=last.index + 1, role=Turn.Role.CANDIDATE, text=text)
+        turn = Turn.objects.create(
+            session=session, index=last.index + 1, role=Turn.Role.CANDIDATE, text=text, client_id=client_id
+        )
+        return turn, True
 
 
 def _printable(text: str) -> str:
@@ -309,25 +275,27 @@ def _printable(text: str) -> str:
     return "".join(c for c in text if (c >= " " or c in "\n\t") and not 0xD800 <= ord(c) <= 0xDFFF)
 
 
-def end_if_closed(session: InterviewSession) -> dict | None:  # type: ignore[type-arg]
+def end_if_closed(session_id: int) -> dict | None:  # type: ignore[type-arg]
     """End an active interview whose closing was said (a crash between the two); else None."""
-    session.refresh_from_db(fields=["status"])
+    session = InterviewSession.objects.get(pk=session_id)
     last = session.turns.order_by("-index").first()
     if session.status == InterviewSession.Status.ACTIVE and last is not None and last.act == Act.CLOSING:
         return end(session)
     return None
 
 
-def end(session: InterviewSession) -> dict:  # type: ignore[type-arg]
-    """End the interview (idempotent) and return its report."""
+def end(session: InterviewSession | int) -> dict:  # type: ignore[type-arg]
+    """End the interview (idempotent) and return its report; a turn being generated is dropped."""
+    pk = session if isinstance(session, int) else session.pk
     with transaction.atomic():
-        session = InterviewSession.objects.select_for_update().get(pk=session.pk)
+        session = InterviewSession.objects.select_for_update().get(pk=pk)
         if session.status == InterviewSession.Status.ENDED and session.report:
             return session.report
         session.report = build_report(session)
         session.status = InterviewSession.Status.ENDED
         session.ended = timezone.now()
-        session.save(update_fields=["report", "status", "ended"])
+        session.claim_index, session.claim_owner, session.claim_expires = None, "", None
+        session.save(update_fields=["report", "status", "ended", "claim_index", "claim_owner", "claim_expires"])
     return session.report
 
 

@@ -141,6 +141,11 @@ class InterviewSession(models.Model):
     ended = models.DateTimeField(null=True, blank=True)
     model_version = models.ForeignKey(ModelVersion, models.SET_NULL, null=True, blank=True)
     report = models.JSONField(null=True, blank=True)
+    # The claim on the interviewer turn being generated: one generator per turn across processes.
+    # Its holder renews it while it works; a claim past `claim_expires` may be taken over.
+    claim_index = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    claim_owner = models.CharField(max_length=120, blank=True, editable=False)
+    claim_expires = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started", "-id"]
@@ -164,11 +169,21 @@ class Turn(models.Model):
     source = models.CharField(max_length=40, blank=True, help_text="Which generator wrote the turn.")
     created = models.DateTimeField(auto_now_add=True)
     latency_ms = models.FloatField(null=True, blank=True, help_text="Generation time of an interviewer turn.")
+    score = models.FloatField(null=True, blank=True, help_text="The ranker's score of the chosen words.")
+    candidates = models.JSONField(
+        default=dict, blank=True, help_text="How many candidates were decoded and how many passed the ranker."
+    )
+    client_id = models.CharField(
+        max_length=64, blank=True, help_text="The browser's id for an answer, so a resent answer is stored once."
+    )
 
     class Meta:
         ordering = ["session", "index"]
         constraints = [
             models.UniqueConstraint(fields=["session", "index"], name="turn_index_unique_in_session"),
+            models.UniqueConstraint(
+                fields=["session", "client_id"], condition=~Q(client_id=""), name="answer_client_id_unique_in_session"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -61,6 +61,11 @@ GENERATOR_THREADS = envint("GENERATOR_THREADS", "0", minimum=0)
 INTERVIEW_QUESTIONS = envint("INTERVIEW_QUESTIONS", "8", minimum=1)
 INTERVIEW_MINUTES = envfloat("INTERVIEW_MINUTES", "20", minimum=1)
 FAKE_MODELS = envbool("FAKE_MODELS", "0")
+# The claim on a turn being generated lapses this long after its holder last renewed it; then
+# another process takes the turn over (a worker that died mid-turn).
+TURN_LEASE_SECONDS = envfloat("TURN_LEASE_SECONDS", "10", minimum=1)
+# Pause between the words of a turn as they are revealed (the words are chosen before).
+REVEAL_WORD_MS = envint("REVEAL_WORD_MS", "25", minimum=0)
 
 INSTALLED_APPS = [
     "daphne",
@@ -105,7 +110,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+# Async database work runs on Django's one shared thread only on SQLite (see webapp/dbasync.py).
+DB_SHARED_THREAD = str(DATABASES["default"]["ENGINE"]).endswith("sqlite3")
+if DB_SHARED_THREAD:
     Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
 
 _redis = redis_url("REDIS_URL")

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from interviewer.policy import InterviewSettings
 from interviewer.vocabulary import InterviewKind
-from webapp import interviews
+from webapp import interviews, turns
 from webapp.models import JobPosting, Resume
 
 
@@ -57,9 +57,9 @@ class Command(BaseCommand):
         session = interviews.start(candidate, resume, job, chosen)
         self.stdout.write(f"Interview #{session.pk}: {resume} for {job}\n")
         while True:
-            turn = self._interviewer_turn(session)
+            said = self._interviewer_turn(session)
             session.refresh_from_db()
-            if turn is None:
+            if said is None:
                 break
             if not interviews.awaiting_answer(session):
                 break
@@ -81,26 +81,22 @@ class Command(BaseCommand):
             self.stdout.write(f"Transcript written to {options['json_out']}")
 
     def _interviewer_turn(self, session):  # type: ignore[no-untyped-def]
-        """Stream the next question to a terminal; print the saved text (it may have been cleaned)."""
+        """Print the next question as it is revealed (the terminal's relay of the turn's events)."""
         live = self.stdout.isatty()
-        streamed: list[str] = []
+        said: dict[str, object] = {}
 
-        def show(piece: str) -> None:
-            streamed.append(piece)
-            if live:
-                self.stdout.write(("Interviewer: " if len(streamed) == 1 else "") + piece, ending="")
+        def show(event: dict[str, object]) -> None:
+            if event["type"] == "token" and live:
+                self.stdout.write(("Interviewer: " if event["offset"] == 0 else "") + str(event["text"]), ending="")
                 self.stdout.flush()
+            elif event["type"] == "turn":
+                said.update(event)
+                self.stdout.write("" if live else f"Interviewer: {event['text']}")
+            elif event["type"] == "error":
+                self.stderr.write(str(event["message"]))
 
-        turn = interviews.generate_next(session, on_token=show)
-        if turn is None:
-            return None
-        if not live:
-            self.stdout.write(f"Interviewer: {turn.text}")
-        elif "".join(streamed).strip() != turn.text:
-            self.stdout.write(f"\nInterviewer (revised): {turn.text}")
-        else:
-            self.stdout.write("")
-        return turn
+        turns.run_turn_sync(session.pk, on_event=show)
+        return said or None
 
     def _answer(self, answers: list[str] | None) -> str | None:
         if answers is not None:

@@ -14,7 +14,20 @@
   const endButton = document.getElementById("end");
   const timer = document.getElementById("timer");
   const bubbles = new Map();
-  let socket = null, retry = 0, ended = false, awaiting = false, pending = "";
+  const final = new Set();  // indexes whose saved turn arrived: later tokens for them are stale
+  const draftKey = `interview-${id}-draft`, pendingKey = `interview-${id}-pending`;
+  let socket = null, retry = 0, ended = false, awaiting = false;
+  // An answer sent but not yet acknowledged ({id, text}); kept across reloads and resent once
+  // the server says a question is waiting: the server stores an id only once.
+  let pending = JSON.parse(localStorage.getItem(pendingKey) || "null");
+
+  function setPending(value) {
+    pending = value;
+    if (value) localStorage.setItem(pendingKey, JSON.stringify(value)); else localStorage.removeItem(pendingKey);
+  }
+  function newId() {
+    return (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`);
+  }
 
   function setStatus(text) { status.textContent = text; }
   function setAwaiting(value) {
@@ -46,7 +59,15 @@
   }
 
   function showTurn(turn) {
-    if (turn.role === "candidate") { pending = ""; setAwaiting(false); }
+    if (turn.role === "candidate") {
+      if (pending && (turn.client_id === pending.id || turn.text === pending.text)) {
+        if (box.value.trim() === pending.text) box.value = "";
+        setPending(null);
+        localStorage.removeItem(draftKey);  // the answer was taken: its draft is done
+      }
+      setAwaiting(false);
+    }
+    final.add(turn.index);
     const li = bubble(turn.index, turn.role);
     li.classList.remove("streaming");
     li.querySelector(".text").textContent = turn.text;
@@ -69,10 +90,14 @@
   }
 
   function showToken(message) {
+    if (final.has(message.index)) return;  // the whole turn is already shown
     typing.hidden = true;
     const li = bubble(message.index, "interviewer");
     li.classList.add("streaming");
-    li.querySelector(".text").textContent += message.text;
+    const text = li.querySelector(".text");
+    const shown = text.textContent.length, end = message.offset + message.text.length;
+    if (message.offset > shown || end <= shown) return;  // a gap (joined late) or a repeat
+    text.textContent += message.text.slice(shown - message.offset);
     li.scrollIntoView({ block: "nearest" });
   }
 
@@ -93,14 +118,17 @@
       else if (m.type === "state") {
         ended = m.status === "ended";
         setAwaiting(m.awaiting === "answer");
-        if (awaiting && pending && !box.value) box.value = pending;  // an answer the server never took
+        if (awaiting && pending) resend();  // sent before the connection dropped, never acknowledged
         typing.hidden = m.awaiting !== "interviewer";
         setStatus(ended ? "The interview has ended." : m.awaiting === "answer" ? "Your turn." : "The interviewer is thinking…");
       }
       else if (m.type === "report") { ended = true; setAwaiting(false); setStatus("Interview over. Opening your report…"); location.href = page.dataset.reportUrl; }
       else if (m.type === "error") {
         setStatus(m.message);
-        if (pending && !box.value) box.value = pending;  // never lose what was typed
+        if (pending && m.code !== "not_your_turn") {  // refused: give the words back to edit
+          if (!box.value) box.value = pending.text;
+          setPending(null);
+        }
         if (m.code === "interview_ended") { ended = true; setAwaiting(false); }
         else if (m.code === "empty_answer" || m.code === "answer_too_long") setAwaiting(true);
         else if (m.code === "report_failed") endButton.disabled = false;
@@ -123,12 +151,25 @@
   function submitAnswer() {
     const text = box.value.trim();
     if (!text || !awaiting || !socket || socket.readyState !== WebSocket.OPEN) return;
-    socket.send(JSON.stringify({ type: "answer", text }));
-    pending = text;  // kept until the server echoes it as a turn
+    setPending({ id: newId(), text });  // kept until the server echoes it as a turn
+    socket.send(JSON.stringify({ type: "answer", text, id: pending.id }));
     box.value = "";
     setAwaiting(false);
     setStatus("Sent.");
   }
+
+  function resend() {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify({ type: "answer", text: pending.text, id: pending.id }));
+    setAwaiting(false);
+    setStatus("Sending your last answer again…");
+  }
+
+  // The draft survives a reload until its answer is acknowledged.
+  box.value = localStorage.getItem(draftKey) || "";
+  box.addEventListener("input", () => {
+    if (box.value) localStorage.setItem(draftKey, box.value); else localStorage.removeItem(draftKey);
+  });
 
   form.addEventListener("submit", (event) => { event.preventDefault(); submitAnswer(); });
   box.addEventListener("keydown", (event) => {

@@ -1,0 +1,170 @@
+"""The turn lifecycle (webapp.turns): one claim per turn across processes, events in order,
+one cancellation rule, and answers stored once however often they are sent."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from interviewer.engine import GenerationEngine
+from interviewer.generator import Cancelled, TemplateGenerator
+from interviewer.vocabulary import Act
+from tests.interview_helpers import next_turn, start
+from webapp import interviews, turns
+from webapp.models import InterviewSession, Turn
+
+ANSWER = "I migrated our PostgreSQL database to version 15 with zero downtime in 2023."
+
+
+@pytest.fixture
+def engine_of(monkeypatch):  # type: ignore[no-untyped-def]
+    def use(generator):  # type: ignore[no-untyped-def]
+        engine = GenerationEngine(lambda: generator)
+        monkeypatch.setattr(interviews, "engine", lambda: engine)
+        return engine
+
+    return use
+
+
+class Failing(TemplateGenerator):
+    name = "failing"
+
+    def stream(self, inputs, cancel=None):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the model fell over")
+
+
+class EndsTheInterview(TemplateGenerator):
+    """Ends the interview (another tab pressed End) while the turn is being decoded."""
+
+    name = "ends"
+
+    def __init__(self, session_id: int) -> None:
+        self.session_id = session_id
+
+    def stream(self, inputs, cancel=None):  # type: ignore[no-untyped-def]
+        done = threading.Event()
+
+        def end_elsewhere() -> None:
+            interviews.end(self.session_id)
+            done.set()
+
+        threading.Thread(target=end_elsewhere).start()  # its own connection, like another process
+        done.wait(5)
+        yield from super().stream(inputs, cancel)
+
+
+class CancelledMidway(TemplateGenerator):
+    name = "cancelled"
+
+    def stream(self, inputs, cancel=None):  # type: ignore[no-untyped-def]
+        yield "Half a"
+        raise Cancelled()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_lets_one_worker_claim_a_turn_until_its_lease_lapses(users, settings):
+    settings.TURN_LEASE_SECONDS = 30
+    session = start(users[0])
+    first = turns.claim(session.pk)
+    assert first is not None and first.index == 0
+    assert turns.claim(session.pk) is None  # a second process finds the claim live
+    assert turns.renew(first)
+
+    InterviewSession.objects.filter(pk=session.pk).update(claim_expires=timezone.now() - timedelta(seconds=1))
+    second = turns.claim(session.pk)  # the first one stopped renewing: taken over
+    assert second is not None and second.owner != first.owner
+    assert not turns.renew(first)  # the first learns it lost the turn at its next renewal
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_saves_a_turn_only_for_the_claim_holder(users):
+    session = start(users[0])
+    first = turns.claim(session.pk)
+    pending = interviews.plan_next(session.pk, first.index)
+    InterviewSession.objects.filter(pk=session.pk).update(claim_expires=timezone.now() - timedelta(seconds=1))
+    second = turns.claim(session.pk)
+
+    assert turns.save(first, pending, turns.Draft("Late words?", "model")) is None
+    saved = turns.save(second, pending, turns.Draft("Thanks for coming. What brings you here?", "model"))
+    assert saved is not None and saved.index == 0
+    assert list(session.turns.values_list("text", flat=True)) == ["Thanks for coming. What brings you here?"]
+    session.refresh_from_db()
+    assert (session.claim_index, session.claim_owner, session.claim_expires) == (None, "", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_yields_thinking_then_the_saved_words_then_the_turn_and_nothing_after_the_state(users):
+    session = start(users[0])
+    events = turns.run_turn_sync(session.pk)
+    kinds = [e["type"] for e in events]
+    assert kinds[0] == "thinking" and kinds[-2:] == ["turn", "state"]
+    assert set(kinds[1:-2]) == {"token"}
+    tokens = [e for e in events if e["type"] == "token"]
+    text = "".join(t["text"] for t in tokens)
+    assert text == events[-2]["text"] == Turn.objects.get(session=session, index=0).text
+    assert [t["offset"] for t in tokens] == [len("".join(t["text"] for t in tokens[:i])) for i in range(len(tokens))]
+    assert events[-1] == {"type": "state", "status": "active", "awaiting": "answer"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_does_nothing_while_another_worker_holds_the_turn(users):
+    session = start(users[0])
+    assert turns.claim(session.pk, owner="other-host:1:abc") is not None
+    assert turns.run_turn_sync(session.pk) == []
+    assert not session.turns.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_falls_back_to_a_template_when_the_model_fails_and_releases_nothing_twice(users, engine_of):
+    session = start(users[0])
+    engine_of(Failing())
+    turn = next_turn(session)
+    assert turn.source == "template" and turn.text.endswith("?")
+    session.refresh_from_db()
+    assert session.claim_owner == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_drops_a_cancelled_turn_instead_of_saving_a_template(users, engine_of):
+    session = start(users[0])
+    engine_of(CancelledMidway())
+    events = turns.run_turn_sync(session.pk)
+    assert [e["type"] for e in events] == ["thinking"]
+    assert not session.turns.exists()
+    session.refresh_from_db()
+    assert session.claim_owner == ""  # released: the next attempt may start at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_drops_the_turn_when_the_interview_ends_while_it_is_generated(users, engine_of):
+    session = start(users[0])
+    engine_of(EndsTheInterview(session.pk))
+    events = turns.run_turn_sync(session.pk)
+    assert "turn" not in [e["type"] for e in events]
+    assert not session.turns.exists()
+    session.refresh_from_db()
+    assert session.status == InterviewSession.Status.ENDED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_stores_a_resent_answer_once(users):
+    session = start(users[0])
+    next_turn(session)
+    first, created = interviews.add_answer(session, ANSWER, client_id="a-1")
+    again, created_again = interviews.add_answer(session, ANSWER, client_id="a-1")
+    assert created and not created_again and again.pk == first.pk
+    assert session.turns.filter(role=Turn.Role.CANDIDATE).count() == 1
+    assert interviews.turn_payload(again)["client_id"] == "a-1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_says_nothing_more_after_the_closing_but_the_report(users):
+    session = start(users[0], questions=2)
+    while (turn := next_turn(session)) is not None and turn.act != Act.CLOSING:
+        interviews.add_answer(session, ANSWER)
+    session.refresh_from_db()
+    assert session.status == InterviewSession.Status.ENDED and session.report
+    assert turns.run_turn_sync(session.pk) == []
