@@ -1,11 +1,12 @@
 """Dialog metrics: BLEU-1/2, ROUGE-L, Distinct-1/2, embedding similarity, grounding, questions, repetition.
 
 Pure functions over lists of strings; corpus-level where the literature is (BLEU, Distinct).
+BLEU and ROUGE-L come from the maintained reference implementations (sacrebleu, rouge-score),
+so the figures compare with anyone's.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 
@@ -28,57 +29,38 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
-def _ngrams(words: list[str], n: int) -> Counter:  # type: ignore[type-arg]
+def _ngrams(words: list[str], n: int) -> Counter[tuple[str, ...]]:
     return Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
 
 
 def bleu(hypotheses: list[str], references: list[str], n: int) -> float:
-    """Corpus BLEU-n (uniform weights over 1..n, brevity penalty), in [0, 1]."""
-    matched = [0] * n
-    total = [0] * n
-    hyp_len = ref_len = 0
-    for hyp, ref in zip(hypotheses, references, strict=True):
-        h, r = tokens(hyp), tokens(ref)
-        hyp_len += len(h)
-        ref_len += len(r)
-        for k in range(1, n + 1):
-            hc, rc = _ngrams(h, k), _ngrams(r, k)
-            matched[k - 1] += sum(min(c, rc[g]) for g, c in hc.items())
-            total[k - 1] += max(0, len(h) - k + 1)
-    if hyp_len == 0 or any(t == 0 for t in total) or any(m == 0 for m in matched):
+    """Corpus BLEU-n in [0, 1]: sacrebleu's BLEU (13a tokenisation, lower-cased), n-grams up to n.
+
+    Comparable with published figures: the same implementation and settings as sacrebleu's
+    ``BLEU(max_ngram_order=n, lowercase=True)``.
+    """
+    from sacrebleu.metrics import BLEU
+
+    if not hypotheses:
         return 0.0
-    log_precision = sum(math.log(m / t) for m, t in zip(matched, total, strict=True)) / n
-    brevity = 1.0 if hyp_len > ref_len else math.exp(1 - ref_len / hyp_len)
-    return brevity * math.exp(log_precision)
-
-
-def _lcs(a: list[str], b: list[str]) -> int:
-    previous = [0] * (len(b) + 1)
-    for x in a:
-        current = [0]
-        for j, y in enumerate(b):
-            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]
+    metric = BLEU(max_ngram_order=n, lowercase=True)
+    return metric.corpus_score(list(hypotheses), [list(references)]).score / 100
 
 
 def rouge_l(hypotheses: list[str], references: list[str]) -> float:
-    """Mean ROUGE-L F1 over pairs."""
-    scores = []
-    for hyp, ref in zip(hypotheses, references, strict=True):
-        h, r = tokens(hyp), tokens(ref)
-        lcs = _lcs(h, r) if h and r else 0
-        if lcs == 0:
-            scores.append(0.0)
-            continue
-        precision, recall = lcs / len(h), lcs / len(r)
-        scores.append(2 * precision * recall / (precision + recall))
-    return sum(scores) / len(scores) if scores else 0.0
+    """Mean ROUGE-L F1 over pairs, by Google's reference implementation (``rouge-score``)."""
+    from rouge_score import rouge_scorer
+
+    if not hypotheses:
+        return 0.0
+    scorer = rouge_scorer.RougeScorer(["rougeL"])
+    scores = [scorer.score(ref, hyp)["rougeL"].fmeasure for hyp, ref in zip(hypotheses, references, strict=True)]
+    return sum(scores) / len(scores)
 
 
 def distinct(hypotheses: list[str], n: int) -> float:
     """Distinct-n: unique n-grams over all n-grams of the generated turns."""
-    grams: Counter = Counter()  # type: ignore[type-arg]
+    grams: Counter[tuple[str, ...]] = Counter()
     for hyp in hypotheses:
         grams.update(_ngrams(tokens(hyp), n))
     total = sum(grams.values())

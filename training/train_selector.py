@@ -1,23 +1,30 @@
 """Contrastive fine-tuning of the knowledge selector's encoder on (resume fact, job requirement) pairs.
 
 Steps: 1 model, 2 data, 3 loss (MultipleNegativesRankingLoss: in-batch negatives),
-4 evaluator (Recall@k and MRR on the held-out split), 5 arguments, 6 training loop, 7 evaluate, 8 save.
+4 evaluator (InformationRetrievalEvaluator: Recall@k and MRR on the held-out requirements),
+5 arguments, 6 trainer (SentenceTransformerTrainer, resumable), 7 evaluate, 8 save.
 """
 
 from __future__ import annotations
 
 import json
-import random
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from interviewer.encoders import Encoder, SentenceTransformerEncoder
-from interviewer.selector import retrieval_metrics, semantic_rank
+from transformers import TrainerCallback
+
+from interviewer.selector import retrieval_metrics
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from training.data import Pair, load_pairs, split_pairs
+from training.tables import table
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.evaluation import InformationRetrievalEvaluator
 
 
 @dataclass
@@ -31,90 +38,115 @@ class SelectorTrainingArguments:
     lr: float = field(default=2e-5, metadata={"help": "AdamW learning rate"})
     test_fraction: float = field(default=0.2, metadata={"help": "share of requirements held out"})
     seed: int = field(default=13, metadata={"help": "shuffling seed"})
+    resume: bool = field(default=False, metadata={"help": "continue from the last checkpoint of this output"})
 
 
-def evaluate(encoder: Encoder, pairs: list[Pair]) -> dict[str, float]:
+def evaluator(pairs: list[Pair], name: str = "held-out") -> InformationRetrievalEvaluator | None:
     """Requirement -> evidence retrieval over the evidence of ``pairs``.
 
     Each distinct requirement is a query; the corpus is every distinct resume fact in
-    ``pairs``; a hit is any fact paired with that requirement.
+    ``pairs``; a hit is any fact paired with that requirement. None when ``pairs`` is empty.
     """
-    corpus = sorted({p.resume_fact for p in pairs})
-    queries = sorted({p.job_requirement for p in pairs})
+    from sentence_transformers.sentence_transformer.evaluation import InformationRetrievalEvaluator
+
+    corpus = {f"d{i}": text for i, text in enumerate(sorted({p.resume_fact for p in pairs}))}
+    queries = {f"q{i}": text for i, text in enumerate(sorted({p.job_requirement for p in pairs}))}
     if not corpus or not queries:
-        return retrieval_metrics([])
-    relevant: dict[str, set[int]] = {q: set() for q in queries}
-    index = {text: i for i, text in enumerate(corpus)}
+        return None
+    doc_id = {text: key for key, text in corpus.items()}
+    query_id = {text: key for key, text in queries.items()}
+    relevant: dict[str, set[str]] = {key: set() for key in queries}
     for p in pairs:
-        relevant[p.job_requirement].add(index[p.resume_fact])
-    order = semantic_rank(encoder.encode(queries), encoder.encode(corpus))
-    ranks = []
-    for qi, query in enumerate(queries):
-        positions = [pos for pos, doc in enumerate(order[qi]) if doc in relevant[query]]
-        ranks.append(positions[0] + 1)
-    return retrieval_metrics(ranks)
+        relevant[query_id[p.job_requirement]].add(doc_id[p.resume_fact])
+    return InformationRetrievalEvaluator(
+        queries,
+        corpus,
+        relevant,
+        mrr_at_k=[len(corpus)],  # the full MRR: the first relevant fact wherever it ranks
+        accuracy_at_k=[1, 5],
+        precision_recall_at_k=[1],
+        ndcg_at_k=[10],
+        map_at_k=[10],
+        name=name,
+        write_csv=False,
+    )
+
+
+def evaluate(model: SentenceTransformer, pairs: list[Pair]) -> dict[str, float]:
+    """Recall@1, Recall@5 (a paired fact in the top k) and MRR of ``model`` on ``pairs``."""
+    found = evaluator(pairs)
+    if found is None:
+        return retrieval_metrics([])
+    pick = {key.rsplit("_", 1)[-1]: value for key, value in found(model).items()}  # "held-out_cosine_mrr@9"
+    return {
+        "recall@1": float(pick["accuracy@1"]),
+        "recall@5": float(pick["accuracy@5"]),
+        "mrr": float(pick[f"mrr@{len(found.corpus)}"]),
+        "queries": len(found.queries),
+    }
 
 
 def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None] | None = None) -> dict:  # type: ignore[type-arg]
     """Fine-tune, evaluate before and after, save; returns the metrics written to metadata.json."""
-    import torch
-    from sentence_transformers import losses
-
-    random.seed(args.seed)
-    torch.manual_seed(args.seed)
+    from datasets import Dataset
+    from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer, losses
+    from sentence_transformers.sentence_transformer.training_args import (
+        BatchSamplers,
+        SentenceTransformerTrainingArguments,
+    )
 
     # 1. Model
     base = Path(args.base) if args.base else packaged_encoder_dir()
     base_id = PACKAGED_ENCODER_ID if args.base is None else str(base)
-    encoder = SentenceTransformerEncoder(base, model_id=base_id)
-    model = encoder.model
+    model = SentenceTransformer(str(base), device="cpu", local_files_only=True)
 
-    # 2. Data
-    pairs = load_pairs(args.pairs)
-    train, test = split_pairs(pairs, args.test_fraction)
+    # 2. Data: (requirement, evidence) pairs, split by requirement
+    train, test = split_pairs(load_pairs(args.pairs), args.test_fraction)
     if len(train) < 2:
         raise ValueError(f"{args.pairs}: need at least 2 training pairs, found {len(train)}")
+    dataset = Dataset.from_dict(
+        {"anchor": [p.job_requirement for p in train], "positive": [p.resume_fact for p in train]}
+    )
 
-    # 3. Loss: in-batch negatives
+    # 3. Loss: in-batch negatives; 4. Evaluator: retrieval on the held-out requirements
     loss = losses.MultipleNegativesRankingLoss(model)
+    held_out = evaluator(test)
+    before = evaluate(model, test)
 
-    # 4. Evaluator, before training
-    before = evaluate(encoder, test)
+    # 5. Arguments: no duplicate texts in a batch (a negative must not be a positive in disguise)
+    checkpoints = Path(args.output_dir).with_name(Path(args.output_dir).name + ".checkpoints")
+    training_args = SentenceTransformerTrainingArguments(
+        output_dir=str(checkpoints),
+        num_train_epochs=args.epochs,
+        max_steps=args.max_steps or -1,
+        per_device_train_batch_size=args.batch_size,
+        learning_rate=args.lr,
+        warmup_steps=0.1,
+        batch_sampler=BatchSamplers.NO_DUPLICATES,
+        seed=args.seed,
+        save_strategy="epoch",
+        save_total_limit=1,
+        logging_steps=1,
+        report_to="none",
+        use_cpu=True,
+        disable_tqdm=True,
+    )
 
-    # 5-6. Training loop
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
-    model.train()
-    step = 0
+    # 6. Trainer (resumes from the last checkpoint of an interrupted run)
+    trainer = SentenceTransformerTrainer(
+        model=model,
+        args=training_args,
+        train_dataset=dataset,
+        loss=loss,
+        evaluator=held_out,
+        callbacks=[_Progress(progress)] if progress else [],
+    )
     started = time.time()
-    rng = random.Random(args.seed)
-    last_loss = float("nan")
-    for _epoch in range(args.epochs):
-        order = list(train)
-        rng.shuffle(order)
-        for start in range(0, len(order), args.batch_size):
-            batch = _without_duplicates(order[start : start + args.batch_size])
-            if len(batch) < 2:
-                continue
-            features = [
-                model.tokenize([p.job_requirement for p in batch]),
-                model.tokenize([p.resume_fact for p in batch]),
-            ]
-            value = loss(features, labels=None)
-            optimizer.zero_grad()
-            value.backward()
-            optimizer.step()
-            step += 1
-            last_loss = float(value.detach())
-            if progress:
-                progress(step, last_loss)
-            if args.max_steps and step >= args.max_steps:
-                break
-        if args.max_steps and step >= args.max_steps:
-            break
-    model.eval()
+    resume = args.resume and any(checkpoints.glob("checkpoint-*"))
+    result = trainer.train(resume_from_checkpoint=True if resume else None)
 
     # 7. Evaluate after
-    after = evaluate(encoder, test)
+    after = evaluate(model, test)
 
     # 8. Save the encoder with everything needed to rebuild and judge it
     output = Path(args.output_dir)
@@ -126,34 +158,31 @@ def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None]
         "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(args).items()},
         "train_pairs": len(train),
         "test_pairs": len(test),
-        "steps": step,
-        "final_loss": last_loss,
+        "steps": result.global_step,
+        "final_loss": result.training_loss,
         "seconds": round(time.time() - started, 1),
         "before": before,
         "after": after,
     }
     (output / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+    shutil.rmtree(checkpoints, ignore_errors=True)
     return metadata
 
 
-def _without_duplicates(batch: list[Pair]) -> list[Pair]:
-    """In-batch negatives must not be positives in disguise: one pair per requirement and per fact."""
-    seen_req: set[str] = set()
-    seen_fact: set[str] = set()
-    out = []
-    for p in batch:
-        if p.job_requirement in seen_req or p.resume_fact in seen_fact:
-            continue
-        seen_req.add(p.job_requirement)
-        seen_fact.add(p.resume_fact)
-        out.append(p)
-    return out
+class _Progress(TrainerCallback):
+    """Reports (step, loss) to the command's progress bar."""
+
+    def __init__(self, progress: Callable[[int, float], None]) -> None:
+        self.progress = progress
+
+    def on_log(self, args, state, control, logs=None, **kwargs):  # type: ignore[no-untyped-def]
+        if logs and "loss" in logs:
+            self.progress(state.global_step, float(logs["loss"]))
 
 
 def format_table(rows: dict[str, dict[str, float]]) -> str:
-    """Rows of metrics as a plain-text table."""
-    header = f"{'encoder':<24} {'R@1':>6} {'R@5':>6} {'MRR':>6} {'queries':>8}"
-    lines = [header, "-" * len(header)]
-    for name, m in rows.items():
-        lines.append(f"{name:<24} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['mrr']:>6.3f} {int(m['queries']):>8d}")
-    return "\n".join(lines)
+    """Rows of retrieval metrics as a plain-text table."""
+    return table(
+        [(name, m["recall@1"], m["recall@5"], m["mrr"], int(m["queries"])) for name, m in rows.items()],
+        ("encoder", "R@1", "R@5", "MRR", "queries"),
+    )

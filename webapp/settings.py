@@ -171,6 +171,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    # Evaluators and trainers log every figure at INFO; the commands print their own tables.
+    "loggers": {"sentence_transformers": {"level": "WARNING"}, "transformers": {"level": "WARNING"}},
 }
 
 # The demo candidate that owns the fixture resumes (created by load_fixtures).

@@ -27,15 +27,12 @@ class Command(BaseCommand):
         except DataError as exc:
             raise CommandError(str(exc)) from None
         rows = {
-            "packaged " + PACKAGED_ENCODER_ID: evaluate(
-                SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID), test
-            )
+            "packaged " + PACKAGED_ENCODER_ID: evaluate(SentenceTransformerEncoder(packaged_encoder_dir()).model, test)
         }
         active = models_registry.active(ModelVersion.Kind.SELECTOR)
         if active is not None:
-            rows[f"fine-tuned {active.name}"] = evaluate(
-                SentenceTransformerEncoder(models_registry.model_path(active), active.name), test
-            )
+            model = SentenceTransformerEncoder(models_registry.model_path(active)).model
+            rows[f"fine-tuned {active.name}"] = evaluate(model, test)
         self.stdout.write(format_table(rows))
         if options["json_out"]:
             Path(options["json_out"]).write_text(json.dumps(rows, indent=2), encoding="utf-8")

@@ -5,52 +5,44 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from interviewer.weights import WeightsError
 from training import train_generator
 from training.data import DataError
 from webapp import models_registry
 from webapp.management.progress import bar
-from webapp.models import ModelVersion, TrainingRun
+from webapp.models import ModelVersion
+from webapp.runs import recorded
 
 
 def finetune(arguments: train_generator.GeneratorTrainingArguments, name: str, activate: bool, log=print):  # type: ignore[no-untyped-def]
     """Train one adapter, record the TrainingRun and the ModelVersion; returns the version."""
     relative = Path(arguments.output_dir).relative_to(settings.MODEL_DIR)
-    run = TrainingRun.objects.create(
-        kind=ModelVersion.Kind.GENERATOR,
-        arguments={k: str(v) for k, v in vars(arguments).items()},
-        output_dir=str(relative),
-    )
     try:
-        with bar(0, f"LoRA {name}", unit="step") as progress:
-
-            def tick(step: int, total: int, loss: float) -> None:
-                progress.total = total
-                progress.update(step - progress.n)
-                progress.set_postfix(loss=f"{loss:.3f}")
-
-            metrics = train_generator.main(arguments, progress=tick, log=lambda m: progress.write(m))
+        with recorded(ModelVersion.Kind.GENERATOR, vars(arguments), arguments.output_dir) as run:
+            metrics = _train(arguments, name)
+            run.model_version, _ = ModelVersion.objects.update_or_create(
+                kind=ModelVersion.Kind.GENERATOR,
+                path=str(relative),
+                defaults={"name": name, "base": metrics["base"], "metrics": metrics, "data_hash": metrics["data_hash"]},
+            )
+            run.metrics = {k: metrics[k] for k in ("validation_loss", "steps", "seconds")}
     except (DataError, WeightsError, ValueError, OSError) as exc:
-        run.status, run.finished, run.metrics = TrainingRun.Status.FAILED, timezone.now(), {"error": str(exc)}
-        run.save()
         raise CommandError(str(exc)) from None
-    version, _ = ModelVersion.objects.update_or_create(
-        kind=ModelVersion.Kind.GENERATOR,
-        path=str(relative),
-        defaults={"name": name, "base": metrics["base"], "metrics": metrics, "data_hash": metrics["data_hash"]},
-    )
-    run.status, run.finished, run.model_version = TrainingRun.Status.FINISHED, timezone.now(), version
-    run.metrics = {
-        "validation_loss": metrics["validation_loss"],
-        "steps": metrics["steps"],
-        "seconds": metrics["seconds"],
-    }
-    run.save()
     if activate:
-        models_registry.activate(version)
-    return version
+        models_registry.activate(run.model_version)
+    return run.model_version
+
+
+def _train(arguments: train_generator.GeneratorTrainingArguments, name: str) -> dict:  # type: ignore[type-arg]
+    with bar(0, f"LoRA {name}", unit="step") as progress:
+
+        def tick(step: int, total: int, loss: float) -> None:
+            progress.total = total
+            progress.update(step - progress.n)
+            progress.set_postfix(loss=f"{loss:.3f}")
+
+        return train_generator.main(arguments, progress=tick, log=lambda m: progress.write(m))
 
 
 class Command(BaseCommand):

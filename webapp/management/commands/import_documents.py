@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from interviewer.documents import JOB, RESUME, SUPPORTED_EXTENSIONS, DocumentError
+from training.tables import table
 from webapp import services
-from webapp.management.progress import bar, table
+from webapp.management.progress import bar
 
 
 def collect_paths(paths: list[str]) -> list[Path]:

@@ -5,13 +5,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from training import train_selector
 from training.data import DataError, file_hash
 from webapp import models_registry
 from webapp.management.progress import bar
-from webapp.models import ModelVersion, TrainingRun
+from webapp.models import ModelVersion
+from webapp.runs import recorded
 
 
 class Command(BaseCommand):
@@ -25,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--lr", type=float, default=2e-5)
         parser.add_argument("--name", default="", help="version name (default: selector-<timestamp>)")
         parser.add_argument("--no-activate", action="store_true", help="keep the current encoder active")
+        parser.add_argument("--resume", action="store_true", help="continue an interrupted run of --name")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         name = options["name"] or time.strftime("selector-%Y%m%d-%H%M%S")
@@ -36,39 +37,22 @@ class Command(BaseCommand):
             max_steps=options["max_steps"],
             batch_size=options["batch_size"],
             lr=options["lr"],
-        )
-        run = TrainingRun.objects.create(
-            kind=ModelVersion.Kind.SELECTOR,
-            arguments={
-                k: str(v) for k, v in options.items() if k in ("pairs", "epochs", "max_steps", "batch_size", "lr")
-            },
-            output_dir=str(relative),
+            resume=options["resume"],
         )
         try:
-            with bar(0, "Training selector", unit="step") as progress:
-
-                def tick(step: int, loss: float) -> None:
-                    progress.update(1)
-                    progress.set_postfix(loss=f"{loss:.4f}")
-
-                metadata = train_selector.main(arguments, progress=tick)
+            with recorded(ModelVersion.Kind.SELECTOR, vars(arguments), arguments.output_dir) as run:
+                metadata = self._train(arguments)
+                run.model_version = ModelVersion.objects.create(
+                    kind=ModelVersion.Kind.SELECTOR,
+                    name=name,
+                    path=str(relative),
+                    base=metadata["base"],
+                    metrics={"before": metadata["before"], "after": metadata["after"]},
+                    data_hash=file_hash(arguments.pairs),
+                )
+                run.metrics = {f"after_{k}": v for k, v in metadata["after"].items()}
         except (DataError, ValueError, OSError) as exc:
-            run.status = TrainingRun.Status.FAILED
-            run.metrics = {"error": str(exc)}
-            run.finished = timezone.now()
-            run.save()
             raise CommandError(str(exc)) from None
-        version = ModelVersion.objects.create(
-            kind=ModelVersion.Kind.SELECTOR,
-            name=name,
-            path=str(relative),
-            base=metadata["base"],
-            metrics={"before": metadata["before"], "after": metadata["after"]},
-            data_hash=file_hash(arguments.pairs),
-        )
-        run.status, run.finished, run.model_version = TrainingRun.Status.FINISHED, timezone.now(), version
-        run.metrics = {f"after_{k}": v for k, v in metadata["after"].items()}
-        run.save()
         self.stdout.write(
             train_selector.format_table({"packaged (before)": metadata["before"], f"{name} (after)": metadata["after"]})
         )
@@ -76,5 +60,14 @@ class Command(BaseCommand):
             f"{metadata['train_pairs']} training pairs, {metadata['steps']} steps, {metadata['seconds']} s"
         )
         if not options["no_activate"]:
-            models_registry.activate(version)
+            models_registry.activate(run.model_version)
             self.stdout.write(f"{name} is active; run `manage.py embed_facts` to refresh the fact embeddings.")
+
+    def _train(self, arguments: train_selector.SelectorTrainingArguments) -> dict:  # type: ignore[type-arg]
+        with bar(0, "Training selector", unit="step") as progress:
+
+            def tick(step: int, loss: float) -> None:
+                progress.update(step - progress.n)
+                progress.set_postfix(loss=f"{loss:.4f}")
+
+            return train_selector.main(arguments, progress=tick)

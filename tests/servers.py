@@ -1,0 +1,95 @@
+"""Running the app as it is deployed, for browser tests, multi-process tests and benchmarks:
+Daphne processes on loopback ports over one scratch database (PostgreSQL or SQLite)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
+
+
+@contextmanager
+def scratch_database(base_url: str | None, folder: Path) -> Iterator[str]:
+    """A new, empty database: on the PostgreSQL server of ``base_url`` (dropped afterwards),
+    or a SQLite file in ``folder`` when ``base_url`` is not a PostgreSQL URL."""
+    if not base_url or not base_url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{folder / f'scratch-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"interviewer_scratch_{uuid.uuid4().hex[:8]}"
+    server = base_url.rsplit("/", 1)[0]
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(env: dict[str, str], *args: str, capture: bool = True) -> str:
+    """Run ``manage.py ARGS`` with ``env``; returns its stdout, raises with its stderr on failure."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=capture, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+@contextmanager
+def daphnes(env: dict[str, str], count: int, log_dir: Path) -> Iterator[list[str]]:
+    """``count`` Daphne processes serving the app with ``env``; yields their base URLs."""
+    processes: list[tuple[subprocess.Popen[bytes], IO[str]]] = []
+    urls = []
+    try:
+        for i in range(count):
+            port = free_port()
+            log = open(log_dir / f"daphne-{i}.log", "w")  # noqa: SIM115 - closed below
+            command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "webapp.asgi:application"]
+            processes.append((subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url in urls:
+            wait_for_port(int(url.rsplit(":", 1)[1]))
+        yield urls
+    finally:
+        for process, log in processes:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.close()
+
+
+def base_env(**overrides: str) -> dict[str, str]:
+    env = {**os.environ, "DEBUG": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1"}
+    env.update(overrides)
+    return env
