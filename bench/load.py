@@ -214,9 +214,9 @@ def one_config(processes: int, args: argparse.Namespace, folder: Path) -> dict[s
         manage(env, "migrate", "-v0")
         setup_env = {**env, "BENCH_N": str(args.interviews), "BENCH_QUESTIONS": str(args.answers + 2)}
         sessions = json.loads(manage(setup_env, "shell", "-c", SETUP).split("BENCH", 1)[1])
-        with daphnes(env, processes, folder) as urls:
+        with daphnes(env, processes, folder) as servers:
             started = time.monotonic()
-            clients = asyncio.run(drive(urls, sessions, args))
+            clients = asyncio.run(drive([s.url for s in servers], sessions, args))
             wall = time.monotonic() - started
         checked = check_database(env, clients)
     latencies = [x for c in clients for x in c.latencies]

@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -64,28 +65,35 @@ def manage(env: dict[str, str], *args: str, capture: bool = True) -> str:
     return done.stdout
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
 @contextmanager
-def daphnes(env: dict[str, str], count: int, log_dir: Path) -> Iterator[list[str]]:
-    """``count`` Daphne processes serving the app with ``env``; yields their base URLs."""
-    processes: list[tuple[subprocess.Popen[bytes], IO[str]]] = []
-    urls = []
+def daphnes(env: dict[str, str], count: int, log_dir: Path) -> Iterator[list[Server]]:
+    """``count`` Daphne processes serving the app with ``env``."""
+    servers: list[Server] = []
+    logs: list[IO[str]] = []
     try:
         for i in range(count):
             port = free_port()
-            log = open(log_dir / f"daphne-{i}.log", "w")  # noqa: SIM115 - closed below
+            logs.append(open(log_dir / f"daphne-{i}.log", "w"))  # noqa: SIM115 - closed below
             command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "webapp.asgi:application"]
-            processes.append((subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
-            urls.append(f"http://127.0.0.1:{port}")
-        for url in urls:
-            wait_for_port(int(url.rsplit(":", 1)[1]))
-        yield urls
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs[-1], stderr=subprocess.STDOUT)
+            servers.append(Server(f"http://127.0.0.1:{port}", process))
+        for server in servers:
+            wait_for_port(int(server.url.rsplit(":", 1)[1]))
+        yield servers
     finally:
-        for process, log in processes:
-            process.terminate()
+        for server in servers:
+            server.process.terminate()
             try:
-                process.wait(timeout=10)
+                server.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                process.kill()
+                server.process.kill()
+        for log in logs:
             log.close()
 
 

@@ -121,7 +121,7 @@ def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None]
         max_steps=args.max_steps or -1,
         per_device_train_batch_size=args.batch_size,
         learning_rate=args.lr,
-        warmup_steps=0.1,
+        lr_scheduler_type="constant",  # few steps on a small set: a decaying rate stops learning early
         batch_sampler=BatchSamplers.NO_DUPLICATES,
         seed=args.seed,
         save_strategy="epoch",

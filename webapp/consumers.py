@@ -6,14 +6,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils import timezone
 
 from webapp import interviews, turns
 from webapp.dbasync import db
-from webapp.models import InterviewSession
+from webapp.models import InterviewSession, Turn
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         self.group = f"interview-{self.session_id}"
         self.awaiting_interviewer = False
+        self.seen = -1  # the highest turn index this socket was sent
         # Refusals accept first: a close before accept reaches browsers as a bare 1006, and the
         # page could not tell "not yours" from "connection lost".
         if user is None or not user.is_authenticated:
@@ -98,10 +101,7 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
 
     # -- group events -> this socket
     async def interview_event(self, event: dict[str, Any]) -> None:
-        payload = event["payload"]
-        if payload.get("type") == "state":
-            self.awaiting_interviewer = payload.get("awaiting") == "interviewer"
-        await self.send_json(payload)
+        await self._send(event["payload"])
 
     # -- helpers
     async def _answer(self, content: dict[str, Any]) -> None:
@@ -116,8 +116,8 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
             await self._error(exc.code, exc.message)
             return
         if not created:  # a resent answer that was taken before: acknowledge it to this socket only
-            await self.send_json(interviews.turn_payload(turn))
-            await self.send_json(await db(interviews.state_payload)(session))
+            await self._send(interviews.turn_payload(turn))
+            await self._send(await db(interviews.state_payload)(session))
             return
         await self._broadcast(interviews.turn_payload(turn))
         await self._broadcast({"type": "state", "status": "active", "awaiting": "interviewer"})
@@ -144,27 +144,47 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope["user"]
         return await db(InterviewSession.objects.filter(pk=self.session_id, candidate=user).exists)()
 
-    async def _replay(self) -> None:
+    async def _send(self, payload: dict[str, Any]) -> None:
+        """Send one event, remembering what this socket has seen."""
+        if payload.get("type") == "state":
+            self.awaiting_interviewer = payload.get("awaiting") == "interviewer"
+        elif payload.get("type") == "turn":
+            self.seen = max(self.seen, int(payload["index"]))
+        await self.send_json(payload)
+
+    async def _replay(self, after: int = -1) -> None:
+        """The saved turns after index ``after``, then the state (and the report once ended)."""
         session, saved = await db(_transcript)(self.session_id)
         for turn in saved:
-            await self.send_json(interviews.turn_payload(turn))
-        state = await db(interviews.state_payload)(session)
-        await self.send_json(state)
+            if turn.index > after:
+                await self._send(interviews.turn_payload(turn))
+        await self._send(await db(interviews.state_payload)(session))
         if session.status == InterviewSession.Status.ENDED and session.report:
             await self.send_json(session.report)
-        self.awaiting_interviewer = state["awaiting"] == "interviewer"
 
     async def _watch(self) -> None:
-        """Ask for the interviewer's turn now, and again while it is due (a lapsed claim)."""
+        """While the interviewer is due: ask for the turn (again, should its claim lapse), and catch
+        up on a turn that was saved but never announced here (its process died while revealing it)."""
+        interval = settings.TURN_LEASE_SECONDS / 2
         while True:
             if self.awaiting_interviewer:
                 kick(self.channel_layer, self.group, self.session_id)
-            await asyncio.sleep(settings.TURN_LEASE_SECONDS / 2)
+                if await db(_settled_since)(self.session_id, self.seen, settings.TURN_LEASE_SECONDS):
+                    await self._replay(after=self.seen)
+            await asyncio.sleep(interval)
 
 
 def _transcript(session_id: int) -> tuple[InterviewSession, list[Any]]:
     session = InterviewSession.objects.get(pk=session_id)
     return session, interviews.turns(session)
+
+
+def _settled_since(session_id: int, seen: int, seconds: float) -> bool:
+    """A turn after index ``seen`` was saved more than ``seconds`` ago (so it is not merely being
+    revealed right now), or the interview ended meanwhile."""
+    old = timezone.now() - timedelta(seconds=seconds)
+    ended = InterviewSession.objects.filter(pk=session_id, status=InterviewSession.Status.ENDED).exists()
+    return ended or Turn.objects.filter(session_id=session_id, index__gt=seen, created__lt=old).exists()
 
 
 # ---------------------------------------------------------------------------
