@@ -1,0 +1,232 @@
+"""The ranker: which of the candidates decoded for a turn the interviewer says.
+
+Every candidate is cleaned as the app cleans model output (:func:`generator.postprocess`),
+then checked against hard rules and scored. A candidate *passes* when it breaks no rule:
+
+- it is usable at all (English, one utterance, not assistant talk, 4-40 words);
+- it does not restate the instructions ("You're the interviewer", "Stage:", "Facts to ask");
+- it fits the act: every act but the closing ends on a question; a closing thanks, closes,
+  asks nothing and has no number or capitalised name that is not in the documents;
+- a probe names the selected fact (it shares a key content word with it) without copying
+  more than 12 consecutive words of it;
+- a follow-up refers to what the candidate just said (a content word of the last answer, or
+  embedding similarity >= 0.4 to it);
+- it repeats nothing asked in this interview (word Jaccard < 0.6, embedding similarity < 0.9).
+
+Passing candidates are ordered by a score in [0, 1]:
+``0.4 * grounding + 0.25 * fluency + 0.2 * act fit + 0.15 * novelty``, where grounding is the
+mean of the key-word overlap with the facts and the embedding similarity to them (for acts
+without facts: to the last answer or, failing that, 0.5), fluency maps the mean token
+log-probability from [-3, 0] to [0, 1], act fit rewards a follow-up that asks for the missing
+part (the candidate's own action, a number, the result) and a question of a natural length,
+and novelty is 1 minus the highest similarity to an earlier question. Ties keep decode order.
+The template fallback is the caller's: it is used only when no candidate passes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from interviewer.encoders import Encoder
+from interviewer.generator import postprocess
+from interviewer.metrics import STOPWORDS, content_words
+from interviewer.vocabulary import Act
+
+MIN_WORDS, MAX_WORDS = 4, 40
+MAX_COPIED_WORDS = 12
+NEAR_REPEAT_JACCARD = 0.6
+NEAR_REPEAT_SIMILARITY = 0.9
+FOLLOW_UP_SIMILARITY = 0.4
+WEIGHTS = {"grounding": 0.4, "fluency": 0.25, "act_fit": 0.2, "novelty": 0.15}
+
+INSTRUCTIONS = re.compile(
+    r"\b(?:you(?:'re| are) (?:the|an?) interviewer|stage\s*:|facts? to ask|ask one (?:specific )?question|"
+    r"requirement_probe|resume_deep_dive|gap_probe|follow_up|candidate_questions|as the interviewer|"
+    r"job requirement below|resume fact below|example question)\b",
+    re.I,
+)
+ASKS_FOR_MISSING = re.compile(
+    r"\b(?:you personally|your (?:own )?(?:part|role|contribution)|what did you|how did you|number|how many|"
+    r"how much|measure|result|outcome|impact|specific|example|exactly|step)\b",
+    re.I,
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+#.-]*")
+_NAME_OR_NUMBER = re.compile(r"\b(?:\d[\d,.%]*|[A-Z][a-z]+(?:[A-Z][a-z]+)*)\b")
+
+
+@dataclass(frozen=True)
+class RankContext:
+    """What a turn's words are judged against."""
+
+    act: Act
+    facts: Sequence[str] = ()
+    last_answer: str = ""
+    asked: Sequence[str] = ()  # the interviewer's earlier turns in this interview
+    known_words: frozenset[str] = frozenset()  # lower-cased words of both documents (closings)
+
+
+@dataclass
+class Verdict:
+    raw: str
+    text: str | None  # the cleaned utterance (None when unusable)
+    passed: bool = False
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)  # the rules it broke
+    features: dict[str, float] = field(default_factory=dict)
+
+
+def rank(candidates: Sequence[tuple[str, float]], ctx: RankContext, encoder: Encoder) -> list[Verdict]:
+    """Judge ``(raw text, mean token log-probability)`` candidates; passing ones first, best first."""
+    verdicts = [_clean(raw, ctx) for raw, _ in candidates]
+    usable = [v for v in verdicts if v.text is not None]
+    if usable:
+        _judge(
+            usable, [lp for (_, lp), v in zip(candidates, verdicts, strict=True) if v.text is not None], ctx, encoder
+        )
+    order = sorted(range(len(verdicts)), key=lambda i: (not verdicts[i].passed, -verdicts[i].score, i))
+    return [verdicts[i] for i in order]
+
+
+def best(candidates: Sequence[tuple[str, float]], ctx: RankContext, encoder: Encoder) -> tuple[Verdict | None, int]:
+    """The best passing candidate (None if none passes) and how many passed."""
+    ranked = rank(candidates, ctx, encoder)
+    passed = sum(v.passed for v in ranked)
+    return (ranked[0] if passed else None), passed
+
+
+def _clean(raw: str, ctx: RankContext) -> Verdict:
+    text = postprocess(raw, list(ctx.asked), want_question=ctx.act.asks_question)
+    verdict = Verdict(raw, text)
+    if text is None:
+        verdict.reasons.append("unusable")
+    return verdict
+
+
+def _judge(verdicts: list[Verdict], logprobs: list[float], ctx: RankContext, encoder: Encoder) -> None:
+    texts = [str(v.text) for v in verdicts]
+    anchors = list(ctx.facts) + ([ctx.last_answer] if ctx.last_answer else []) + list(ctx.asked)
+    vectors = encoder.encode(texts + anchors)
+    own, rest = vectors[: len(texts)], vectors[len(texts) :]
+    facts = rest[: len(ctx.facts)]
+    answer = rest[len(ctx.facts)] if ctx.last_answer else None
+    asked = rest[len(ctx.facts) + (1 if ctx.last_answer else 0) :]
+    for verdict, vector, logprob in zip(verdicts, own, logprobs, strict=True):
+        features = _features(str(verdict.text), vector, facts, answer, asked, logprob, ctx)
+        verdict.features = features
+        verdict.reasons.extend(_broken_rules(str(verdict.text), features, ctx))
+        verdict.passed = not verdict.reasons
+        verdict.score = round(sum(WEIGHTS[k] * features[k] for k in WEIGHTS), 4)
+
+
+def _features(
+    text: str,
+    vector: np.ndarray,
+    facts: np.ndarray,
+    answer: np.ndarray | None,
+    asked: np.ndarray,
+    logprob: float,
+    ctx: RankContext,
+) -> dict[str, float]:
+    words = content_words(text)
+    fact_overlap = max((_overlap(words, f) for f in ctx.facts), default=0.0)
+    fact_similarity = float((facts @ vector).max()) if len(facts) else 0.0
+    answer_overlap = _overlap(words, ctx.last_answer) if ctx.last_answer else 0.0
+    answer_similarity = float(answer @ vector) if answer is not None else 0.0
+    if ctx.facts:
+        grounding = (fact_overlap + max(0.0, fact_similarity)) / 2
+    elif ctx.last_answer:
+        grounding = (answer_overlap + max(0.0, answer_similarity)) / 2
+    else:
+        grounding = 0.5
+    repeat = max((_jaccard(text, q) for q in ctx.asked), default=0.0)
+    similar = float((asked @ vector).max()) if len(asked) else 0.0
+    length = len(text.split())
+    fit = 1.0 if 8 <= length <= 30 else 0.6
+    if ctx.act is Act.FOLLOW_UP:
+        fit = (fit + (1.0 if ASKS_FOR_MISSING.search(text) else 0.3)) / 2
+    return {
+        "grounding": round(grounding, 4),
+        "fluency": round(min(1.0, max(0.0, (logprob + 3.0) / 3.0)), 4),
+        "act_fit": fit,
+        "novelty": round(1.0 - max(repeat, max(0.0, similar)), 4),
+        "fact_overlap": round(fact_overlap, 4),
+        "fact_similarity": round(fact_similarity, 4),
+        "answer_overlap": round(answer_overlap, 4),
+        "answer_similarity": round(answer_similarity, 4),
+        "repeat_jaccard": round(repeat, 4),
+        "repeat_similarity": round(similar, 4),
+        "copied_words": float(max((_longest_run(text, f) for f in ctx.facts), default=0)),
+        "words": float(length),
+    }
+
+
+def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]:
+    broken = []
+    if not MIN_WORDS <= f["words"] <= MAX_WORDS:
+        broken.append("length")
+    if INSTRUCTIONS.search(text):
+        broken.append("restates the instructions")
+    if ctx.act.is_probe and ctx.facts and f["fact_overlap"] <= 0:
+        broken.append("does not name the fact")
+    if f["copied_words"] > MAX_COPIED_WORDS:
+        broken.append("copies the fact")
+    if ctx.act is Act.FOLLOW_UP and ctx.last_answer:
+        if f["answer_overlap"] <= 0 and f["answer_similarity"] < FOLLOW_UP_SIMILARITY:
+            broken.append("ignores the last answer")
+    if ctx.act is Act.CLOSING and ("?" in text or _invents(text, ctx.known_words)):
+        broken.append("a closing that asks or invents")
+    if f["repeat_jaccard"] >= NEAR_REPEAT_JACCARD or f["repeat_similarity"] >= NEAR_REPEAT_SIMILARITY:
+        broken.append("repeats a question")
+    return broken
+
+
+def _overlap(words: set[str], other: str) -> float:
+    """Share of ``other``'s key content words (at most 3 needed) that ``words`` contains."""
+    keys = content_words(other)
+    if not keys:
+        return 0.0
+    return min(1.0, len(words & keys) / min(3, len(keys)))
+
+
+def _jaccard(a: str, b: str) -> float:
+    x, y = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
+    return len(x & y) / len(x | y) if x and y else 0.0
+
+
+def _longest_run(text: str, fact: str) -> int:
+    """The longest run of consecutive words ``text`` shares with ``fact``."""
+    a, b = [w.lower() for w in _WORD.findall(text)], [w.lower() for w in _WORD.findall(fact)]
+    best, previous = 0, [0] * (len(b) + 1)
+    for x in a:
+        current = [0] * (len(b) + 1)
+        for j, y in enumerate(b, start=1):
+            if x == y:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def _invents(text: str, known: frozenset[str]) -> bool:
+    """A number or a capitalised name (not the first word, not a common word) absent from the documents."""
+    if not known:
+        return bool(re.search(r"\d", text))
+    tokens = _NAME_OR_NUMBER.findall(text)
+    first = text.split()[0] if text.split() else ""
+    for token in tokens:
+        low = token.lower().strip(".,")
+        if token == first or low in STOPWORDS or low in _CLOSING_WORDS:
+            continue
+        if low not in known:
+            return True
+    return False
+
+
+_CLOSING_WORDS = frozenset(
+    "thank thanks thank-you great good best wonderful i we we'll i'll our you your today time talking "
+    "speaking meeting chatting next steps soon touch again".split()
+)

@@ -1,0 +1,80 @@
+"""The ranker picks grounded, fitting, new words, and refuses the rest; exemplars are retrieved by act."""
+
+from __future__ import annotations
+
+from interviewer import ranker
+from interviewer.encoders import HashingEncoder
+from interviewer.exemplars import Exemplar, ExemplarBank
+from interviewer.ranker import RankContext
+from interviewer.vocabulary import Act
+
+ENCODER = HashingEncoder()
+FACT = "Production PostgreSQL database experience, including replication and backups"
+PROBE = RankContext(act=Act.REQUIREMENT_PROBE, facts=[FACT], asked=["Tell me about your background?"])
+
+
+def reasons(text: str, ctx: RankContext = PROBE, logprob: float = -1.0) -> list[str]:
+    return ranker.rank([(text, logprob)], ctx, ENCODER)[0].reasons
+
+
+def test_it_prefers_a_grounded_question_over_a_generic_one():
+    candidates = [("What motivates you at work?", -0.5), ("How have you handled PostgreSQL replication?", -1.2)]
+    chosen, passed = ranker.best(candidates, PROBE, ENCODER)
+    assert chosen is not None and "PostgreSQL" in chosen.text
+    assert passed == 1
+
+
+def test_it_refuses_instruction_recitals_and_assistant_talk():
+    assert "restates the instructions" in reasons(
+        "You're the interviewer for the role. Stage: requirement_probe. Ask about PostgreSQL backups?"
+    )
+    assert reasons("As an AI language model, how can I help with PostgreSQL?") == ["unusable"]
+
+
+def test_it_refuses_a_probe_that_copies_more_than_twelve_words_of_the_fact():
+    fact = "Run and tune production PostgreSQL databases with streaming replication, point in time recovery and nightly backups"
+    ctx = RankContext(act=Act.REQUIREMENT_PROBE, facts=[fact])
+    assert "copies the fact" in reasons(f"Can you {fact.lower()}?", ctx)
+    assert reasons("How have you tuned PostgreSQL streaming replication and recovery?", ctx) == []
+
+
+def test_it_refuses_repeats_of_earlier_questions():
+    ctx = RankContext(act=Act.REQUIREMENT_PROBE, facts=[FACT], asked=["How have you run PostgreSQL backups here?"])
+    assert "repeats a question" in reasons("So how have you run PostgreSQL backups there?", ctx)
+
+
+def test_it_wants_a_follow_up_to_refer_to_the_last_answer():
+    ctx = RankContext(
+        act=Act.FOLLOW_UP, last_answer="We moved the billing service to Kubernetes over six months.", asked=["Hi?"]
+    )
+    assert "ignores the last answer" in reasons("What is your favourite programming language?", ctx)
+    assert reasons("What was your own part in the Kubernetes move, and how did you measure it?", ctx) == []
+
+
+def test_it_keeps_closings_to_thanks_without_invented_facts():
+    ctx = RankContext(act=Act.CLOSING, known_words=frozenset({"acme", "backend"}), asked=["Any questions?"])
+    assert reasons("Thank you for your time today, we'll be in touch soon.", ctx) == []
+    assert "a closing that asks or invents" in reasons("Thanks! Our team of 10 at Globex will call you.", ctx)
+
+
+def test_it_ranks_more_fluent_words_higher_when_both_pass():
+    a, b = "How have you set up PostgreSQL replication?", "How have you handled PostgreSQL backups in production?"
+    ranked = ranker.rank([(a, -2.5), (b, -0.3)], PROBE, ENCODER)
+    assert ranked[0].text == b and ranked[0].score > ranked[1].score
+
+
+def test_it_retrieves_exemplars_of_the_same_act_nearest_first_and_never_from_the_excluded_dialog():
+    bank = ExemplarBank(
+        [
+            Exemplar("d1", Act.REQUIREMENT_PROBE, "How do you back up PostgreSQL?", ("PostgreSQL backups",)),
+            Exemplar("d2", Act.REQUIREMENT_PROBE, "Which React hooks do you use?", ("React hooks",)),
+            Exemplar("d3", Act.GAP_PROBE, "How would you learn PostgreSQL?", ("PostgreSQL",)),
+            Exemplar("d4", Act.FOLLOW_UP, "What was your part?", (), "We migrated the database."),
+        ],
+        ENCODER,
+    )
+    found = bank.nearest(Act.REQUIREMENT_PROBE, facts=["PostgreSQL backups and replication"], k=2)
+    assert [e.dialog_id for e in found] == ["d1", "d2"]
+    assert [e.dialog_id for e in bank.nearest(Act.REQUIREMENT_PROBE, ["PostgreSQL"], exclude_dialog="d1")] == ["d2"]
+    assert bank.nearest(Act.FOLLOW_UP, last_answer="We migrated a database")[0].dialog_id == "d4"
+    assert bank.nearest(Act.CLOSING) == []
