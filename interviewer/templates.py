@@ -1,0 +1,176 @@
+"""Template questions: the last resort when no decoded candidate passes the ranker, and the
+stand-in generator of tests. They must still read like an interviewer: a template states the
+fact as a short topic phrase (its core, at most 12 words, no labels, dates or trailing
+fragments), never pastes a whole sentence, and varies by act and by turn.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from interviewer.metrics import content_words
+from interviewer.vocabulary import Act
+
+MAX_TOPIC_WORDS = 12
+
+_LABEL = re.compile(r"^\s*(?:[-*•▪·]\s*)?[A-Za-z][A-Za-z /&-]{1,30}:\s+(?=\S)")
+_PAREN = re.compile(r"\s*\([^)]*\)")
+_DATES = re.compile(
+    r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?(?:19|20)\d{2}\b"
+    r"(?:\s*(?:-|–|—|to)\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?"
+    r"(?:(?:19|20)\d{2}|present|now|current))?",
+    re.I,
+)
+_LEAD = re.compile(
+    r"^(?:(?:at least|minimum of|min\.?)\s+)?(?:\d+\+?\s*(?:-\s*\d+\s*)?years?(?:'|’)?\s+(?:of\s+)?"
+    r"(?:(?:professional|relevant|hands-on|proven|strong)\s+)?(?:experience\s+)?(?:with|in|of|using|as)?\s*)?"
+    r"(?:(?:a |an )?(?:strong|solid|proven|excellent|good|deep|working|demonstrated|extensive|hands-on|"
+    r"practical|basic|advanced|thorough)\s+)*"
+    r"(?:(?:experience|knowledge|understanding|proficiency|familiarity|expertise|background|skills?|"
+    r"track record|ability|capacity)\s+(?:with|in|of|using|to|for)?\s*)?",
+    re.I,
+)
+_OPENERS = re.compile(
+    r"^(?:you(?:'ll| will)?\s+(?:have|bring|need)\s+|you(?:'ll| will)\s+(?:be\s+(?:responsible\s+for|expected\s+to)\s+)?|"
+    r"we(?:'re| are) looking for\s+|must have\s+|responsible for\s+)",
+    re.I,
+)
+_CUT = re.compile(r"\s*(?:[;:–—]|, (?:and |or |which |including |such as |e\.g\.)|\s-\s| which | so that | to ensure )")
+_PAST_VERB = re.compile(
+    r"^[A-Z][a-z]+ed\b|^(?:Built|Led|Ran|Wrote|Taught|Grew|Cut|Won|Set|Made|Held|Drove|Sold|Bought)\b"
+)
+
+_TEMPLATES: dict[Act, tuple[str, ...]] = {
+    Act.OPENING: (
+        "Thanks for joining today. To start, could you walk me through your background and what draws you to "
+        "the {title} role?",
+        "Welcome, and thanks for your time. What made you apply for the {title} role?",
+    ),
+    Act.RESUME_DEEP_DIVE: (
+        "Your resume says you {verb_phrase}. What was your own part, and what came of it?",
+        "Walk me through how you {verb_phrase}. What was the hardest part?",
+    ),
+    Act.REQUIREMENT_PROBE: (
+        "This role needs {topic}. Where have you done that, and how did it go?",
+        "How have you worked with {topic} so far? Give me one example.",
+        "Tell me about a time {topic} mattered in your work. What did you do?",
+    ),
+    Act.GAP_PROBE: (
+        "The role involves {topic}, which I didn't see on your resume. How would you get up to speed?",
+        "How would you approach {topic} in your first months here?",
+    ),
+    Act.FOLLOW_UP: (
+        "You mentioned {said}. What did you do yourself there, and what was the result?",
+        "Let's stay with {said} for a moment. Can you put a number on the outcome?",
+        "Can you make that concrete: one specific example, your own part in it, and the result?",
+    ),
+    Act.BEHAVIORAL: (
+        "Tell me about a time you faced a setback at work. What did you do, and what was the outcome?",
+        "Describe a situation where you disagreed with a colleague. How did you handle it?",
+        "Tell me about a time you had to learn something quickly to deliver a result. What happened?",
+        "Tell me about a time you had to juggle competing deadlines. How did you decide what came first?",
+    ),
+    Act.CANDIDATE_QUESTIONS: (
+        "That's all the questions I have. What would you like to ask me about the role or the team?",
+        "Those were my questions. What would you like to know about us?",
+    ),
+    Act.CLOSING: (
+        "Thank you for your time today. We'll review everything and get back to you about next steps soon.",
+        "Thanks for talking with me today; it was good to hear about your work. We'll be in touch soon.",
+    ),
+}
+# Job facts that are duties ("Own the data pipeline") read as verb phrases.
+_DUTY_TEMPLATES: dict[Act, tuple[str, ...]] = {
+    Act.REQUIREMENT_PROBE: (
+        "Part of this job is to {topic}. When have you done something like that, and how did it go?",
+        "Here you would {topic}. Tell me about a time you did similar work.",
+    ),
+    Act.GAP_PROBE: (
+        "Part of this job is to {topic}, which I didn't see on your resume. How would you prepare for it?",
+        "If you had to {topic} in your first month, how would you go about it?",
+    ),
+}
+
+
+def topic(fact: str) -> str:
+    """The core of a fact as a short phrase: no label, dates, brackets, lead-ins or trailing clauses."""
+    text = _LABEL.sub("", fact.strip())
+    text = _PAREN.sub("", _DATES.sub("", text))
+    text = _OPENERS.sub("", text.strip(" .;,•-"))
+    text = _LEAD.sub("", text).strip(" .;,")
+    text = _CUT.split(text, maxsplit=1)[0].strip(" .;,")
+    words = text.split()
+    if len(words) > MAX_TOPIC_WORDS:
+        cut = next((i for i in range(MAX_TOPIC_WORDS, 3, -1) if words[i - 1].lower() not in _DANGLING), MAX_TOPIC_WORDS)
+        words = words[:cut]
+    text = " ".join(words).rstrip(" ,;:-")
+    if not text:
+        return fact.strip()[:80]
+    first = text.split()[0]
+    common = first.lower() in _COMMON_STARTS or first.lower().endswith(("ing", "ed")) or is_duty(text)
+    return first.lower() + text[len(first) :] if common and not first[1:2].isupper() else text
+
+
+_DANGLING = frozenset("a an the of to in on for with and or by from at as via using our your their its".split())
+_DUTIES = frozenset(
+    "own build design develop manage lead work maintain create support ensure drive deliver write collaborate "
+    "partner coordinate analyze analyse implement monitor train mentor prepare review handle provide communicate "
+    "identify conduct perform assist plan run oversee use apply improve test deploy operate teach sell negotiate "
+    "reconcile process respond resolve answer care administer document track report define shape grow establish "
+    "schedule maintain optimize optimise execute evaluate assess research present facilitate promote organize "
+    "organise supervise recruit hire onboard".split()
+)
+_COMMON_STARTS = _DUTIES | frozenset(
+    "led built ran wrote cut grew won set made held drove sold taught strong excellent written verbal ability "
+    "bachelor's master's degree team customer attention experience knowledge understanding".split()
+)
+_GENERIC = frozenset(
+    "everything something anything things thing really actually project company people work team time way lot "
+    "also just made make good great well much many able".split()
+)
+
+
+def is_duty(phrase: str) -> bool:
+    """A phrase that starts with a duty verb in its base form ("own the data pipeline")."""
+    words = phrase.split()
+    return bool(words) and words[0].lower() in _DUTIES
+
+
+def _said(answer: str) -> str:
+    """Something the candidate said, to name in a follow-up: a name, a figure, else a long word."""
+    tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9+#.%-]*[A-Za-z0-9%]|[A-Za-z0-9]", answer)
+    first_words = {m.group(1) for m in re.finditer(r"(?:^|[.!?]\s+)([A-Za-z]+)", answer)}
+    keys = content_words(answer) - _GENERIC
+
+    def salience(token: str) -> tuple[int, int, int]:
+        named = token[0].isupper() and token not in first_words
+        return (named or any(c.isdigit() for c in token), len(token) >= 6, len(token))
+
+    candidates = [t for t in tokens if t.lower() in keys or any(c.isdigit() for c in t)]
+    return max(candidates, key=salience) if candidates else "that"
+
+
+def template_question(act: Act, facts: Sequence[str], title: str, asked: Sequence[str], last_answer: str = "") -> str:
+    """A template for ``act`` on the first fact, not already asked in this interview (deterministic)."""
+    fact = facts[0] if facts else ""
+    choices = _TEMPLATES[act]
+    if act.is_probe and not fact:
+        choices = _TEMPLATES[Act.BEHAVIORAL]
+    if act is Act.RESUME_DEEP_DIVE and fact and not _PAST_VERB.match(topic(fact)[:1].upper() + topic(fact)[1:]):
+        choices = _TEMPLATES[Act.REQUIREMENT_PROBE][1:]  # a noun phrase reads better as a topic
+    phrase = topic(fact) if fact else ""
+    if act in _DUTY_TEMPLATES and is_duty(phrase):
+        choices = _DUTY_TEMPLATES[act]
+    values = {
+        "title": title,
+        "topic": phrase,
+        "verb_phrase": phrase[:1].lower() + phrase[1:],
+        "said": _said(last_answer),
+    }
+    if act is Act.FOLLOW_UP and not last_answer:
+        choices = choices[-1:]
+    start = (sum(map(ord, fact)) + len(asked)) % len(choices)
+    rotated = [choices[(start + i) % len(choices)].format(**values) for i in range(len(choices))]
+    asked_lower = {q.strip().lower() for q in asked}
+    return next((t for t in rotated if t.strip().lower() not in asked_lower), rotated[0])

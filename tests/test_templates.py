@@ -1,0 +1,55 @@
+"""Template questions read like an interviewer: a short topic phrase, never a pasted sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.templates import MAX_TOPIC_WORDS, template_question, topic
+from interviewer.vocabulary import Act
+
+
+@pytest.mark.parametrize(
+    "fact, expected",
+    [
+        ("5+ years of experience with Python and Django, including REST APIs", "Python and Django"),
+        ("Strong knowledge of SQL (PostgreSQL preferred)", "SQL"),
+        ("Achievement: Cut API p95 latency by 35% by adding Redis caching (2022)", "cut API p95 latency by 35%"),
+        ("You will own the data pipeline from ingestion to dashboards", "own the data pipeline"),
+        ("Backend Engineer, Acme | Jan 2020 - Present", "Backend Engineer, Acme |"),
+    ],
+)
+def test_it_keeps_the_core_of_a_fact(fact, expected):
+    assert topic(fact).startswith(expected.rstrip(" |"))
+
+
+def test_it_cuts_long_facts_to_a_short_phrase_without_a_dangling_word():
+    fact = (
+        "Design and implement scalable distributed data processing systems for real time analytics and "
+        "reporting across multiple business units and regions"
+    )
+    phrase = topic(fact)
+    assert len(phrase.split()) <= MAX_TOPIC_WORDS
+    assert phrase.split()[-1].lower() not in {"and", "for", "of", "the", "across"}
+
+
+def test_it_varies_templates_by_act_and_never_repeats_an_asked_one():
+    fact = ["Experience with Kubernetes in production"]
+    first = template_question(Act.REQUIREMENT_PROBE, fact, "SRE", [])
+    second = template_question(Act.REQUIREMENT_PROBE, fact, "SRE", [first])
+    assert first != second and "Kubernetes" in first and "Kubernetes" in second
+    assert template_question(Act.GAP_PROBE, fact, "SRE", []) != first
+    assert "SRE" in template_question(Act.OPENING, [], "SRE", [])
+
+
+def test_it_names_something_the_candidate_said_in_a_follow_up():
+    text = template_question(Act.FOLLOW_UP, [], "SRE", [], "We moved the billing stack to Kubernetes in 2023.")
+    assert "Kubernetes" in text or "2023" in text
+
+
+def test_it_reads_a_resume_achievement_as_what_the_candidate_did():
+    text = template_question(Act.RESUME_DEEP_DIVE, ["Migrated the ledger from MySQL to PostgreSQL"], "SRE", [])
+    assert "you migrated the ledger from MySQL to PostgreSQL" in text or "how you migrated" in text
+
+
+def test_it_asks_a_behavioral_question_when_a_probe_has_no_fact():
+    assert template_question(Act.GAP_PROBE, [], "SRE", []) == template_question(Act.BEHAVIORAL, [], "SRE", [])
