@@ -117,7 +117,7 @@ class InterviewPolicy:
         return TurnPlan(act, PROBE_REASONS[act], (pick,))
 
     def _out_of_time(self, asked: list[PastTurn], elapsed_s: float) -> bool:
-        counted = sum(1 for t in asked if t.act != Act.FOLLOW_UP)
+        counted = sum(1 for t in asked if t.act is not None and t.act.counts_as_question)
         if self.settings.minutes is not None:
             return elapsed_s >= self.settings.minutes * 60 or counted >= MAX_QUESTIONS
         return counted >= self.settings.questions

@@ -33,6 +33,12 @@ class Act(StrEnum):
         """Every act but the closing ends on a question."""
         return self is not Act.CLOSING
 
+    @property
+    def counts_as_question(self) -> bool:
+        """Counted against the length the candidate chose (the opening is question 1); follow-ups,
+        the candidate's questions and the closing are not."""
+        return self not in (Act.FOLLOW_UP, Act.CANDIDATE_QUESTIONS, Act.CLOSING)
+
 
 PROBES = frozenset({Act.RESUME_DEEP_DIVE, Act.REQUIREMENT_PROBE, Act.GAP_PROBE})
 

@@ -173,13 +173,18 @@ def test_it_runs_a_whole_interview_in_a_real_browser(server, tmp_path):
             page.wait_for_function(
                 f"document.querySelectorAll('#log li.interviewer:not(.streaming)').length >= {number + 1}"
             )
+            assert "question" in page.locator("#progress").inner_text().lower()
             if number == 2:
                 before = page.locator("#log li").count()
+                page.wait_for_selector("#answer:enabled")
+                page.fill("#answer", "An unsent draft that must survive the reload")
                 page.reload()
                 page.wait_for_function(f"document.querySelectorAll('#log li').length >= {before}")
                 page.wait_for_selector("#answer:enabled")
                 assert page.locator("#log li").count() == before  # nothing lost, nothing duplicated
                 assert page.locator("#log li.candidate").count() == 2
+                assert page.input_value("#answer") == "An unsent draft that must survive the reload"
+                page.fill("#answer", "")
         assert interviewer_turns() >= 4
         page.locator("#log li.interviewer details summary").first.click()
         assert page.locator("#log li.interviewer details li").first.is_visible()
@@ -187,6 +192,9 @@ def test_it_runs_a_whole_interview_in_a_real_browser(server, tmp_path):
             page.screenshot(path=os.environ["SCREENSHOT"], full_page=False)
 
         page.click("#end")
+        page.wait_for_selector("#report-link:visible")  # the page stays on the interview: a step, not a jump
+        assert "/report/" not in page.url
+        page.click("#report-link")
         page.wait_for_url("**/report/")
         assert page.locator("h1:has-text('Interview report')").is_visible()
         assert page.locator("text=Download transcript (Markdown)").is_visible()

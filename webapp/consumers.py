@@ -116,10 +116,10 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
             await self._error(exc.code, exc.message)
             return
         if not created:  # a resent answer that was taken before: acknowledge it to this socket only
-            await self._send(interviews.turn_payload(turn))
+            await self._send(await db(interviews.turn_payload)(turn))
             await self._send(await db(interviews.state_payload)(session))
             return
-        await self._broadcast(interviews.turn_payload(turn))
+        await self._broadcast(await db(interviews.turn_payload)(turn))
         await self._broadcast({"type": "state", "status": "active", "awaiting": "interviewer"})
         kick(self.channel_layer, self.group, self.session_id)
 
@@ -155,9 +155,9 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
     async def _replay(self, after: int = -1) -> None:
         """The saved turns after index ``after``, then the state (and the report once ended)."""
         session, saved = await db(_transcript)(self.session_id)
-        for turn in saved:
-            if turn.index > after:
-                await self._send(interviews.turn_payload(turn))
+        for payload in saved:
+            if int(payload["index"]) > after:
+                await self._send(payload)
         await self._send(await db(interviews.state_payload)(session))
         if session.status == InterviewSession.Status.ENDED and session.report:
             await self.send_json(session.report)
@@ -174,9 +174,9 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
             await asyncio.sleep(interval)
 
 
-def _transcript(session_id: int) -> tuple[InterviewSession, list[Any]]:
+def _transcript(session_id: int) -> tuple[InterviewSession, list[dict[str, Any]]]:
     session = InterviewSession.objects.get(pk=session_id)
-    return session, interviews.turns(session)
+    return session, [interviews.turn_payload(turn) for turn in interviews.turns(session)]
 
 
 def _settled_since(session_id: int, seen: int, seconds: float) -> bool:

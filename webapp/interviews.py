@@ -129,9 +129,24 @@ def turn_payload(turn: Turn) -> dict[str, object]:
     }
     if turn.role == Turn.Role.INTERVIEWER:
         payload["source"] = "template" if turn.source == "template" else "model"
+        payload["progress"] = progress(turn)
     if turn.client_id:
         payload["client_id"] = turn.client_id  # the browser's answer id: its answer was taken
     return payload
+
+
+def progress(turn: Turn) -> dict[str, object] | None:
+    """Where an interviewer turn stands: question k of n (n is None when time decides), or a
+    follow-up on question k; None for the candidate's questions and the closing."""
+    act = Act(turn.act) if turn.act else None
+    if act is None or not (act.counts_as_question or act is Act.FOLLOW_UP):
+        return None
+    earlier = turn.session.turns.filter(role=Turn.Role.INTERVIEWER, index__lte=turn.index)
+    uncounted = [a for a in Act if not a.counts_as_question]
+    number = earlier.exclude(act__in=uncounted).count()
+    settings_ = turn.session.settings
+    total = None if settings_.get("minutes") else settings_.get("questions")
+    return {"question": max(1, number), "of": total, "follow_up": act is Act.FOLLOW_UP}
 
 
 def state_payload(session: InterviewSession) -> dict[str, object]:

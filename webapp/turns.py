@@ -229,7 +229,7 @@ async def _announce(turn: Turn) -> AsyncIterator[Event]:
     """Reveal the saved words as tokens, then the turn, then what comes next."""
     async for event in reveal(turn.index, turn.text):
         yield event
-    yield interviews.turn_payload(turn)
+    yield await db(interviews.turn_payload)(turn)
     if turn.act == Act.CLOSING:
         yield await db(interviews.end)(turn.session_id)
     else:

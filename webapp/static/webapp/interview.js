@@ -13,6 +13,8 @@
   const send = document.getElementById("send");
   const endButton = document.getElementById("end");
   const timer = document.getElementById("timer");
+  const progress = document.getElementById("progress");
+  const reportLink = document.getElementById("report-link");
   const bubbles = new Map();
   const final = new Set();  // indexes whose saved turn arrived: later tokens for them are stale
   const draftKey = `interview-${id}-draft`, pendingKey = `interview-${id}-pending`;
@@ -71,6 +73,7 @@
     const li = bubble(turn.index, turn.role);
     li.classList.remove("streaming");
     li.querySelector(".text").textContent = turn.text;
+    if (turn.progress) showProgress(li, turn.progress);
     li.setAttribute("aria-label", (turn.role === "interviewer" ? "Interviewer: " : "You: ") + turn.text);
     if (turn.role === "interviewer" && turn.grounding && turn.grounding.length && !li.querySelector("details")) {
       const details = document.createElement("details");
@@ -87,6 +90,24 @@
       li.appendChild(details);
     }
     li.scrollIntoView({ block: "nearest" });
+  }
+
+  function showProgress(li, p) {
+    const label = p.follow_up ? `Follow-up on question ${p.question}` : (p.of ? `Question ${p.question} of ${p.of}` : `Question ${p.question}`);
+    if (!li.querySelector(".tag")) {
+      const tag = document.createElement("span");
+      tag.className = "tag" + (p.follow_up ? " follow-up" : "");
+      tag.textContent = p.follow_up ? "Follow-up" : `Question ${p.question}`;
+      li.insertBefore(tag, li.firstChild);
+    }
+    if (progress) progress.textContent = label;
+  }
+
+  function showReport() {
+    ended = true; setAwaiting(false); typing.hidden = true;
+    endButton.disabled = true;
+    setStatus("The interview is over. Your report is ready.");
+    if (reportLink) { reportLink.hidden = false; reportLink.focus(); }
   }
 
   function showToken(message) {
@@ -122,7 +143,7 @@
         typing.hidden = m.awaiting !== "interviewer";
         setStatus(ended ? "The interview has ended." : m.awaiting === "answer" ? "Your turn." : "The interviewer is thinking…");
       }
-      else if (m.type === "report") { ended = true; setAwaiting(false); setStatus("Interview over. Opening your report…"); location.href = page.dataset.reportUrl; }
+      else if (m.type === "report") showReport();  // the closing stays on screen; the report is one click away
       else if (m.type === "error") {
         setStatus(m.message);
         if (pending && m.code !== "not_your_turn") {  // refused: give the words back to edit
