@@ -44,34 +44,85 @@ class ParsedDocument:
 # Extraction: bytes -> text
 
 
-def extract_text(data: bytes, filename: str) -> str:
-    """Return the clean text of an uploaded file.
+@dataclass(frozen=True)
+class ExtractionLimits:
+    """Bounds on the work one file may cause; every field has a safe default.
+
+    ``max_chars`` caps the text handed on to parsing (longer text is cut at a line break and
+    :attr:`Extraction.truncated` says so). The archive bounds are checked on the ZIP's
+    declared sizes *before* anything is decompressed: ``zipfile`` never inflates a member past
+    its declared size, so the check holds for lying headers too.
+    """
+
+    max_chars: int = 200_000
+    max_unpacked_bytes: int = 40 * 1024 * 1024
+    max_member_bytes: int = 25 * 1024 * 1024
+    max_members: int = 1000
+    max_compression_ratio: float = 120.0
+    max_pdf_pages: int = 300
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The clean text of a file, and whether it was cut to ``ExtractionLimits.max_chars``."""
+
+    text: str
+    truncated: bool = False
+
+
+def extract_text(data: bytes, filename: str, limits: ExtractionLimits | None = None) -> str:
+    """Return the clean text of an uploaded file (see :func:`extract`)."""
+    return extract(data, filename, limits).text
+
+
+def extract(data: bytes, filename: str, limits: ExtractionLimits | None = None) -> Extraction:
+    """The clean text of an uploaded file, within ``limits``.
 
     Args:
         data: the raw bytes of the file.
         filename: its name; the extension decides the format.
+        limits: bounds on the work; :class:`ExtractionLimits` defaults when omitted.
 
     Raises:
-        DocumentError: empty file, unsupported type, corrupt or encrypted PDF, PDF without
-            text, corrupt DOCX, text that is not UTF-8, or no text at all.
+        DocumentError: empty file, unsupported type, corrupt, encrypted or over-limit PDF, PDF
+            without text, corrupt DOCX or one whose archive unpacks too large, text that is
+            not UTF-8, or no text at all.
     """
+    limits = limits or ExtractionLimits()
     name = PurePath(filename or "").name or "file"
     ext = PurePath(name).suffix.lower()
     if not data:
         raise DocumentError(f"{name} is empty.")
     if ext == ".pdf":
-        text = _pdf_text(data, name)
+        text, cut = _pdf_text(data, name, limits)
     elif ext == ".docx":
-        text = _docx_text(data, name)
+        text, cut = _docx_text(data, name, limits)
     elif ext in (".txt", ".md", ".markdown"):
-        text = _plain_text(data, name)
+        text, cut = _plain_text(data, name), False
     else:
         allowed = ", ".join(SUPPORTED_EXTENSIONS)
         raise DocumentError(f"{name}: unsupported file type {ext or '(none)'}; use one of {allowed}.")
-    text = clean_text(text)
-    if not text.strip():
+    # Cleaning is linear but not free: never clean much more than will be kept.
+    raw, raw_cut = cap_text(text, 2 * limits.max_chars + 1024)
+    clean, clean_cut = cap_text(clean_text(raw), limits.max_chars)
+    if not clean.strip():
         raise DocumentError(f"{name} contains no text.")
-    return text
+    return Extraction(clean, cut or raw_cut or clean_cut)
+
+
+def cap_text(text: str, max_chars: int) -> tuple[str, bool]:
+    """``text`` cut to at most ``max_chars``, at the last line break (or space) before the cap.
+
+    Returns the text and whether anything was cut.
+    """
+    if len(text) <= max_chars:
+        return text, False
+    head = text[:max_chars]
+    for separator in ("\n", " "):
+        cut = head.rfind(separator)
+        if cut >= max_chars // 2:
+            return head[:cut], True
+    return head, True
 
 
 def _plain_text(data: bytes, name: str) -> str:
@@ -88,10 +139,30 @@ def _plain_text(data: bytes, name: str) -> str:
     return text
 
 
-def _pdf_text(data: bytes, name: str) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+# Everything pypdf may raise on a hostile file; its own errors derive from PyPdfError.
+_PDF_FAILURES = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    RecursionError,
+    ZeroDivisionError,
+    OverflowError,
+    AssertionError,
+    NotImplementedError,
+    UnicodeError,
+    MemoryError,
+)
 
+
+def _pdf_text(data: bytes, name: str, limits: ExtractionLimits) -> tuple[str, bool]:
+    """Text of a PDF, page by page, stopping at ``max_pdf_pages`` or once ``max_chars`` is read."""
+    from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError, PyPdfError
+
+    unreadable = f"{name} is not a readable PDF (the file is damaged or not a PDF)."
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -101,17 +172,31 @@ def _pdf_text(data: bytes, name: str) -> str:
                 ok = 0
             if not ok:
                 raise DocumentError(f"{name} is password-protected; remove the password and upload it again.")
-        pages = [_pdf_page_text(page) for page in reader.pages]
+        pages: list[str] = []
+        total = 0
+        page_count = len(reader.pages)
+        for page in reader.pages:
+            if len(pages) >= limits.max_pdf_pages or total > limits.max_chars:
+                break
+            pages.append(_pdf_page_text(page))
+            total += len(pages[-1])
     except DocumentError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
-        raise DocumentError(f"{name} is not a readable PDF (the file is damaged or not a PDF).") from None
+    except LimitReachedError:
+        raise DocumentError(
+            f"{name} holds a compressed stream that unpacks past the safe limit; "
+            "save it again as a plain PDF (e.g. Print to PDF) and upload that."
+        ) from None
+    except PyPdfError:
+        raise DocumentError(unreadable) from None
+    except _PDF_FAILURES:
+        raise DocumentError(unreadable) from None
     text = "\n\n".join(p for p in pages if p.strip())
     if not text.strip():
         raise DocumentError(
             f"{name} has no extractable text (it may be a scanned image); upload a text PDF, DOCX or TXT."
         )
-    return text
+    return text, len(pages) < page_count
 
 
 def _pdf_page_text(page) -> str:  # type: ignore[no-untyped-def]
@@ -166,48 +251,118 @@ def _fragments_to_lines(fragments) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines)
 
 
-def _docx_text(data: bytes, name: str) -> str:
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+def _check_archive(data: bytes, name: str, limits: ExtractionLimits) -> None:
+    """Refuse a DOCX whose ZIP members would unpack too large, judged by the declared sizes.
 
+    Runs before python-docx opens the file, so a zip bomb costs a read of its directory only.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise DocumentError(f"{name} is not a readable DOCX file (not a ZIP archive).") from None
+    too_big = f"{name} unpacks to more than a document can hold"
+    if len(members) > limits.max_members:
+        raise DocumentError(f"{too_big} ({len(members)} parts); save it again without embedded files.")
+    total = 0
+    for member in members:
+        size = member.file_size
+        total += size
+        ratio = size / max(member.compress_size, 1)
+        if size > limits.max_member_bytes or total > limits.max_unpacked_bytes:
+            raise DocumentError(
+                f"{too_big} (over {limits.max_unpacked_bytes // (1024 * 1024)} MB unpacked); "
+                "remove large images or split it."
+            )
+        if size > 1024 * 1024 and ratio > limits.max_compression_ratio:
+            raise DocumentError(f"{too_big} ({member.filename} is compressed {ratio:.0f}:1, a zip bomb?).")
+
+
+def _docx_text(data: bytes, name: str, limits: ExtractionLimits) -> tuple[str, bool]:
+    """Text of a DOCX in reading order: paragraphs (headings and lists marked) and tables.
+
+    Linear in the document: styles are resolved once through a style-id map, never through
+    python-docx's ``paragraph.style`` (which scans every style on each call), and tables are
+    read from their XML rows, never through ``row.cells`` (which rebuilds the table's grid).
+    """
+    import docx
+    from docx.oxml.ns import qn
+
+    _check_archive(data, name, limits)
     try:
         document = docx.Document(io.BytesIO(data))
+        styles = _docx_style_names(document)
+        body = document.element.body
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DocumentError(f"{name} is not a readable DOCX file ({type(exc).__name__}).") from None
     except Exception:  # noqa: BLE001 - python-docx raises its own error types for bad packages
         raise DocumentError(f"{name} is not a readable DOCX file.") from None
 
     lines: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            lines.append(_docx_paragraph(block))
-        elif isinstance(block, Table):
-            lines.extend(_docx_table(block))
-    return "\n".join(lines)
+    total = 0
+    for block in body.iterchildren():
+        if total > limits.max_chars:
+            return "\n".join(lines), True
+        if block.tag == qn("w:p"):
+            new = [_docx_paragraph(block, styles)]
+        elif block.tag == qn("w:tbl"):
+            new = _docx_table(block)
+        else:
+            continue
+        lines.extend(new)
+        total += sum(len(line) + 1 for line in new)
+    return "\n".join(lines), False
 
 
-def _docx_paragraph(paragraph) -> str:  # type: ignore[no-untyped-def]
-    text = paragraph.text.strip()
+def _docx_style_names(document) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Paragraph style id -> UI name ("heading 1" -> "Heading 1"), built once per document."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.styles import BabelFish
+
+    names: dict[str, str] = {}
+    default = ""
+    for style in document.styles.element.style_lst:
+        if style.type is not None and style.type != WD_STYLE_TYPE.PARAGRAPH:
+            continue
+        name = BabelFish.internal2ui(style.name_val or "")
+        if style.styleId:
+            names[style.styleId] = name
+        if style.default:
+            default = name
+    names[""] = default
+    return names
+
+
+def _docx_paragraph(p, styles: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+    """One paragraph as a line: ``## `` for headings and short all-bold lines, ``• `` for lists."""
+    text = (p.text or "").strip()
     if not text:
         return ""
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    style = styles.get(p.style, styles[""]) if p.style else styles[""]
     if style.startswith("Heading") or style == "Title":
         return f"## {text}" if style != "Title" else text
     if "List" in style:
         return f"• {text}"
-    runs = [r for r in paragraph.runs if r.text.strip()]
-    if runs and all(r.bold for r in runs) and len(text.split()) <= 6:
+    runs = [r for r in p.r_lst if (r.text or "").strip()]
+    if runs and all(_run_bold(r) for r in runs) and len(text.split()) <= 6:
         return f"## {text}"
     return text
 
 
-def _docx_table(table) -> list[str]:  # type: ignore[no-untyped-def]
+def _run_bold(r) -> bool:  # type: ignore[no-untyped-def]
+    rPr = r.rPr
+    return bool(rPr is not None and rPr._get_bool_val("b"))
+
+
+def _docx_table(tbl) -> list[str]:  # type: ignore[no-untyped-def]
+    """Rows of a table: "label: value" for two cells, cells joined by " | " otherwise."""
+    from docx.oxml.ns import qn
+
     lines = []
-    for row in table.rows:
+    for tr in tbl.iterchildren(qn("w:tr")):
         cells: list[str] = []
-        for cell in row.cells:
-            value = " ".join(cell.text.split())
+        for tc in tr.iterchildren(qn("w:tc")):
+            value = " ".join(" ".join(p.text or "" for p in tc.iterchildren(qn("w:p"))).split())
             if value and (not cells or cells[-1] != value):  # merged cells repeat
                 cells.append(value)
         if len(cells) == 2:
