@@ -110,6 +110,63 @@ def extract(data: bytes, filename: str, limits: ExtractionLimits | None = None) 
     return Extraction(clean, cut or raw_cut or clean_cut)
 
 
+@dataclass(frozen=True)
+class Digest:
+    """A document read within bounds: its clean text and at most ``max_facts`` facts.
+
+    ``truncated`` says the text was cut to ``ExtractionLimits.max_chars``; ``facts_found`` is
+    how many facts the (possibly cut) text held before the cap.
+    """
+
+    text: str
+    facts: list[ParsedFact]
+    truncated: bool
+    facts_found: int
+
+
+def read_document(
+    kind: str, data: bytes | None, text: str, filename: str, limits: ExtractionLimits, max_facts: int
+) -> Digest:
+    """Bytes of a file (or pasted text) -> a :class:`Digest`, every step bounded by ``limits``.
+
+    Raises:
+        DocumentError: as :func:`extract` and :func:`parse_document` do.
+    """
+    if data is not None:
+        extraction = extract(data, filename, limits)
+        text, truncated = extraction.text, extraction.truncated
+    else:
+        raw, raw_cut = cap_text(text, 2 * limits.max_chars + 1024)
+        text, cut = cap_text(clean_text(raw), limits.max_chars)
+        truncated = raw_cut or cut
+    parsed = parse_document(text, kind)
+    return Digest(parsed.text, parsed.facts[:max_facts], truncated, len(parsed.facts))
+
+
+def read_in_child(connection, args: tuple, memory_bytes: int) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Entry point of a throw-away process: :func:`read_document` under an address-space limit.
+
+    Sends ``("ok", Digest)``, ``("error", message)`` for a DocumentError, or ``("crash",
+    description)`` for anything else, through ``connection``; the parent enforces the time limit.
+    """
+    try:
+        if memory_bytes:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        connection.send(("ok", read_document(*args)))
+    except DocumentError as exc:
+        connection.send(("error", str(exc)))
+    except MemoryError:
+        connection.send(
+            ("error", f"{PurePath(args[3] or 'text').name} needs more memory to read than a document may use.")
+        )
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which logs it
+        connection.send(("crash", f"{type(exc).__name__}: {exc}"[:500]))
+    finally:
+        connection.close()
+
+
 def cap_text(text: str, max_chars: int) -> tuple[str, bool]:
     """``text`` cut to at most ``max_chars``, at the last line break (or space) before the cap.
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
 
 from interviewer.documents import JOB, RESUME, DocumentError
+from webapp import forms as webapp_forms
 from webapp import knowledge, services
 from webapp.forms import BulkImportForm, JobPostingAdminForm, ResumeAdminForm
 from webapp.models import Fact, InterviewSession, JobPosting, ModelVersion, Resume, TrainingRun, Turn
@@ -46,9 +52,45 @@ class DocumentAdmin(admin.ModelAdmin):
         text_changed = not change or "text" in form.changed_data or form.cleaned_data.get("upload")
         super().save_model(request, obj, form, change)
         if text_changed:
-            # The form parsed the text already; store the facts in the admin's transaction.
+            # The form read the document already (off the socket thread); store its facts here.
+            prepared = form.parsed
             obj.facts.all().delete()
-            services.store_facts(obj, form.parsed.facts)
+            services.store_facts(obj, prepared.facts, prepared.vectors, prepared.encoder_id)
+            for note in prepared.notes:
+                self.message_user(request, note, messages.WARNING)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change, **kwargs)
+        prepared = getattr(request, "prepared_document", None)
+        return type(form.__name__, (form,), {"prepared": prepared}) if prepared is not None else form
+
+    def _reading_first(self, callback):  # type: ignore[no-untyped-def]
+        """An async front for the add and change views: a posted document is read and embedded
+        off the thread that serves interview sockets, then the (sync) admin view stores it."""
+
+        async def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+            if request.method == "POST":
+                user = await request.auser()
+                if user.is_active and user.is_staff:
+                    request.prepared_document = await self._read_posted(request)  # type: ignore[attr-defined]
+            return await sync_to_async(callback)(request, *args, **kwargs)
+
+        return view
+
+    async def _read_posted(self, request: HttpRequest) -> services.Prepared | DocumentError | None:
+        files, post = await sync_to_async(lambda: (request.FILES, request.POST), thread_sensitive=False)()
+        upload = files.get("upload")
+        try:
+            if upload:
+                data = await sync_to_async(services.read_upload, thread_sensitive=False)(upload)
+                spec = services.DocumentSpec(kind=self.kind, data=data, filename=upload.name)
+            elif (post.get("text") or "").strip():
+                spec = services.DocumentSpec(kind=self.kind, text=post["text"])
+            else:
+                return None  # the form says what is missing
+            return (await services.aprepare([spec]))[0]
+        except DocumentError as exc:
+            return exc
 
     @admin.display(description="Facts")
     def fact_count(self, obj) -> int:  # type: ignore[no-untyped-def]
@@ -65,29 +107,58 @@ class DocumentAdmin(admin.ModelAdmin):
         self.message_user(request, f"Re-parsed {queryset.count()} document(s): {total} facts.", messages.SUCCESS)
 
     def get_urls(self):  # type: ignore[no-untyped-def]
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name=self._url_name("import")),
-        ] + super().get_urls()
+        names = {self._url_name("add"), self._url_name("change")}
+        urls = [
+            URLPattern(u.pattern, self._reading_first(u.callback), u.default_args, u.name)
+            if getattr(u, "name", None) in names
+            else u
+            for u in super().get_urls()
+        ]
+        return [path("import/", self.import_view, name=self._url_name("import"))] + urls
 
     def _url_name(self, view: str) -> str:
         return f"{self.model._meta.app_label}_{self.model._meta.model_name}_{view}"
 
-    def import_view(self, request):  # type: ignore[no-untyped-def]
-        """Bulk import from several files and CSVs: all of them, or none if one fails."""
-        if not self.has_add_permission(request):
+    @method_decorator(never_cache)
+    async def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Bulk import from several files and CSVs: all of them, or none if one fails.
+
+        Async so the files are read and embedded off the thread that serves interview sockets;
+        the permission checks of ``admin_site.admin_view`` are made here (CSRF by the middleware).
+        """
+        user = await request.auser()
+        if not (user.is_active and user.is_staff):
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not await sync_to_async(self.has_add_permission)(request):
             return redirect("admin:index")
-        owner = request.user if self.kind == RESUME else None
-        form = BulkImportForm(request.POST or None, request.FILES or None, kind=self.kind, owner=owner)
+        owner = user if self.kind == RESUME else None
+        form = await sync_to_async(self._import_form, thread_sensitive=False)(request, owner)
         if request.method == "POST" and form.is_valid():
             try:
-                created = services.create_documents(form.specs)
+                prepared = await services.aprepare(form.specs)
+                created = await sync_to_async(services.create_documents)(form.specs, prepared=prepared)
             except DocumentError as exc:
                 form.add_error(None, str(exc))
             else:
-                facts = sum(d.facts.count() for d in created)
-                noun = self.model._meta.verbose_name_plural
-                self.message_user(request, f"Imported {len(created)} {noun} with {facts} facts.", messages.SUCCESS)
-                return redirect(reverse(f"admin:{self._url_name('changelist')}"))
+                return await sync_to_async(self._imported)(request, created)
+        return await sync_to_async(self._import_page)(request, form)
+
+    def _import_form(self, request: HttpRequest, owner) -> webapp_forms.BulkImportForm:  # type: ignore[no-untyped-def]
+        """The bound form, validated (files read, CSV rows split): no database work."""
+        form = BulkImportForm(request.POST or None, request.FILES or None, kind=self.kind, owner=owner)
+        form.is_valid()
+        return form
+
+    def _imported(self, request: HttpRequest, created: list) -> HttpResponse:  # type: ignore[type-arg]
+        facts = sum(d.facts.count() for d in created)
+        noun = self.model._meta.verbose_name_plural
+        self.message_user(request, f"Imported {len(created)} {noun} with {facts} facts.", messages.SUCCESS)
+        for document in created:
+            for note in getattr(document, "notes", []):
+                self.message_user(request, f"{document}: {note}", messages.WARNING)
+        return redirect(reverse(f"admin:{self._url_name('changelist')}"))
+
+    def _import_page(self, request: HttpRequest, form: webapp_forms.BulkImportForm) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -130,8 +201,8 @@ class ResumeAdmin(DocumentAdmin):
         resume = get_object_or_404(Resume, pk=pk)
         if not self.has_view_permission(request, resume):
             raise PermissionDenied
-        chosen = request.GET.get("job") or ""
-        job = JobPosting.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        chosen = webapp_forms.parse_id(request.GET.get("job"))
+        job = JobPosting.objects.filter(pk=chosen).first() if chosen is not None else None
         report = knowledge.match(resume, job).as_dict() if job else None
         context = {
             **self.admin_site.each_context(request),

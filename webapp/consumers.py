@@ -13,7 +13,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
 
-from webapp import interviews, turns
+from webapp import interviews, protocol, turns
 from webapp.dbasync import db
 from webapp.models import InterviewSession, Turn
 
@@ -24,12 +24,26 @@ class HealthConsumer(AsyncJsonWebsocketConsumer):
     """Echoes a ping through the channel layer: proves WebSockets and the layer both work."""
 
     async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.accept()
+            await self.close(code=4403)
+            return
         self.group = f"health-{uuid.uuid4().hex}"
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        try:
+            content = protocol.parse_json_object(text_data, bytes_data)
+        except protocol.ProtocolError as exc:
+            await self.send_json({"type": "error", "code": exc.code, "message": exc.message})
+            return
+        await self.receive_json(content)
+
     async def disconnect(self, code: int) -> None:
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive_json(self, content, **kwargs) -> None:  # type: ignore[no-untyped-def]
         await self.channel_layer.group_send(
@@ -79,13 +93,11 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         try:
-            content = await self.decode_json(text_data) if text_data else None
-        except (ValueError, RecursionError):
-            content = None
-        if not isinstance(content, dict):
-            await self._error("bad_message", "Messages must be JSON objects.")
+            message = protocol.parse_client_message(text_data, bytes_data)
+        except protocol.ProtocolError as exc:
+            await self._error(exc.code, exc.message)
             return
-        await self.receive_json(content)
+        await self.receive_json(message.as_dict())
 
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         if not await self._owned():

@@ -59,6 +59,17 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+def envpair(name: str) -> tuple[str, str] | None:
+    """``"HEADER,value"`` as a pair (e.g. Django's SECURE_PROXY_SSL_HEADER), or None when unset."""
+    value = os.getenv(name, "").strip()
+    if not value:
+        return None
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise ImproperlyConfigured(f"{name} must be two values separated by a comma, e.g. HTTP_X_FORWARDED_PROTO,https")
+    return parts[0], parts[1]
+
+
 def database_from_url(name: str, default: str) -> dict[str, object]:
     """Django's ``DATABASES["default"]`` from a URL such as ``postgres://user@host:5432/db``.
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django import forms
+import re
 
-from interviewer.documents import JOB, RESUME, DocumentError, extract_text, parse_document
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from interviewer.documents import JOB, RESUME, DocumentError
 from interviewer.vocabulary import InterviewKind
 from webapp import services
+from webapp.models import UserKey, fold_username
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,25 +47,38 @@ class DocumentAdminForm(forms.ModelForm):
         title_field = "title" if self.kind == JOB else "label"
         self.fields[title_field].required = False
         self.fields[title_field].help_text = "Taken from the first line of the document when left empty."
-        self.parsed = None
+        self.parsed: services.Prepared | None = None
+
+    # Set by the admin for one request: a services.Prepared, or the DocumentError reading raised.
+    prepared: services.Prepared | DocumentError | None = None
+
+    def spec(self, cleaned: dict) -> services.DocumentSpec:  # type: ignore[type-arg]
+        """The document the form describes: the uploaded file, else the pasted text."""
+        upload = cleaned.get("upload")
+        if upload:
+            return services.DocumentSpec(kind=self.kind, data=services.read_upload(upload), filename=upload.name)
+        if not (cleaned.get("text") or "").strip():
+            raise DocumentError("Upload a file or paste the text.")
+        return services.DocumentSpec(kind=self.kind, text=cleaned["text"])
 
     def clean(self):  # type: ignore[no-untyped-def]
         cleaned = super().clean()
-        upload = cleaned.get("upload")
         try:
-            if upload:
-                data = services.read_upload(upload)
-                cleaned["text"] = extract_text(data, upload.name)
-                cleaned["source_file"] = upload.name
-            elif not (cleaned.get("text") or "").strip():
-                raise DocumentError("Upload a file or paste the text.")
-            self.parsed = parse_document(cleaned["text"], self.kind)
+            # The admin's async wrapper (webapp/admin.py) read the document off the socket thread.
+            prepared = self.prepared or services.prepare(self.spec(cleaned))
+            if isinstance(prepared, DocumentError):
+                raise prepared
         except DocumentError as exc:
             raise forms.ValidationError(str(exc)) from None
-        cleaned["text"] = self.parsed.text
+        self.parsed = prepared
+        cleaned["text"] = prepared.text
+        upload = cleaned.get("upload")
+        if upload:
+            cleaned["source_file"] = services.clean_user_text(upload.name, single_line=True)[:500]
         title_field = "title" if self.kind == JOB else "label"
         if not cleaned.get(title_field):
-            cleaned[title_field] = services.guess_title(cleaned["text"], cleaned.get("source_file", ""))[:200]
+            title = services.guess_title(cleaned["text"], cleaned.get("source_file", ""))
+            cleaned[title_field] = services.clean_user_text(title, single_line=True)[:200]
         for name in ("text", "source_file", title_field):
             if name in cleaned:
                 setattr(self.instance, name, cleaned[name])
@@ -145,3 +164,52 @@ class StartInterviewForm(forms.Form):
     questions = forms.IntegerField(min_value=2, max_value=30, initial=6)
     minutes = forms.IntegerField(min_value=1, max_value=120, initial=15)
     kind = forms.ChoiceField(choices=InterviewKind.choices(), initial=InterviewKind.MIXED)
+
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value: str | None) -> int | None:
+    """A database id from a query or form value: ASCII digits only, at most 18 of them.
+
+    ``str.isdigit`` accepts "²" and other Unicode digits that ``int`` refuses, and an
+    unbounded number overflows the database's integer; both are "no id" here.
+    """
+    value = (value or "").strip()
+    return int(value) if _ID.fullmatch(value) else None
+
+
+class SignupForm(UserCreationForm):  # type: ignore[type-arg]
+    """Django's sign-up form, refusing a username that folds to an existing one's."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username", "")
+        folded = fold_username(username)
+        if folded and UserKey.objects.filter(folded=folded).exists():
+            raise forms.ValidationError("A user with that username already exists.", code="unique")
+        return username
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.instance.username:
+            self.instance.username = services.clean_user_text(self.instance.username, single_line=True)
+
+    def save(self, commit: bool = True):  # type: ignore[no-untyped-def]
+        """Create the user and its folded key together; a race with a twin sign-up becomes a form error."""
+        try:
+            with transaction.atomic():
+                return super().save(commit=commit)
+        except IntegrityError:
+            self.add_error("username", forms.ValidationError("A user with that username already exists."))
+            return None
+
+
+class NotBlankPasswordValidator:
+    """Refuses a password made only of whitespace (eight spaces pass Django's length rule)."""
+
+    def validate(self, password: str, user=None) -> None:  # type: ignore[no-untyped-def]
+        if not password.strip():
+            raise ValidationError("Your password can’t be only spaces.", code="password_blank")
+
+    def get_help_text(self) -> str:
+        return "Your password can’t be only spaces."

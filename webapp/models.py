@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 
 class Seniority(models.TextChoices):
@@ -188,3 +192,39 @@ class Turn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index}. {self.role}: {self.text[:60]}"
+
+
+def fold_username(username: str) -> str:
+    """The form two usernames are compared in: NFKC, case-folded, accents stripped.
+
+    ``Admin``, ``ádmin`` and ``ａｄｍｉｎ`` all fold to ``admin``.
+    """
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", username).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class UserKey(models.Model):
+    """A user's folded username, unique: the database itself keeps ``ádmin`` from sitting beside ``admin``.
+
+    A separate table because ``auth.User`` is not ours to change, and a functional index would
+    need PostgreSQL's ``unaccent`` (not immutable, an extension) and has no SQLite equivalent.
+    Written in the same transaction as the user by :func:`add_user_key`.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="folded_key")
+    folded = models.CharField(max_length=600, unique=True)
+
+    def __str__(self) -> str:
+        return self.folded
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="webapp.add_user_key")
+def add_user_key(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Record the folded username of every new (or renamed) user; a twin raises IntegrityError."""
+    if raw or (kwargs.get("update_fields") and "username" not in kwargs["update_fields"]):
+        return
+    folded = fold_username(instance.username)
+    if created:
+        UserKey.objects.create(user=instance, folded=folded)
+    else:
+        UserKey.objects.update_or_create(user=instance, defaults={"folded": folded})

@@ -1,10 +1,16 @@
+"""WebSocket routes. Ids are 1-18 ASCII digits (a bigint); any other path is refused cleanly."""
+
 from __future__ import annotations
 
-from django.urls import path
+from channels.security.websocket import WebsocketDenier
+from django.urls import path, re_path
 
 from webapp import consumers
 
 websocket_urlpatterns = [
     path("ws/health/", consumers.HealthConsumer.as_asgi()),
-    path("ws/interview/<int:session_id>/", consumers.InterviewConsumer.as_asgi()),
+    re_path(r"^ws/interview/(?P<session_id>[0-9]{1,18})/$", consumers.InterviewConsumer.as_asgi()),
+    # Anything else (/ws/interview/abc/, a 5000-digit id, /ws/nonexistent/): closed before the
+    # handshake completes (HTTP 403), instead of URLRouter's "No route found" error and traceback.
+    re_path(r"", WebsocketDenier.as_asgi()),
 ]

@@ -3,31 +3,56 @@
 Views, the admin and management commands call these functions; each stores a whole
 document with its facts or nothing (``transaction.atomic``) and raises
 :class:`interviewer.documents.DocumentError` with a message for the user.
+
+Reading a document is bounded (issue 8): the text is cut at ``MAX_DOCUMENT_CHARS``, at most
+``MAX_FACTS_PER_DOCUMENT`` facts are kept, and extraction plus parsing run in a throw-away
+process (``PARSE_TIMEOUT_S``, ``PARSE_MEMORY_MB``) so a hostile file can neither stall nor bloat
+the server. :func:`aprepare` does that, and the embedding, off the thread that serves the
+interview sockets; :func:`store` then writes the rows in one short transaction.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import logging
+import multiprocessing
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
+import numpy as np
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import transaction
 
+from interviewer import documents
 from interviewer.documents import (
     JOB,
     RESUME,
     SUPPORTED_EXTENSIONS,
+    Digest,
     DocumentError,
-    clean_text,
-    extract_text,
-    parse_document,
+    ExtractionLimits,
+    ParsedFact,
 )
+from interviewer.encoders import Encoder, to_bytes
 from webapp.models import Fact, JobPosting, Resume
 
+log = logging.getLogger(__name__)
 Document = JobPosting | Resume
+
+# C0/C1 control characters (tab and line breaks kept) and lone surrogates: PostgreSQL refuses NUL
+# in text, and none of them belongs in a title, a search or an answer.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_user_text(value: str, single_line: bool = False) -> str:
+    """User text safe to store or query: control characters removed (and line breaks, if asked)."""
+    value = _CONTROL.sub("", value or "")
+    return " ".join(value.split()) if single_line else value
 
 
 def max_upload_bytes() -> int:
@@ -49,6 +74,14 @@ def read_upload(upload) -> bytes:  # type: ignore[no-untyped-def]
     return data
 
 
+def extraction_limits() -> ExtractionLimits:
+    return ExtractionLimits(
+        max_chars=settings.MAX_DOCUMENT_CHARS,
+        max_unpacked_bytes=settings.MAX_UNPACKED_MB * 1024 * 1024,
+        max_member_bytes=settings.MAX_UNPACKED_MB * 1024 * 1024,
+    )
+
+
 @dataclass
 class DocumentSpec:
     """What to store: the text (or file bytes) and the metadata of one document."""
@@ -60,15 +93,138 @@ class DocumentSpec:
     meta: dict[str, str] = field(default_factory=dict)
     owner: object | None = None
 
-    def resolved_text(self) -> str:
-        if self.data is not None:
-            check_size(len(self.data), self.filename or "file")
-            return extract_text(self.data, self.filename)
-        text = clean_text(self.text or "")
-        if not text:
-            what = "resume" if self.kind == RESUME else "job posting"
-            raise DocumentError(f"The {what} text is empty.")
-        return text
+    @property
+    def name(self) -> str:
+        return PurePath(self.filename).name if self.filename else "text"
+
+
+@dataclass
+class Prepared:
+    """A document read and parsed (and, once :func:`embed` ran, embedded), not yet stored."""
+
+    text: str
+    facts: list[ParsedFact]
+    notes: list[str]
+    vectors: np.ndarray | None = None
+    encoder_id: str = ""
+
+
+# ---------------------------------------------------------------------------
+# Reading, bounded and isolated
+
+_context: Any = None
+
+
+def _process_context() -> Any:
+    """A forkserver context: forking a threaded server (Daphne, torch) directly is unsafe."""
+    global _context
+    if _context is None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["interviewer.documents", "pypdf", "docx"])
+        _context = context
+    return _context
+
+
+def run_isolated(target: Callable[..., None], args: tuple, name: str, timeout: float) -> Any:  # type: ignore[type-arg]
+    """Run ``target(connection, *args)`` in a throw-away process; return what it sends.
+
+    The process is killed after ``timeout`` seconds. ``("error", message)`` becomes a
+    DocumentError; a crash or a process killed for memory becomes one too (logged on one line).
+    """
+    context = _process_context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(sender, *args), daemon=True)
+    try:
+        process.start()
+        sender.close()
+        if not receiver.poll(timeout):
+            raise DocumentError(
+                f"{name} took longer than {timeout:g} s to read (PARSE_TIMEOUT_S); simplify or split the file."
+            )
+        status, value = receiver.recv()
+    except EOFError:
+        log.warning("reading %s: the reader process died (exit code %s)", name, process.exitcode)
+        raise DocumentError(f"{name} could not be read within the memory a document may use.") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        receiver.close()
+    if status == "ok":
+        return value
+    if status == "crash":
+        log.warning("reading %s failed unexpectedly: %s", name, value)
+        raise DocumentError(f"{name} could not be read (the file is damaged or in an unexpected format).")
+    raise DocumentError(value)
+
+
+def prepare(spec: DocumentSpec) -> Prepared:
+    """Read and parse one document within the configured bounds (in a throw-away process)."""
+    if spec.data is not None:
+        check_size(len(spec.data), spec.filename or "file")
+    elif not (spec.text or "").strip():
+        what = "resume" if spec.kind == RESUME else "job posting"
+        raise DocumentError(f"The {what} text is empty.")
+    args = (spec.kind, spec.data, spec.text or "", spec.filename, extraction_limits(), settings.MAX_FACTS_PER_DOCUMENT)
+    memory = settings.PARSE_MEMORY_MB * 1024 * 1024
+    digest = run_isolated(documents.read_in_child, (args, memory), spec.name, settings.PARSE_TIMEOUT_S)
+    return Prepared(digest.text, list(digest.facts), _notes(digest))
+
+
+def _notes(digest: Digest) -> list[str]:
+    """What the uploader is told about the bounds that cut the document."""
+    notes = []
+    if digest.truncated:
+        notes.append(
+            f"Only the first {settings.MAX_DOCUMENT_CHARS:,} characters were read (MAX_DOCUMENT_CHARS); the rest was ignored."
+        )
+    if digest.facts_found > len(digest.facts):
+        notes.append(
+            f"Kept the first {len(digest.facts):,} of {digest.facts_found:,} facts (MAX_FACTS_PER_DOCUMENT); the rest were dropped."
+        )
+    return notes
+
+
+def embed(items: Iterable[Prepared], encoder: Encoder) -> None:
+    """Compute the fact embeddings of prepared documents (no database access)."""
+    for item in items:
+        item.vectors = encoder.encode([f.text for f in item.facts])
+        item.encoder_id = encoder.model_id
+
+
+def prepare_all(
+    specs: Sequence[DocumentSpec], encoder: Encoder | None = None, progress: Callable[[], None] | None = None
+) -> list[Prepared]:
+    """Prepare (and embed, given an encoder) several documents; errors name the item that failed."""
+    out = []
+    for i, spec in enumerate(specs, start=1):
+        try:
+            out.append(prepare(spec))
+        except DocumentError as exc:
+            if spec.data is None and len(specs) > 1:  # a CSV row: say which one (files name themselves)
+                raise DocumentError(f"{spec.filename or 'text'} (item {i}): {exc}") from None
+            raise
+        if progress:
+            progress()
+    if encoder is not None:
+        embed(out, encoder)
+    return out
+
+
+async def aprepare(specs: Sequence[DocumentSpec]) -> list[Prepared]:
+    """:func:`prepare_all` plus embedding, off the thread that serves interview sockets.
+
+    Under ASGI, sync views and ``database_sync_to_async`` share one thread per process; only
+    the encoder lookup (a short query) runs there.
+    """
+    from webapp import models_registry
+
+    encoder = await sync_to_async(models_registry.encoder)()
+    return await sync_to_async(prepare_all, thread_sensitive=False)(list(specs), encoder)
+
+
+# ---------------------------------------------------------------------------
+# Storing
 
 
 def guess_title(text: str, filename: str = "") -> str:
@@ -83,44 +239,58 @@ def guess_title(text: str, filename: str = "") -> str:
     return stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
 
 
-def create_document(spec: DocumentSpec) -> Document:
-    """Parse and store one document with its facts, all or nothing."""
-    text = spec.resolved_text()
-    parsed = parse_document(text, spec.kind)
-    meta = {k: (v or "").strip() for k, v in spec.meta.items() if v is not None}
+def create_document(spec: DocumentSpec, prepared: Prepared | None = None) -> Document:
+    """Parse and store one document with its facts, all or nothing.
+
+    The returned document carries ``notes``: what the uploader must be told (text cut, facts dropped).
+    """
+    return store(spec, prepared or prepare(spec))
+
+
+def store(spec: DocumentSpec, prepared: Prepared) -> Document:
+    """Write one prepared document and its facts in one transaction (embedding them if not done)."""
+    meta = {k: clean_user_text(v or "", single_line=True) for k, v in spec.meta.items() if v is not None}
+    fallback = clean_user_text(guess_title(prepared.text, spec.filename), single_line=True)
     with transaction.atomic():
         if spec.kind == JOB:
             document: Document = JobPosting.objects.create(
-                title=(meta.get("title") or guess_title(text, spec.filename))[:200],
+                title=(meta.get("title") or fallback)[:200],
                 company=meta.get("company", "")[:200],
                 location=meta.get("location", "")[:200],
                 seniority=_seniority(meta.get("seniority", "")),
-                text=parsed.text,
-                source_file=spec.filename[:500],
+                text=prepared.text,
+                source_file=clean_user_text(spec.filename, single_line=True)[:500],
             )
         else:
             document = Resume.objects.create(
                 owner=spec.owner,
-                label=(meta.get("label") or meta.get("title") or guess_title(text, spec.filename))[:200],
-                text=parsed.text,
-                source_file=spec.filename[:500],
+                label=(meta.get("label") or meta.get("title") or fallback)[:200],
+                text=prepared.text,
+                source_file=clean_user_text(spec.filename, single_line=True)[:500],
             )
-        store_facts(document, parsed.facts)
+        store_facts(document, prepared.facts, prepared.vectors, prepared.encoder_id)
+    document.notes = prepared.notes  # type: ignore[union-attr]
     return document
 
 
 def reparse(document: Document) -> int:
     """Parse the stored text again and replace the facts; returns the number of facts."""
-    parsed = parse_document(document.text, document.kind)
+    prepared = prepare(DocumentSpec(kind=document.kind, text=document.text, filename=str(document)))
     with transaction.atomic():
         document.facts.all().delete()
-        store_facts(document, parsed.facts)
-    return len(parsed.facts)
+        store_facts(document, prepared.facts)
+    return len(prepared.facts)
 
 
-def store_facts(document: Document, facts: Iterable) -> None:  # type: ignore[type-arg]
+def store_facts(
+    document: Document, facts: Iterable[ParsedFact], vectors: np.ndarray | None = None, encoder_id: str = ""
+) -> None:
+    """Insert the facts; embeddings computed ahead (``vectors``) are stored, missing ones computed here."""
     owner = {"job": document} if document.kind == JOB else {"resume": document}
     rows = [Fact(section=f.section, text=f.text, position=f.position, **owner) for f in facts]
+    if vectors is not None and len(vectors) == len(rows):
+        for row, vector in zip(rows, vectors, strict=True):
+            row.embedding, row.embedding_model = to_bytes(vector), encoder_id
     Fact.objects.bulk_create(rows)
     from webapp import embeddings
 
@@ -168,8 +338,9 @@ def read_csv_rows(
         text = (row.get(text_column) or "").strip()
         if not text:
             continue
-        title = (row.get(title_column) or "").strip() if title_column else ""
-        out.append((text, title or f"{PurePath(name).stem} row {number}", {k: (v or "") for k, v in row.items() if k}))
+        title = clean_user_text(row.get(title_column) or "", single_line=True) if title_column else ""
+        values = {k: clean_user_text(v or "", single_line=True) for k, v in row.items() if isinstance(k, str) and k}
+        out.append((text, title or f"{PurePath(name).stem} row {number}", values))
     if not out:
         raise DocumentError(f"{name}: column {text_column!r} is empty in every row.")
     return out
@@ -189,22 +360,20 @@ def csv_specs(
     return specs
 
 
-def create_documents(specs: list[DocumentSpec], progress=None) -> list[Document]:  # type: ignore[no-untyped-def]
+def create_documents(
+    specs: list[DocumentSpec], progress: Callable[[], None] | None = None, prepared: list[Prepared] | None = None
+) -> list[Document]:
     """Store several documents as one unit: if one fails, none is stored.
 
-    Errors name the file (and row) that failed. ``progress`` is called after each document.
+    Errors name the file (and row) that failed. ``progress`` is called after each document is
+    read. ``prepared`` (from :func:`aprepare`) skips reading them again.
     """
+    if prepared is None:
+        prepared = prepare_all(specs, progress=progress)
     created: list[Document] = []
     with transaction.atomic():
-        for i, spec in enumerate(specs, start=1):
-            try:
-                created.append(create_document(spec))
-            except DocumentError as exc:
-                if spec.data is None and len(specs) > 1:  # a CSV row: say which one (files name themselves)
-                    raise DocumentError(f"{spec.filename or 'text'} (item {i}): {exc}") from None
-                raise
-            if progress:
-                progress()
+        for spec, item in zip(specs, prepared, strict=True):
+            created.append(store(spec, item))
     return created
 
 

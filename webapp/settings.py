@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+
+from csp.constants import NONE, SELF
 
 from webapp.env import (
     database_from_url,
@@ -11,6 +14,7 @@ from webapp.env import (
     envfloat,
     envint,
     envlist,
+    envpair,
     envsecret,
     redis_url,
 )
@@ -46,6 +50,16 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
+# HTTPS in production (README "Production"): all off by default so `make run` works on plain http.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0", minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "0")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0")
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "0")
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "0")
+# Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+SECURE_PROXY_SSL_HEADER = envpair("SECURE_PROXY_SSL_HEADER")
+
 VAR_DIR = Path(os.getenv("VAR_DIR", str(BASE_DIR / "var")))
 MODEL_DIR = Path(os.getenv("MODEL_DIR", str(VAR_DIR / "models")))
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", "10", minimum=1)
@@ -53,6 +67,17 @@ MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", "10", minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (MAX_UPLOAD_MB + 1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FILES = envint("MAX_UPLOAD_FILES", "200", minimum=1)
+# Request bodies (webapp/asgi.py refuses larger ones with 413 before buffering them): uploads get
+# MAX_UPLOAD_MB (+1 for the form), bulk imports MAX_IMPORT_MB, every other URL MAX_REQUEST_KB.
+MAX_REQUEST_KB = envint("MAX_REQUEST_KB", "1024", minimum=16)
+MAX_IMPORT_MB = envint("MAX_IMPORT_MB", "100", minimum=1)
+# Bounded work per document (issue 8): text read, facts kept, ZIP unpacked size, and the
+# throw-away reader process's time and address space.
+MAX_DOCUMENT_CHARS = envint("MAX_DOCUMENT_CHARS", "200000", minimum=1000)
+MAX_FACTS_PER_DOCUMENT = envint("MAX_FACTS_PER_DOCUMENT", "1500", minimum=1)
+MAX_UNPACKED_MB = envint("MAX_UNPACKED_MB", "40", minimum=1)
+PARSE_TIMEOUT_S = envfloat("PARSE_TIMEOUT_S", "20", minimum=0.1)
+PARSE_MEMORY_MB = envint("PARSE_MEMORY_MB", "1024", minimum=0)
 
 # Models: see README "Configuration".
 GENERATOR_BASE = os.getenv("GENERATOR_BASE", "")
@@ -76,6 +101,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
+    "csp",
     "webapp.apps.WebappConfig",
 ]
 
@@ -88,7 +115,42 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): same origin only. 'self' in connect-src also allows the
+# page's own ws:/wss: origin (CSP Level 3; checked in chromium by tests/test_deploy_settings.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login throttling (django-axes): a username is locked for one IP address after
+# AXES_FAILURE_LIMIT failed logins, for AXES_COOLOFF_MINUTES; a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5", minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envfloat("AXES_COOLOFF_MINUTES", "15", minimum=0.1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "webapp.urls"
 ASGI_APPLICATION = "webapp.asgi.application"
@@ -147,6 +209,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "webapp.forms.NotBlankPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -172,7 +236,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     # Evaluators and trainers log every figure at INFO; the commands print their own tables.
-    "loggers": {"sentence_transformers": {"level": "WARNING"}, "transformers": {"level": "WARNING"}},
+    # django-axes logs every successful login at INFO; failures and lockouts are WARNING.
+    "loggers": {
+        "sentence_transformers": {"level": "WARNING"},
+        "transformers": {"level": "WARNING"},
+        "axes": {"level": os.getenv("AXES_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # The demo candidate that owns the fixture resumes (created by load_fixtures).

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +17,12 @@ from django.views.decorators.http import require_POST
 from interviewer.documents import DocumentError
 from interviewer.policy import InterviewSettings
 from webapp import interviews, knowledge, services
-from webapp.forms import ResumeUploadForm, StartInterviewForm
+from webapp.forms import ResumeUploadForm, SignupForm, StartInterviewForm, parse_id
 from webapp.models import InterviewSession, JobPosting, Resume, Seniority
 
 
 def signup(request):  # type: ignore[no-untyped-def]
-    form = UserCreationForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -32,7 +32,7 @@ def signup(request):  # type: ignore[no-untyped-def]
 
 @login_required
 def home(request):  # type: ignore[no-untyped-def]
-    query = request.GET.get("q", "").strip()
+    query = services.clean_user_text(request.GET.get("q", ""), single_line=True)[:200]
     seniority = request.GET.get("seniority", "")
     jobs = JobPosting.objects.all()
     if query:
@@ -54,15 +54,23 @@ def home(request):  # type: ignore[no-untyped-def]
 
 @login_required
 @require_POST
-def upload_resume(request):  # type: ignore[no-untyped-def]
-    form = ResumeUploadForm(request.POST, request.FILES)
+async def upload_resume(request):  # type: ignore[no-untyped-def]
+    """Async: the file is read, parsed and embedded off the thread that serves interview sockets
+    (under ASGI, sync views and the consumers' database calls share one thread per process)."""
+    user = await request.auser()
+    form = await sync_to_async(_bound_upload_form, thread_sensitive=False)(request)
     if form.is_valid():
         try:
-            resume = services.create_document(form.spec(request.user))
+            spec = form.spec(user)
+            prepared = await services.aprepare([spec])
+            resume = await sync_to_async(services.store)(spec, prepared[0])
         except DocumentError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Uploaded “{resume.label}”: {resume.facts.count()} facts found.")
+            facts = len(prepared[0].facts)
+            messages.success(request, f"Uploaded “{resume.label}”: {facts} facts found.")
+            for note in prepared[0].notes:
+                messages.warning(request, note)
             target = request.POST.get("next") or "/"
             safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
             return redirect(target if safe else "/")
@@ -71,13 +79,20 @@ def upload_resume(request):  # type: ignore[no-untyped-def]
     return redirect("home")
 
 
+def _bound_upload_form(request) -> ResumeUploadForm:  # type: ignore[no-untyped-def]
+    """Parses the multipart body (temporary files, no database) and validates the form."""
+    form = ResumeUploadForm(request.POST, request.FILES)
+    form.is_valid()
+    return form
+
+
 @login_required
 def new_interview(request, job_id: int):  # type: ignore[no-untyped-def]
     """Pick a resume, see the match (covered requirements and gaps), choose length and kind, start."""
     job = get_object_or_404(JobPosting, pk=job_id)
     resumes = Resume.objects.filter(owner=request.user)
-    chosen = request.POST.get("resume") or request.GET.get("resume") or ""
-    resume = (resumes.filter(pk=int(chosen)).first() if chosen.isdigit() else None) or resumes.first()
+    chosen = parse_id(request.POST.get("resume") or request.GET.get("resume"))
+    resume = (resumes.filter(pk=chosen).first() if chosen is not None else None) or resumes.first()
     form = StartInterviewForm(request.POST or None)
     if request.method == "POST" and resume is not None and form.is_valid():
         data = form.cleaned_data

@@ -1,0 +1,112 @@
+"""Client -> server WebSocket messages: parsed and validated here, before a consumer acts on them.
+
+Pure functions, no Django. Every refusal is a :class:`ProtocolError` whose ``code`` and
+``message`` go back to the client as ``{"type": "error", "code", "message"}`` (README "WebSocket
+protocol"); nothing here raises anything else, whatever the input (too large, nested too deep
+for ``json`` to recurse, not an object, an answer whose text is not a string).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+MAX_MESSAGE_CHARS = 32 * 1024  # an answer is at most 4,000 characters; escapes may grow it 6x
+MAX_DEPTH = 8  # messages are flat objects; the bound keeps json from recursing on "[[[[..."
+MAX_ID_CHARS = 100
+ANSWER = "answer"
+END = "end"
+BAD_MESSAGE = "bad_message"
+
+
+class ProtocolError(ValueError):
+    """A message the server refuses; ``code`` and ``message`` are sent to the client."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ClientMessage:
+    """A valid client message: ``answer`` (with its text) or ``end``; ``id`` is optional."""
+
+    type: str
+    text: str = ""
+    id: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        out = {"type": self.type}
+        if self.type == ANSWER:
+            out["text"] = self.text
+        if self.id is not None:
+            out["id"] = self.id
+        return out
+
+
+def parse_json_object(text: str | None, binary: bytes | None = None) -> dict[str, Any]:
+    """A JSON object from a WebSocket text frame, within size and nesting bounds.
+
+    Raises:
+        ProtocolError: binary or empty frame, too large, nested too deep, not JSON, not an object.
+    """
+    if text is None:
+        kind = "binary frames are" if binary is not None else "an empty message is"
+        raise ProtocolError(BAD_MESSAGE, f"Messages must be JSON objects sent as text; {kind} not accepted.")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise ProtocolError(BAD_MESSAGE, f"Message too large ({MAX_MESSAGE_CHARS // 1024} KB at most).")
+    if nesting_depth(text) > MAX_DEPTH:
+        raise ProtocolError(BAD_MESSAGE, "Message nested too deeply.")
+    try:
+        content = json.loads(text)
+    except (ValueError, RecursionError):
+        content = None
+    if not isinstance(content, dict):
+        raise ProtocolError(BAD_MESSAGE, "Messages must be JSON objects.")
+    return content
+
+
+def parse_client_message(text: str | None, binary: bytes | None = None) -> ClientMessage:
+    """Validate one frame of the interview socket.
+
+    Raises:
+        ProtocolError: anything but ``{"type": "answer", "text": "<string>"}`` or ``{"type": "end"}``
+            (an optional string ``id`` is allowed on both).
+    """
+    content = parse_json_object(text, binary)
+    kind = content.get("type")
+    identifier = content.get("id")
+    if identifier is not None and not (isinstance(identifier, str) and 0 < len(identifier) <= MAX_ID_CHARS):
+        raise ProtocolError(BAD_MESSAGE, f"A message id must be a string of 1 to {MAX_ID_CHARS} characters.")
+    if kind == END:
+        return ClientMessage(END, id=identifier)
+    if kind == ANSWER:
+        answer = content.get("text")
+        if not isinstance(answer, str):
+            raise ProtocolError(BAD_MESSAGE, "An answer's text must be a JSON string.")
+        return ClientMessage(ANSWER, answer, identifier)
+    raise ProtocolError(BAD_MESSAGE, "Unknown message type.")
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``[`` and ``{`` outside JSON strings (linear, no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
