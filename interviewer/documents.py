@@ -146,23 +146,25 @@ def read_document(
 def read_in_child(connection, args: tuple, memory_bytes: int) -> None:  # type: ignore[no-untyped-def,type-arg]
     """Entry point of a throw-away process: :func:`read_document` under an address-space limit.
 
-    Sends ``("ok", Digest)``, ``("error", message)`` for a DocumentError, or ``("crash",
-    description)`` for anything else, through ``connection``; the parent enforces the time limit.
+    Sends ``("ok", Digest, peak_kb)``, ``("error", message, peak_kb)`` for a DocumentError, or
+    ``("crash", description, peak_kb)`` for anything else, through ``connection`` (``peak_kb``:
+    the process's peak RSS); the parent enforces the time limit.
     """
+    import resource
+
+    def send(status: str, value: object) -> None:
+        connection.send((status, value, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+
     try:
         if memory_bytes:
-            import resource
-
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        connection.send(("ok", read_document(*args)))
+        send("ok", read_document(*args))
     except DocumentError as exc:
-        connection.send(("error", str(exc)))
+        send("error", str(exc))
     except MemoryError:
-        connection.send(
-            ("error", f"{PurePath(args[3] or 'text').name} needs more memory to read than a document may use.")
-        )
+        send("error", f"{PurePath(args[3] or 'text').name} needs more memory to read than a document may use.")
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which logs it
-        connection.send(("crash", f"{type(exc).__name__}: {exc}"[:500]))
+        send("crash", f"{type(exc).__name__}: {exc}"[:500])
     finally:
         connection.close()
 

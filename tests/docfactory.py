@@ -118,8 +118,9 @@ def _replace_member(data: bytes, member: str, payload: bytes) -> bytes:
     return out.getvalue()
 
 
-def many_paragraphs_docx(count: int = 20_000, styled_every: int = 0) -> bytes:
-    """A DOCX of ``count`` short paragraphs (every ``styled_every``-th one a bulleted list item)."""
+def many_paragraphs_docx(count: int = 20_000, styled_every: int = 0, heading_every: int = 400) -> bytes:
+    """A DOCX of ``count`` short paragraphs: every ``styled_every``-th one a list item, every
+    ``heading_every``-th one an "Experience" heading (Heading 1)."""
     import re as _re
 
     base = docx_bytes([("", "placeholder")])
@@ -129,6 +130,8 @@ def many_paragraphs_docx(count: int = 20_000, styled_every: int = 0) -> bytes:
         xml = z.read("word/document.xml").decode()
     paragraphs = []
     for i in range(count):
+        if heading_every and i % heading_every == 0:
+            paragraphs.append('<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Experience</w:t></w:r></w:p>')
         style = '<w:pPr><w:pStyle w:val="ListBullet"/></w:pPr>' if styled_every and i % styled_every == 0 else ""
         paragraphs.append(f"<w:p>{style}<w:r><w:t>{_line(i)}</w:t></w:r></w:p>")
     xml = _re.sub(r"<w:p>.*?placeholder.*?</w:p>", lambda _m: "".join(paragraphs), xml, flags=_re.S)

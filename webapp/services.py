@@ -113,6 +113,7 @@ class Prepared:
 # Reading, bounded and isolated
 
 _context: Any = None
+last_reader_peak_kb = 0  # peak RSS of the latest reader process (bench/uploads.py reports it)
 
 
 def _process_context() -> Any:
@@ -131,6 +132,7 @@ def run_isolated(target: Callable[..., None], args: tuple, name: str, timeout: f
     The process is killed after ``timeout`` seconds. ``("error", message)`` becomes a
     DocumentError; a crash or a process killed for memory becomes one too (logged on one line).
     """
+    global last_reader_peak_kb
     context = _process_context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=target, args=(sender, *args), daemon=True)
@@ -141,7 +143,7 @@ def run_isolated(target: Callable[..., None], args: tuple, name: str, timeout: f
             raise DocumentError(
                 f"{name} took longer than {timeout:g} s to read (PARSE_TIMEOUT_S); simplify or split the file."
             )
-        status, value = receiver.recv()
+        status, value, last_reader_peak_kb = receiver.recv()
     except EOFError:
         log.warning("reading %s: the reader process died (exit code %s)", name, process.exitcode)
         raise DocumentError(f"{name} could not be read within the memory a document may use.") from None
@@ -288,13 +290,15 @@ def store_facts(
     """Insert the facts; embeddings computed ahead (``vectors``) are stored, missing ones computed here."""
     owner = {"job": document} if document.kind == JOB else {"resume": document}
     rows = [Fact(section=f.section, text=f.text, position=f.position, **owner) for f in facts]
-    if vectors is not None and len(vectors) == len(rows):
+    embedded = vectors is not None and len(vectors) == len(rows)
+    if embedded:
         for row, vector in zip(rows, vectors, strict=True):
             row.embedding, row.embedding_model = to_bytes(vector), encoder_id
-    Fact.objects.bulk_create(rows)
-    from webapp import embeddings
+    Fact.objects.bulk_create(rows, batch_size=500)
+    if not embedded:
+        from webapp import embeddings
 
-    embeddings.embed_facts(list(document.facts.all()))
+        embeddings.embed_facts(list(document.facts.all()))
 
 
 def _seniority(value: str) -> str:

@@ -1,0 +1,37 @@
+"""WhiteNoise that can sit in an async middleware chain.
+
+WhiteNoise 6's middleware is sync-only, and one sync-only middleware makes Django run the whole
+chain, async views included, on the one thread that ASGI sync code (and the consumers'
+database calls) share: an async upload view would then hold that thread for the whole upload.
+This subclass keeps both modes; its lookup is an in-memory dict (a stat with autorefresh).
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.http import HttpRequest, HttpResponseBase
+from whitenoise.middleware import WhiteNoiseMiddleware
+
+
+class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response=None, settings=None) -> None:  # type: ignore[no-untyped-def]
+        if settings is None:
+            from django.conf import settings
+        super().__init__(get_response, settings)
+        self.is_async = get_response is not None and iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        if self.is_async:
+            return self._acall(request)
+        return super().__call__(request)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        static_file = self.find_file(request.path_info) if self.autorefresh else self.files.get(request.path_info)
+        if static_file is not None:
+            return self.serve(static_file, request)
+        return await self.get_response(request)
