@@ -188,3 +188,10 @@ def pdf_with_oversized_stream(unpacked_mb: int = 80) -> bytes:
         out.write(b"%010d 00000 n \n" % offset)
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     return out.getvalue()
+
+
+def sleeping_reader(connection, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    """A reader-process target that never answers in time (importable without Django)."""
+    import time
+
+    time.sleep(seconds)

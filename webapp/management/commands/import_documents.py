@@ -74,4 +74,7 @@ class Command(BaseCommand):
             raise CommandError(f"nothing imported: {exc}") from None
         rows = [(d.pk, str(d)[:70], d.facts.count()) for d in created]
         self.stdout.write(table(rows, ("id", "title", "facts")))
+        for document in created:
+            for note in getattr(document, "notes", []):  # text cut or facts dropped (bounded work)
+                self.stdout.write(self.style.WARNING(f"{document}: {note}"))
         self.stdout.write(self.style.SUCCESS(f"Imported {len(created)} {options['kind']}."))
