@@ -24,9 +24,10 @@ from webapp.models import InterviewSession, JobPosting, Resume, Seniority
 def signup(request):  # type: ignore[no-untyped-def]
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("home")
+        user = form.save()  # None when a twin username won a race: the form says so
+        if user is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
 
 
