@@ -92,6 +92,21 @@ class JobPostingAdminForm(DocumentAdminForm):
 class ResumeAdminForm(DocumentAdminForm):
     kind = RESUME
 
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # The admin's autocomplete widget queries the posted owner id while re-rendering the
+        # form: "abc" or a 20-digit id would crash it (ValueError / OverflowError). Refuse it here.
+        owner = self.data.get("owner", "") if self.is_bound else ""
+        self.bad_owner = bool(owner) and parse_id(owner) is None
+        if self.bad_owner:
+            self.data = self.data.copy()
+            self.data["owner"] = ""
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        if self.bad_owner:
+            self.add_error("owner", "Select a valid owner: that id is not a number.")
+        return super().clean()
+
 
 class BulkImportForm(forms.Form):
     files = MultipleFileField(required=False, help_text="Several PDF, DOCX, TXT or Markdown files, or CSV files.")

@@ -1,4 +1,4 @@
-"""WhiteNoise that can sit in an async middleware chain.
+"""HTTP plumbing: WhiteNoise that can sit in an async middleware chain, and a log filter.
 
 WhiteNoise 6's middleware is sync-only, and one sync-only middleware makes Django run the whole
 chain, async views included, on the one thread that ASGI sync code (and the consumers'
@@ -7,6 +7,8 @@ This subclass keeps both modes; its lookup is an in-memory dict (a stat with aut
 """
 
 from __future__ import annotations
+
+import logging
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
@@ -35,3 +37,14 @@ class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):
         if static_file is not None:
             return self.serve(static_file, request)
         return await self.get_response(request)
+
+
+class SecurityNoticeFilter(logging.Filter):
+    """Logs Django's ``django.security.*`` refusals (a bad Host header, too many fields...) as
+    one line: they are the client's error, answered with a 400, not a crash worth a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django.security."):
+            record.exc_info = None
+            record.exc_text = None
+        return True

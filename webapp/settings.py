@@ -233,7 +233,8 @@ WHITENOISE_USE_FINDERS = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"security_notice": {"()": "webapp.middleware.SecurityNoticeFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["security_notice"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     # Evaluators and trainers log every figure at INFO; the commands print their own tables.
     # django-axes logs every successful login at INFO; failures and lockouts are WARNING.
