@@ -248,6 +248,8 @@ FORMS: list[tuple[str, dict[str, str]]] = [
     ("/login/", {"username": "alice\x00", "password": "x"}),
     ("/login/", {"username": "l" * 5000, "password": "x"}),
     ("/login/", {"username": "", "password": ""}),
+    ("/admin/login/", {"username": "m" * 5000, "password": "x"}),
+    ("/admin/login/", {"username": "root\x00", "password": "x"}),
     ("/login/", {"username": "nobody", "password": "\x00"}),
     ("/resumes/upload/", {}),
     ("/resumes/upload/", {"text": "", "label": ""}),

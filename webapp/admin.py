@@ -19,6 +19,8 @@ from webapp import knowledge, services
 from webapp.forms import BulkImportForm, JobPostingAdminForm, ResumeAdminForm
 from webapp.models import Fact, InterviewSession, JobPosting, ModelVersion, Resume, TrainingRun, Turn
 
+admin.site.login_form = webapp_forms.AdminLoginForm
+
 
 class FactInline(admin.TabularInline):
     model = Fact

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -228,3 +229,26 @@ class NotBlankPasswordValidator:
 
     def get_help_text(self) -> str:
         return "Your password can’t be only spaces."
+
+
+class _BoundedUsername:
+    """Refuses a username longer than a username can be before any authentication is tried
+    (django-axes would record it in a 255-character column: a 500 on PostgreSQL)."""
+
+    fields: dict  # type: ignore[type-arg]
+    cleaned_data: dict  # type: ignore[type-arg]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username", "")
+        limit = self.fields["username"].max_length or 150
+        if len(username) > limit:
+            raise ValidationError(f"Usernames are at most {limit} characters.", code="max_length")
+        return username
+
+
+class LoginForm(_BoundedUsername, AuthenticationForm):
+    """The candidates' login form."""
+
+
+class AdminLoginForm(_BoundedUsername, AdminAuthenticationForm):
+    """The admin's login form."""

@@ -1,4 +1,5 @@
-"""HTTP plumbing: WhiteNoise that can sit in an async middleware chain, and a log filter.
+"""HTTP plumbing: WhiteNoise that can sit in an async middleware chain, a refusal of NUL in
+addresses, and a log filter.
 
 WhiteNoise 6's middleware is sync-only, and one sync-only middleware makes Django run the whole
 chain, async views included, on the one thread that ASGI sync code (and the consumers'
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 
@@ -48,3 +49,36 @@ class SecurityNoticeFilter(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class RefuseNulMiddleware:
+    """400 for a NUL character in the path or a query parameter, before any view sees it.
+
+    PostgreSQL refuses NUL in text (``DataError``), so ``/?q=%00`` or an admin filter with one
+    would be a 500 wherever a view passes the value to a query; no address needs one.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response) -> None:  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        if self.is_async:
+            return self._acall(request)
+        return self._refusal(request) or self.get_response(request)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        return self._refusal(request) or await self.get_response(request)
+
+    @staticmethod
+    def _refusal(request: HttpRequest) -> HttpResponseBase | None:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest("NUL characters are not allowed in addresses.", content_type="text/plain")
+        return None

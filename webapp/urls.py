@@ -5,11 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from webapp import views
+from webapp.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("signup/", views.signup, name="signup"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("resumes/upload/", views.upload_resume, name="upload_resume"),
     path("jobs/<int:job_id>/interview/", views.new_interview, name="new_interview"),
