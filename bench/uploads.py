@@ -81,7 +81,7 @@ def one_upload(path: str, fake: bool) -> dict[str, object]:
         from webapp import models_registry, services
         from webapp.models import Fact, Resume
 
-        models_registry.encoder()  # loaded once per process, as in a server: not part of an upload
+        models_registry.encoder().encode(["warm up"])  # loaded once per process, as in a server
         client = Client()
         client.force_login(get_user_model().objects.create_user("mallory", password="x-password-1"))
         data = Path(path).read_bytes()
