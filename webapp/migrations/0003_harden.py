@@ -24,7 +24,7 @@ def add_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('webapp', '0001_initial'),
+        ('webapp', '0002_turn_claims'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
