@@ -20,8 +20,7 @@ from django.test import Client
 
 from tests import docfactory
 from tests.interview_helpers import RESUME_TEXT, start
-from tests.test_interview_ws import ORIGIN, connect, cookie_for, make_user, until
-from webapp import consumers, interviews
+from tests.test_interview_ws import ORIGIN, clean_engine, connect, cookie_for, make_user, until  # noqa: F401 - clean_engine: autouse
 from webapp.asgi import application
 from webapp.middleware import SecurityNoticeFilter
 from webapp.models import Fact, InterviewSession, JobPosting, Resume, Turn
@@ -522,18 +521,9 @@ async def test_it_answers_each_bad_header_without_a_server_error(watch, method, 
 # WebSocket: messages through the real consumer, paths, and handshake headers
 
 
-@pytest.fixture
-def clean_engine():  # type: ignore[no-untyped-def]
-    interviews.reset_engine()
-    consumers._tasks.clear()
-    yield
-    interviews.reset_engine()
-    consumers._tasks.clear()
-
-
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_it_answers_each_bad_message_with_an_error_and_keeps_the_socket(clean_engine, watch):
+async def test_it_answers_each_bad_message_with_an_error_and_keeps_the_socket(watch):
     alice = await make_user("alice")
     session = await sync_to_async(start)(alice)
     ws = await connect(alice, session.pk)
@@ -573,7 +563,7 @@ async def test_it_refuses_each_unroutable_websocket_path_cleanly(watch, path):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("headers", WS_HEADERS, ids=[f"ws-header-{i}" for i in range(len(WS_HEADERS))])
-async def test_it_refuses_each_bad_websocket_handshake(clean_engine, watch, headers):
+async def test_it_refuses_each_bad_websocket_handshake(watch, headers):
     alice = await make_user("alice")
     session = await sync_to_async(start)(alice)
     communicator = WebsocketCommunicator(application, f"/ws/interview/{session.pk}/", headers=headers)
