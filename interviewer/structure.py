@@ -38,6 +38,7 @@ _KEYWORDS = (
     "details information offer us you doing do need role have bring compensation apply history knowledge "
     "training publications languages background position haves"
 ).split()
+_KEYWORD_SET = frozenset(_KEYWORDS)
 _KEYWORD = re.compile(
     r"\b(?:" + "|".join(sorted({w.title() for w in _KEYWORDS} | {w.upper() for w in _KEYWORDS})) + r")\b"
 )
@@ -54,7 +55,7 @@ MAX_HEADING_WORDS = 6
 
 # Words that start a list item when a capitalised one follows a lower-case word mid-line:
 # imperative verbs (postings) and the usual openers of a requirement.
-_STARTERS = frozenset(
+_VERBS = frozenset(
     """
     act administer advise analyse analyze answer apply assess assist attend build care coach collaborate collect
     communicate compile complete comply conduct configure consult contribute control coordinate create define
@@ -63,14 +64,36 @@ _STARTERS = frozenset(
     interact investigate keep lead maintain make manage measure meet mentor monitor negotiate operate order
     organise organize oversee own participate partner perform plan prepare present prioritize process produce
     promote provide recommend reconcile record recruit research resolve respond review run schedule sell serve
-    set supervise support teach test track train troubleshoot update use utilize verify work write
-    have understand
+    set supervise support teach test track train troubleshoot update use utilize verify work write have understand
+    led ran won grew cut built wrote taught sold drove made kept brought took gave held met spent began oversaw
+    """.split()
+)
+# Openers of a requirement or of a new sentence that lost its full stop.
+_OPENERS = frozenset(
+    """
     ability able advanced basic comfortable current demonstrated detail-oriented effective excellent exceptional
     experience experienced expert familiarity familiar good great hands-on high knowledge minimum must outstanding
     previous prior proactive proficiency proficient proven responsible self-motivated solid strong superior
     thorough understanding valid willing willingness working
     the we our you your this these they all each if as in candidates applicants successful ideal someone
     """.split()
+)
+_STARTERS = _VERBS | _OPENERS
+_PREPOSITIONS = frozenset("for of in on at to with by from as into over under about and or nor &".split())
+# Words that may stand before a keyword in a heading with a colon ("Essential Duties and
+# Responsibilities:", "Preferred Qualifications:"); any other capitalised word before it belongs
+# to the sentence before ("... Power BI or Tableau Benefits:").
+_MODIFIERS = frozenset(
+    """
+    key job main essential primary basic preferred minimum required additional technical professional work core
+    general desired desirable nice must physical special other relevant employment academic educational career
+    areas area computer soft personal top what who why how ideal candidate position role company team
+    """.split()
+)
+# Section words that start a heading even mid-sentence when capitalised ("... shift leads Requirements 2+ years").
+_STRONG_KEYWORDS = frozenset(
+    "Responsibilities Requirements Qualifications Benefits Duties Perks RESPONSIBILITIES REQUIREMENTS "
+    "QUALIFICATIONS BENEFITS DUTIES PERKS".split()
 )
 _NOT_ING = frozenset(
     "accounting banking billing building clothing computing consulting engineering financing funding housing "
@@ -83,7 +106,8 @@ _FUNCTION_WORDS = frozenset(
 )
 _YEARS = re.compile(r"^\d{1,2}(?:\+|-\d{1,2})?\+?$")
 MIN_ITEM_WORDS = 3
-RUN_TOGETHER_MIN_WORDS = 12
+RUN_TOGETHER_MIN_WORDS = 12  # a shorter line may be a sentence wrapped by a PDF
+FLAT_LINE_CHARS = 400
 
 
 def recover_lines(text: str, is_heading: Callable[[str], bool]) -> list[str]:
@@ -103,6 +127,7 @@ def recover_lines(text: str, is_heading: Callable[[str], bool]) -> list[str]:
             out.append("")
             continue
         line = _unglue(line)
+        flat = len(line) > FLAT_LINE_CHARS  # a paragraph that was once many lines
         for piece in _split_markdown(line):
             bullet = piece.startswith(BULLET)
             body = piece[len(BULLET) :] if bullet else piece
@@ -110,7 +135,7 @@ def recover_lines(text: str, is_heading: Callable[[str], bool]) -> list[str]:
                 if heading:
                     out.append(part + ":")
                     continue
-                items = _split_run_together(part)
+                items = _split_run_together(part, flat)
                 as_bullets = len(items) > 1 or (bullet and i == 0)
                 out.extend(BULLET + item if as_bullets else item for item in items)
     return out
@@ -121,7 +146,7 @@ def _unglue(line: str) -> str:
     "objectives. Manage a team", "SUMMARYThe role" -> "SUMMARY The role"."""
     if not _GLUED_LOWER.search(line) and not _GLUED_CAPS.search(line):
         return line
-    line = _GLUED_LOWER.sub(r"\1. \2", line)
+    line = _GLUED_LOWER.sub(lambda m: f"{m.group(1)}{' ' if m.group(1)[-1] in '.!?' else '. '}{m.group(2)}", line)
     return _GLUED_CAPS.sub(r"\1 \2", line)
 
 
@@ -131,21 +156,17 @@ def _split_markdown(line: str) -> list[str]:
     if not starts:
         return _split_bullets(line)
     bounds = [0] + starts + [len(line)]
-    return [
-        p
-        for a, b in zip(bounds, bounds[1:], strict=False)
-        if line[a:b].strip()
-        for p in _split_bullets(line[a:b].strip())
-    ]
+    parts = [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if line[a:b].strip()]
+    return [p for part in parts for p in _split_bullets(part, 1 if part.startswith("#") else 2)]
 
 
-def _split_bullets(line: str) -> list[str]:
+def _split_bullets(line: str, min_dashes: int = 2) -> list[str]:
     """Split at inline bullet glyphs, " * ", " - Item" runs and numbered items "1. ... 2. ..."."""
     marker = _LINE_BULLET.match(line)
     head, rest = ("", line) if marker is None else (BULLET, line[marker.end() :])
     cuts: list[tuple[int, int]] = [(m.start(), m.end()) for m in _GLYPH_BULLET.finditer(rest)]
     dashes = [(m.start(), m.end()) for m in _DASH_BULLET.finditer(rest)]
-    if len(dashes) >= 2 and ":" not in rest[dashes[0][0] :]:
+    if len(dashes) >= min_dashes and ":" not in rest[dashes[0][0] :]:
         cuts.extend(dashes)  # "- Medical - Dental - Vision"; not "Location: X - Y Shift: Day"
     cuts.extend(_numbered_cuts(rest))
     if not cuts:
@@ -267,13 +288,20 @@ def _heading_at(
         phrase_words = words[k:] + [keyword]
         if len(phrase_words) > MAX_HEADING_WORDS or phrase_words[0].lower() in _CONNECTORS:
             continue
-        if not (colon or caps or (k == 0 and boundary) or k in asking):
+        strong = k == len(words) and keyword in _STRONG_KEYWORDS
+        modified = colon and all(_heading_word(w) for w in words[k:])
+        if not ((k == 0 and boundary) or caps or k in asking or strong or modified):
             continue
         phrase = " ".join(phrase_words)
         if is_heading(phrase):
             end = key_end + (rest.index(":") + 1 if colon else 0)
             return (starts[k] if k < len(words) else key_start), end, phrase
     return None
+
+
+def _heading_word(word: str) -> bool:
+    key = word.lower().strip(":")
+    return key in _MODIFIERS or key in _CONNECTORS or key in _KEYWORD_SET or key in ("&", "/")
 
 
 def _words_before(text: str, key_start: int, floor: int, caps: bool) -> tuple[list[str], list[int], bool]:
@@ -304,7 +332,7 @@ def _words_before(text: str, key_start: int, floor: int, caps: bool) -> tuple[li
     return words, starts, position + 1 <= floor + 1 or key_start - 80 <= floor
 
 
-def _split_run_together(text: str) -> list[str]:
+def _split_run_together(text: str, flat: bool = False) -> list[str]:
     """Split where a new list item starts mid-line: a capitalised starter after a lower-case word.
 
     ``"test software applications Maintain systems by ..."`` splits before "Maintain"; "experience
@@ -312,7 +340,7 @@ def _split_run_together(text: str) -> list[str]:
     follows it, or a function word precedes it).
     """
     tokens = text.split(" ")
-    if len(tokens) < RUN_TOGETHER_MIN_WORDS:
+    if len(tokens) < (2 * MIN_ITEM_WORDS if flat else RUN_TOGETHER_MIN_WORDS):
         return [text]
     items: list[str] = []
     current: list[str] = []
@@ -334,13 +362,16 @@ def _split_run_together(text: str) -> list[str]:
 def _starts_item(previous: str, token: str, following: str) -> bool:
     if not previous[-1:].isalnum() and previous[-1:] != ")":
         return False  # after punctuation the sentence splitter decides
-    if previous.lower() in _FUNCTION_WORDS or _is_title(previous):
-        return False  # "the Work", "Electrical Engineering": part of a phrase or a name
+    if previous.lower() in _FUNCTION_WORDS:
+        return False  # "the Work": part of a phrase
     if _YEARS.match(token):
         return following.lower().startswith(("year", "yr")) and not previous[-1:].isdigit()
     if not token[:1].isupper() or token[1:2].isupper() or not following[:1].islower():
         return False
     word = token.rstrip(",;:").lower()
+    if _is_title(previous):
+        # "... in Java Monitor the jobs" starts an item; "Team Lead for", "Electrical Engineering" do not.
+        return word in _VERBS and following.lower() not in _PREPOSITIONS
     if word in _STARTERS:
         return True
     if word.endswith("ing") and len(word) >= 6 and word not in _NOT_ING:

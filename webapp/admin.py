@@ -16,7 +16,7 @@ from webapp.models import Fact, InterviewSession, JobPosting, ModelVersion, Resu
 
 class FactInline(admin.TabularInline):
     model = Fact
-    fields = ("position", "section", "text", "embedded")
+    fields = ("position", "section", "text", "askable", "context", "embedded")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -21,6 +21,7 @@ from interviewer.documents import (
     RESUME,
     SUPPORTED_EXTENSIONS,
     DocumentError,
+    ParsedFact,
     clean_text,
     extract_text,
     parse_document,
@@ -118,9 +119,20 @@ def reparse(document: Document) -> int:
     return len(parsed.facts)
 
 
-def store_facts(document: Document, facts: Iterable) -> None:  # type: ignore[type-arg]
+def store_facts(document: Document, facts: Iterable[ParsedFact]) -> None:
+    """Store parsed facts (askable or not, with their context) and embed them."""
     owner = {"job": document} if document.kind == JOB else {"resume": document}
-    rows = [Fact(section=f.section, text=f.text, position=f.position, **owner) for f in facts]
+    rows = [
+        Fact(
+            section=f.section,
+            text=f.text,
+            position=f.position,
+            askable=f.askable,
+            context=f.context[:300],
+            **owner,
+        )
+        for f in facts
+    ]
     Fact.objects.bulk_create(rows)
     from webapp import embeddings
 
