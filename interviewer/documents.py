@@ -461,7 +461,6 @@ SECTION_NAMES = {
     JOB: tuple(_JOB_SECTIONS),
 }
 JOB_ASKABLE = frozenset(("requirements", "responsibilities", "nice_to_have"))
-RESUME_NOT_ASKABLE = frozenset(("header", "personal"))
 CONTEXT_SECTIONS = frozenset(("experience", "projects", "volunteering", "other"))
 _NAMED_SECTIONS = frozenset(("education", "certifications", "awards"))  # their claims are names
 
@@ -485,6 +484,8 @@ _ABBREVIATIONS = (
     "Co.",
     "No.",
 )
+_DIGIT = re.compile(r"\d")
+_TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.S)
 MAX_FACT_CHARS = 400
 MAX_HEADING_WORDS = 12  # a longer "# ..." line is a title run into its text (a flattened file)
 MAX_LIST_CHARS = 5000
@@ -711,8 +712,8 @@ def _block_facts(block: _Block, kind: str) -> list[ParsedFact]:
             if keeps_context:
                 note(quality.strip_contacts(value), header=unit.entry and not quality.is_dates(value))
             continue
-        text = quality.strip_contacts(value)
-        contact = text != value.strip()
+        contact = quality.has_contact(value)
+        text = quality.strip_contacts(value) if contact else value
         if contact and len(text.split()) < MIN_CONTACT_CLAIM_WORDS:
             continue  # a contact line: what is left is a place or a name
         listed = unit.item == "list" or (unit.item == "bullet" and block.section not in CONTEXT_SECTIONS)
@@ -748,7 +749,7 @@ def _leftover_facts(blocks: list[_Block]) -> list[ParsedFact]:
 def _fact(block: _Block, kind: str, text: str, context: str, contact: bool) -> ParsedFact:
     section = block.section
     if kind == RESUME:
-        askable = section not in RESUME_NOT_ASKABLE and quality.boilerplate_kind(text, weak=False) is None
+        askable = quality.resume_boilerplate(text) is None
         return ParsedFact(section, text, 0, askable=askable, context=context)
     if not block.explicit and section == "about":
         if contact or quality.boilerplate_kind(text, weak=True):
@@ -915,7 +916,7 @@ def _looks_like_entry_header(line: str) -> bool:
 
 def _tidy(claim: str) -> str:
     claim = claim.strip().strip("*_").strip()
-    if any(c.isdigit() for c in claim) and _looks_like_entry_header(claim):
+    if _DIGIT.search(claim) and _looks_like_entry_header(claim):
         claim = quality.DATE_RANGE.sub(" ", claim)
     claim = re.sub(r"\s+", " ", claim)
     claim = re.sub(r"\s+([,.;:!?])", r"\1", claim)
@@ -924,6 +925,6 @@ def _tidy(claim: str) -> str:
     claim = claim.replace("( )", "").replace("()", "").strip()
     if len(claim) > MAX_FACT_CHARS:
         claim = claim[:MAX_FACT_CHARS].rsplit(" ", 1)[0] + "…"
-    if sum(c.isalnum() for c in claim) < 2:
+    if not _TWO_ALNUM.search(claim):
         return ""
     return claim

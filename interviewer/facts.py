@@ -81,7 +81,7 @@ _LABEL = re.compile(r"^([A-Za-z][A-Za-z0-9 /&'’.()-]{0,40}?)\s*(?::|\s-\s|-\s|
 # administration in passing, an introduction that talks about pay is about pay).
 _STRONG = {
     "legal": (
-        r"\b(equal (employment )?opportunit\w*|eeo|affirmative action|without regard (to|for)|regardless of (race|age|"
+        r"\b(equal (employment )?opportunit\w*|eeo|eoe|m/f/d/v|minorities ?/ ?females|affirmative action|without regard (to|for)|regardless of (race|age|"
         r"sex|gender|religion|color|colour|national)|sexual orientation|gender identity|national origin|"
         r"protected (veteran|class|status|categor\w+)|protected by (law|federal)|veteran status|e-?verify|"
         r"authori[sz]ed to work|(work )?authori[sz]ation to work|work authori[sz]ation|(visa )?sponsorship|"
@@ -132,10 +132,11 @@ _WEAK = {
     "company": (
         r"^(we|we're|we’re|our|us|at)\b|\b(our (company|story|team is|people|organization|firm|culture|history)|"
         r"(this|the) (company|firm|organization) (is|was|has|provides|offers|develops)|subsidiary|award-winning|"
-        r"industry leader|we (are|were|have|offer|believe|pride))\b"
+        r"industry leader|we (are|were|have|offer|believe|pride)|(is|are) (seeking|looking for|hiring|searching for)|"
+        r"seeks|offers)\b"
     ),
 }
-_STRONG_RE = {kind: re.compile(pattern, re.I) for kind, pattern in _STRONG.items()}
+_STRONG_ANY = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _STRONG.items()), re.I | re.M)
 _WEAK_RE = {kind: re.compile(pattern, re.I) for kind, pattern in _WEAK.items()}
 _REQUIREMENT_CUES = re.compile(
     r"\b(required|requires?|requirements?|must|preferred|prefer|degree|diploma|bachelor'?s?|master'?s?|ph\.?d|"
@@ -175,6 +176,8 @@ _IMPERATIVE = re.compile(
 )
 _GERUND = re.compile(r"^[A-Z][a-z]{2,}ing\b(?! (company|firm|industry|business|team|department)\b)")
 _LEAD_IN = re.compile(r"\b(the following|as follows|include|includes|including|such as)\W*$", re.I)
+_DIGIT = re.compile(r"\d")
+_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 _LOWER_CONTENT = re.compile(r"\b[a-z][a-z'’-]{2,}\b")
 _NAME_CONNECTORS = frozenset("and of for the in at de la le von van & a an with to on by".split())
 _SECTION_WORDS = frozenset(
@@ -202,7 +205,10 @@ def _drop_phone(match: re.Match[str]) -> str:
 
 
 def has_contact(text: str) -> bool:
-    return strip_contacts(text) != text.strip()
+    """Whether ``text`` holds an e-mail address, a URL or a phone number."""
+    if ("@" in text and EMAIL.search(text)) or URL.search(text):
+        return True
+    return any(_drop_phone(m) == " " for m in PHONE.finditer(text))
 
 
 def boilerplate_kind(text: str, weak: bool = False) -> str | None:
@@ -213,9 +219,9 @@ def boilerplate_kind(text: str, weak: bool = False) -> str | None:
         weak: also apply the weak patterns (text outside any named section): a short piece
             mostly about pay or the schedule, or one in which the company talks about itself.
     """
-    for kind, pattern in _STRONG_RE.items():
-        if pattern.search(text):
-            return kind
+    strong = _STRONG_ANY.search(text)
+    if strong:
+        return strong.lastgroup
     if _HARD_REQUIREMENT.search(text):
         return None
     if _WEAK_RE["company"].search(text) and (weak or not text.lower().startswith("at ")):
@@ -228,6 +234,13 @@ def boilerplate_kind(text: str, weak: bool = False) -> str | None:
         if hits and (words <= 8 or hits * 6 >= words):
             return kind
     return None
+
+
+def resume_boilerplate(text: str) -> str | None:
+    """The kind of boilerplate a resume line is: only declarations, personal data, references
+    and legal text ("Cut costs by $2M" and "the company offers" are claims on a resume)."""
+    strong = _STRONG_ANY.search(text)
+    return strong.lastgroup if strong and strong.lastgroup in ("legal", "contact") else None
 
 
 def split_label(text: str) -> tuple[str, str, str]:
@@ -254,7 +267,7 @@ def is_label(phrase: str) -> bool:
 
 def is_dates(text: str) -> bool:
     """Only dates, durations and the words between them: "06/2006", "to", "Current", "(1 year 8 months)"."""
-    if len(text.split()) > 6:
+    if len(text) > 80 or len(text.split()) > 6:
         return False
     rest = _DATE_TOKEN.sub("", _DURATION.sub("", DATE_RANGE.sub(" ", text)))
     return rest.strip(" ,;|:–—-()/.") == ""
@@ -276,10 +289,10 @@ def is_fragment(text: str, item: bool = False, names: bool = True) -> bool:
         names: whether a line of capitalised names is a fragment ("Raiffeisen Bank Russia");
             not in education, where "BSc Physics, University of Leeds" is the claim.
     """
-    digits = any(c.isdigit() for c in text)
+    digits = _DIGIT.search(text) is not None
     core = strip_dates(text) if digits else text.strip(" ,;|:–—-()")
     words = core.split()
-    if sum(c.isalpha() for c in core) < 2 or not words:
+    if not words or not _TWO_LETTERS.search(core):
         return True
     if is_dates(core):
         return True
