@@ -105,7 +105,8 @@ _STRONG = {
     ),
     "contact": r"\b(contact (us|me)|call (us|me)|e-?mail (us|me)|phone\s*:|tel\s*:|fax\s*:)",
     "benefits": (
-        r"\$\s?\d|\b(salary|wages|per hour|paid time off|pto|401\s?\(?k\)?|health insurance|medical,? dental|"
+        r"\$\s?\d[\d,.]*\s*k?\s*(/\s*|per |an? )(hr|hour|year|yr|annum|week|month)\b|"
+        r"\$\s?\d[\d,.]*\s*k?\s*(-|–|to)\s*\$\s?\d|\b(salary|wages|per hour|paid time off|pto|401\s?\(?k\)?|health insurance|medical,? dental|"
         r"dental,? (and |& )?vision|life insurance|benefits (package|include|program|plan)|competitive (pay|salary|"
         r"wages?|compensation|benefits|base)|employee discounts?|tuition (reimbursement|assistance)|sign[- ]on bonus|"
         r"retirement (plan|savings)|paid (holidays?|vacation|leave|time))\b"
@@ -163,17 +164,24 @@ _RESPONSIBILITY_CUES = re.compile(
     r"works (with|closely)|reports to|is responsible)\b",
     re.I,
 )
-_IMPERATIVE = re.compile(
-    r"^(act|administer|advise|analy[sz]e|answer|assess|assist|attend|build|coach|collaborate|collect|"
-    r"communicate|compile|complete|comply|conduct|configure|consult|contribute|coordinate|create|define|deliver|"
-    r"demonstrate|deploy|design|determine|develop|direct|document|drive|educate|ensure|establish|evaluate|"
-    r"facilitate|follow|generate|greet|guide|handle|help|identify|implement|improve|inspect|install|instruct|"
-    r"interact|investigate|keep|lead|maintain|manage|measure|meet|mentor|monitor|negotiate|operate|organi[sz]e|"
-    r"oversee|own|participate|partner|perform|plan|prepare|present|prioriti[sz]e|process|produce|promote|"
-    r"provide|recommend|reconcile|record|recruit|research|resolve|respond|review|run|sell|serve|set up|"
-    r"supervise|support|teach|test|track|train|troubleshoot|update|use|utili[sz]e|verify|work|write)\b",
-    re.I,
+# Verbs that open a duty ("Maintain the fleet log") or a resume bullet ("Led a team of six").
+ACTION_VERBS = frozenset(
+    """
+    act administer advise analyse analyze answer apply assemble assess assist attend bake book build calculate care
+    check clean coach collaborate collect communicate compile complete comply conduct configure consult contribute
+    control cook coordinate count create deliver demonstrate deploy design determine develop diagnose direct
+    dispatch document drive educate enforce ensure enter establish evaluate execute facilitate file follow generate
+    greet guide handle help hire identify implement improve inspect install instruct interact interview investigate
+    keep label lead lift load log maintain make manage measure meet mentor mix monitor move negotiate operate order
+    organise organize oversee own pack participate partner perform pick plan prepare present prioritise prioritize
+    process produce promote protect provide purchase recommend reconcile record recruit repair replenish report
+    research resolve respond restock review run schedule screen sell serve service set ship sort source stock
+    supervise support teach test track train transport troubleshoot unload update use utilise utilize verify wash
+    welcome work write have understand
+    led ran won grew cut built wrote taught sold drove made kept brought took gave held met spent began oversaw
+    """.split()
 )
+_IMPERATIVE_WORD = re.compile(r"^([A-Za-z]+)\b")
 _GERUND = re.compile(r"^[A-Z][a-z]{2,}ing\b(?! (company|firm|industry|business|team|department)\b)")
 _LEAD_IN = re.compile(r"\b(the following|as follows|include|includes|including|such as)\W*$", re.I)
 _DIGIT = re.compile(r"\d")
@@ -231,7 +239,7 @@ def boilerplate_kind(text: str, weak: bool = False) -> str | None:
     words = len(text.split())
     for kind in ("benefits", "schedule"):
         hits = len(_WEAK_RE[kind].findall(text))
-        if hits and (words <= 8 or hits * 6 >= words):
+        if (words <= 8 and hits >= 2) or hits * 4 >= words:
             return kind
     return None
 
@@ -267,7 +275,7 @@ def is_label(phrase: str) -> bool:
 
 def is_dates(text: str) -> bool:
     """Only dates, durations and the words between them: "06/2006", "to", "Current", "(1 year 8 months)"."""
-    if len(text) > 80 or len(text.split()) > 6:
+    if len(text) > 60:
         return False
     rest = _DATE_TOKEN.sub("", _DURATION.sub("", DATE_RANGE.sub(" ", text)))
     return rest.strip(" ,;|:–—-()/.") == ""
@@ -382,7 +390,9 @@ def job_section(text: str) -> str | None:
         return "requirements"
     if _WEAK_RE["company"].search(text):
         return None
-    if _IMPERATIVE.match(text) or _GERUND.match(text) or _RESPONSIBILITY_CUES.search(text):
+    first = _IMPERATIVE_WORD.match(text)
+    imperative = first is not None and first.group(1).lower() in ACTION_VERBS
+    if imperative or _GERUND.match(text) or _RESPONSIBILITY_CUES.search(text):
         return "responsibilities"
     if _REQUIREMENT_CUES.search(text):
         return "requirements"

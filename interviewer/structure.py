@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from interviewer.facts import is_label
+from interviewer.facts import ACTION_VERBS, is_label
 
 BULLET = "• "
 _BULLET_GLYPHS = "•▪◦●■□➢➤►▶✓✔❖➔→"
@@ -55,19 +55,7 @@ MAX_HEADING_WORDS = 6
 
 # Words that start a list item when a capitalised one follows a lower-case word mid-line:
 # imperative verbs (postings) and the usual openers of a requirement.
-_VERBS = frozenset(
-    """
-    act administer advise analyse analyze answer apply assess assist attend build care coach collaborate collect
-    communicate compile complete comply conduct configure consult contribute control coordinate create define
-    deliver demonstrate deploy design determine develop direct document drive educate ensure establish evaluate
-    facilitate follow generate greet guide handle help identify implement improve inspect install instruct
-    interact investigate keep lead maintain make manage measure meet mentor monitor negotiate operate order
-    organise organize oversee own participate partner perform plan prepare present prioritize process produce
-    promote provide recommend reconcile record recruit research resolve respond review run schedule sell serve
-    set supervise support teach test track train troubleshoot update use utilize verify work write have understand
-    led ran won grew cut built wrote taught sold drove made kept brought took gave held met spent began oversaw
-    """.split()
-)
+_VERBS = ACTION_VERBS
 # Openers of a requirement or of a new sentence that lost its full stop.
 _OPENERS = frozenset(
     """
