@@ -67,6 +67,7 @@ _OPENERS = frozenset(
     """.split()
 )
 _STARTERS = _VERBS | _OPENERS
+_NOUN_OPENERS = frozenset("knowledge experience ability proficiency familiarity understanding expertise".split())
 _PREPOSITIONS = frozenset("for of in on at to with by from as into over under about and or nor &".split())
 # Words that may stand before a keyword in a heading with a colon ("Essential Duties and
 # Responsibilities:", "Preferred Qualifications:"); any other capitalised word before it belongs
@@ -115,11 +116,12 @@ def recover_lines(text: str, is_heading: Callable[[str], bool]) -> list[str]:
             out.append("")
             continue
         line = _unglue(line)
-        flat = len(line) > FLAT_LINE_CHARS  # a paragraph that was once many lines
-        for piece in _split_markdown(line):
+        pieces = [(piece, _split_headings(piece.removeprefix(BULLET), is_heading)) for piece in _split_markdown(line)]
+        # A paragraph that was once many lines: long, or with headings or bullets inside.
+        flat = len(line) > FLAT_LINE_CHARS or len(pieces) > 1 or any(len(parts) > 1 for _p, parts in pieces)
+        for piece, parts in pieces:
             bullet = piece.startswith(BULLET)
-            body = piece[len(BULLET) :] if bullet else piece
-            for i, (part, heading) in enumerate(_split_headings(body, is_heading)):
+            for i, (part, heading) in enumerate(parts):
                 if heading:
                     out.append(part + ":")
                     continue
@@ -358,7 +360,10 @@ def _starts_item(previous: str, token: str, following: str) -> bool:
         return False
     word = token.rstrip(",;:").lower()
     if _is_title(previous):
-        # "... in Java Monitor the jobs" starts an item; "Team Lead for", "Electrical Engineering" do not.
+        # "... in Java Monitor the jobs" and "... in Sage Knowledge of pensions" start an item;
+        # "Team Lead for", "Electrical Engineering", "Customer Service Experience required" do not.
+        if word in _NOUN_OPENERS:
+            return following.lower() in ("of", "with", "in", "to", "using")
         return word in _VERBS and following.lower() not in _PREPOSITIONS
     if word in _STARTERS:
         return True
