@@ -466,7 +466,7 @@ _NAMED_SECTIONS = frozenset(("education", "certifications", "awards"))  # their 
 
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦●○■□➢➤►▶✓✔–—·>]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]{2,})")
 _ABBREVIATIONS = (
     "e.g.",
     "i.e.",
@@ -485,6 +485,7 @@ _ABBREVIATIONS = (
     "No.",
 )
 _DIGIT = re.compile(r"\d")
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|or|but|as well as)\s+", re.I)
 _TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.S)
 MAX_FACT_CHARS = 400
 MAX_HEADING_WORDS = 12  # a longer "# ..." line is a title run into its text (a flattened file)
@@ -900,8 +901,8 @@ def _looks_like_list(line: str, headless: bool = False) -> bool:
     if len(line) > MAX_LIST_CHARS:
         return False
     head, rest = line.split(":", 1) if ":" in line else ("", line)
-    if len(head.split()) > 4:
-        head, rest = "", line
+    if len(head.split()) > 4 or head[:1].islower():
+        head, rest = "", line  # "basis of the platform: ..." is a sentence, not a list's name
     if not head and not headless:
         return False
     items = [i.strip(" .") for i in _split_outside_brackets(rest) if i.strip(" .")]
@@ -923,6 +924,9 @@ def _tidy(claim: str) -> str:
     claim = re.sub(r"(\s*[|,–—:;-])+\s*$", "", claim).strip()
     claim = re.sub(r"^[^\w(\"'$#+.@]+", "", claim).strip()  # leading separators and symbols: "| ", "⌂: "
     claim = claim.replace("( )", "").replace("()", "").strip()
+    bare = _LEADING_CONJUNCTION.sub("", claim)  # "and maintains the stock" -> "maintains the stock"
+    if bare != claim and bare:
+        claim = bare[0].upper() + bare[1:] if claim[0].isupper() else bare
     if len(claim) > MAX_FACT_CHARS:
         claim = claim[:MAX_FACT_CHARS].rsplit(" ", 1)[0] + "…"
     if not _TWO_ALNUM.search(claim):

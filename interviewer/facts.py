@@ -96,7 +96,7 @@ _STRONG = {
         r"(resume|cv|application|portfolio)|send (your|us|a|an) (resume|cv|application)|(resume|cv) to|click|"
         r"job (code|id|number|ref)|to be considered|interested (candidates|parties|individuals|applicants)|"
         r"qualified (candidates|applicants) (should|may|are|will)|please (contact|call|email|e-mail|reach|send)|"
-        r"reach out to|search (all )?(of )?our (open|other) (positions|jobs|openings)|view all jobs)\b"
+        r"reach out to|search (all )?(of )?our (open|other) (positions|jobs|openings)|view all jobs|please read on)\b"
     ),
     "disclaimer": (
         r"\b(other (related )?duties|duties as (assigned|required|needed)|as assigned by|may change from time to time|"
@@ -134,7 +134,7 @@ _WEAK = {
         r"^(we|we're|we’re|our|us|at)\b|\b(our (company|story|team is|people|organization|firm|culture|history)|"
         r"(this|the) (company|firm|organization) (is|was|has|provides|offers|develops)|subsidiary|award-winning|"
         r"industry leader|we (are|were|have|offer|believe|pride)|(is|are) (seeking|looking for|hiring|searching for)|"
-        r"seeks|offers)\b"
+        r"seeks|offers|(position|opening|opportunity|vacancy|role) (is )?(open|available) (at|with|within|in))\b"
     ),
 }
 _STRONG_ANY = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _STRONG.items()), re.I | re.M)
@@ -183,7 +183,9 @@ ACTION_VERBS = frozenset(
 )
 _IMPERATIVE_WORD = re.compile(r"^([A-Za-z]+)\b")
 _GERUND = re.compile(r"^[A-Z][a-z]{2,}ing\b(?! (company|firm|industry|business|team|department)\b)")
-_LEAD_IN = re.compile(r"\b(the following|as follows|include|includes|including|such as)\W*$", re.I)
+_LEAD_IN = re.compile(
+    r"\b(the following|as follows|include|includes|including|such as)\W*$|^(following|below) (is|are)\b", re.I
+)
 _DIGIT = re.compile(r"\d")
 _TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 _LOWER_CONTENT = re.compile(r"\b[a-z][a-z'’-]{2,}\b")
@@ -308,6 +310,8 @@ def is_fragment(text: str, item: bool = False, names: bool = True) -> bool:
         return True
     if item:
         plain = [w.lower().strip(".,") for w in words]
+        if plain[-1] in _NAME_CONNECTORS or plain[-1] in ("is", "are", "was", "were", "will"):
+            return True  # "registration of": the rest of it is on the next line
         return all(w in _LEVEL_WORDS or w in _WORK_PLACES for w in plain) or _is_location(core)
     if len(words) < MIN_CLAIM_WORDS:
         return True

@@ -27,6 +27,9 @@ _DASH_BULLET = re.compile(r"(?<=\S)\s+-\s+(?=[A-Z(])")
 _NUMBERED = re.compile(r"(?:(?<=\s)|^)\(?(\d{1,2})[.)]\s+(?=[A-Z(])")
 _MD_INLINE = re.compile(r"(?<=\s)#{1,6}\s+(?=[A-Z*_])")
 _GLUED_LOWER = re.compile(r"\b([a-z]{4,}[.!?]?)([A-Z][a-z]{2,}|[A-Z]{5,}\b)")
+_GLUED_HEADING = re.compile(
+    r"\b(Summary|Description|Overview|Responsibilities|Requirements|Qualifications|Benefits|Duties)([A-Z][a-z])"
+)
 _GLUED_CAPS = re.compile(r"\b([A-Z]{3,})([A-Z](?!(?:ful|less|ness|ish|ized?|ified|ing|ed|ly|s)\b)[a-z]{2,})")
 _LINE_BULLET = re.compile(rf"^\s*(?:[-*{_BULLET_GLYPHS}·–—>]|\d{{1,2}}[.)]|[a-z][.)](?=\s))\s+")
 
@@ -62,11 +65,11 @@ _OPENERS = frozenset(
     ability able advanced basic comfortable current demonstrated detail-oriented effective excellent exceptional
     experience experienced expert familiarity familiar good great hands-on high knowledge minimum must outstanding
     previous prior proactive proficiency proficient proven responsible self-motivated solid strong superior
-    thorough understanding valid willing willingness working
-    the we our you your this these they all each if as in candidates applicants successful ideal someone
+    thorough understanding valid willing willingness working candidates applicants successful ideal someone
     """.split()
 )
-_STARTERS = _VERBS | _OPENERS
+_SENTENCE_OPENERS = frozenset("the we our you your this these they if".split())
+_STARTERS = _VERBS | _OPENERS | _SENTENCE_OPENERS
 _NOUN_OPENERS = frozenset("knowledge experience ability proficiency familiarity understanding expertise".split())
 _PREPOSITIONS = frozenset("for of in on at to with by from as into over under about and or nor &".split())
 # Words that may stand before a keyword in a heading with a colon ("Essential Duties and
@@ -134,8 +137,9 @@ def recover_lines(text: str, is_heading: Callable[[str], bool]) -> list[str]:
 def _unglue(line: str) -> str:
     """Put back the break between lines joined without a space: "objectivesManage a team" ->
     "objectives. Manage a team", "SUMMARYThe role" -> "SUMMARY The role"."""
-    if not _GLUED_LOWER.search(line) and not _GLUED_CAPS.search(line):
+    if not _GLUED_LOWER.search(line) and not _GLUED_CAPS.search(line) and not _GLUED_HEADING.search(line):
         return line
+    line = _GLUED_HEADING.sub(r"\1: \2", line)
     line = _GLUED_LOWER.sub(lambda m: f"{m.group(1)}{' ' if m.group(1)[-1] in '.!?' else '. '}{m.group(2)}", line)
     return _GLUED_CAPS.sub(r"\1 \2", line)
 
@@ -359,7 +363,9 @@ def _starts_item(previous: str, token: str, following: str) -> bool:
     if not token[:1].isupper() or token[1:2].isupper() or not following[:1].islower():
         return False
     word = token.rstrip(",;:").lower()
-    if _is_title(previous):
+    if word in _SENTENCE_OPENERS:
+        return True  # "... Eclipse If you are ...": a sentence that lost its full stop
+    if _is_title(previous.lstrip("([\"'")):
         # "... in Java Monitor the jobs" and "... in Sage Knowledge of pensions" start an item;
         # "Team Lead for", "Electrical Engineering", "Customer Service Experience required" do not.
         if word in _NOUN_OPENERS:
