@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from interviewer.policy import InterviewSettings
 from interviewer.vocabulary import Act
+from tests.interview_helpers import next_turn
 from webapp import interviews, services
 from webapp.models import Fact
 
@@ -88,7 +89,7 @@ def test_it_gives_a_posting_without_askable_facts_a_behavioral_interview(users, 
     hidden = set(Fact.objects.filter(askable=False).values_list("pk", flat=True))
     asked = []
     for answer in ("I have worked nights before.", "I stay calm.", "I write things down.", "No questions."):
-        turn = interviews.generate_next(session)
+        turn = next_turn(session)
         if turn is None:
             break
         asked.append(turn)

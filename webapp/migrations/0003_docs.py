@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("webapp", "0001_initial"),
+        ("webapp", "0002_turn_claims"),
     ]
 
     operations = [
