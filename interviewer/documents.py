@@ -568,6 +568,8 @@ def _blocks(lines: list[str], kind: str) -> list[_Block]:
         heading, rest, level = _heading(line, kind)
         if rest and kind == RESUME and current.section in CONTEXT_SECTIONS:
             heading = None  # "Tools: Go, SQL" inside an experience entry: a line of the entry
+        if heading == _fallback_section(kind) and not level and kind == JOB and current.section in JOB_ASKABLE:
+            heading = None  # "Backend Development:" under "Requirements": a sub-heading, not a new section
         if heading is not None and heading == _fallback_section(kind):
             if current.section == "header":
                 heading = "header"  # a name set as a heading at the top of a resume
@@ -920,7 +922,7 @@ def _tidy(claim: str) -> str:
     if _DIGIT.search(claim) and _looks_like_entry_header(claim):
         claim = quality.DATE_RANGE.sub(" ", claim)
     claim = re.sub(r"\s+", " ", claim)
-    claim = re.sub(r"\s+([,.;:!?])", r"\1", claim)
+    claim = re.sub(r"\s+([,;:!?]|\.(?!\w))", r"\1", claim)
     claim = re.sub(r"(\s*[|,–—:;-])+\s*$", "", claim).strip()
     claim = re.sub(r"^[^\w(\"'$#+.@]+", "", claim).strip()  # leading separators and symbols: "| ", "⌂: "
     claim = claim.replace("( )", "").replace("()", "").strip()

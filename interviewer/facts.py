@@ -187,6 +187,7 @@ _LEAD_IN = re.compile(
     r"\b(the following|as follows|include|includes|including|such as)\W*$|^(following|below) (is|are)\b", re.I
 )
 _DIGIT = re.compile(r"\d")
+_SHORT_SKILL = re.compile(r"[A-Z][#+]{0,2}|\.net|\.NET|\.Net")
 _TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 _LOWER_CONTENT = re.compile(r"\b[a-z][a-z'’-]{2,}\b")
 _NAME_CONNECTORS = frozenset("and of for the in at de la le von van & a an with to on by".split())
@@ -299,6 +300,8 @@ def is_fragment(text: str, item: bool = False, names: bool = True) -> bool:
         names: whether a line of capitalised names is a fragment ("Raiffeisen Bank Russia");
             not in education, where "BSc Physics, University of Leeds" is the claim.
     """
+    if item and _SHORT_SKILL.fullmatch(text.strip()):
+        return False  # "C#", "R", "C++"
     digits = _DIGIT.search(text) is not None
     core = strip_dates(text) if digits else text.strip(" ,;|:–—-()")
     words = core.split()

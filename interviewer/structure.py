@@ -30,6 +30,7 @@ _GLUED_LOWER = re.compile(r"\b([a-z]{4,}[.!?]?)([A-Z][a-z]{2,}|[A-Z]{5,}\b)")
 _GLUED_HEADING = re.compile(
     r"\b(Summary|Description|Overview|Responsibilities|Requirements|Qualifications|Benefits|Duties)([A-Z][a-z])"
 )
+_GLUED_BRACKET = re.compile(r"\)(?=[A-Z][a-z]{2,})")
 _GLUED_CAPS = re.compile(r"\b([A-Z]{3,})([A-Z](?!(?:ful|less|ness|ish|ized?|ified|ing|ed|ly|s)\b)[a-z]{2,})")
 _LINE_BULLET = re.compile(rf"^\s*(?:[-*{_BULLET_GLYPHS}·–—>]|\d{{1,2}}[.)]|[a-z][.)](?=\s))\s+")
 
@@ -52,7 +53,6 @@ _CONNECTORS = frozenset("and of for to the in with this it we you our your a an 
 _INTERROGATIVES = frozenset(("What", "What's", "Who", "Why", "How", "Where"))
 _TITLE_WORD = re.compile(r"^(?:[A-Z][A-Za-z'’&/-]*|[A-Z]{2,})$")
 _CAPS_WORD = re.compile(r"^[A-Z][A-Z'’&/-]+$")
-_CAMEL_TAIL = re.compile(r"[a-z.]([A-Z][a-z]+)$")  # "monthsCompany" -> "Company" (a heading glued on)
 _SENTENCE_END = re.compile(r"[.!?:;)\]]$")
 MAX_HEADING_WORDS = 6
 
@@ -137,9 +137,10 @@ def recover_lines(text: str, is_heading: Callable[[str], bool]) -> list[str]:
 def _unglue(line: str) -> str:
     """Put back the break between lines joined without a space: "objectivesManage a team" ->
     "objectives. Manage a team", "SUMMARYThe role" -> "SUMMARY The role"."""
-    if not _GLUED_LOWER.search(line) and not _GLUED_CAPS.search(line) and not _GLUED_HEADING.search(line):
+    if not any(p.search(line) for p in (_GLUED_LOWER, _GLUED_CAPS, _GLUED_HEADING, _GLUED_BRACKET)):
         return line
     line = _GLUED_HEADING.sub(r"\1: \2", line)
+    line = _GLUED_BRACKET.sub(") ", line)
     line = _GLUED_LOWER.sub(lambda m: f"{m.group(1)}{' ' if m.group(1)[-1] in '.!?' else '. '}{m.group(2)}", line)
     return _GLUED_CAPS.sub(r"\1 \2", line)
 
@@ -274,8 +275,7 @@ def _heading_at(
     keyword = text[key_start:key_end]
     caps = keyword.isupper() and len(keyword) > 2
     words, starts, boundary = _words_before(text, key_start, floor, caps)
-    glued = bool(words) and starts[0] > 0 and text[starts[0] - 1].isalpha()
-    if not (colon or glued or key_end == len(text) or re.match(r"\s+[A-Z0-9•*(\-–]", rest)):
+    if not (colon or key_end == len(text) or re.match(r"\s+[A-Z0-9•*(\-–]", rest)):
         return None
     asking = [k for k, w in enumerate(words) if w in _INTERROGATIVES and len(words) - k >= 2]
     for k in asking[:1] + list(range(len(words) + 1)):  # "What You Will Be Doing", else the longest phrase
@@ -303,7 +303,7 @@ def _words_before(text: str, key_start: int, floor: int, caps: bool) -> tuple[li
     of them starts at a boundary: the start of the text, a sentence end or a word glued on)."""
     segment = text[max(floor, key_start - 80) : key_start]
     if not segment.endswith(" "):
-        # Glued on: "learning.Education" (a boundary) or "monthsCompany" (handled below).
+        # Glued on: "learning.Education" (a boundary; "monthsCompany" was unglued before).
         return [], [], bool(_SENTENCE_END.search(segment)) or segment == ""
     tokens = segment[:-1].split(" ")
     words: list[str] = []
@@ -317,11 +317,6 @@ def _words_before(text: str, key_start: int, floor: int, caps: bool) -> tuple[li
             starts.insert(0, position)
             position -= 1
             continue
-        camel = None if caps else _CAMEL_TAIL.search(token)
-        if camel:
-            words.insert(0, camel.group(1))
-            starts.insert(0, position + camel.start(1))
-            return words, starts, True
         return words, starts, caps or bool(_SENTENCE_END.search(token))
     return words, starts, position + 1 <= floor + 1 or key_start - 80 <= floor
 

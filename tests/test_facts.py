@@ -106,6 +106,7 @@ def test_it_knows_a_fragment_when_it_sees_one(piece):
 
 def test_it_keeps_a_skill_of_a_list_even_when_it_is_one_word():
     assert not is_fragment("Python", item=True)
+    assert not is_fragment("C#", item=True) and not is_fragment("R", item=True)
     assert is_fragment("Intermediate", item=True)  # a level, not a skill
 
 
