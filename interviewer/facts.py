@@ -137,6 +137,21 @@ _WEAK = {
         r"seeks|offers|(position|opening|opportunity|vacancy|role) (is )?(open|available) (at|with|within|in))\b"
     ),
 }
+# Every alternative of _STRONG contains one of these (or a time of day: a digit and am/pm).
+_STRONG_ANCHORS = tuple(
+    anchor.strip()
+    for anchor in """
+    equal|eeo|eoe|m/f/d/v|minorities|affirmative|without regard|regardless of|orientation|gender identity|
+    national origin|protected|veteran|verify|authori|sponsor|visa|background|drug|accommodation|copyright|
+    rights reserved|privacy|terms of use|at-will|hereby|declare that|date of birth|marital|references|
+    recommendations|father|apply|applicants|application|submit|send|resume|cv|click|job code|job id|job number|
+    job ref|considered|interested|qualified|please|reach out|search|view all|duties|assigned|time to time|
+    exhaustive|inclusive|complete list|complete description|essential functions|representative|contact|call|
+    mail|phone|tel|fax|$|salary|wages|per hour|paid|pto|401|insurance|medical|dental|benefits|competitive|
+    discount|tuition|bonus|retirement|fri|thru|through|shift|schedule|hours|time|our mission|our vision|
+    our values|founded|headquartered|fortune|leading|join|we are|global|premier|nationally|world
+    """.replace("\n", "").split("|")
+)
 _STRONG_ANY = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _STRONG.items()), re.I | re.M)
 _WEAK_RE = {kind: re.compile(pattern, re.I) for kind, pattern in _WEAK.items()}
 _REQUIREMENT_CUES = re.compile(
@@ -222,6 +237,17 @@ def has_contact(text: str) -> bool:
     return any(_drop_phone(m) == " " for m in PHONE.finditer(text))
 
 
+def _strong(text: str) -> str | None:
+    """The kind of strong boilerplate in ``text``, if any. The big pattern runs only when one of
+    the words that each of its alternatives needs is there (most claims have none)."""
+    low = text.lower()
+    timed = ("am" in low or "pm" in low) and _DIGIT.search(low) is not None
+    if not timed and not any(anchor in low for anchor in _STRONG_ANCHORS):
+        return None
+    match = _STRONG_ANY.search(text)
+    return match.lastgroup if match else None
+
+
 def boilerplate_kind(text: str, weak: bool = False) -> str | None:
     """The kind of boilerplate ``text`` is ("benefits", "legal", "apply"...), or None for a claim.
 
@@ -230,9 +256,9 @@ def boilerplate_kind(text: str, weak: bool = False) -> str | None:
         weak: also apply the weak patterns (text outside any named section): a short piece
             mostly about pay or the schedule, or one in which the company talks about itself.
     """
-    strong = _STRONG_ANY.search(text)
+    strong = _strong(text)
     if strong:
-        return strong.lastgroup
+        return strong
     if _HARD_REQUIREMENT.search(text):
         return None
     if _WEAK_RE["company"].search(text) and (weak or not text.lower().startswith("at ")):
@@ -250,8 +276,8 @@ def boilerplate_kind(text: str, weak: bool = False) -> str | None:
 def resume_boilerplate(text: str) -> str | None:
     """The kind of boilerplate a resume line is: only declarations, personal data, references
     and legal text ("Cut costs by $2M" and "the company offers" are claims on a resume)."""
-    strong = _STRONG_ANY.search(text)
-    return strong.lastgroup if strong and strong.lastgroup in ("legal", "contact") else None
+    strong = _strong(text)
+    return strong if strong in ("legal", "contact") else None
 
 
 def split_label(text: str) -> tuple[str, str, str]:
