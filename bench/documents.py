@@ -40,7 +40,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from interviewer.documents import JOB, RESUME, DocumentError, extract_text, parse_document  # noqa: E402
+from interviewer.documents import (  # noqa: E402
+    JOB,
+    RESUME,
+    DocumentError,
+    ParsedFact,
+    extract_text,
+    parse_document,
+)
 
 # The bench's own boilerplate patterns, by kind. A fact matching any of them should not be
 # askable: nobody should be asked about pay, legal text, how to apply, contact details,
@@ -143,7 +150,7 @@ def is_boilerplate(text: str) -> bool:
     return any(p.search(text) for p in _BOILERPLATE.values())
 
 
-def is_fragment(fact, source: str) -> bool:  # type: ignore[no-untyped-def]
+def is_fragment(fact: ParsedFact, source: str) -> bool:
     """Under 4 words and not an item of a skills list."""
     if len(fact.text.split()) >= 4 or fact.section == "skills":
         return False

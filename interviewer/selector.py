@@ -265,18 +265,7 @@ class KnowledgeSelector:
         """
         match = match or self.match(resume, job)
         context, answer_vec = self._encode_dialog(dialog or [], last_answer)
-        scored: list[Selection] = []
-
-        if answer_vec is not None:
-            for fact_set in (resume.subset(lambda f: f.askable), job.subset(lambda f: f.askable)):
-                if not fact_set.facts:
-                    continue
-                sims = fact_set.vectors @ answer_vec
-                for i in np.argsort(-sims, kind="stable")[:2]:
-                    if sims[i] >= self.config.follow_up_threshold:
-                        # Above every fresh probe: the policy decides whether to follow up at all.
-                        scored.append(Selection(fact_set.facts[i], 1.0 + float(sims[i]), Reason.ANSWER_LINK))
-
+        scored = self._answer_links(resume, job, answer_vec) if answer_vec is not None else []
         job_rows = {f.id: i for i, f in enumerate(job.facts)}
         for item in match.items:
             if item.requirement.id in covered:
@@ -340,6 +329,19 @@ class KnowledgeSelector:
         return chosen
 
     # -- helpers ------------------------------------------------------------------
+
+    def _answer_links(self, resume: FactSet, job: FactSet, answer_vec: np.ndarray) -> list[Selection]:
+        """The askable facts closest to the last answer, ranked above every fresh probe: the
+        policy decides whether to follow up at all."""
+        links: list[Selection] = []
+        for fact_set in (resume.subset(lambda f: f.askable), job.subset(lambda f: f.askable)):
+            if not fact_set.facts:
+                continue
+            sims = fact_set.vectors @ answer_vec
+            for i in np.argsort(-sims, kind="stable")[:2]:
+                if sims[i] >= self.config.follow_up_threshold:
+                    links.append(Selection(fact_set.facts[i], 1.0 + float(sims[i]), Reason.ANSWER_LINK))
+        return links
 
     def _encode_dialog(self, dialog: list[str], last_answer: str) -> tuple[np.ndarray | None, np.ndarray | None]:
         """One encoder call for the recent dialog and the last answer: (context, answer) vectors."""
