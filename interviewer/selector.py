@@ -161,9 +161,16 @@ _GENERIC_WORDS = frozenset(
 )
 
 
+# Stems shared by most postings of a trade ("developing" / "developers", "software", "systems").
+_GENERIC_STEMS = frozenset(
+    "devel softw appli syste manag suppo provi ensur proje proce techn solut organ profe busin".split()
+)
+
+
 def content_words(text: str) -> set[str]:
     """Lower-case word stems of ``text`` that carry meaning ("Kubernetes" -> "kuber")."""
-    return {w[:5] for w in _WORD.findall(text.lower()) if w not in _GENERIC_WORDS and not w.isdigit()}
+    stems = {w[:5] for w in _WORD.findall(text.lower()) if w not in _GENERIC_WORDS and not w.isdigit()}
+    return stems - _GENERIC_STEMS
 
 
 def supports(requirement: str, evidence: str, similarity: float, config: SelectorConfig) -> bool:

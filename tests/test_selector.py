@@ -246,3 +246,12 @@ def test_it_reads_a_fact_without_the_new_fields_as_askable():
     """Plans saved before facts had ``askable`` and ``context`` still load."""
     data = {"id": 1, "source": "job", "section": "requirements", "text": "SQL", "position": 0}
     assert FactRef(**data).askable and FactRef(**data).context == ""
+
+
+def test_it_does_not_take_a_word_every_posting_uses_for_support():
+    selector, resume, job = same_vector_sets(
+        [("education", "Special program for software developers")],
+        [("responsibilities", "Developing new features")],
+    )
+    selector.config = SelectorConfig(gap_threshold=0.3, support_margin=1.0)
+    assert selector.match(resume, job).items[0].evidence is None  # "developers" ~ "developing" is no evidence
