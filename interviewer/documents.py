@@ -420,6 +420,7 @@ _JOB_SECTIONS = {
         "rewards",
     ),
     "about": (
+        "why",
         "about us",
         "about the company",
         "about",
@@ -569,7 +570,8 @@ def _blocks(lines: list[str], kind: str) -> list[_Block]:
         if rest and kind == RESUME and current.section in CONTEXT_SECTIONS:
             heading = None  # "Tools: Go, SQL" inside an experience entry: a line of the entry
         if heading == _fallback_section(kind) and not level and kind == JOB and current.section in JOB_ASKABLE:
-            heading = None  # "Backend Development:" under "Requirements": a sub-heading, not a new section
+            if _section_for(line.strip("*_ :"), kind) is None:
+                heading = None  # "Backend Development:" under "Requirements": a sub-heading, not a new section
         if heading is not None and heading == _fallback_section(kind):
             if current.section == "header":
                 heading = "header"  # a name set as a heading at the top of a resume
@@ -648,6 +650,8 @@ def _heading(line: str, kind: str) -> tuple[str | None, str, int]:
     words = bare.rstrip(":").split()
     if bare.endswith(":") and quality.is_label(bare[:-1]):
         return None, "", 0  # "LinkedIn:", "Location:": a label, not a section
+    if bare.endswith("?") and bare.startswith("Why ") and len(words) <= 5:
+        return _section_for(bare[:-1], kind), "", 0  # "Why Acme?": what the company says about itself
     if not words or len(words) > 6:
         return (*_inline_heading(bare, kind, 4), 0)
     letters = [c for c in bare if c.isalpha()]
@@ -931,6 +935,6 @@ def _tidy(claim: str) -> str:
         claim = bare[0].upper() + bare[1:] if claim[0].isupper() else bare
     if len(claim) > MAX_FACT_CHARS:
         claim = claim[:MAX_FACT_CHARS].rsplit(" ", 1)[0] + "…"
-    if not _TWO_ALNUM.search(claim):
+    if not _TWO_ALNUM.search(claim) and not quality.SHORT_SKILL.fullmatch(claim):
         return ""
     return claim

@@ -96,7 +96,7 @@ _STRONG = {
         r"(resume|cv|application|portfolio)|send (your|us|a|an) (resume|cv|application)|(resume|cv) to|click|"
         r"job (code|id|number|ref)|to be considered|interested (candidates|parties|individuals|applicants)|"
         r"qualified (candidates|applicants) (should|may|are|will)|please (contact|call|email|e-mail|reach|send)|"
-        r"reach out to|search (all )?(of )?our (open|other) (positions|jobs|openings)|view all jobs|please read on)\b"
+        r"reach out to|search (all )?(of )?our (open|other) (positions|jobs|openings)|view all jobs|please read on|follow us|find us on|like us on|more jobs like this)\b"
     ),
     "disclaimer": (
         r"\b(other (related )?duties|duties as (assigned|required|needed)|as assigned by|may change from time to time|"
@@ -109,7 +109,8 @@ _STRONG = {
         r"\$\s?\d[\d,.]*\s*k?\s*(-|–|to)\s*\$\s?\d|\b(salary|wages|per hour|paid time off|pto|401\s?\(?k\)?|health insurance|medical,? dental|"
         r"dental,? (and |& )?vision|life insurance|benefits (package|include|program|plan)|competitive (pay|salary|"
         r"wages?|compensation|benefits|base)|employee discounts?|tuition (reimbursement|assistance)|sign[- ]on bonus|"
-        r"retirement (plan|savings)|paid (holidays?|vacation|leave|time))\b"
+        r"retirement (plan|savings)|paid (holidays?|vacation|leave|time)|full benefits|benefits (start|starting|from day)|"
+        r"(provides?|offers?) (full |excellent |great |comprehensive |generous )?benefits)\b"
     ),
     "schedule": (
         r"\b(mon(day)?)\b.{0,20}\b(fri(day)?|through|thru)\b|\b\d{1,2}(:\d\d)?\s?(am|pm)\b|\b(shift|schedule|hours)\s*:|"
@@ -145,7 +146,7 @@ _STRONG_ANCHORS = tuple(
     national origin|protected|veteran|verify|authori|sponsor|visa|background|drug|accommodation|copyright|
     rights reserved|privacy|terms of use|at-will|hereby|declare that|date of birth|marital|references|
     recommendations|father|apply|applicants|application|submit|send|resume|cv|click|job code|job id|job number|
-    job ref|considered|interested|qualified|please|reach out|search|view all|duties|assigned|time to time|
+    job ref|considered|interested|qualified|please|reach out|search|view all|follow us|find us|like us|more jobs|duties|assigned|time to time|
     exhaustive|inclusive|complete list|complete description|essential functions|representative|contact|call|
     mail|phone|tel|fax|$|salary|wages|per hour|paid|pto|401|insurance|medical|dental|benefits|competitive|
     discount|tuition|bonus|retirement|fri|thru|through|shift|schedule|hours|time|our mission|our vision|
@@ -202,7 +203,7 @@ _LEAD_IN = re.compile(
     r"\b(the following|as follows|include|includes|including|such as)\W*$|^(following|below) (is|are)\b", re.I
 )
 _DIGIT = re.compile(r"\d")
-_SHORT_SKILL = re.compile(r"[A-Z][#+]{0,2}|\.net|\.NET|\.Net")
+SHORT_SKILL = re.compile(r"[A-Z][#+]{0,2}|\.net|\.NET|\.Net")  # "C#", "R", "C++": a skill of one letter
 _TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 _LOWER_CONTENT = re.compile(r"\b[a-z][a-z'’-]{2,}\b")
 _NAME_CONNECTORS = frozenset("and of for the in at de la le von van & a an with to on by".split())
@@ -326,7 +327,7 @@ def is_fragment(text: str, item: bool = False, names: bool = True) -> bool:
         names: whether a line of capitalised names is a fragment ("Raiffeisen Bank Russia");
             not in education, where "BSc Physics, University of Leeds" is the claim.
     """
-    if item and _SHORT_SKILL.fullmatch(text.strip()):
+    if item and SHORT_SKILL.fullmatch(text.strip()):
         return False  # "C#", "R", "C++"
     digits = _DIGIT.search(text) is not None
     core = strip_dates(text) if digits else text.strip(" ,;|:–—-()")

@@ -47,6 +47,7 @@ _KEYWORD = re.compile(
     r"\b(?:" + "|".join(sorted({w.title() for w in _KEYWORDS} | {w.upper() for w in _KEYWORDS})) + r")\b"
 )
 _ABOUT = re.compile(r"\b(About(?: (?:[A-Z][\w&.'’-]*|the|us|our)){1,5})\s*:")
+_WHY = re.compile(r"\b(Why(?: [A-Z][\w&.'’-]*| us| join| work){1,3})\s*\?")  # "Why Acme?", "Why join us?"
 _COLON = re.compile(r" ?:(?=\s)")
 _NEXT_KEYWORD = re.compile(r"\s+((?:[A-Z][A-Za-z'’&/-]*\s+){0,2}?" + _KEYWORD.pattern[2:] + r")\s*:?")
 _CONNECTORS = frozenset("and of for to the in with this it we you our your a an & at be will".split())
@@ -234,6 +235,7 @@ def _candidates(text: str) -> list[tuple[int, str, re.Match[str]]]:
     """Where a heading or a label may end, in reading order."""
     found = [(m.start(), "keyword", m) for m in _KEYWORD.finditer(text)]
     found += [(m.start(), "about", m) for m in _ABOUT.finditer(text)]
+    found += [(m.start(), "about", m) for m in _WHY.finditer(text)]
     found += [(m.start(), "label", m) for m in _COLON.finditer(text)]
     return sorted(found, key=lambda c: (c[0], c[1] != "about"))
 

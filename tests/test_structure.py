@@ -126,3 +126,19 @@ def test_it_parses_a_long_flattened_text_with_bounded_work_per_line():
     parsed = parse_document(text, JOB)
     assert ("responsibilities", "Plan delivery routes") in [(f.section, f.text) for f in parsed.facts]
     assert all(len(f.text.split()) <= 40 for f in parsed.facts)
+
+
+def test_it_keeps_a_sub_heading_inside_the_requirements_and_ends_them_at_a_why_us_heading():
+    text = (
+        "Skills & Requirements: Backend: • C#, Web API, SQL Server • Frontend: • Angular • React "
+        "Why Northwind? Our recruiters have placed 400 engineers. Follow us on our blog for more jobs like this."
+    )
+    parsed = parse_document(text, JOB)
+    assert [(f.section, f.text) for f in parsed.facts if f.askable] == [
+        ("requirements", "C#"),
+        ("requirements", "Web API"),
+        ("requirements", "SQL Server"),
+        ("requirements", "Angular"),
+        ("requirements", "React"),
+    ]
+    assert ("about", "Our recruiters have placed 400 engineers.") in [(f.section, f.text) for f in parsed.facts]
