@@ -467,7 +467,7 @@ _NAMED_SECTIONS = frozenset(("education", "certifications", "awards"))  # their 
 
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦●○■□➢➤►▶✓✔–—·>]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|(?<=[a-z]{3}[.!?])(?=[A-Z][a-z]{2,})")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|(?<=[a-z]{3}[.!?])(?=[A-Z])")
 _ABBREVIATIONS = (
     "e.g.",
     "i.e.",
