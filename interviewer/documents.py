@@ -234,6 +234,7 @@ def _docx_table(table) -> list[str]:  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------------------
 # Cleaning
 
+_SYMBOL_BULLETS = ("\uf0b7", "\uf0a7", "\uf076", "\uf0d8", "\uf0fc", "\uf0a8")
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # UTF-8 read as Windows-1252 ("â€¢" for "•", "Ã©" for "é"), as CSV exports often deliver it.
@@ -258,6 +259,8 @@ def clean_text(text: str) -> str:
         text = _MOJIBAKE.sub(_unmangle, text)
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\x7f", "•")  # pypdf reads Helvetica's bullet glyph as DEL
+    for glyph in _SYMBOL_BULLETS:  # Word's Symbol/Wingdings bullets sit in the private-use area
+        text = text.replace(glyph, "•")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u00ad", "")
     text = _CONTROL.sub("", text)
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)  # words hyphenated at a line end

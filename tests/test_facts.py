@@ -191,6 +191,7 @@ def test_it_still_refuses_a_document_with_nothing_to_read():
 def test_it_repairs_text_that_was_decoded_with_the_wrong_code_page():
     mangled = "Skills â€¢ NaÃ¯ve Bayes â€¢ SQL"
     assert clean_text(mangled) == "Skills • Naïve Bayes • SQL"
+    assert clean_text("\uf0b7 Payroll") == "• Payroll"  # Word's Symbol-font bullet
 
 
 def test_it_keeps_the_declaration_and_references_of_a_resume_out_of_askable_facts():
