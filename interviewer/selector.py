@@ -32,13 +32,20 @@ HIGHLIGHT_SECTIONS = ("experience", "projects")
 
 @dataclass(frozen=True)
 class FactRef:
-    """A fact as the selector sees it: no database, just what ranking needs."""
+    """A fact as the selector sees it: no database, just what ranking needs.
+
+    A fact that is not ``askable`` (boilerplate: pay, legal text, the company's blurb) is
+    never a requirement, never evidence and never probed. ``context`` says where a claim
+    belongs ("Backend Engineer, Acme, 2020 - 2023").
+    """
 
     id: int
     source: str  # "resume" or "job"
     section: str
     text: str
     position: int
+    askable: bool = True
+    context: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -88,6 +95,8 @@ class MatchReport:
         return {
             "overall": round(self.overall, 1),
             "coverage": round(self.coverage, 3),
+            "covered_count": len(self.covered),
+            "gap_count": len(self.gaps),
             "requirements": [
                 {
                     "requirement": i.requirement.as_dict(),
@@ -125,6 +134,9 @@ class SelectorConfig:
     follow_up_threshold: float = 0.30  # last answer vs fact similarity that makes a follow-up worthwhile
     context_weight: float = 0.15  # pull toward what the dialog is about
     top_k: int = 8
+    # Evidence that shares no content word with the requirement must be this far above the gap
+    # threshold to count (MiniLM puts a paraphrase there, an unrelated tool list well below).
+    support_margin: float = 0.2
 
 
 def importance(position_rank: int) -> float:
@@ -134,6 +146,47 @@ def importance(position_rank: int) -> float:
 
 def _quantified(text: str) -> float:
     return 0.15 if re.search(r"\d", text) else 0.0
+
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")
+# Words that every requirement and every resume use: sharing them is no evidence.
+_GENERIC_WORDS = frozenset(
+    """
+    a an the and or of to for with in on at by as from into is are be been was were will can must should this that
+    these those it its our your their you we they who which what when where how all any some other such etc also
+    experience experienced years year months work working worked skills skill ability able strong good excellent
+    knowledge understanding team teams using use used including include new well related relevant environment
+    plus preferred required requirements responsible responsibilities role position job candidate company
+    """.split()
+)
+
+
+# Stems shared by most postings of a trade ("developing" / "developers", "software", "systems").
+_GENERIC_STEMS = frozenset(
+    "devel softw appli syste manag suppo provi ensur proje proce techn solut organ profe busin".split()
+)
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case word stems of ``text`` that carry meaning ("Kubernetes" -> "kuber")."""
+    stems = {w[:5] for w in _WORD.findall(text.lower()) if w not in _GENERIC_WORDS and not w.isdigit()}
+    return stems - _GENERIC_STEMS
+
+
+def supports(requirement: str, evidence: str, similarity: float, config: SelectorConfig) -> bool:
+    """Whether a resume fact is evidence for a requirement, not just a neighbour in vector space.
+
+    A short fact (a skill such as "GitHub") must be named in the requirement; a longer one must
+    share a content word with it or be a close paraphrase (``support_margin`` above the gap
+    threshold). Section names, locations and legal text never get here: they are not askable.
+    """
+    if similarity < config.gap_threshold:
+        return False
+    needed = content_words(evidence)
+    offered = content_words(requirement)
+    if len(evidence.split()) < 4:
+        return bool(needed) and needed <= offered
+    return bool(needed & offered) or similarity >= config.gap_threshold + config.support_margin
 
 
 class KnowledgeSelector:
@@ -155,8 +208,8 @@ class KnowledgeSelector:
         Returns:
             A :class:`MatchReport` with one item per requirement/responsibility, in posting order.
         """
-        requirements = job.subset(lambda f: f.section in REQUIREMENT_WEIGHTS)
-        evidence = resume.subset(lambda f: f.section in EVIDENCE_SECTIONS)
+        requirements = job.subset(lambda f: f.askable and f.section in REQUIREMENT_WEIGHTS)
+        evidence = resume.subset(lambda f: f.askable and f.section in EVIDENCE_SECTIONS)
         if not requirements.facts:
             return MatchReport()
         sims = (
@@ -170,18 +223,27 @@ class KnowledgeSelector:
             rank = rank_in_section.get(requirement.section, 0)
             rank_in_section[requirement.section] = rank + 1
             weight = round(REQUIREMENT_WEIGHTS[requirement.section] * importance(rank), 4)
-            if sims.shape[1]:
-                best = int(np.argmax(sims[row]))
-                score = float(sims[row, best])
-            else:
-                best, score = -1, 0.0
-            backed = score >= self.config.gap_threshold and best >= 0
-            items.append(MatchItem(requirement, evidence.facts[best] if backed else None, score, weight))
+            backing, score = self._evidence(requirement, evidence.facts, sims[row])
+            items.append(MatchItem(requirement, backing, score, weight))
         total = sum(i.weight for i in items)
         low, high = self.config.gap_threshold - 0.15, self.config.gap_threshold + 0.25
         normalised = sum(i.weight * min(1.0, max(0.0, (i.score - low) / (high - low))) for i in items)
         coverage = sum(i.weight for i in items if not i.is_gap) / total
         return MatchReport(items=items, overall=100.0 * normalised / total, coverage=coverage)
+
+    def _evidence(self, requirement: FactRef, facts: list[FactRef], sims: np.ndarray) -> tuple[FactRef | None, float]:
+        """The most similar resume fact that really supports the requirement, and its score;
+        (None, best similarity) for a gap."""
+        if not len(facts):
+            return None, 0.0
+        order = np.argsort(-sims, kind="stable")
+        for i in order:
+            if sims[i] < self.config.gap_threshold:
+                break
+            if supports(requirement.text, facts[i].text, float(sims[i]), self.config):
+                return facts[i], float(sims[i])
+        # No support: score the gap below the threshold so that the overall score agrees.
+        return None, min(float(sims[order[0]]), self.config.gap_threshold - 0.01)
 
     # -- next turn --------------------------------------------------------------
 
@@ -210,18 +272,7 @@ class KnowledgeSelector:
         """
         match = match or self.match(resume, job)
         context, answer_vec = self._encode_dialog(dialog or [], last_answer)
-        scored: list[Selection] = []
-
-        if answer_vec is not None:
-            for fact_set in (resume, job):
-                if not fact_set.facts:
-                    continue
-                sims = fact_set.vectors @ answer_vec
-                for i in np.argsort(-sims, kind="stable")[:2]:
-                    if sims[i] >= self.config.follow_up_threshold:
-                        # Above every fresh probe: the policy decides whether to follow up at all.
-                        scored.append(Selection(fact_set.facts[i], 1.0 + float(sims[i]), Reason.ANSWER_LINK))
-
+        scored = self._answer_links(resume, job, answer_vec) if answer_vec is not None else []
         job_rows = {f.id: i for i, f in enumerate(job.facts)}
         for item in match.items:
             if item.requirement.id in covered:
@@ -241,7 +292,7 @@ class KnowledgeSelector:
                 else np.zeros(len(resume.facts))
             )
             for i, fact in enumerate(resume.facts):
-                if fact.id in covered or fact.section not in HIGHLIGHT_SECTIONS:
+                if fact.id in covered or not fact.askable or fact.section not in HIGHLIGHT_SECTIONS:
                     continue
                 score = 0.6 * float(relevance[i]) + _quantified(fact.text) + self._pull(context, resume.vectors[i])
                 scored.append(Selection(fact, score, Reason.HIGHLIGHT))
@@ -285,6 +336,19 @@ class KnowledgeSelector:
         return chosen
 
     # -- helpers ------------------------------------------------------------------
+
+    def _answer_links(self, resume: FactSet, job: FactSet, answer_vec: np.ndarray) -> list[Selection]:
+        """The askable facts closest to the last answer, ranked above every fresh probe: the
+        policy decides whether to follow up at all."""
+        links: list[Selection] = []
+        for fact_set in (resume.subset(lambda f: f.askable), job.subset(lambda f: f.askable)):
+            if not fact_set.facts:
+                continue
+            sims = fact_set.vectors @ answer_vec
+            for i in np.argsort(-sims, kind="stable")[:2]:
+                if sims[i] >= self.config.follow_up_threshold:
+                    links.append(Selection(fact_set.facts[i], 1.0 + float(sims[i]), Reason.ANSWER_LINK))
+        return links
 
     def _encode_dialog(self, dialog: list[str], last_answer: str) -> tuple[np.ndarray | None, np.ndarray | None]:
         """One encoder call for the recent dialog and the last answer: (context, answer) vectors."""

@@ -35,8 +35,11 @@ def test_it_splits_a_messy_resume_into_atomic_facts():
     facts = facts_of(MESSY_RESUME)
     assert ("summary", "Operations lead with eight years in warehousing.") in facts
     assert ("summary", "I like lean methods, e.g. 5S and kaizen.") in facts
-    assert ("experience", "Shift Supervisor — Northgate Logistics, Leeds") in facts
+    # The role line is not a claim of its own (issue 9): it is the context of the bullets under it.
+    assert not any("Northgate" in text for _s, text in facts)
     assert ("experience", "Supervised 24 pickers across two shifts") in facts
+    supervised = next(f for f in parse_document(MESSY_RESUME, "resume").facts if f.text.startswith("Supervised"))
+    assert "Shift Supervisor — Northgate Logistics, Leeds" in supervised.context and "2018" in supervised.context
     assert ("experience", "Reduced mis-picks by 31% with barcode checks") in facts
     assert ("experience", "Trained 15 new starters on forklift safety") in facts
     assert ("education", "BSc Logistics, University of Leeds") in facts
@@ -140,9 +143,10 @@ def test_it_reads_a_docx_with_headings_bullets_and_a_table():
         ],
         table=[("Clinical", "Telemetry, IV therapy"), ("Systems", "Epic, Pyxis")],
     )
-    facts = facts_of(extract_text(data, "cv.docx"))
-    assert ("experience", "Charge Nurse, Mercy General") in facts
+    parsed = parse_document(extract_text(data, "cv.docx"), "resume")
+    facts = [(f.section, f.text) for f in parsed.facts]
     assert ("experience", "Coordinated care for 28 cardiac step-down beds") in facts
+    assert parsed.facts[0].context == "Charge Nurse, Mercy General | 2019 - Present"  # the role line: context
     skills = [t for s, t in facts if s == "skills"]
     assert skills == ["Telemetry", "IV therapy", "Epic", "Pyxis"]
 

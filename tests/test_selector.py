@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from interviewer.encoders import HashingEncoder
@@ -161,3 +162,96 @@ def test_it_shows_a_resume_job_match_in_the_admin(admin_client):
     page = admin_client.get(reverse("admin:webapp_resume_match", args=[resume.pk]), {"job": job.pk}).content.decode()
     assert "Migrated the production PostgreSQL database" in page
     assert page.count("<strong>gap</strong>") == 1
+
+
+class SameVector:
+    """Every text gets the same vector: the encoder calls everything similar, so only the
+    evidence rule can tell real support from a neighbour."""
+
+    dim = 8
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        return np.ones((len(texts), self.dim), dtype=np.float32) / np.sqrt(self.dim)
+
+
+def refs(rows, source, start=0):  # type: ignore[no-untyped-def]
+    """FactRefs from (section, text[, askable]) rows."""
+    return [
+        FactRef(start + i, source, row[0], row[1], i, askable=row[2] if len(row) > 2 else True)
+        for i, row in enumerate(rows)
+    ]
+
+
+def same_vector_sets(resume_rows, job_rows):  # type: ignore[no-untyped-def]
+    encoder = SameVector()
+    resume, job = refs(resume_rows, "resume"), refs(job_rows, "job", start=100)
+    return (
+        KnowledgeSelector(encoder, SelectorConfig(gap_threshold=0.3)),
+        FactSet(resume, encoder.encode([f.text for f in resume])),
+        FactSet(job, encoder.encode([f.text for f in job])),
+    )
+
+
+def test_it_counts_a_short_skill_as_evidence_only_when_the_requirement_names_it():
+    selector, resume, job = same_vector_sets(
+        [("skills", "GitHub"), ("skills", "Terraform")],
+        [("requirements", "Terraform, Ansible and Jenkins in production"), ("requirements", "Kubernetes on AWS")],
+    )
+    report = selector.match(resume, job)
+    assert [(i.requirement.text, i.evidence.text if i.evidence else None) for i in report.items] == [
+        ("Terraform, Ansible and Jenkins in production", "Terraform"),
+        ("Kubernetes on AWS", None),  # "GitHub" is near in vector space, but it is not Kubernetes
+    ]
+    assert report.as_dict()["gap_count"] == 1 and report.as_dict()["covered_count"] == 1
+
+
+def test_it_needs_a_shared_word_or_a_close_paraphrase_for_a_sentence_to_be_evidence():
+    selector, resume, job = same_vector_sets(
+        [("experience", "Organised the office summer party for 80 people")],
+        [("requirements", "Experience running payroll for a small business")],
+    )
+    selector.config = SelectorConfig(gap_threshold=0.3, support_margin=1.0)  # nothing is a close paraphrase
+    assert selector.match(resume, job).items[0].evidence is None
+    selector.config = SelectorConfig(gap_threshold=0.3, support_margin=0.2)  # every pair here is a paraphrase
+    assert selector.match(resume, job).items[0].evidence is not None
+
+
+def test_it_never_counts_boilerplate_as_a_requirement_covered_or_missing():
+    selector, resume, job = same_vector_sets(
+        [("experience", "Ran payroll for 40 staff in Sage"), ("summary", "References available upon request", False)],
+        [
+            ("requirements", "Payroll experience with Sage"),
+            ("requirements", "Copyright 2019 Brightwell Ltd", False),
+            ("requirements", "We are an equal opportunity employer", False),
+        ],
+    )
+    report = selector.match(resume, job)
+    assert [i.requirement.text for i in report.items] == ["Payroll experience with Sage"]
+    assert report.items[0].evidence is not None and report.items[0].evidence.askable
+
+
+def test_it_never_selects_plans_or_follows_up_on_a_fact_that_is_not_askable():
+    selector, resume, job = same_vector_sets(
+        [("experience", "Ran payroll for 40 staff in Sage"), ("experience", "Date of birth 1990", False)],
+        [("requirements", "Payroll experience with Sage"), ("requirements", "Pay is $15 per hour", False)],
+    )
+    hidden = {f.id for f in resume.facts + job.facts if not f.askable}
+    ranked = selector.select(resume, job, last_answer="My pay was $15 per hour", dialog=["Pay?", "$15 per hour"])
+    assert ranked and not {s.fact.id for s in ranked} & hidden
+    plan = selector.plan(resume, job, turns=10)
+    assert plan and not {s.fact.id for s in plan} & hidden
+
+
+def test_it_reads_a_fact_without_the_new_fields_as_askable():
+    """Plans saved before facts had ``askable`` and ``context`` still load."""
+    data = {"id": 1, "source": "job", "section": "requirements", "text": "SQL", "position": 0}
+    assert FactRef(**data).askable and FactRef(**data).context == ""
+
+
+def test_it_does_not_take_a_word_every_posting_uses_for_support():
+    selector, resume, job = same_vector_sets(
+        [("education", "Special program for software developers")],
+        [("responsibilities", "Developing new features")],
+    )
+    selector.config = SelectorConfig(gap_threshold=0.3, support_margin=1.0)
+    assert selector.match(resume, job).items[0].evidence is None  # "developers" ~ "developing" is no evidence

@@ -24,7 +24,7 @@ admin.site.login_form = webapp_forms.AdminLoginForm
 
 class FactInline(admin.TabularInline):
     model = Fact
-    fields = ("position", "section", "text", "embedded")
+    fields = ("position", "section", "text", "askable", "context", "embedded")
     readonly_fields = fields
     extra = 0
     can_delete = False

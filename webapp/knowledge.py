@@ -18,7 +18,7 @@ def selector() -> KnowledgeSelector:
 
 def fact_set(document: JobPosting | Resume) -> FactSet:
     facts = list(document.facts.all())
-    refs = [FactRef(f.pk, document.kind, f.section, f.text, f.position) for f in facts]
+    refs = [FactRef(f.pk, document.kind, f.section, f.text, f.position, f.askable, f.context) for f in facts]
     return FactSet(refs, embeddings.matrix(facts))
 
 

@@ -63,6 +63,12 @@ class Fact(models.Model):
     section = models.CharField(max_length=40)
     text = models.TextField()
     position = models.PositiveIntegerField()
+    askable = models.BooleanField(
+        default=True, help_text="False for boilerplate (pay, legal text, how to apply): shown, never probed."
+    )
+    context = models.CharField(
+        max_length=300, blank=True, help_text="Where the claim belongs, e.g. the role, employer and dates."
+    )
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     embedding_model = models.CharField(max_length=200, blank=True, editable=False)
 

@@ -287,9 +287,20 @@ def reparse(document: Document) -> int:
 def store_facts(
     document: Document, facts: Iterable[ParsedFact], vectors: np.ndarray | None = None, encoder_id: str = ""
 ) -> None:
-    """Insert the facts; embeddings computed ahead (``vectors``) are stored, missing ones computed here."""
+    """Insert the facts (askable or not, with their context); embeddings computed ahead
+    (``vectors``) are stored, missing ones computed here."""
     owner = {"job": document} if document.kind == JOB else {"resume": document}
-    rows = [Fact(section=f.section, text=f.text, position=f.position, **owner) for f in facts]
+    rows = [
+        Fact(
+            section=f.section,
+            text=f.text,
+            position=f.position,
+            askable=f.askable,
+            context=f.context[:300],
+            **owner,
+        )
+        for f in facts
+    ]
     embedded = vectors is not None and len(vectors) == len(rows)
     if embedded:
         for row, vector in zip(rows, vectors, strict=True):
