@@ -183,6 +183,36 @@ def read_in_child(connection, args: tuple, memory_bytes: int) -> None:  # type: 
         connection.close()
 
 
+def read_many_in_child(connection, items: list[tuple], memory_bytes: int) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Like :func:`read_in_child` for several documents (pasted text or CSV rows) in one process:
+    sends ``("ok", [("ok", Digest) | ("error", message), ...], peak_kb)`` or ``("crash", ...)``.
+
+    One process for a batch of rows costs one start-up instead of one per row; a row that
+    stalls the batch is found by reading the batch's rows one by one (the caller's job).
+    """
+    import resource
+
+    def send(status: str, value: object) -> None:
+        connection.send((status, value, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+
+    try:
+        if memory_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        results: list[tuple[str, object]] = []
+        for args in items:
+            try:
+                results.append(("ok", read_document(*args)))
+            except DocumentError as exc:
+                results.append(("error", str(exc)))
+        send("ok", results)
+    except MemoryError:
+        send("error", "These documents need more memory to read than a batch may use.")
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which logs it
+        send("crash", f"{type(exc).__name__}: {exc}"[:500])
+    finally:
+        connection.close()
+
+
 def cap_text(text: str, max_chars: int) -> tuple[str, bool]:
     """``text`` cut to at most ``max_chars``, at the last line break (or space) before the cap.
 

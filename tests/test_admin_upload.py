@@ -107,12 +107,21 @@ def test_it_bulk_imports_several_files(admin_client):
 
 
 @pytest.mark.django_db
-def test_it_imports_nothing_when_one_file_of_many_is_bad(admin_client):
+def test_it_imports_nothing_when_one_file_of_many_is_bad_and_all_or_nothing_is_asked(admin_client):
     files = [upload("good.txt", b"SKILLS\nPython, SQL\n"), upload("bad.pdf", b"%PDF-1.4 nonsense")]
-    r = admin_client.post(reverse("admin:webapp_resume_import"), {"files": files})
+    r = admin_client.post(reverse("admin:webapp_resume_import"), {"files": files, "all_or_nothing": "on"})
     assert r.status_code == 200
     assert "bad.pdf is not a readable PDF" in r.content.decode()
     assert Resume.objects.count() == 0 and Fact.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_imports_the_good_files_and_reports_the_bad_one(admin_client):
+    files = [upload("good.txt", b"SKILLS\nPython, SQL\n"), upload("bad.pdf", b"%PDF-1.4 nonsense")]
+    r = admin_client.post(reverse("admin:webapp_resume_import"), {"files": files}, follow=True)
+    assert list(Resume.objects.values_list("source_file", flat=True)) == ["good.txt"]
+    page = r.content.decode()
+    assert "Imported 1 resumes" in page and "Not imported: bad.pdf is not a readable PDF" in page
 
 
 def csv_bytes(rows: list[dict[str, str]]) -> bytes:
@@ -184,9 +193,19 @@ def test_it_links_the_import_page_from_the_changelist(admin_client):
 
 
 @pytest.mark.django_db
-def test_it_names_the_bad_row_and_imports_no_row_of_the_csv(admin_client):
+def test_it_names_the_bad_row_and_imports_no_row_of_the_csv_when_all_or_nothing(admin_client):
     data = csv_bytes([{"title": "Good", "text": "Requirements:\n- SQL"}, {"title": "Bad", "text": "---"}])
-    r = admin_client.post(reverse("admin:webapp_jobposting_import"), {"files": [upload("jobs.csv", data)]})
+    form = {"files": [upload("jobs.csv", data)], "all_or_nothing": "on"}
+    r = admin_client.post(reverse("admin:webapp_jobposting_import"), form)
     assert r.status_code == 200
-    assert "jobs.csv (item 2): This job posting has no usable content" in r.content.decode()
+    assert "jobs.csv row 3: This job posting has no usable content" in r.content.decode()
     assert JobPosting.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_good_rows_of_a_csv_and_names_the_bad_row(admin_client):
+    data = csv_bytes([{"title": "Good", "text": "Requirements:\n- SQL"}, {"title": "Bad", "text": "---"}])
+    form = {"files": [upload("jobs.csv", data)], "title_column": "title"}
+    r = admin_client.post(reverse("admin:webapp_jobposting_import"), form, follow=True)
+    assert list(JobPosting.objects.values_list("title", flat=True)) == ["Good"]
+    assert "Not imported: jobs.csv row 3: This job posting has no usable content" in r.content.decode()

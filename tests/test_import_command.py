@@ -1,4 +1,4 @@
-"""manage.py import_documents: files, folders, CSVs; all or nothing; one-line errors."""
+"""manage.py import_documents: files, folders, CSVs; good ones kept and bad ones listed, or all or nothing."""
 
 from __future__ import annotations
 
@@ -58,13 +58,13 @@ def test_it_imports_a_csv_with_named_columns(tmp_path):
         (lambda p: p.write_bytes(b""), "is empty"),
     ],
 )
-def test_it_fails_with_one_line_and_imports_nothing(tmp_path, setup, message):
+def test_it_fails_with_one_line_and_imports_nothing_when_asked_for_all_or_nothing(tmp_path, setup, message):
     good = tmp_path / "good.txt"
     good.write_text("SKILLS\nPython, SQL\n")
     bad = tmp_path / ("bad.csv" if "column" in message else "bad.pdf")
     setup(bad)
     with pytest.raises(CommandError) as info:
-        run("resumes", str(good), str(bad))
+        run("resumes", str(good), str(bad), "--all-or-nothing")
     assert message in str(info.value)
     assert "\n" not in str(info.value)
     assert Resume.objects.count() == 0
@@ -74,3 +74,27 @@ def test_it_fails_with_one_line_and_imports_nothing(tmp_path, setup, message):
 def test_it_rejects_an_unknown_owner(tmp_path):
     with pytest.raises(CommandError, match="no user named 'nobody'"):
         run("resumes", str(tmp_path), "--owner", "nobody")
+
+
+@pytest.mark.django_db
+def test_it_imports_the_good_rows_and_files_and_lists_each_bad_one(tmp_path):
+    rows = tmp_path / "jobs.csv"
+    rows.write_text(
+        'title,text\nWelder,"Requirements:\n- MIG welding"\nBroken,"---"\nPainter,"Requirements:\n- Spray booths"\n'
+    )
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 junk")
+    out = run("jobs", str(rows), str(bad), "--title-column", "title")
+    assert sorted(JobPosting.objects.values_list("title", flat=True)) == ["Painter", "Welder"]
+    assert "jobs.csv row 3" in out and "no usable content" in out
+    assert "bad.pdf is not a readable PDF" in out
+    assert out.strip().endswith("Imported 2 jobs; 2 skipped (listed above).")
+
+
+@pytest.mark.django_db
+def test_it_fails_when_nothing_at_all_could_be_imported(tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 junk")
+    with pytest.raises(CommandError, match="nothing imported"):
+        run("resumes", str(bad))
+    assert Resume.objects.count() == 0

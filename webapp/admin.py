@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 
 from interviewer.documents import JOB, RESUME, DocumentError
 from webapp import forms as webapp_forms
-from webapp import knowledge, services
+from webapp import imports, knowledge, services
 from webapp.forms import BulkImportForm, JobPostingAdminForm, ResumeAdminForm
-from webapp.models import Fact, InterviewSession, JobPosting, ModelVersion, Resume, TrainingRun, Turn
+from webapp.models import Fact, ImportJob, InterviewSession, JobPosting, ModelVersion, Resume, TrainingRun, Turn
 
 admin.site.login_form = webapp_forms.AdminLoginForm
+MAX_LISTED_FAILURES = 20
 
 
 class FactInline(admin.TabularInline):
@@ -123,7 +128,9 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @method_decorator(never_cache)
     async def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Bulk import from several files and CSVs: all of them, or none if one fails.
+        """Bulk import from several files and CSVs: the readable ones are stored, each bad row or
+        file is reported (or nothing, if the form asks for all or nothing). More than
+        IMPORT_BACKGROUND_ROWS documents become a background job with its progress in the admin.
 
         Async so the files are read and embedded off the thread that serves interview sockets;
         the permission checks of ``admin_site.admin_view`` are made here (CSRF by the middleware).
@@ -136,13 +143,21 @@ class DocumentAdmin(admin.ModelAdmin):
         owner = user if self.kind == RESUME else None
         form = await sync_to_async(self._import_form, thread_sensitive=False)(request, owner)
         if request.method == "POST" and form.is_valid():
+            if len(form.specs) > settings.IMPORT_BACKGROUND_ROWS and not form.cleaned_data["all_or_nothing"]:
+                job = await sync_to_async(imports.enqueue)(self.kind, form.files_read, form.options(), owner)
+                return redirect(reverse("admin:webapp_importjob_change", args=[job.pk]))
+            prepared = await services.aprepare_many(form.specs)
             try:
-                prepared = await services.aprepare(form.specs)
-                created = await sync_to_async(services.create_documents)(form.specs, prepared=prepared)
+                result = await sync_to_async(services.store_many)(
+                    form.specs, prepared, form.cleaned_data["all_or_nothing"]
+                )
             except DocumentError as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, f"Nothing was imported: {exc}")
             else:
-                return await sync_to_async(self._imported)(request, created)
+                if result.created:
+                    return await sync_to_async(self._imported)(request, result)
+                for line in result.failure_lines()[:MAX_LISTED_FAILURES]:
+                    form.add_error(None, f"Not imported: {line}")
         return await sync_to_async(self._import_page)(request, form)
 
     def _import_form(self, request: HttpRequest, owner) -> webapp_forms.BulkImportForm:  # type: ignore[no-untyped-def]
@@ -151,13 +166,19 @@ class DocumentAdmin(admin.ModelAdmin):
         form.is_valid()
         return form
 
-    def _imported(self, request: HttpRequest, created: list) -> HttpResponse:  # type: ignore[type-arg]
-        facts = sum(d.facts.count() for d in created)
+    def _imported(self, request: HttpRequest, result: services.ImportResult) -> HttpResponse:
+        facts = sum(d.facts.count() for d in result.created)
         noun = self.model._meta.verbose_name_plural
-        self.message_user(request, f"Imported {len(created)} {noun} with {facts} facts.", messages.SUCCESS)
-        for document in created:
+        self.message_user(request, f"Imported {len(result.created)} {noun} with {facts} facts.", messages.SUCCESS)
+        for document in result.created:
             for note in getattr(document, "notes", []):
                 self.message_user(request, f"{document}: {note}", messages.WARNING)
+        for line in result.failure_lines()[:MAX_LISTED_FAILURES]:
+            self.message_user(request, f"Not imported: {line}", messages.ERROR)
+        if len(result.failed) > MAX_LISTED_FAILURES:
+            self.message_user(
+                request, f"... and {len(result.failed) - MAX_LISTED_FAILURES} more not imported.", messages.ERROR
+            )
         return redirect(reverse(f"admin:{self._url_name('changelist')}"))
 
     def _import_page(self, request: HttpRequest, form: webapp_forms.BulkImportForm) -> HttpResponse:
@@ -167,6 +188,7 @@ class DocumentAdmin(admin.ModelAdmin):
             "form": form,
             "title": f"Import {self.model._meta.verbose_name_plural}",
             "max_upload_mb": services.max_upload_bytes() // (1024 * 1024),
+            "background_rows": settings.IMPORT_BACKGROUND_ROWS,
         }
         return render(request, "admin/webapp/import.html", context)
 
@@ -267,3 +289,53 @@ class TrainingRunAdmin(admin.ModelAdmin):
     def summary(self, run: TrainingRun):  # type: ignore[no-untyped-def]
         items = [f"{k}={v:.3f}" for k, v in run.metrics.items() if isinstance(v, (int, float))][:4]
         return format_html("{}", ", ".join(items))
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Background bulk imports: progress, what was stored, each row or file not imported."""
+
+    list_display = ("id", "kind", "status", "progress", "created_count", "failure_count", "created", "finished")
+    list_filter = ("status", "kind")
+    readonly_fields = (
+        "kind", "owner", "status", "progress", "created_count", "failure_list", "message", "options", "created",
+        "updated", "finished", "worker_hint",
+    )  # fmt: skip
+    exclude = ("failures", "total", "done")
+    actions = ["resume_jobs"]
+    change_form_template = "admin/webapp/importjob_change_form.html"
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # jobs come from the import pages
+
+    @admin.display(description="Progress")
+    def progress(self, job: ImportJob) -> str:
+        share = f" ({100 * job.done // job.total}%)" if job.total else ""
+        return f"{job.done} of {job.total or '?'} documents{share}"
+
+    @admin.display(description="Not imported")
+    def failure_count(self, job: ImportJob) -> int:
+        return len(job.failures)
+
+    @admin.display(description="Not imported (row or file: why)")
+    def failure_list(self, job: ImportJob):  # type: ignore[no-untyped-def]
+        items = format_html_join("", "<li>{}: {}</li>", ((where, why) for where, why in job.failures[:200]))
+        more = f" and {len(job.failures) - 200} more" if len(job.failures) > 200 else ""
+        return format_html("<ul>{}</ul>{}", items, more) if job.failures else "none"
+
+    @admin.display(description="Worker")
+    def worker_hint(self, job: ImportJob) -> str:
+        stale = timezone.now() - job.updated > timedelta(seconds=30)
+        if job.status == ImportJob.Status.QUEUED and stale and imports.uses_worker():
+            return "No import worker has taken this job yet: start one with `manage.py runworker imports`."
+        if job.status == ImportJob.Status.RUNNING and timezone.now() - job.updated > timedelta(minutes=10):
+            return "No progress for 10 minutes: the worker may have stopped. Resume the job from the list."
+        return "ok"
+
+    @admin.action(description="Resume the selected failed or stalled imports")
+    def resume_jobs(self, request, queryset):  # type: ignore[no-untyped-def]
+        resumed = 0
+        for job in queryset.exclude(status=ImportJob.Status.FINISHED):
+            imports.resume(job)
+            resumed += 1
+        self.message_user(request, f"Resumed {resumed} import(s); each continues after what it already did.")

@@ -117,12 +117,24 @@ class BulkImportForm(forms.Form):
     title_column = forms.CharField(
         required=False, help_text="CSV only: the column holding the title (job) or label (resume)."
     )
+    all_or_nothing = forms.BooleanField(
+        required=False, help_text="Store nothing if any file or row cannot be read (default: keep the good ones)."
+    )
 
     def __init__(self, *args, kind: str = JOB, owner=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.owner = owner
         self.specs: list[services.DocumentSpec] = []
+        self.files_read: list[tuple[str, bytes]] = []
+
+    def options(self) -> dict[str, str | None]:
+        """The CSV columns chosen (cleaned)."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "text_column": (data.get("text_column") or "text").strip(),
+            "title_column": (data.get("title_column") or "").strip() or None,
+        }
 
     def clean(self):  # type: ignore[no-untyped-def]
         cleaned = super().clean()
@@ -130,25 +142,10 @@ class BulkImportForm(forms.Form):
         if not files:
             raise forms.ValidationError("Choose at least one file.")
         try:
-            for upload in files:
-                data = services.read_upload(upload)
-                if upload.name.lower().endswith(".csv"):
-                    self.specs.extend(
-                        services.csv_specs(
-                            self.kind,
-                            data,
-                            upload.name,
-                            (cleaned.get("text_column") or "text").strip(),
-                            (cleaned.get("title_column") or "").strip() or None,
-                            owner=self.owner,
-                        )
-                    )
-                elif services.is_supported(upload.name):
-                    self.specs.append(
-                        services.DocumentSpec(kind=self.kind, data=data, filename=upload.name, owner=self.owner)
-                    )
-                else:
-                    raise DocumentError(f"{upload.name}: unsupported file type; use PDF, DOCX, TXT, Markdown or CSV.")
+            self.files_read = [(upload.name, services.read_upload(upload)) for upload in files]
+            self.specs = services.specs_from_files(
+                self.kind, self.files_read, self.options()["text_column"], self.options()["title_column"], self.owner
+            )
         except DocumentError as exc:
             raise forms.ValidationError(str(exc)) from None
         return cleaned

@@ -118,6 +118,43 @@ class ModelVersion(models.Model):
         return f"{self.get_kind_display()}: {self.name}"
 
 
+class ImportJob(models.Model):
+    """A bulk import too large for one request: run by an import worker, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, help_text="job or resume")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True)
+    options = models.JSONField(default=dict, blank=True, help_text="CSV columns and other import options.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Documents (files and CSV rows) to import.")
+    done = models.PositiveIntegerField(default=0, help_text="Documents read so far (stored or reported).")
+    created_count = models.PositiveIntegerField(default=0)
+    failures = models.JSONField(default=list, blank=True, help_text="[row or file, why] of each one not imported.")
+    message = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} ({self.kind}s): {self.done}/{self.total} {self.get_status_display().lower()}"
+
+
+class ImportJobFile(models.Model):
+    """An uploaded file of an import job, kept in the database so a worker on another machine can read it."""
+
+    job = models.ForeignKey(ImportJob, models.CASCADE, related_name="files")
+    name = models.CharField(max_length=500)
+    data = models.BinaryField()
+
+
 class TrainingRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", "Running"

@@ -19,6 +19,7 @@ import logging
 import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -92,10 +93,15 @@ class DocumentSpec:
     filename: str = ""
     meta: dict[str, str] = field(default_factory=dict)
     owner: object | None = None
+    where: str = ""  # a CSV row ("jobs.csv row 7"); files name themselves in their messages
 
     @property
     def name(self) -> str:
-        return PurePath(self.filename).name if self.filename else "text"
+        return self.where or (PurePath(self.filename).name if self.filename else "text")
+
+    def failure(self, exc: DocumentError) -> DocumentError:
+        """``exc`` naming the row it happened on (a file's own messages already name the file)."""
+        return DocumentError(f"{self.where}: {exc}") if self.where else exc
 
 
 @dataclass
@@ -194,20 +200,69 @@ def embed(items: Iterable[Prepared], encoder: Encoder) -> None:
         item.encoder_id = encoder.model_id
 
 
+TEXT_BATCH = 100  # rows of pasted text or CSV read by one reader process
+
+
+def prepare_many(
+    specs: Sequence[DocumentSpec], progress: Callable[[], None] | None = None
+) -> list[Prepared | DocumentError]:
+    """Read several documents within the bounds; for each, its Prepared or the DocumentError
+    that says why not (naming its CSV row). Files get a reader process each; text rows are
+    read in batches, and a batch that fails as a whole is read again row by row."""
+    out: list[Prepared | DocumentError | None] = [None] * len(specs)
+    rows = [i for i, spec in enumerate(specs) if spec.data is None]
+    for i, spec in enumerate(specs):
+        if spec.data is not None:
+            out[i] = _prepare_or_error(spec)
+            if progress:
+                progress()
+    for start in range(0, len(rows), TEXT_BATCH):
+        batch = rows[start : start + TEXT_BATCH]
+        for i, result in zip(batch, _prepare_rows([specs[i] for i in batch]), strict=True):
+            out[i] = result
+            if progress:
+                progress()
+    return [r for r in out if r is not None]
+
+
+def _prepare_or_error(spec: DocumentSpec) -> Prepared | DocumentError:
+    try:
+        return prepare(spec)
+    except DocumentError as exc:
+        return spec.failure(exc)
+
+
+def _prepare_rows(specs: list[DocumentSpec]) -> list[Prepared | DocumentError]:
+    """Text rows in one reader process; row by row when the batch as a whole failed."""
+    if len(specs) == 1:
+        return [_prepare_or_error(specs[0])]
+    limits, cap = extraction_limits(), settings.MAX_FACTS_PER_DOCUMENT
+    items = [(s.kind, None, s.text or "", s.filename, limits, cap) for s in specs]
+    memory = settings.PARSE_MEMORY_MB * 1024 * 1024
+    try:
+        results = run_isolated(
+            documents.read_many_in_child, (items, memory), f"{len(specs)} rows", settings.PARSE_TIMEOUT_S
+        )
+    except DocumentError:
+        return [_prepare_or_error(spec) for spec in specs]  # find the row that stalled or broke the batch
+    out: list[Prepared | DocumentError] = []
+    for spec, (status, value) in zip(specs, results, strict=True):
+        if status == "ok":
+            out.append(Prepared(value.text, list(value.facts), _notes(value)))
+        else:
+            out.append(spec.failure(DocumentError(value)))
+    return out
+
+
 def prepare_all(
     specs: Sequence[DocumentSpec], encoder: Encoder | None = None, progress: Callable[[], None] | None = None
 ) -> list[Prepared]:
-    """Prepare (and embed, given an encoder) several documents; errors name the item that failed."""
+    """Prepare (and embed, given an encoder) several documents; the first failure is raised."""
     out = []
-    for i, spec in enumerate(specs, start=1):
-        try:
-            out.append(prepare(spec))
-        except DocumentError as exc:
-            if spec.data is None and len(specs) > 1:  # a CSV row: say which one (files name themselves)
-                raise DocumentError(f"{spec.filename or 'text'} (item {i}): {exc}") from None
-            raise
-        if progress:
-            progress()
+    for item in prepare_many(specs, progress):
+        if isinstance(item, DocumentError):
+            raise item
+        out.append(item)
     if encoder is not None:
         embed(out, encoder)
     return out
@@ -223,6 +278,20 @@ async def aprepare(specs: Sequence[DocumentSpec]) -> list[Prepared]:
 
     encoder = await sync_to_async(models_registry.encoder)()
     return await sync_to_async(prepare_all, thread_sensitive=False)(list(specs), encoder)
+
+
+async def aprepare_many(specs: Sequence[DocumentSpec]) -> list[Prepared | DocumentError]:
+    """:func:`prepare_many` plus embedding of the readable ones, off the interview sockets' thread."""
+    from webapp import models_registry
+
+    encoder = await sync_to_async(models_registry.encoder)()
+
+    def work() -> list[Prepared | DocumentError]:
+        results = prepare_many(specs)
+        embed([r for r in results if isinstance(r, Prepared)], encoder)
+        return results
+
+    return await sync_to_async(work, thread_sensitive=False)()
 
 
 # ---------------------------------------------------------------------------
@@ -326,8 +395,8 @@ def _seniority(value: str) -> str:
 
 def read_csv_rows(
     data: bytes, name: str, text_column: str, title_column: str | None = None
-) -> list[tuple[str, str, dict[str, str]]]:
-    """Rows of a CSV as (text, title, all columns), checking the columns first.
+) -> list[tuple[int, str, str, dict[str, str]]]:
+    """Rows of a CSV as (row number, text, title, all columns), checking the columns first.
 
     Raises:
         DocumentError: not UTF-8, no header, unknown column, or no row with text.
@@ -355,7 +424,7 @@ def read_csv_rows(
             continue
         title = clean_user_text(row.get(title_column) or "", single_line=True) if title_column else ""
         values = {k: clean_user_text(v or "", single_line=True) for k, v in row.items() if isinstance(k, str) and k}
-        out.append((text, title or f"{PurePath(name).stem} row {number}", values))
+        out.append((number, text, title or f"{PurePath(name).stem} row {number}", values))
     if not out:
         raise DocumentError(f"{name}: column {text_column!r} is empty in every row.")
     return out
@@ -365,31 +434,92 @@ def csv_specs(
     kind: str, data: bytes, name: str, text_column: str, title_column: str | None, owner=None
 ) -> list[DocumentSpec]:  # type: ignore[no-untyped-def]
     specs = []
-    for text, title, row in read_csv_rows(data, name, text_column, title_column):
+    for number, text, title, row in read_csv_rows(data, name, text_column, title_column):
         meta = {"title": title, "label": title}
         if kind == JOB:
             for key in ("company", "location", "seniority"):
                 if row.get(key):
                     meta[key] = row[key]
-        specs.append(DocumentSpec(kind=kind, text=text, filename=name, meta=meta, owner=owner))
+        where = f"{PurePath(name).name} row {number}"
+        specs.append(DocumentSpec(kind=kind, text=text, filename=name, meta=meta, owner=owner, where=where))
     return specs
 
 
-def create_documents(
-    specs: list[DocumentSpec], progress: Callable[[], None] | None = None, prepared: list[Prepared] | None = None
-) -> list[Document]:
-    """Store several documents as one unit: if one fails, none is stored.
+def specs_from_files(
+    kind: str,
+    files: Iterable[tuple[str, bytes]],
+    text_column: str = "text",
+    title_column: str | None = None,
+    owner: object | None = None,
+) -> list[DocumentSpec]:
+    """The documents in uploaded or named files: one per PDF/DOCX/TXT/Markdown file, one per CSV row.
 
-    Errors name the file (and row) that failed. ``progress`` is called after each document is
-    read. ``prepared`` (from :func:`aprepare`) skips reading them again.
+    Raises:
+        DocumentError: a file over the size limit, an unsupported type, or a CSV without the columns.
     """
-    if prepared is None:
-        prepared = prepare_all(specs, progress=progress)
-    created: list[Document] = []
-    with transaction.atomic():
+    specs: list[DocumentSpec] = []
+    for name, data in files:
+        check_size(len(data), name)
+        if PurePath(name).suffix.lower() == ".csv":
+            specs.extend(csv_specs(kind, data, name, text_column or "text", title_column or None, owner=owner))
+        elif is_supported(name):
+            specs.append(DocumentSpec(kind=kind, data=data, filename=name, owner=owner))
+        else:
+            raise DocumentError(f"{PurePath(name).name}: unsupported file type; use PDF, DOCX, TXT, Markdown or CSV.")
+    return specs
+
+
+@dataclass
+class ImportResult:
+    """What a bulk import stored, and each row or file it could not, with the reason."""
+
+    created: list[Document] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (row or file, why)
+
+    def failure_lines(self) -> list[str]:
+        """One line per row or file not imported, naming it once."""
+        return [why if why.startswith(where) else f"{where}: {why}" for where, why in self.failed]
+
+
+def store_many(
+    specs: Sequence[DocumentSpec], prepared: Sequence[Prepared | DocumentError], all_or_nothing: bool = False
+) -> ImportResult:
+    """Store the readable documents (each whole) and report the others.
+
+    With ``all_or_nothing`` a single failure stores nothing and raises it.
+    """
+    failed = [
+        (spec.name, str(item).removeprefix(f"{spec.where}: "))
+        for spec, item in zip(specs, prepared, strict=True)
+        if isinstance(item, DocumentError)
+    ]
+    if all_or_nothing and failed:
+        more = f" ({len(failed) - 1} more could not be read either)" if len(failed) > 1 else ""
+        first = next(item for item in prepared if isinstance(item, DocumentError))
+        raise DocumentError(f"{first}{more}")
+    result = ImportResult(failed=failed)
+    with transaction.atomic() if all_or_nothing else nullcontext():
         for spec, item in zip(specs, prepared, strict=True):
-            created.append(store(spec, item))
-    return created
+            if isinstance(item, Prepared):
+                result.created.append(store(spec, item))
+    return result
+
+
+def import_documents(
+    specs: Sequence[DocumentSpec], all_or_nothing: bool = False, progress: Callable[[], None] | None = None
+) -> ImportResult:
+    """Read, embed and store several documents: the good ones are kept, the bad ones reported
+    by row or file (or, with ``all_or_nothing``, nothing is stored if one is bad)."""
+    from webapp import models_registry
+
+    prepared = prepare_many(specs, progress)
+    embed([p for p in prepared if isinstance(p, Prepared)], models_registry.encoder())
+    return store_many(specs, prepared, all_or_nothing)
+
+
+def create_documents(specs: list[DocumentSpec], progress: Callable[[], None] | None = None) -> list[Document]:
+    """Store several documents as one unit: if one fails, none is stored (the error names it)."""
+    return import_documents(specs, all_or_nothing=True, progress=progress).created
 
 
 def is_supported(filename: str) -> bool:

@@ -78,6 +78,15 @@ MAX_FACTS_PER_DOCUMENT = envint("MAX_FACTS_PER_DOCUMENT", "1500", minimum=1)
 MAX_UNPACKED_MB = envint("MAX_UNPACKED_MB", "40", minimum=1)
 PARSE_TIMEOUT_S = envfloat("PARSE_TIMEOUT_S", "20", minimum=0.1)
 PARSE_MEMORY_MB = envint("PARSE_MEMORY_MB", "1024", minimum=0)
+# Bulk imports of more documents than this run in the background, with progress in the admin.
+IMPORT_BACKGROUND_ROWS = envint("IMPORT_BACKGROUND_ROWS", "1000", minimum=1)
+# Who runs them: "worker" (a `manage.py runworker imports` process, over the Redis layer),
+# "thread" (inside the web process: the one-process default) or "auto" (worker when REDIS_URL is set).
+IMPORT_WORKER = os.getenv("IMPORT_WORKER", "auto").strip().lower()
+if IMPORT_WORKER not in ("auto", "worker", "thread"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"IMPORT_WORKER must be auto, worker or thread, got {IMPORT_WORKER!r}")
 
 # Models: see README "Configuration".
 GENERATOR_BASE = os.getenv("GENERATOR_BASE", "")

@@ -30,25 +30,23 @@ def collect_paths(paths: list[str]) -> list[Path]:
     return out
 
 
-def build_specs(kind: str, paths: list[Path], text_column: str, title_column: str | None, owner=None):  # type: ignore[no-untyped-def]
-    specs: list[services.DocumentSpec] = []
+def read_files(paths: list[Path]) -> list[tuple[str, bytes]]:
+    """(name, bytes) of each file, refusing one over MAX_UPLOAD_MB before reading it."""
+    files = []
     for path in paths:
         try:
             services.check_size(path.stat().st_size, str(path))
-            data = path.read_bytes()
+            files.append((str(path), path.read_bytes()))
         except OSError as exc:
             raise DocumentError(f"{path}: cannot read ({exc.strerror}).") from None
-        if path.suffix.lower() == ".csv":
-            specs.extend(services.csv_specs(kind, data, str(path), text_column, title_column, owner=owner))
-        elif services.is_supported(path.name):
-            specs.append(services.DocumentSpec(kind=kind, data=data, filename=str(path), owner=owner))
-        else:
-            raise DocumentError(f"{path}: unsupported file type; use PDF, DOCX, TXT, Markdown or CSV.")
-    return specs
+    return files
 
 
 class Command(BaseCommand):
-    help = "Import job postings or resumes from files, folders and CSVs (all of them, or none on error)."
+    help = (
+        "Import job postings or resumes from files, folders and CSVs: the readable ones are stored, "
+        "each bad row or file is reported (--all-or-nothing stores none if one is bad)."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("kind", choices=["jobs", "resumes"])
@@ -56,6 +54,7 @@ class Command(BaseCommand):
         parser.add_argument("--text-column", default="text", help="CSV column with the document text (default: text)")
         parser.add_argument("--title-column", default=None, help="CSV column with the title or label")
         parser.add_argument("--owner", default=None, help="username that owns imported resumes")
+        parser.add_argument("--all-or-nothing", action="store_true", help="store nothing if any row or file is bad")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         kind = JOB if options["kind"] == "jobs" else RESUME
@@ -65,16 +64,28 @@ class Command(BaseCommand):
             if owner is None:
                 raise CommandError(f"no user named {options['owner']!r}")
         try:
-            specs = build_specs(
-                kind, collect_paths(options["paths"]), options["text_column"], options["title_column"], owner
-            )
+            files = read_files(collect_paths(options["paths"]))
+            specs = services.specs_from_files(kind, files, options["text_column"], options["title_column"], owner)
             with bar(len(specs), f"Importing {options['kind']}") as progress:
-                created = services.create_documents(specs, progress=lambda: progress.update(1))
+                result = services.import_documents(
+                    specs, options["all_or_nothing"], progress=lambda: progress.update(1)
+                )
         except DocumentError as exc:
             raise CommandError(f"nothing imported: {exc}") from None
-        rows = [(d.pk, str(d)[:70], d.facts.count()) for d in created]
-        self.stdout.write(table(rows, ("id", "title", "facts")))
-        for document in created:
+        self._report(result, options["kind"])
+
+    def _report(self, result: services.ImportResult, noun: str) -> None:
+        if result.created:
+            rows = [(d.pk, str(d)[:70], d.facts.count()) for d in result.created]
+            self.stdout.write(table(rows, ("id", "title", "facts")))
+        for document in result.created:
             for note in getattr(document, "notes", []):  # text cut or facts dropped (bounded work)
                 self.stdout.write(self.style.WARNING(f"{document}: {note}"))
-        self.stdout.write(self.style.SUCCESS(f"Imported {len(created)} {options['kind']}."))
+        if result.failed:
+            self.stdout.write(table(result.failed, ("not imported", "why")))
+        if not result.created:
+            lines = result.failure_lines() or ["no documents found in these files"]
+            more = f" (and {len(lines) - 1} more, listed above)" if len(lines) > 1 else ""
+            raise CommandError(f"nothing imported: {lines[0]}{more}")
+        skipped = f"; {len(result.failed)} skipped (listed above)" if result.failed else ""
+        self.stdout.write(self.style.SUCCESS(f"Imported {len(result.created)} {noun}{skipped}."))
