@@ -1,0 +1,160 @@
+"""manage.py evaluate_interviews: whole scripted interviews on real documents, per system.
+
+The documents are imported into a scratch database (one per system, in a child process), so
+the configured database is never touched; the interviews run through the serving path
+(webapp.turns.run_turn) with each system's settings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from interviewer.documents import JOB, RESUME, DocumentError
+from interviewer.policy import InterviewSettings
+from interviewer.vocabulary import Act
+from training.evaluate_interviews import COLUMNS, SYSTEM_HELP, SYSTEMS, EvalTurn, Scripted, score_interviews
+from training.tables import table
+from webapp import interviews, models_registry, services, turns
+from webapp.models import ModelVersion, Turn
+
+
+class Command(BaseCommand):
+    help = "Run whole scripted interviews on real resumes and postings and compare systems (template, base, adapter, ranked)."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--resumes", nargs="+", required=True, metavar="PATH", help="resume files or CSVs")
+        parser.add_argument("--jobs", nargs="+", required=True, metavar="PATH", help="job posting files or CSVs")
+        parser.add_argument("--pairs", type=int, default=10, help="resume/posting pairs to interview (default 10)")
+        parser.add_argument("--seed", type=int, default=7, help="seed for the CSV rows drawn and the pairing")
+        parser.add_argument("--rows", type=int, default=5, help="rows drawn from each CSV (default 5)")
+        parser.add_argument("--questions", type=int, default=8, help="questions per interview (default 8)")
+        parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
+        parser.add_argument("--resume-text-column", default="text")
+        parser.add_argument("--job-text-column", default="job_description")
+        parser.add_argument("--job-title-column", default="job_title")
+        parser.add_argument("--json", dest="json_out", default=None, help="write every figure and sample turns here")
+        parser.add_argument("--worker", default="", help="(internal) run one system here")
+        parser.add_argument("--out", default="", help="(internal) where a worker writes its figures")
+        parser.add_argument("--adapter-path", default="", help="(internal) the adapter folder to evaluate")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        if options["worker"]:
+            self._worker(options)
+            return
+        adapter = models_registry.active(ModelVersion.Kind.GENERATOR)
+        adapter_path = str(models_registry.model_path(adapter)) if adapter else ""
+        results: dict[str, Any] = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for system in options["systems"]:
+                if system in ("adapter", "ranked") and not adapter_path:
+                    self.stderr.write(f"{system}: no active adapter; skipped (train one with finetune_interviewer)")
+                    continue
+                self.stderr.write(f"Running {system}: {SYSTEM_HELP[system]}...")
+                results[system] = self._run_child(system, adapter_path, Path(tmp), options)
+        rows = [(name, *[r["scores"][key] for key, _ in COLUMNS]) for name, r in results.items()]
+        self.stdout.write(table(rows, ("system", *[label for _, label in COLUMNS])))
+        if options["json_out"]:
+            Path(options["json_out"]).write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+    def _run_child(self, system: str, adapter_path: str, tmp: Path, options: dict[str, Any]) -> dict[str, Any]:
+        out = tmp / f"{system}.json"
+        argv = [sys.argv[0] if sys.argv[0].endswith("manage.py") else str(Path(settings.BASE_DIR) / "manage.py")]
+        argv += ["evaluate_interviews", "--worker", system, "--out", str(out), "--adapter-path", adapter_path]
+        for key in ("resumes", "jobs"):
+            argv += [f"--{key}", *[str(Path(p).resolve()) for p in options[key]]]
+        for key in ("pairs", "seed", "rows", "questions", "resume_text_column", "job_text_column", "job_title_column"):
+            argv += [f"--{key.replace('_', '-')}", str(options[key])]
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp / f'{system}.sqlite3'}",
+            "REDIS_URL": "",
+            "VAR_DIR": str(tmp / system),
+            "MODEL_DIR": str(Path(settings.MODEL_DIR).resolve()),
+            "FAKE_MODELS": "1" if settings.FAKE_MODELS else "0",
+        }
+        done = subprocess.run([sys.executable, *argv], env=env, cwd=settings.BASE_DIR, check=False)
+        if done.returncode != 0 or not out.is_file():
+            raise CommandError(f"the {system} run failed (exit code {done.returncode}); see the messages above")
+        return dict(json.loads(out.read_text(encoding="utf-8")))
+
+    # -- the child: one system, in its own scratch database
+    def _worker(self, options: dict[str, Any]) -> None:
+        system = options["worker"]
+        call_command("migrate", verbosity=0)
+        _configure(system, options["adapter_path"])
+        resumes = _import(RESUME, options["resumes"], options["resume_text_column"], None, options)
+        jobs = _import(JOB, options["jobs"], options["job_text_column"], options["job_title_column"], options)
+        rng = random.Random(options["seed"])
+        rng.shuffle(jobs)
+        pairs = [(resumes[k % len(resumes)], jobs[k % len(jobs)]) for k in range(options["pairs"])]
+        encoder = models_registry.encoder()
+        finished = [_interview(resume, job, options["questions"], k, encoder) for k, (resume, job) in enumerate(pairs)]
+        scores = score_interviews(finished, encoder)
+        samples = [[t.__dict__ | {"act": t.act.value if t.act else ""} for t in f] for f in finished[:3]]
+        payload = {"scores": scores, "pairs": [(r.label, j.title) for r, j in pairs], "samples": samples}
+        Path(options["out"]).write_text(json.dumps(payload, default=str), encoding="utf-8")
+
+
+def _configure(system: str, adapter_path: str) -> None:
+    """The system's settings: templates only, one greedy candidate, or N ranked; with or without the adapter."""
+    settings.GENERATOR_CANDIDATES = {"template": 0, "base": 1, "adapter": 1}.get(system, settings.GENERATOR_CANDIDATES)
+    if system in ("adapter", "ranked") and adapter_path:
+        version = ModelVersion.objects.create(
+            kind=ModelVersion.Kind.GENERATOR, name=Path(adapter_path).name, path=adapter_path
+        )
+        models_registry.activate(version)
+
+
+def _import(kind: str, paths: list[str], text_column: str, title_column: str | None, options: dict[str, Any]) -> list:  # type: ignore[type-arg]
+    """The documents of ``paths``; from each CSV, ``--rows`` rows drawn with the seed."""
+    files = [(str(p), Path(p).read_bytes()) for p in paths]
+    specs = services.specs_from_files(kind, files, text_column, title_column)
+    rng = random.Random(options["seed"])
+    by_file: dict[str, list[services.DocumentSpec]] = {}
+    for spec in specs:
+        by_file.setdefault(spec.filename, []).append(spec)
+    chosen = []
+    for group in by_file.values():
+        chosen += rng.sample(group, min(options["rows"], len(group))) if group[0].where else group
+    result = services.import_documents(chosen)
+    if not result.created:
+        raise DocumentError(f"no {kind} could be imported: {result.failure_lines()[:3]}")
+    return result.created
+
+
+def _interview(resume, job, questions: int, seed: int, encoder) -> list[EvalTurn]:  # type: ignore[no-untyped-def]
+    """One whole interview with the scripted candidate; its turns."""
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(username=f"eval{seed}")
+    session = interviews.start(user, resume, job, InterviewSettings(questions=questions))
+    candidate = Scripted([f.text for f in resume.facts.filter(askable=True)], seed=seed)
+    for _ in range(3 * questions + 6):
+        turns.run_turn_sync(session.pk)
+        session.refresh_from_db()
+        last = session.turns.order_by("-index").first()
+        if session.status == session.Status.ENDED or last is None or last.role != Turn.Role.INTERVIEWER:
+            break
+        interviews.add_answer(session, candidate.answer(last.text, encoder))
+    return [
+        EvalTurn(
+            t.role,
+            t.text,
+            Act(t.act) if t.act else None,
+            tuple(g["text"] for g in t.grounding if g.get("reason") != "evidence"),
+            t.source,
+            (t.latency_ms or 0) / 1000,
+        )
+        for t in session.turns.order_by("index")
+    ]
