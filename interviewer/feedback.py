@@ -23,7 +23,7 @@ from interviewer.encoders import Encoder
 from interviewer.vocabulary import Act
 
 SHORT_WORDS = 15
-VAGUE_BELOW = 0.73  # star.Reading.specifics under this is vague (fitted on the train half)
+VAGUE_BELOW = 0.7  # star.Reading.specifics under this is vague (fitted on the train half)
 COVER_THRESHOLD = 0.3  # cosine between a requirement and the answer sentence that supports it
 SINGLE_WORD_EXTRA = 0.2  # a sentence sharing one content word with the requirement must be this much closer
 # Requirement words too common to show support on their own ("strong experience with ...").

@@ -60,7 +60,7 @@ _SUBJECT = re.compile(
     r"\b(?:i|we)(?:'ve|\s+have|\s+had)?\s+"
     r"(?:(?:then|also|just|quickly|immediately|personally|finally|eventually|first|later|actually|basically|"
     r"still|even|never|always|all|both|now|soon|carefully|gradually|simply|only|already|then)\s+){0,2}"
-    r"(?P<verb>[a-z][a-z-]*)\b(?P<rest>[^.;!?]{0,60})",
+    r"(?P<verb>[a-z][a-z-]*)\b(?=(?P<rest>[^.;!?]{0,60}))",
     re.I,
 )
 _STATES = frozenset(
@@ -90,14 +90,14 @@ _GENERIC_OBJECT = re.compile(
 )
 _PLAN = re.compile(
     r"(?:\b(?:i|we)(?:'d|'ll|\s+would|\s+will|'m going to|\s+am going to|\s+could)|\bthen|\bfirst|,|\band)\s+"
-    r"(?:(?:probably|just|also|then|first|usually)\s+)?(?P<verb>[a-z]+)\b(?P<rest>[^.;!?]{0,50})",
+    r"(?:(?:probably|just|also|then|first|usually)\s+)?(?P<verb>[a-z]+)\b(?=(?P<rest>[^.;!?]{0,50}))",
     re.I,
 )
 _CONDITIONAL = re.compile(r"\b(?:i|we)(?:'d|'ll|\s+would|\s+will|'m going to|\s+am going to)\b|\bif i\b", re.I)
 _MODALS = frozenset("would could should will can might may must".split())
 _HABIT = re.compile(r"\b(?:usually|always|often|generally|normally|typically|sometimes|tend to)\b", re.I)
 _COORDINATED = re.compile(
-    r"(?:,|\band|\bthen|\bbefore|\bafter)\s+(?:then\s+|also\s+)?(?P<verb>[a-z]+)\b(?P<rest>[^.;!?,]{0,50})", re.I
+    r"(?:,|\band|\bthen|\bbefore|\bafter)\s+(?:then\s+|also\s+)?(?P<verb>[a-z]+)\b(?=(?P<rest>[^.;!?,]{0,50}))", re.I
 )
 
 SITUATION = re.compile(
@@ -206,7 +206,7 @@ def actions(text: str) -> list[str]:
             perfect = bool(re.match(r"\w+(?:'ve|\s+have|\s+had)\b", m.group(0), re.I))
             generic = bool(_HABIT.search(sentence[max(0, m.start() - 12) : m.end("verb")]))
             if _is_action(verb, rest, weak=perfect or generic):
-                out.append(m.group(0)[: len(m.group(0)) - len(m.group("rest"))].strip())
+                out.append(m.group(0).strip())
             if verb in _MODALS:
                 continue
             for c in _COORDINATED.finditer(sentence, m.end("verb")):
@@ -222,7 +222,7 @@ def plan_steps(text: str) -> list[str]:
         verb, rest = m.group("verb").lower(), _clause(m.group("rest"))
         if verb not in _STATES and verb not in _MODALS and not _GENERIC_OBJECT.match(rest) and _habitual(verb):
             if verb not in _WEAK or numbers(rest) or named("x " + rest):
-                out.append(m.group(0)[: len(m.group(0)) - len(m.group("rest"))].strip())
+                out.append(m.group(0).strip())
     return list(dict.fromkeys(out))
 
 
