@@ -1,53 +1,59 @@
 """Per-answer assessment and the end-of-interview report.
 
-Heuristic and transparent: every score comes with the evidence that produced it, so the
-candidate can see why an answer was judged vague or which requirement it covered.
+Heuristic and transparent: every verdict comes with the words that produced it, so the candidate
+can see why an answer was judged vague, which STAR parts it had, and which sentence covered a
+requirement. Relevance (``interviewer.relevance``) and the reading of the words
+(``interviewer.star``) are measured on ``fixtures/answers.jsonl`` by ``manage.py evaluate_feedback``.
+
+The candidate's own questions (answers to ``Act.CANDIDATE_QUESTIONS``, or answers that are
+themselves questions to the interviewer) are recognised and never graded.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
+from interviewer import relevance as relevance_
+from interviewer import star as star_
 from interviewer.encoders import Encoder
+from interviewer.vocabulary import Act
 
 SHORT_WORDS = 15
-HEDGES = re.compile(
-    r"\b(kind of|sort of|stuff|things like that|etc|i guess|maybe|not sure|i think so|probably|whatever|"
-    r"and so on|you know)\b",
+VAGUE_BELOW = 0.7  # star.Reading.specifics under this is vague (fitted on the train half)
+COVER_THRESHOLD = 0.3  # cosine between a requirement and the answer sentence that supports it
+SINGLE_WORD_EXTRA = 0.2  # a sentence sharing one content word with the requirement must be this much closer
+# Requirement words too common to show support on their own ("strong experience with ...").
+GENERIC_REQUIREMENT_WORDS = frozenset(
+    relevance_.stem(w)
+    for w in """experience experienced ability able skill skills strong excellent good great proven demonstrated
+    knowledge understanding familiarity working work works team teams including include years year plus
+    preferred required requirement desirable solid deep hands-on environment role candidate other related
+    similar such using use used new best high level within across various multiple""".split()
+)
+NEGATED = re.compile(
+    r"\b(?:don'?t|do not|didn'?t|did not|haven'?t|have not|hasn'?t|never|no experience|not yet|wasn'?t|"
+    r"isn'?t|lack|without)\b",
     re.I,
 )
-STAR = {
-    "situation": re.compile(
-        r"\b(when|at the time|we had|there was|our team|the company|in my (last|previous) role)\b", re.I
-    ),
-    "task": re.compile(
-        r"\b(my (goal|job|task|role|responsibility)|i was (asked|responsible)|needed to|had to)\b", re.I
-    ),
-    "action": re.compile(
-        r"\bi (built|led|wrote|designed|created|ran|set up|introduced|changed|organi[sz]ed|"
-        r"analy[sz]ed|negotiated|trained|fixed|migrated|reduced|improved|started|decided|used)\b",
-        re.I,
-    ),
-    "result": re.compile(
-        r"\b(?:result|as a result|which (?:led|meant|cut|saved|increased|reduced)|so that|saved|increased|reduced|"
-        r"improved|grew|cut)\b|\d+\s?%",
-        re.I,
-    ),
+STAR_TIPS = {
+    "situation": "set the scene in one sentence (where, when, what was at stake)",
+    "task": "say what you were responsible for",
+    "action": "say what you did yourself, step by step",
+    "result": "finish with the result, ideally a number",
 }
-SPELLED = re.compile(
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a hundred|"
-    r"hundreds of|a dozen|dozens of)\s+(?:years?|months?|weeks?|days?|hours?|people|engineers|teams?|services|"
-    r"customers|clients|patients|students|stores|sites|projects)\b",
-    re.I,
-)
-NUMBER = re.compile(
-    r"(?<![\w.])\$?\d(?:[\d,.]*\d)?(?:\s?(?:%|k\b|m\b|tb\b|gb\b|x\b|hours?|days?|weeks?|months?|years?|people|"
-    r"customers|patients|users|students))?",
-    re.I,
-)
+
+
+@dataclass
+class Coverage:
+    """A requirement an answer really supports, and the sentence of the answer that does."""
+
+    requirement: str
+    sentence: str
+    similarity: float
 
 
 @dataclass
@@ -55,30 +61,54 @@ class AnswerFeedback:
     question: str
     answer: str
     words: int
-    relevance: float  # 0-1: similarity of the answer to the question and its facts
-    specificity: float  # 0-1: numbers, examples and STAR structure
+    relevance: float  # 0-1; below 0.5 the answer is off-topic (0.5 when there was no encoder)
+    specificity: float  # 0-1: numbers, names, things done, STAR structure; hedges subtract
     star: dict[str, bool] = field(default_factory=dict)
     numbers: list[str] = field(default_factory=list)
-    covered_requirements: list[str] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)
     short: bool = False
     vague: bool = False
     off_topic: bool = False
+    unknown: bool = False  # "I don't know", "not sure, it depends": vague, never off-topic
+    candidate_question: bool = False  # the candidate's own question: not graded
     tips: list[str] = field(default_factory=list)
+    evidence: dict[str, str] = field(default_factory=dict)  # STAR part -> the words that show it
+    hedges: list[str] = field(default_factory=list)
+
+    @property
+    def covered_requirements(self) -> list[str]:
+        return [c.requirement for c in self.coverage]
 
     @property
     def needs_follow_up(self) -> bool:
-        return self.short or self.vague or self.off_topic
+        return not self.candidate_question and (self.short or self.vague or self.off_topic)
 
     @property
     def follow_up_reason(self) -> str:
+        if self.candidate_question:
+            return ""
         if self.off_topic:
             return "an off-topic answer"
         if self.short:
             return "a short answer"
         return "a vague answer" if self.vague else ""
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+INVITATION = re.compile(
+    r"\b(?:questions? (?:do you have|for (?:me|us)|you(?:'d| would) like)|(?:anything|what) (?:else )?(?:would |do )?"
+    r"you(?:'d)? (?:like|want) to (?:ask|know)|over to you|ask (?:me|us) anything)\b",
+    re.I,
+)
+
+
+def is_candidate_question(question: str, answer: str, act: Act | str | None) -> bool:
+    """The candidate's own question: any answer to the invitation to ask (``act``, or the question's
+    words when the act is unknown), or an answer that is itself a question to the interviewer."""
+    invited = str(act) == Act.CANDIDATE_QUESTIONS if act else bool(INVITATION.search(question))
+    return invited or star_.asks_back(answer)
 
 
 def assess(
@@ -88,102 +118,351 @@ def assess(
     grounding: list[str] | None = None,
     requirements: list[str] | None = None,
     requirement_vectors: np.ndarray | None = None,
-    cover_threshold: float = 0.35,
+    act: Act | str | None = None,
+    cover_threshold: float = COVER_THRESHOLD,
 ) -> AnswerFeedback:
-    """Judge one answer: relevance, specificity (numbers, STAR) and the requirements it covered."""
-    words = len(answer.split())
-    numbers = ([m.group(0).strip() for m in NUMBER.finditer(answer)] + [m.group(0) for m in SPELLED.finditer(answer)])[
-        :6
-    ]
-    star = {part: bool(pattern.search(answer)) for part, pattern in STAR.items()}
-    hedges = len(HEDGES.findall(answer))
-    specificity = min(1.0, 0.35 * min(len(numbers), 2) / 2 + 0.15 * sum(star.values()) + (0.05 if words >= 40 else 0))
-    relevance = 0.5
-    covered: list[str] = []
+    """Judge one answer to ``question`` (whose act is ``act`` and whose facts are ``grounding``).
+
+    Relevance needs an encoder (without one it is 0.5 and nothing is off-topic); coverage needs
+    an encoder and the requirement list (``requirement_vectors``: their encodings, if at hand).
+    """
+    count = len(answer.split())
+    if is_candidate_question(question, answer, act):
+        return AnswerFeedback(question, answer, count, 0.0, 0.0, dict.fromkeys(star_.PARTS, False),
+                              candidate_question=True)  # fmt: skip
+    reading = star_.read(answer)
+    score, off_topic = 0.5, False
     if encoder is not None and answer.strip():
-        anchors = [question] + list(grounding or [])
-        vectors = encoder.encode([answer] + anchors)
-        relevance = float(max(0.0, min(1.0, (vectors[1:] @ vectors[0]).max())))
-        if requirements:
-            req = requirement_vectors if requirement_vectors is not None else encoder.encode(requirements)
-            sims = req @ vectors[0]
-            covered = [requirements[i] for i in np.argsort(-sims, kind="stable") if sims[i] >= cover_threshold][:3]
-    short = words < SHORT_WORDS
-    vague = not short and specificity < 0.3 and (hedges > 0 or not numbers)
-    off_topic = encoder is not None and words >= 4 and relevance < 0.12
-    tips = []
-    if short:
-        tips.append("Say more: give one concrete example of what you did.")
-    if not numbers:
-        tips.append("Add a number: scale, time saved, money, people, percentage.")
-    missing = [p for p, ok in star.items() if not ok]
-    if missing and not short:
-        tips.append("Use the STAR shape; missing: " + ", ".join(missing) + ".")
-    if hedges:
-        tips.append("Drop hedges like 'kind of' or 'stuff'; state what you did.")
-    if off_topic:
-        tips.append("Answer the question that was asked before adding context.")
-    return AnswerFeedback(
+        judged = relevance_.judge(answer, [question, *(grounding or [])], encoder)
+        score = judged.score
+        off_topic = judged.off_topic and not reading.unknown and count >= 4
+    heard = not off_topic and not reading.unknown
+    result = AnswerFeedback(
         question,
         answer,
-        words,
-        round(relevance, 3),
-        round(specificity, 3),
-        star,
-        numbers,
-        covered,
-        short,
-        vague,
-        off_topic,
-        tips,
+        count,
+        round(score, 3),
+        round(min(1.0, max(0.0, reading.specifics / 3.0)), 3),
+        {part: heard and ok for part, ok in reading.star.items()},
+        reading.numbers,
+        short=count < SHORT_WORDS,
+        vague=reading.unknown or (not off_topic and reading.specifics < VAGUE_BELOW),
+        off_topic=off_topic,
+        unknown=reading.unknown,
+        evidence=reading.evidence if heard else {},
+        hedges=reading.hedges,
     )
+    if heard and not result.vague and encoder is not None and requirements:
+        result.coverage = coverage(answer, requirements, encoder, requirement_vectors, cover_threshold, asked=grounding)
+    result.tips = tips(result)
+    return result
 
 
-def report(answers: list[AnswerFeedback], requirements: list[str], match_overall: float | None = None) -> dict:  # type: ignore[type-arg]
-    """The end-of-interview report: per-answer feedback, strengths, what to practise, coverage."""
-    covered = (
-        sorted({r for a in answers for r in a.covered_requirements}, key=requirements.index) if requirements else []
-    )
-    uncovered = [r for r in requirements if r not in covered]
-    n = len(answers)
-    mean = lambda xs: round(sum(xs) / len(xs), 3) if xs else 0.0  # noqa: E731
-    relevance = mean([a.relevance for a in answers])
-    specificity = mean([a.specificity for a in answers])
-    with_numbers = sum(1 for a in answers if a.numbers)
-    star_complete = sum(1 for a in answers if all(a.star.values()))
-    strengths, practise = [], []
-    if n and relevance >= 0.45:
-        strengths.append("Your answers stayed on the questions asked.")
-    if n and with_numbers >= max(1, n // 2):
-        strengths.append(f"You backed {with_numbers} of {n} answers with numbers.")
-    if star_complete:
-        strengths.append(f"{star_complete} answer(s) had a complete situation-task-action-result structure.")
-    if requirements and len(covered) >= len(requirements) / 2:
-        strengths.append(f"You gave evidence for {len(covered)} of {len(requirements)} job requirements.")
-    if n and with_numbers < n / 2:
-        practise.append("Quantify results: most answers had no number.")
-    if n and star_complete < n / 2:
-        practise.append("Structure answers as situation, task, action, result.")
-    if any(a.short for a in answers):
-        practise.append("Expand short answers with one concrete example.")
-    if any(a.off_topic for a in answers):
-        practise.append("Answer the question first, then add context.")
+def coverage(
+    answer: str,
+    requirements: list[str],
+    encoder: Encoder,
+    requirement_vectors: np.ndarray | None = None,
+    threshold: float = COVER_THRESHOLD,
+    limit: int = 3,
+    asked: list[str] | None = None,
+) -> list[Coverage]:
+    """The requirements the answer really supports, best first, each with the sentence that does.
+
+    A sentence supports a requirement when it says something concrete (a number, a name or a
+    thing done) and shares content words with the requirement that are not boilerplate
+    ("experience", "strong", "skills") and not in a clause that denies them ("I don't have a
+    Master's"): two such words or a name (WCAG, Zendesk) at a cosine of at least ``threshold``
+    (the sentence's or the whole answer's, whichever is higher), or one ordinary word at
+    ``threshold + SINGLE_WORD_EXTRA``. A generic sentence ("I have strong communication skills")
+    supports nothing.
+
+    ``asked``: the requirements the question probed. An on-topic, specific answer (the caller's
+    judgement) that tells what the candidate did (a first-person action, not "I would") supports
+    them unless it denies them; its closest sentence with an action is quoted.
+    """
+    parts = _concrete_units(answer)
+    if not parts or not requirements:
+        return []
+    req = requirement_vectors if requirement_vectors is not None else encoder.encode(requirements)
+    vectors = encoder.encode([answer, *parts])
+    whole, sims = req @ vectors[0], req @ vectors[1:].T  # (requirements,), (requirements, sentences)
+    found = []
+    for i, requirement in enumerate(requirements):
+        wanted = relevance_.content_words(requirement) - GENERIC_REQUIREMENT_WORDS
+        names = {relevance_.stem(n) for n in star_.named(requirement)}
+        if requirement in (asked or []):
+            j = _probed_support(parts, sims[i], wanted)
+            if j is not None:
+                found.append(Coverage(requirement, parts[j], round(max(float(sims[i, j]), float(whole[i])), 3)))
+                continue
+        for j in np.argsort(-sims[i], kind="stable"):
+            similarity = max(float(sims[i, j]), float(whole[i]))
+            shared = wanted & _affirmed_words(parts[j])
+            if similarity < threshold:
+                break
+            if len(shared) >= 2 or shared & names or (shared and similarity >= threshold + SINGLE_WORD_EXTRA):
+                found.append(Coverage(requirement, parts[j], round(similarity, 3)))
+                break
+    return sorted(found, key=lambda c: -c.similarity)[:limit]
+
+
+def _probed_support(parts: list[str], sims: np.ndarray, wanted: set[str]) -> int | None:
+    """The sentence that answers a probe of a requirement by telling what was done, if any."""
+    if any(wanted & (relevance_.content_words(p) - _affirmed_words(p)) for p in parts):
+        return None  # the answer denies part of the requirement
+    acting = [j for j, p in enumerate(parts) if star_.actions(p)]
+    return max(acting, key=lambda j: float(sims[j])) if acting else None
+
+
+def _affirmed_words(sentence: str) -> set[str]:
+    """Content words of the sentence's clauses that deny nothing ("I don't have a Master's, but I ..."
+    affirms only what follows "but")."""
+    clauses = re.split(r",|;|\bbut\b|\bhowever\b|\balthough\b|\bthough\b", sentence, flags=re.I)
+    return set().union(set(), *(relevance_.content_words(c) for c in clauses if not NEGATED.search(c)))
+
+
+def _support_units(answer: str) -> list[tuple[str, str]]:
+    """(unit, its sentence): sentences, a long run-on sentence cut at commas into ~25-word pieces."""
+    units: list[tuple[str, str]] = []
+    for sentence in star_.sentences(answer):
+        if len(sentence.split()) <= 40:
+            units.append((sentence, sentence))
+            continue
+        piece: list[str] = []
+        for clause in sentence.split(", "):
+            piece.append(clause)
+            if len(" ".join(piece).split()) >= 25:
+                units.append((", ".join(piece), sentence))
+                piece = []
+        if piece:
+            units.append((", ".join(piece), sentence))
+    return units
+
+
+def _concrete_units(answer: str) -> list[str]:
+    """The units that report something done or measured: a number, or a first-person action
+    (read in the whole sentence, so "I'd ask for a review, so I pick up..." stays hypothetical)."""
+    out = []
+    for unit, sentence in _support_units(answer):
+        done = [a.split()[-1] for a in star_.actions(sentence)]
+        if star_.numbers(unit) or any(re.search(rf"\b{re.escape(verb)}\b", unit) for verb in done):
+            out.append(unit)
+    return out
+
+
+def tips(a: AnswerFeedback) -> list[str]:
+    """What to do differently next time, most important first (at most three)."""
+    out = []
+    if a.off_topic:
+        return ["Answer the question that was asked: start with one sentence that names its subject."]
+    if a.unknown:
+        out.append("Instead of 'I don't know', give the nearest example you have, or how you would find out.")
+    if a.short:
+        out.append("Say more: give one concrete example of what you did.")
+    hedges = list(dict.fromkeys(h.lower() for h in a.hedges))[:2]
+    if hedges:
+        out.append("Drop hedges like " + " or ".join(f"'{h}'" for h in hedges) + "; state what you did.")
+    if a.unknown:
+        return out[:3]
+    if a.vague:
+        out.append("Be specific: name the tool, the people, the steps you took.")
+    if not a.numbers:
+        out.append("Add a number: scale, time saved, money, people, percentage.")
+    missing = [p for p, ok in a.star.items() if not ok]
+    if missing and not a.short:
+        out.append("Use the STAR shape; missing: " + ", ".join(missing) + ".")
+    return out[:3]
+
+
+# ---------------------------------------------------------------------------
+# The report
+
+
+def excerpt(text: str, limit: int = 25) -> str:
+    """The first ``limit`` words, with an ellipsis when cut."""
+    words = text.split()
+    return " ".join(words[:limit]) if len(words) <= limit else " ".join(words[:limit]).rstrip(".,;:") + "…"
+
+
+def quote(text: str, limit: int = 25) -> str:
+    """An excerpt in quotation marks, without the full stop that would double the sentence's own."""
+    return "“" + excerpt(text, limit).rstrip(".,;: ") + "”"
+
+
+def best_sentence(answer: str) -> str:
+    """The sentence of an answer most worth quoting back: the most concrete one."""
+    units = [u for u, _sentence in _support_units(answer)] or [answer]
+    return max(units, key=lambda s: (star_.read(s).specifics, -units.index(s)))
+
+
+def quality(a: AnswerFeedback) -> float:
+    """One number to rank answers: on-topic, concrete, structured; flags cost a lot."""
+    value = a.relevance + a.specificity + 0.25 * sum(a.star.values()) + (0.25 if a.numbers else 0.0)
+    return value - 2.0 * a.off_topic - 1.5 * a.unknown - 0.75 * a.vague - 0.5 * a.short
+
+
+def strong(a: AnswerFeedback) -> bool:
+    return not (a.off_topic or a.unknown or a.vague or a.short or a.candidate_question)
+
+
+def verdict(a: AnswerFeedback) -> dict[str, Any]:
+    """One row of the per-question table."""
+    if a.candidate_question:
+        relevance, specificity = "—", "your question"
+    else:
+        relevance = "off topic" if a.off_topic else "on topic"
+        specificity = (
+            ""
+            if a.off_topic
+            else "no answer"
+            if a.unknown
+            else "short"
+            if a.short and a.vague
+            else "vague"
+            if a.vague
+            else "short"
+            if a.short
+            else "specific"
+        )
+    return {
+        "question": a.question,
+        "answer": a.answer,
+        "excerpt": excerpt(a.answer),
+        "relevance": relevance,
+        "specificity": specificity,
+        "star": "".join(p[0].upper() if a.star.get(p) else "·" for p in star_.PARTS),
+        "star_parts": [p for p in star_.PARTS if a.star.get(p)],
+        "numbers": a.numbers[:3],
+        "covers": [{"requirement": c.requirement, "sentence": c.sentence} for c in a.coverage],
+        "tips": a.tips[:2],
+        "graded": not a.candidate_question,
+    }
+
+
+def _why_strong(a: AnswerFeedback) -> str:
+    reasons = []
+    if a.numbers:
+        reasons.append("numbers (" + ", ".join(a.numbers[:2]) + ")")
+    if all(a.star.values()):
+        reasons.append("a complete situation-task-action-result story")
+    elif a.star.get("action"):
+        reasons.append(f"what you did yourself ({a.evidence.get('action', 'your actions')}…)")
+    return ", ".join(reasons) or "it stayed on the question and was concrete"
+
+
+def _why_weak(a: AnswerFeedback) -> str:
+    if a.off_topic:
+        return "it was not about the question; answer the question first, then add context"
+    if a.unknown:
+        return "you said you did not know; give the nearest example you have, or how you would find out"
+    missing = [p for p, ok in a.star.items() if not ok]
+    what = []
+    if a.short:
+        what.append(f"it was short ({a.words} words)")
+    if a.vague:
+        what.append("it had no concrete example, name or number")
+    if missing and not what:
+        what.append("it lacked the " + ", ".join(missing))
+    fix = STAR_TIPS["action"] if not a.star.get("action") else STAR_TIPS.get(missing[0], "") if missing else ""
+    return "; ".join(what) + (f"; next time {fix}" if fix else "")
+
+
+def _strengths(graded: list[AnswerFeedback], covered: list[Coverage], total_requirements: int) -> list[str]:
+    out = []
+    n = len(graded)
+    good = [a for a in graded if strong(a)]
+    if good:
+        best = max(good, key=quality)
+        out.append(
+            f"Your strongest answer, to {quote(best.question, 14)}: {quote(best_sentence(best.answer), 30)}"
+            f" — it had {_why_strong(best)}."
+        )
+    with_numbers = [a for a in graded if a.numbers and not a.off_topic]
+    if with_numbers and len(with_numbers) >= max(1, n // 2):
+        sample = ", ".join(dict.fromkeys(x for a in with_numbers for x in a.numbers[:1]))
+        out.append(f"You backed {len(with_numbers)} of {n} answers with numbers ({excerpt(sample, 8)}).")
+    complete = [a for a in graded if all(a.star.values())]
+    if complete:
+        out.append(f"{len(complete)} answer(s) told a complete story: situation, task, action and result.")
+    if n >= 2 and not any(a.off_topic for a in graded) and len(good) >= n / 2:
+        out.append("Every answer stayed on the question asked.")
+    if covered:
+        c = covered[0]
+        out.append(
+            f"Your answers backed {len(covered)} of {total_requirements} job requirements, e.g. "
+            f"{quote(c.requirement, 12)} with {quote(c.sentence, 20)}."
+        )
+    if not out and any(not a.off_topic and not a.unknown for a in graded):
+        usable = max(graded, key=quality)
+        out.append(f"You answered {quote(usable.question, 14)} on topic: {quote(usable.answer, 20)}.")
+    return out[:5]
+
+
+def _practise(graded: list[AnswerFeedback], uncovered: list[str], top: int = 3) -> list[str]:
+    out = []
+    n = len(graded)
+    weak = [a for a in graded if not strong(a)]
+    if weak:
+        worst = min(weak, key=quality)
+        out.append(
+            f"Your weakest answer, to {quote(worst.question, 14)}: {quote(worst.answer, 20)} — {_why_weak(worst)}."
+        )
+    on_topic = [a for a in graded if not a.off_topic and not a.unknown]
+    if on_topic:
+        for part in ("result", "action", "situation", "task"):
+            lacking = [a for a in on_topic if not a.star.get(part)]
+            if len(lacking) > len(on_topic) / 2:
+                out.append(f"{len(lacking)} of {len(on_topic)} answers lacked the {part}: {STAR_TIPS[part]}.")
+                break
+        if sum(1 for a in on_topic if not a.numbers) > len(on_topic) / 2:
+            out.append("Quantify: most answers had no number (scale, time, money, people, percentage).")
+    off = sum(1 for a in graded if a.off_topic)
+    if off:
+        out.append(f"{off} answer(s) drifted off the question: answer it first, then add context.")
     if uncovered:
-        practise.append("Prepare examples for: " + "; ".join(uncovered[:4]) + ("…" if len(uncovered) > 4 else "."))
+        named = "; ".join(quote(r, 10) for r in uncovered[:top])
+        more = f" and {len(uncovered) - top} more" if len(uncovered) > top else ""
+        out.append(f"Prepare an example for the requirements no answer backed: {named}{more}.")
     if not n:
-        practise.append("Answer at least one question to get feedback.")
+        out.append("Answer at least one question to get feedback.")
+    return out[:5]
+
+
+def report(
+    answers: list[AnswerFeedback], requirements: list[str], match_overall: float | None = None, top: int = 5
+) -> dict[str, Any]:
+    """The end-of-interview report: strengths and what to practise quoting the answers, a row per
+    question, and requirement coverage with the supporting sentences (``top`` uncovered shown)."""
+    graded = [a for a in answers if not a.candidate_question]
+    first: dict[str, Coverage] = {}
+    for a in graded:
+        for c in a.coverage:
+            if c.requirement not in first or c.similarity > first[c.requirement].similarity:
+                first[c.requirement] = c
+    order = {r: i for i, r in enumerate(requirements)}
+    covered = sorted(first.values(), key=lambda c: order.get(c.requirement, len(order)))
+    uncovered = [r for r in requirements if r not in first]
+    n = len(graded)
+    mean = lambda xs: round(sum(xs) / len(xs), 3) if xs else 0.0  # noqa: E731
     summary = (
-        f"{n} answer(s); average relevance {relevance:.2f}, specificity {specificity:.2f}; "
-        f"{len(covered)} of {len(requirements)} requirements covered."
+        f"{n} answer(s): {sum(1 for a in graded if not a.off_topic)} on topic, {sum(1 for a in graded if strong(a))} "
+        f"specific, {sum(1 for a in graded if all(a.star.values()))} with a complete STAR story; "
+        f"{len(covered)} of {len(requirements)} requirements backed by an answer."
     )
+    strengths = _strengths(graded, covered, len(requirements))
     return {
         "summary": summary,
         "strengths": strengths or ["You completed the interview: that is practice most people skip."],
-        "practise": practise,
-        "relevance": relevance,
-        "specificity": specificity,
+        "practise": _practise(graded, uncovered),
+        "relevance": mean([a.relevance for a in graded]),
+        "specificity": mean([a.specificity for a in graded]),
         "match_overall": match_overall,
-        "covered_requirements": covered,
+        "covered_requirements": [{"requirement": c.requirement, "sentence": c.sentence} for c in covered],
         "uncovered_requirements": uncovered,
+        "uncovered_top": uncovered[:top],
+        "uncovered_more": max(0, len(uncovered) - top),
+        "rows": [verdict(a) for a in answers],
+        "candidate_questions": [a.answer for a in answers if a.candidate_question],
         "answers": [a.as_dict() for a in answers],
     }

@@ -200,5 +200,6 @@ def test_it_runs_a_whole_interview_in_a_real_browser(server, tmp_path):
         page.wait_for_url("**/report/")
         assert page.locator("h1:has-text('Interview report')").is_visible()
         assert page.locator("text=Download transcript (Markdown)").is_visible()
-        assert page.locator("ol.answers > li").count() == 3
+        assert page.locator("table.verdicts tbody tr").count() == 3  # one row per answered question
+        assert page.locator(".strengths li").first.inner_text().startswith("Your strongest answer, to “")
         browser.close()

@@ -389,6 +389,23 @@ def test_it_shows_the_report_of_an_ended_interview(alice_client, users):
 
 
 @pytest.mark.django_db
+def test_it_shows_a_table_per_question_and_quotes_the_answers_in_the_report(alice_client, users):
+    session = answered_interview(users[0])
+    session.turns.filter(index=session.turns.order_by("-index").first().index).update(act=Act.CANDIDATE_QUESTIONS)
+    interviews.add_answer(session, "What does the on-call rota look like?")
+    report = interviews.end(session)
+
+    page = alice_client.get(reverse("report", args=[session.pk])).content.decode()
+
+    assert report["summary"].startswith("1 answer(s)")
+    assert report["strengths"][0].startswith("Your strongest answer") and "40%" in report["strengths"][0]
+    assert 'class="table verdicts"' in page and 'data-label="Verdict"' in page
+    assert "Your strongest answer" in page and "on topic" in page
+    assert "Your questions to the interviewer" in page and "What does the on-call rota look like?" in page
+    assert "your question · not graded" in page
+
+
+@pytest.mark.django_db
 def test_it_downloads_the_transcript_as_markdown(alice_client, users):
     session = answered_interview(users[0])
     saved = list(session.turns.order_by("index"))

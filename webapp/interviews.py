@@ -335,6 +335,7 @@ def build_report(session: InterviewSession) -> dict:  # type: ignore[type-arg]
                 grounding=[g["text"] for g in (question.grounding if question else [])],
                 requirements=requirements,
                 requirement_vectors=vectors,
+                act=question.act if question else None,
             )
         )
     result = feedback.report(answers, requirements, session.settings.get("match", {}).get("overall"))
