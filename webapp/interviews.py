@@ -233,6 +233,7 @@ def _follow_up(session: InterviewSession, history: list[Turn]) -> tuple[str, lis
         history[-1].text,
         models_registry.encoder(),
         grounding=[g["text"] for g in (question.grounding if question else [])],
+        act=Act(question.act) if question and question.act else None,
     )
     why = assessment.follow_up_reason
     if not why:
