@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 from interviewer import facts as quality
-from interviewer.structure import recover_lines
+from interviewer.structure import HEADING_WORDS, recover_lines
 
 SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".markdown")
 
@@ -925,6 +925,29 @@ def _inline_heading(bare: str, kind: str, max_words: int) -> tuple[str | None, s
     if section and rest.strip():
         return section, rest.strip()
     return None, ""
+
+
+def names_section(line: str, kind: str) -> str | None:
+    """The section ``line`` names when it is a heading and nothing else ("About the job",
+    "## What you'll do", "REQUIREMENTS:"), :data:`UNTITLED` for a generic one ("Job Description"),
+    else None.
+
+    Stricter than the parser, for telling a document's title from its headings: a title that
+    only contains a section word ("Customer Experience Manager", "Legal Counsel") is no heading;
+    a heading must be a known one, start with "About"/"Why", or end on a heading word.
+    """
+    bare = line.strip().lstrip("#").strip().strip("*_ ").rstrip(":?").strip("*_ ")
+    key = re.sub(r"\s+", " ", re.sub(r"[^a-z' -]", "", re.sub(r"[/&+]", " ", bare.lower().replace("’", "'"))))
+    key = key.strip(" -'")
+    if not key or len(bare.split()) > MAX_HEADING_WORDS:
+        return None
+    section = _section_for_key(key, kind)
+    if section is None:
+        return None
+    words = key.split()
+    if _exact(key, kind) or key in _UNTITLED or words[0] in ("about", "why") or words[-1] in HEADING_WORDS:
+        return section
+    return None
 
 
 def _exact(title: str, kind: str) -> bool:

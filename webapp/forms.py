@@ -78,7 +78,7 @@ class DocumentAdminForm(forms.ModelForm):
             cleaned["source_file"] = services.clean_user_text(upload.name, single_line=True)[:500]
         title_field = "title" if self.kind == JOB else "label"
         if not cleaned.get(title_field):
-            title = services.guess_title(cleaned["text"], cleaned.get("source_file", ""))
+            title = services.guess_title(cleaned["text"], cleaned.get("source_file", ""), self.kind)
             cleaned[title_field] = services.clean_user_text(title, single_line=True)[:200]
         for name in ("text", "source_file", title_field):
             if name in cleaned:
