@@ -29,7 +29,7 @@ MAX_LISTED_FAILURES = 20
 
 class FactInline(admin.TabularInline):
     model = Fact
-    fields = ("position", "section", "text", "askable", "context", "embedded")
+    fields = ("position", "section", "text", "askable", "hidden", "context", "embedded")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -61,8 +61,7 @@ class DocumentAdmin(admin.ModelAdmin):
         if text_changed:
             # The form read the document already (off the socket thread); store its facts here.
             prepared = form.parsed
-            obj.facts.all().delete()
-            services.store_facts(obj, prepared.facts, prepared.vectors, prepared.encoder_id)
+            services.replace_facts(obj, prepared)  # facts the owner deleted stay deleted
             for note in prepared.notes:
                 self.message_user(request, note, messages.WARNING)
 

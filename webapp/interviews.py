@@ -318,7 +318,7 @@ def end(session: InterviewSession | int) -> dict:  # type: ignore[type-arg]
 def build_report(session: InterviewSession) -> dict:  # type: ignore[type-arg]
     encoder = models_registry.encoder()
     job_facts = list(
-        session.job.facts.filter(askable=True, section__in=("requirements", "responsibilities", "nice_to_have"))
+        session.job.facts.filter(askable=True, hidden=False, section__in=("requirements", "responsibilities", "nice_to_have"))
     )
     requirements = [f.text for f in job_facts]
     vectors = embeddings.matrix(job_facts) if job_facts else None

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from interviewer.selector import FactRef, FactSet, KnowledgeSelector, MatchReport, SelectorConfig
 from webapp import embeddings, models_registry
-from webapp.models import JobPosting, Resume
+from webapp.models import Fact, JobPosting, Resume
 
 
 def selector() -> KnowledgeSelector:
@@ -17,9 +17,28 @@ def selector() -> KnowledgeSelector:
 
 
 def fact_set(document: JobPosting | Resume) -> FactSet:
-    facts = list(document.facts.all())
+    """The document's facts the interview may use: those its owner deleted (hidden) are left out."""
+    facts = list(document.facts.filter(hidden=False))
     refs = [FactRef(f.pk, document.kind, f.section, f.text, f.position, f.askable, f.context) for f in facts]
     return FactSet(refs, embeddings.matrix(facts))
+
+
+def sections(resume: Resume) -> list[tuple[str, list[Fact]]]:
+    """The resume's facts the interview uses, grouped by section in reading order: (label, facts)."""
+    grouped: dict[str, list[Fact]] = {}
+    for fact in resume.facts.filter(hidden=False).order_by("position"):
+        grouped.setdefault(fact.section, []).append(fact)
+    return [(section_label(name), facts) for name, facts in grouped.items()]
+
+
+def deleted(resume: Resume) -> list[Fact]:
+    """The facts the resume's owner deleted (kept, so a re-parse can leave them out again)."""
+    return list(resume.facts.filter(hidden=True).order_by("position"))
+
+
+def section_label(name: str) -> str:
+    """ "nice_to_have" -> "Nice to have"; the top of a resume ("header") is its "Name and contact"."""
+    return "Name and contact" if name == "header" else name.replace("_", " ").capitalize()
 
 
 def match(resume: Resume, job: JobPosting) -> MatchReport:

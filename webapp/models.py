@@ -69,6 +69,10 @@ class Fact(models.Model):
     context = models.CharField(
         max_length=300, blank=True, help_text="Where the claim belongs, e.g. the role, employer and dates."
     )
+    hidden = models.BooleanField(
+        default=False,
+        help_text="Deleted by the resume's owner: never shown to the interview; kept so a re-parse remembers it.",
+    )
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     embedding_model = models.CharField(max_length=200, blank=True, editable=False)
 

@@ -18,7 +18,7 @@ import io
 import logging
 import multiprocessing
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -503,19 +503,43 @@ def store(spec: DocumentSpec, prepared: Prepared) -> Document:
 
 
 def reparse(document: Document) -> int:
-    """Parse the stored text again and replace the facts; returns the number of facts."""
+    """Parse the stored text again and replace the facts; returns the number of facts.
+
+    Facts the owner deleted stay deleted (see :func:`replace_facts`).
+    """
     prepared = prepare(DocumentSpec(kind=document.kind, text=document.text, filename=str(document)))
-    with transaction.atomic():
-        document.facts.all().delete()
-        store_facts(document, prepared.facts)
+    replace_facts(document, prepared)
     return len(prepared.facts)
 
 
+def replace_facts(document: Document, prepared: Prepared) -> None:
+    """Replace the document's facts by freshly parsed ones, in one transaction.
+
+    A new fact whose text matches (by :func:`fact_key`) one the owner had deleted is stored
+    deleted (``hidden``) again: a re-parse never brings back what the candidate took out. A
+    deleted fact the new parse no longer yields is forgotten with the old rows.
+    """
+    with transaction.atomic():
+        hidden = {fact_key(text) for text in document.facts.filter(hidden=True).values_list("text", flat=True)}
+        document.facts.all().delete()
+        store_facts(document, prepared.facts, prepared.vectors, prepared.encoder_id, hidden=hidden)
+
+
+def fact_key(text: str) -> str:
+    """How a fact is recognised across parses: case, spacing and punctuation at its ends ignored."""
+    return " ".join(text.casefold().split()).strip(" .,;:!?-–—•*\"'“”")
+
+
 def store_facts(
-    document: Document, facts: Iterable[ParsedFact], vectors: np.ndarray | None = None, encoder_id: str = ""
+    document: Document,
+    facts: Iterable[ParsedFact],
+    vectors: np.ndarray | None = None,
+    encoder_id: str = "",
+    hidden: Collection[str] = (),
 ) -> None:
     """Insert the facts (askable or not, with their context); embeddings computed ahead
-    (``vectors``) are stored, missing ones computed here."""
+    (``vectors``) are stored, missing ones computed here. A fact whose :func:`fact_key` is in
+    ``hidden`` is stored hidden."""
     owner = {"job": document} if document.kind == JOB else {"resume": document}
     rows = [
         Fact(
@@ -524,6 +548,7 @@ def store_facts(
             position=f.position,
             askable=f.askable,
             context=f.context[:300],
+            hidden=bool(hidden) and fact_key(f.text) in hidden,
             **owner,
         )
         for f in facts

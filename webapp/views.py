@@ -8,17 +8,18 @@ from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from interviewer.documents import DocumentError
 from interviewer.policy import InterviewSettings
 from webapp import interviews, knowledge, services
 from webapp.forms import ResumeUploadForm, SignupForm, StartInterviewForm, parse_id
-from webapp.models import InterviewSession, JobPosting, Resume, Seniority
+from webapp.models import Fact, InterviewSession, JobPosting, Resume, Seniority
 
 
 def signup(request):  # type: ignore[no-untyped-def]
@@ -40,8 +41,11 @@ def home(request):  # type: ignore[no-untyped-def]
         jobs = jobs.filter(Q(title__icontains=query) | Q(company__icontains=query) | Q(location__icontains=query))
     if seniority and seniority in Seniority.values:
         jobs = jobs.filter(seniority=seniority)
+    resumes = Resume.objects.filter(owner=request.user).annotate(
+        fact_count=Count("facts", filter=Q(facts__hidden=False))
+    )
     context = {
-        "resumes": Resume.objects.filter(owner=request.user),
+        "resumes": resumes,
         "jobs": jobs[:100],
         "job_count": jobs.count(),
         "query": query,
@@ -85,6 +89,41 @@ def _bound_upload_form(request) -> ResumeUploadForm:  # type: ignore[no-untyped-
     form = ResumeUploadForm(request.POST, request.FILES)
     form.is_valid()
     return form
+
+
+@login_required
+def resume_facts(request, resume_id: int):  # type: ignore[no-untyped-def]
+    """What was read from one of the user's resumes, by section; wrong facts can be deleted here."""
+    resume = get_object_or_404(Resume, pk=resume_id, owner=request.user)
+    back = _safe_next(request, request.GET.get("next"))
+    return render(
+        request,
+        "webapp/resume_facts.html",
+        {"resume": resume, "sections": knowledge.sections(resume), "deleted": knowledge.deleted(resume), "next": back},
+    )
+
+
+@login_required
+@require_POST
+def hide_fact(request, resume_id: int, fact_id: int, hidden: bool = True):  # type: ignore[no-untyped-def]
+    """Delete (hide) or restore one fact of the user's own resume; 404 for anyone else's."""
+    fact = get_object_or_404(Fact, pk=fact_id, resume_id=resume_id, resume__owner=request.user)
+    fact.hidden = hidden
+    fact.save(update_fields=["hidden"])
+    if hidden:
+        messages.success(request, f"Deleted “{fact.text[:80]}”: your interviews will not use it.")
+    else:
+        messages.success(request, f"Restored “{fact.text[:80]}”.")
+    target = reverse("resume_facts", args=[resume_id])
+    back = _safe_next(request, request.POST.get("next"))
+    return redirect(f"{target}?{urlencode({'next': back})}" if back else target)
+
+
+def _safe_next(request, target: str | None) -> str:  # type: ignore[no-untyped-def]
+    """``target`` when it is a path on this site, else ""."""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
 
 
 @login_required
