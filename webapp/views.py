@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from interviewer.documents import DocumentError
 from interviewer.policy import InterviewSettings
-from webapp import interviews, knowledge, services
+from webapp import interviews, knowledge, search, services
 from webapp.forms import ResumeUploadForm, SignupForm, StartInterviewForm, parse_id
 from webapp.models import Fact, InterviewSession, JobPosting, Resume, Seniority
 
@@ -36,11 +36,8 @@ def signup(request):  # type: ignore[no-untyped-def]
 def home(request):  # type: ignore[no-untyped-def]
     query = services.clean_user_text(request.GET.get("q", ""), single_line=True)[:200]
     seniority = request.GET.get("seniority", "")
-    jobs = JobPosting.objects.all()
-    if query:
-        jobs = jobs.filter(Q(title__icontains=query) | Q(company__icontains=query) | Q(location__icontains=query))
-    if seniority and seniority in Seniority.values:
-        jobs = jobs.filter(seniority=seniority)
+    seniority = seniority if seniority in Seniority.values else ""
+    jobs = search.search_jobs(query, seniority)
     resumes = Resume.objects.filter(owner=request.user).annotate(
         fact_count=Count("facts", filter=Q(facts__hidden=False))
     )
