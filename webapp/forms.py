@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from interviewer.documents import JOB, RESUME, DocumentError
+from interviewer.documents import JOB, RESUME, SUPPORTED_EXTENSIONS, DocumentError
 from interviewer.vocabulary import InterviewKind
 from webapp import services
 from webapp.models import UserKey, fold_username
@@ -154,7 +155,11 @@ class BulkImportForm(forms.Form):
 class ResumeUploadForm(forms.Form):
     """A candidate's own resume: a file, or pasted text."""
 
-    file = forms.FileField(required=False, help_text="PDF, DOCX or TXT.")
+    file = forms.FileField(
+        required=False,
+        help_text="PDF, DOCX, TXT or Markdown (.md).",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUPPORTED_EXTENSIONS)}),
+    )
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Or paste the text.")
     label = forms.CharField(required=False, max_length=200, help_text="A name for this resume (optional).")
 
@@ -172,11 +177,20 @@ class ResumeUploadForm(forms.Form):
 
 
 class StartInterviewForm(forms.Form):
-    LENGTH_CHOICES = [("questions", "Number of questions"), ("minutes", "Minutes")]
+    """Length (a number of questions or minutes) and kind; the defaults are INTERVIEW_QUESTIONS and
+    INTERVIEW_MINUTES, as for the command line."""
+
+    LENGTH_CHOICES = [("questions", "By number of questions"), ("minutes", "By time")]
     length = forms.ChoiceField(choices=LENGTH_CHOICES, initial="questions", widget=forms.RadioSelect)
-    questions = forms.IntegerField(min_value=2, max_value=30, initial=6)
-    minutes = forms.IntegerField(min_value=1, max_value=120, initial=15)
+    questions = forms.IntegerField(min_value=2, max_value=30, label="Questions")
+    minutes = forms.IntegerField(min_value=1, max_value=120, label="Minutes")
     kind = forms.ChoiceField(choices=InterviewKind.choices(), initial=InterviewKind.MIXED)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # Read at each request (not at import) so a changed setting shows; clamped to what the form takes.
+        self.fields["questions"].initial = min(max(settings.INTERVIEW_QUESTIONS, 2), 30)
+        self.fields["minutes"].initial = min(max(round(settings.INTERVIEW_MINUTES), 1), 120)
 
 
 _ID = re.compile(r"[0-9]{1,18}")
