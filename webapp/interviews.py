@@ -117,6 +117,16 @@ def turns(session: InterviewSession) -> list[Turn]:
     return list(session.turns.order_by("index"))
 
 
+TEMPLATE = "template"  # Turn.source of a turn the template generator wrote (webapp.turns)
+
+
+def turn_source(turn: Turn) -> str | None:
+    """Who wrote an interviewer turn: "template" (a template question) or "model"; None for answers."""
+    if turn.role != Turn.Role.INTERVIEWER:
+        return None
+    return TEMPLATE if turn.source == TEMPLATE else "model"
+
+
 def turn_payload(turn: Turn) -> dict[str, object]:
     payload: dict[str, object] = {
         "type": "turn",
@@ -128,7 +138,7 @@ def turn_payload(turn: Turn) -> dict[str, object]:
         "reason": turn.reason,
     }
     if turn.role == Turn.Role.INTERVIEWER:
-        payload["source"] = "template" if turn.source == "template" else "model"
+        payload["source"] = turn_source(turn)
         payload["progress"] = progress(turn)
     if turn.client_id:
         payload["client_id"] = turn.client_id  # the browser's answer id: its answer was taken
@@ -318,7 +328,9 @@ def end(session: InterviewSession | int) -> dict:  # type: ignore[type-arg]
 def build_report(session: InterviewSession) -> dict:  # type: ignore[type-arg]
     encoder = models_registry.encoder()
     job_facts = list(
-        session.job.facts.filter(askable=True, hidden=False, section__in=("requirements", "responsibilities", "nice_to_have"))
+        session.job.facts.filter(
+            askable=True, hidden=False, section__in=("requirements", "responsibilities", "nice_to_have")
+        )
     )
     requirements = [f.text for f in job_facts]
     vectors = embeddings.matrix(job_facts) if job_facts else None
@@ -363,6 +375,7 @@ def transcript(session: InterviewSession) -> dict:  # type: ignore[type-arg]
                 "grounding": [{"source": g["source"], "text": g["text"]} for g in t.grounding],
                 "act": t.act,
                 "reason": t.reason,
+                "source": turn_source(t),
             }
             for t in turns(session)
         ],
@@ -379,9 +392,17 @@ def transcript_markdown(session: InterviewSession) -> str:
         f"Started: {data['started']}",
         "",
     ]
+    lines += [
+        "_After each interviewer turn: what it does, and whether the model wrote it or it is a template question._"
+    ]
+    lines += [""]
     for t in data["turns"]:
-        who = "Interviewer" if t["role"] == "interviewer" else "You"
-        lines.append(f"**{who}:** {t['text']}")
+        if t["role"] == Turn.Role.INTERVIEWER:
+            act = t["act"].replace("_", " ") if t["act"] else "question"
+            written = "template question" if t["source"] == TEMPLATE else "written by the model"
+            lines.append(f"**Interviewer:** {t['text']} _({act}; {written})_")
+        else:
+            lines.append(f"**You:** {t['text']}")
         for g in t["grounding"]:
             lines.append(f"> grounded on {g['source']}: {g['text']}")
         lines.append("")
