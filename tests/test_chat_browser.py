@@ -1,0 +1,246 @@
+"""In a real browser (Playwright + Debian's chromium, FAKE_MODELS=1): job search by company and
+by skill, a guessed title for a posting pasted without one, a resume fact deleted by its owner
+that stays deleted after the admin re-parses the resume, the start form's default and layout at
+desktop and phone widths, and exports that mark each turn's source.
+
+One Daphne and one browser serve the whole module; each test opens its own browser context.
+Set SCREENSHOT_DIR to keep screenshots of the start form and the resume facts page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.servers import base_env, daphnes, manage, scratch_database
+from tests.test_browser import CHROMIUM, FLAGS, _browser_or_skip
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a-long-passphrase-42"
+CANDIDATE, ADMIN = "casey", "robin"
+
+JOBS_CSV = """title,company,location,seniority,text
+Web Developer,Harbor Lane Studio,Leeds,junior,"Requirements
+- Two years building sites in HTML, CSS and JavaScript
+- Accessibility testing with screen readers"
+Frontend Engineer,Northwind Analytics,Remote,mid,"Requirements
+- Three years of web development with React and TypeScript
+- Writing unit tests for user interfaces"
+Ward Clerk,Cedar Hollow Hospital,Boise,,"Responsibilities
+- Keep patient records up to date on the ward"
+"""
+PASTED_WITHOUT_TITLE = """About the job
+
+Tidewater Labs is hiring a Data Engineer to build the pipelines behind our water-quality dashboards.
+
+Requirements
+- Three years writing Python data pipelines
+- Running Airflow in production
+"""
+RESUME = """Casey Morgan
+Backend Engineer
+Leeds · casey@example.com
+
+Experience
+Backend Engineer, Acme Freight | 2020 - Present
+- Migrated the production PostgreSQL database to version 15 with zero downtime
+- Built REST APIs in Python for 2 million users
+- Won the regional chess championship in 2019
+"""
+WRONG = "Won the regional chess championship in 2019"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Daphne on a scratch database with a few postings, a candidate and an admin."""
+    folder = tmp_path_factory.mktemp("chat-browser")
+    (folder / "jobs.csv").write_text(JOBS_CSV)
+    with scratch_database(os.getenv("DATABASE_URL"), folder) as url:
+        env = base_env(FAKE_MODELS="1", DATABASE_URL=url, VAR_DIR=str(folder / "var"), MODEL_DIR=str(folder / "models"))
+        env.pop("REDIS_URL", None)  # one process: the in-memory layer
+        manage(env, "migrate", "-v0")
+        manage(env, "import_documents", "jobs", str(folder / "jobs.csv"), "--title-column", "title")
+        manage(env, "import_documents", "jobs", "fixtures/jobs/software-j3.md", "fixtures/jobs/data-j3.md")
+        users = (
+            "from django.contrib.auth import get_user_model; U = get_user_model(); "
+            f"U.objects.create_user({CANDIDATE!r}, password={PASSWORD!r}); "
+            f"U.objects.create_superuser({ADMIN!r}, password={PASSWORD!r})"
+        )
+        manage(env, "shell", "-c", users)
+        with daphnes(env, 1, folder) as servers:
+            yield servers[0].url
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    sync_playwright = _browser_or_skip()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, server):  # type: ignore[no-untyped-def]
+    """``open_page(user, width)``: a signed-in page in its own context (cookies apart)."""
+    contexts = []
+
+    def open_(user: str, width: int = 1100):  # type: ignore[no-untyped-def]
+        context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        login = f"{server}/admin/login/" if user == ADMIN else f"{server}/login/"
+        page.goto(login)
+        page.fill("#id_username", user)
+        page.fill("#id_password", PASSWORD)
+        page.click("form [type=submit]")
+        page.wait_for_url(lambda url: "/login/" not in url)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def upload_resume(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/")
+    if page.locator("#id_text:visible").count() == 0:
+        page.click("summary:has-text('Upload a resume')")
+    page.fill("#id_text", RESUME)
+    page.click("button:has-text('Upload')")
+    page.wait_for_selector("text=facts found")
+
+
+def search(page, server: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/")
+    page.fill("#q", query)
+    page.click("button:has-text('Search')")
+    page.wait_for_load_state()
+    return [a.inner_text() for a in page.locator("ul.jobs li a").all()]
+
+
+def test_it_searches_jobs_by_company_and_by_skill(open_page, server):
+    page = open_page(CANDIDATE)
+
+    assert search(page, server, "Northwind") == ["Frontend Engineer"]
+    assert search(page, server, "harbor lane") == ["Web Developer"]
+    by_skill = search(page, server, "Kubernetes")
+    assert sorted(by_skill) == ["SENIOR PLATFORM ENGINEER", "Senior Machine Learning Engineer, Recommendations"]
+    assert search(page, server, "web developer") == ["Web Developer", "Frontend Engineer"]
+    assert search(page, server, "kubernetes northwind") == []
+    assert page.locator("text=No job posting matches.").is_visible()
+
+
+def test_it_guesses_the_title_of_a_posting_pasted_without_one(open_page, server):
+    page = open_page(ADMIN)
+    page.goto(f"{server}/admin/webapp/jobposting/add/")
+    page.fill("#id_company", "Tidewater Labs")
+    page.fill("#id_text", PASTED_WITHOUT_TITLE)
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist")
+
+    titles = page.locator("#result_list th a").all_inner_texts()
+    assert "Data Engineer" in titles
+    assert not any(t.startswith("About the job") for t in titles)
+    candidate = open_page(CANDIDATE)
+    assert search(candidate, server, "tidewater") == ["Data Engineer"]
+
+
+def test_it_keeps_a_deleted_resume_fact_deleted_after_a_reparse(open_page, server):
+    page = open_page(CANDIDATE)
+    upload_resume(page, server)
+    page.click("a:has-text('Review facts') >> nth=-1")
+    page.wait_for_selector("h1:has-text('What we read')")
+    assert page.locator("text=Backend Engineer, Acme Freight").first.is_visible()  # a claim's context
+
+    page.click(f".facts li:has-text('{WRONG}') button:has-text('Delete')")
+    page.wait_for_selector("text=your interviews will not use it")
+    assert page.locator(f".facts-page > ul.facts li:has-text('{WRONG}')").count() == 0
+    assert page.locator("details.deleted-facts summary").inner_text() == "Deleted facts (1)"
+    facts_url = page.url
+    resume_id = facts_url.split("/resumes/")[1].split("/")[0]
+
+    admin = open_page(ADMIN)
+    admin.goto(f"{server}/admin/webapp/resume/")
+    admin.check(f"#result_list input.action-select[value='{resume_id}']")
+    admin.select_option("select[name=action]", "reparse_documents")
+    admin.click("button[name=index]")
+    admin.wait_for_selector("text=Re-parsed 1 document(s)")
+
+    page.goto(facts_url)
+    assert page.locator(f".facts-page > ul.facts li:has-text('{WRONG}')").count() == 0
+    page.click("details.deleted-facts summary")
+    assert page.locator(f"details.deleted-facts li:has-text('{WRONG}')").is_visible()
+    assert page.locator("text=Migrated the production PostgreSQL database").is_visible()
+    if os.getenv("SCREENSHOT_DIR"):
+        page.screenshot(path=str(Path(os.environ["SCREENSHOT_DIR"]) / "resume-facts.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1100, 390], ids=["desktop", "phone"])
+def test_it_shows_the_start_form_with_its_default_and_a_clear_layout(open_page, server, width):
+    page = open_page(CANDIDATE, width)
+    upload_resume(page, server)
+    page.goto(f"{server}/")
+    page.click("ul.jobs a:has-text('Web Developer')")
+    page.wait_for_selector("fieldset.length")
+
+    assert page.input_value("#id_questions") == "8"
+    assert page.is_checked("#id_length_0")
+    rows = []
+    for radio, amount in (("#id_length_0", "#id_questions"), ("#id_length_1", "#id_minutes")):
+        label = page.locator(f"label[for={radio[1:]}]").bounding_box()
+        number = page.locator(amount).bounding_box()
+        dot = page.locator(radio).bounding_box()
+        assert not _overlap(label, number), f"{radio}'s label runs into {amount} at {width}px"
+        assert not _overlap(dot, label)
+        assert number["x"] + number["width"] <= width  # nothing off the screen
+        rows.append((min(dot["y"], number["y"]), max(dot["y"] + dot["height"], number["y"] + number["height"])))
+    assert rows[0][1] <= rows[1][0], "the two lengths share a row"
+    page.fill("#id_minutes", "10")
+    assert page.is_checked("#id_length_1")  # typing minutes chooses "By time"
+    if os.getenv("SCREENSHOT_DIR"):
+        page.locator("form.start").screenshot(path=str(Path(os.environ["SCREENSHOT_DIR"]) / f"start-{width}.png"))
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_it_marks_each_turns_source_in_the_exports(open_page, server):
+    page = open_page(CANDIDATE)
+    upload_resume(page, server)
+    page.goto(f"{server}/")
+    page.click("ul.jobs a:has-text('Frontend Engineer')")
+    page.fill("#id_questions", "2")
+    page.click("#start")
+    page.wait_for_url("**/interviews/*/")
+    page.wait_for_selector("#answer:enabled")
+    page.fill("#answer", "I moved our PostgreSQL database to version 15 with zero downtime in six weeks.")
+    page.press("#answer", "Enter")
+    page.wait_for_function("document.querySelectorAll('#log li.interviewer:not(.streaming)').length >= 2")
+    page.click("#end")
+    page.click("#report-link")
+    page.wait_for_url("**/report/")
+
+    with page.expect_download() as download:
+        page.click("text=Download transcript (Markdown)")
+    markdown = Path(download.value.path()).read_text()
+    data = json.loads(page.request.get(page.url.replace("/report/", "/transcript.json")).text())
+
+    spoken = [t for t in data["turns"] if t["role"] == "interviewer"]
+    assert len(spoken) >= 2
+    assert {t["source"] for t in spoken} <= {"template", "model"}
+    assert [t["source"] for t in data["turns"] if t["role"] == "candidate"] == [None]
+    for turn in spoken:
+        written = "template question" if turn["source"] == "template" else "written by the model"
+        assert f"{turn['text']} _({turn['act'].replace('_', ' ')}; {written})_" in markdown
