@@ -94,6 +94,13 @@ def test_it_matches_a_short_word_only_as_a_whole_word(alice_client, jobs):
     assert titles(alice_client, q="go") == ["Platform Engineer"]
 
 
+def test_it_matches_a_short_skill_with_a_symbol(alice_client, jobs):
+    posting("Backend Developer", requirements=["Writing services in C# and .NET"])
+    posting("Firmware Developer", requirements=["Embedded C++ on microcontrollers"])
+
+    assert titles(alice_client, q="C#") == ["Backend Developer"]
+
+
 def test_it_ignores_boilerplate_facts(alice_client, jobs):
     assert titles(alice_client, q="dental") == []
 
