@@ -4,9 +4,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    # 0005_voice (another branch) may land first: the lead renumbers and re-chains on merge.
+    # Depends on the latest on main (0005_import_jobs); 0005_voice (another branch): the lead re-chains on merge.
     dependencies = [
-        ("webapp", "0004_docs"),
+        ("webapp", "0005_import_jobs"),
     ]
 
     operations = [
