@@ -319,7 +319,8 @@ def create_document(spec: DocumentSpec, prepared: Prepared | None = None) -> Doc
 def store(spec: DocumentSpec, prepared: Prepared) -> Document:
     """Write one prepared document and its facts in one transaction (embedding them if not done)."""
     meta = {k: clean_user_text(v or "", single_line=True) for k, v in spec.meta.items() if v is not None}
-    fallback = clean_user_text(guess_title(prepared.text, spec.filename, spec.kind), single_line=True)
+    named = spec.where.replace(".csv row", " row") if spec.where else spec.filename  # "jobs row 7"
+    fallback = clean_user_text(guess_title(prepared.text, named, spec.kind), single_line=True)
     with transaction.atomic():
         if spec.kind == JOB:
             document: Document = JobPosting.objects.create(
@@ -447,7 +448,7 @@ def read_csv_rows(
             continue
         title = clean_user_text(row.get(title_column) or "", single_line=True) if title_column else ""
         values = {k: clean_user_text(v or "", single_line=True) for k, v in row.items() if isinstance(k, str) and k}
-        out.append((number, text, title or f"{PurePath(name).stem} row {number}", values))
+        out.append((number, text, title, values))  # no title: the document's own is guessed when stored
     if not out:
         raise DocumentError(f"{name}: column {text_column!r} is empty in every row.")
     return out
