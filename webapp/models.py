@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -223,6 +224,9 @@ class Turn(models.Model):
     client_id = models.CharField(
         max_length=64, blank=True, help_text="The browser's id for an answer, so a resent answer is stored once."
     )
+    delivery = models.JSONField(
+        default=dict, blank=True, help_text="How a spoken answer was delivered (pace, pauses, fillers), as heard."
+    )
 
     class Meta:
         ordering = ["session", "index"]
@@ -235,6 +239,30 @@ class Turn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index}. {self.role}: {self.text[:60]}"
+
+
+class VoiceTake(models.Model):
+    """One recording of a spoken answer, transcribed: the words as heard, before any edit.
+
+    The candidate's answer names its takes; their delivery measures then go on the answer's
+    turn. The audio itself is kept (``audio``, relative to VAR_DIR) only if the candidate asked.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(InterviewSession, models.CASCADE, related_name="voice_takes")
+    turn = models.ForeignKey(Turn, models.SET_NULL, null=True, blank=True, related_name="voice_takes")
+    text = models.TextField(help_text="The transcript as heard.")
+    duration = models.FloatField(help_text="Length of the recording, in seconds.")
+    words = models.JSONField(default=list, blank=True, help_text="Each word with its start and end, in seconds.")
+    delivery = models.JSONField(default=dict, blank=True)
+    audio = models.CharField(max_length=300, blank=True, help_text="The kept recording, relative to VAR_DIR.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]
+
+    def __str__(self) -> str:
+        return f"Take for interview #{self.session_id}: {self.text[:60]}"
 
 
 def fold_username(username: str) -> str:
