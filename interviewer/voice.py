@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,6 +235,7 @@ class WhisperTranscriber(Transcriber):
     name = "faster-whisper"
 
     def __init__(self, model_dir: Path | str | None = None, threads: int = 0) -> None:
+        """``threads`` 0 = one per core, at most 4 (CTranslate2's own default is 4 whatever the cores)."""
         path = Path(model_dir) if model_dir else packaged_model_dir()
         if not (path / "model.bin").is_file():
             raise ValueError(f"{path} is not a local CTranslate2 Whisper model (no model.bin); nothing is downloaded")
@@ -241,7 +243,11 @@ class WhisperTranscriber(Transcriber):
 
         self.path = path
         self.model = WhisperModel(
-            str(path), device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True
+            str(path),
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=threads or min(4, os.cpu_count() or 1),
+            local_files_only=True,
         )
 
     def words(self, audio: np.ndarray) -> list[Word]:

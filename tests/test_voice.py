@@ -193,6 +193,11 @@ def fresh_transcriber():  # type: ignore[no-untyped-def]
     voice_service.reset()
 
 
+# The view reads the database from worker threads (on PostgreSQL, not the test's own connection):
+# its tests commit their data.
+committed = pytest.mark.django_db(transaction=True)
+
+
 @pytest.fixture
 def alice_session(users):  # type: ignore[no-untyped-def]
     return start(users[0])
@@ -207,6 +212,7 @@ def nothing_stored(settings) -> bool:  # type: ignore[no-untyped-def]
     return VoiceTake.objects.count() == 0 and not (Path(settings.VAR_DIR) / "audio").exists()
 
 
+@committed
 def test_it_transcribes_a_recording_and_keeps_no_audio_unless_asked(client, users, alice_session, settings):
     client.force_login(users[0])
     response = post(client, alice_session.pk, SPEECH, keep=False)
@@ -222,6 +228,7 @@ def test_it_transcribes_a_recording_and_keeps_no_audio_unless_asked(client, user
     assert not (Path(settings.VAR_DIR) / "audio").exists()
 
 
+@committed
 def test_it_keeps_the_audio_when_the_candidate_opts_in(client, users, alice_session, settings):
     client.force_login(users[0])
     data = encoded(tone(2.0), "webm", "libopus")
@@ -241,6 +248,7 @@ def test_it_keeps_the_audio_when_the_candidate_opts_in(client, users, alice_sess
         ("silence", wav_bytes(np.zeros(RATE * 3, np.float32)), {}, 422, "I didn't hear anything"),
     ],
 )
+@committed
 def test_it_refuses_bad_recordings_clearly_and_stores_nothing(
     client, users, alice_session, settings, name, data, setting, status, message
 ):
@@ -253,6 +261,17 @@ def test_it_refuses_bad_recordings_clearly_and_stores_nothing(
     assert nothing_stored(settings)
 
 
+@committed
+def test_it_deletes_a_kept_recording_with_its_interview(client, users, alice_session, settings):
+    client.force_login(users[0])
+    take = VoiceTake.objects.get(pk=post(client, alice_session.pk, SPEECH, keep=True).json()["take"])
+    kept = Path(settings.VAR_DIR) / take.audio
+    assert kept.is_file()
+    alice_session.delete()
+    assert not kept.exists() and VoiceTake.objects.count() == 0
+
+
+@committed
 def test_it_refuses_another_users_interview_and_anonymous_callers(client, users, alice_session, settings):
     client.force_login(users[1])
     response = post(client, alice_session.pk, SPEECH)
@@ -264,6 +283,7 @@ def test_it_refuses_another_users_interview_and_anonymous_callers(client, users,
     assert nothing_stored(settings)
 
 
+@committed
 def test_it_needs_the_pages_csrf_token(users, alice_session, settings):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users[0])
@@ -274,6 +294,7 @@ def test_it_needs_the_pages_csrf_token(users, alice_session, settings):
     assert post(client, alice_session.pk, SPEECH, HTTP_X_CSRFTOKEN=token).status_code == 200
 
 
+@committed
 def test_it_takes_no_recordings_for_an_ended_interview_or_when_voice_is_off(client, users, alice_session, settings):
     client.force_login(users[0])
     settings.VOICE_ENABLED = False
@@ -286,11 +307,13 @@ def test_it_takes_no_recordings_for_an_ended_interview_or_when_voice_is_off(clie
     assert nothing_stored(settings)
 
 
+@committed
 def test_it_refuses_only_get(client, users, alice_session):
     client.force_login(users[0])
     assert client.get(reverse("transcribe", args=[alice_session.pk])).status_code == 405
 
 
+@committed
 def test_it_offers_the_microphone_on_the_interview_page(client, users, alice_session):
     client.force_login(users[0])
     response = client.get(reverse("interview", args=[alice_session.pk]))
@@ -302,6 +325,7 @@ def test_it_offers_the_microphone_on_the_interview_page(client, users, alice_ses
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy  # voice.js is a file, not inline
 
 
+@committed
 def test_it_loads_the_transcriber_once_and_only_when_a_recording_comes(client, users, alice_session):
     client.force_login(users[0])
     client.get(reverse("interview", args=[alice_session.pk]))
@@ -320,6 +344,7 @@ def spoken_take(client: Client, session: InterviewSession) -> str:
     return str(post(client, session.pk, SPEECH, keep=False).json()["take"])
 
 
+@committed
 def test_it_attaches_the_delivery_as_heard_to_the_answer(client, users, alice_session):
     client.force_login(users[0])
     next_turn(alice_session)
@@ -337,6 +362,7 @@ def test_it_attaches_the_delivery_as_heard_to_the_answer(client, users, alice_se
     assert interviews.turn_payload(turn)["delivery"]["takes"] == 2
 
 
+@committed
 def test_it_ignores_takes_that_are_not_this_interviews_own(client, users, alice_session):
     client.force_login(users[1])
     bobs = start(users[1])
@@ -388,6 +414,7 @@ async def test_it_saves_a_spoken_answer_sent_over_the_socket_with_its_delivery()
     assert saved.delivery["takes"] == 1
 
 
+@committed
 def test_it_summarises_the_delivery_in_the_report(client, users, alice_session):
     client.force_login(users[0])
     next_turn(alice_session)
@@ -402,6 +429,7 @@ def test_it_summarises_the_delivery_in_the_report(client, users, alice_session):
     assert "How you spoke" in page and "words a minute" in page and "“um” ×1" in page
 
 
+@committed
 def test_it_leaves_the_report_of_a_typed_interview_as_it_was(client, users, alice_session):
     client.force_login(users[0])
     next_turn(alice_session)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 
@@ -263,6 +264,13 @@ class VoiceTake(models.Model):
 
     def __str__(self) -> str:
         return f"Take for interview #{self.session_id}: {self.text[:60]}"
+
+
+@receiver(post_delete, sender=VoiceTake, dispatch_uid="webapp.delete_take_audio")
+def delete_take_audio(sender, instance: VoiceTake, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """A kept recording goes with its take (and so with its interview): no orphaned voices on disk."""
+    if instance.audio:
+        (Path(settings.VAR_DIR) / instance.audio).unlink(missing_ok=True)
 
 
 def fold_username(username: str) -> str:

@@ -60,7 +60,7 @@
   const maxSeconds = parseFloat(panel.dataset.maxSeconds) || 120;
   const maxBytes = (parseFloat(panel.dataset.maxMb) || 8) * 1024 * 1024;
   const csrf = panel.querySelector("input[name=csrfmiddlewaretoken]").value;
-  let busy = false, skipClick = false, pressedAt = 0;
+  let busy = false, asking = false, skipClick = false, pressedAt = 0;
 
   function say(text) { status.textContent = text; }
   function takes() { return box.dataset.takes ? JSON.parse(box.dataset.takes) : []; }
@@ -92,18 +92,18 @@
   function clock(seconds) { return `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`; }
 
   async function start() {
-    if (recording || busy || box.disabled) return;
+    if (recording || busy || asking || box.disabled) return;
     if ("speechSynthesis" in window) speechSynthesis.cancel();  // the microphone would hear it
     let stream;
-    busy = true; refresh(); say("Asking for the microphone…");
+    asking = true; say("Asking for the microphone…");  // the button stays enabled: its click must arrive
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     } catch (error) {
-      busy = false; refresh();
       say(microphoneProblem(error));
       return;
+    } finally {
+      asking = false;
     }
-    busy = false;
     const type = mimeType();
     const recorder = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
     recording = { recorder, stream, chunks: [], started: Date.now(), timer: null };
@@ -210,8 +210,10 @@
   }
 
   button.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0 || recording) return;
-    skipClick = true; pressedAt = Date.now();
+    if (event.button !== 0) return;
+    skipClick = !recording && !asking;  // this press starts; its own click must not stop it
+    if (!skipClick) return;
+    pressedAt = Date.now();
     start();
   });
   button.addEventListener("pointerup", () => {
@@ -220,7 +222,7 @@
   });
   button.addEventListener("click", () => {
     if (skipClick) { skipClick = false; return; }
-    if (recording) stop(); else start();
+    if (recording) stop(); else if (!asking) start();
   });
   page.addEventListener("interview:turn", (event) => {
     if (event.detail.turn.role === "candidate" && !box.dataset.takes) feedback.hidden = true;  // its answer was sent
