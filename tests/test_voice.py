@@ -308,6 +308,24 @@ def test_it_takes_no_recordings_for_an_ended_interview_or_when_voice_is_off(clie
 
 
 @committed
+def test_it_says_when_it_is_busy_or_failed_and_stores_nothing(client, users, alice_session, settings, monkeypatch):
+    client.force_login(users[0])
+    monkeypatch.setattr(voice_service, "_in_flight", voice_service.MAX_WAITING)
+    response = post(client, alice_session.pk, SPEECH)
+    assert response.status_code == 503 and "try again in a moment" in response.json()["message"]
+    monkeypatch.setattr(voice_service, "_in_flight", 0)
+
+    def broken(self, audio):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the model fell over")
+
+    monkeypatch.setattr(voice.FakeTranscriber, "words", broken)
+    response = post(client, alice_session.pk, SPEECH)
+    assert response.status_code == 500 and response.json()["message"].startswith("Transcription failed")
+    assert "fell over" not in response.content.decode()  # no internals
+    assert nothing_stored(settings)
+
+
+@committed
 def test_it_refuses_only_get(client, users, alice_session):
     client.force_login(users[0])
     assert client.get(reverse("transcribe", args=[alice_session.pk])).status_code == 405

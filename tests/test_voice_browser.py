@@ -151,17 +151,40 @@ def test_it_answers_by_voice_edits_the_transcript_and_reports_the_delivery(voice
         browser.close()
 
 
+SPEECH_SPY = """
+window.__spoken = [];
+if (window.speechSynthesis) speechSynthesis.speak = (utterance) => window.__spoken.push(utterance.text);
+"""
+
+
 def test_it_explains_a_refused_microphone_and_typing_still_works(voice_server):
+    """Also the interviewer's voice: off by default; once on, each new question (not the replayed
+    ones) is read aloud, and the choice survives a reload."""
     sync_playwright = _browser_or_skip()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS + ["--use-fake-device-for-media-stream"])
         context = browser.new_context(permissions=[])  # the microphone prompt is refused
+        context.add_init_script(SPEECH_SPY)
         page = context.new_page()
         sign_up_and_start(page, voice_server, questions=2)
         page.wait_for_selector("#record:enabled")
         page.click("#record")
         page.wait_for_selector("#voice-status:has-text('Microphone access was denied')")
+
+        toggle = page.locator("#speak-questions")
+        assert toggle.get_attribute("aria-pressed") == "false" and page.evaluate("window.__spoken") == []
+        toggle.click()
+        assert toggle.get_attribute("aria-pressed") == "true"
         page.fill("#answer", "I type instead.")
         page.press("#answer", "Enter")
         page.wait_for_selector("#log li.candidate:has-text('I type instead.')")
+        page.locator("#log li.interviewer:not(.streaming) >> nth=1").wait_for()
+        second = page.locator("#log li.interviewer .text >> nth=1").inner_text()
+        assert page.evaluate("window.__spoken") == [second]
+
+        page.reload()
+        page.locator("#log li.interviewer:not(.streaming) >> nth=1").wait_for()
+        page.wait_for_selector("#status:has-text('Your turn')")
+        assert page.locator("#speak-questions").get_attribute("aria-pressed") == "true"
+        assert page.evaluate("window.__spoken") == []  # the replayed transcript is not read again
         browser.close()
