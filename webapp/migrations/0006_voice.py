@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('webapp', '0004_docs'),
+        ('webapp', '0005_import_jobs'),
     ]
 
     operations = [
