@@ -5,7 +5,8 @@ of form), bulk imports ``MAX_IMPORT_MB``, everything else ``MAX_REQUEST_KB``. Tw
 Daphne) buffers a whole body before the application sees the request, and Daphne then queues
 all of it at once, so the limit is enforced twice: by the Content-Length header and the bytes
 actually received inside Daphne's request (413 and the connection closed before buffering), and
-by :class:`BodyLimit` around the Django app for any other server (and for tests).
+by :class:`BodyLimit` around the Django app for any other server (and for tests). Recordings
+(the transcribe view, issue 14) may send ``VOICE_MAX_MB``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _UPLOAD_URLS = {
     "webapp_jobposting_change",
 }
 _IMPORT_URLS = {"webapp_resume_import", "webapp_jobposting_import"}
+_VOICE_URLS = {"transcribe"}  # a recording, sent as the raw body
 
 
 def body_limit(path: str) -> int:
@@ -52,6 +54,8 @@ def body_limit(path: str) -> int:
         return (settings.MAX_UPLOAD_MB + 1) * 1024 * 1024
     if name in _IMPORT_URLS:
         return settings.MAX_IMPORT_MB * 1024 * 1024
+    if name in _VOICE_URLS:
+        return settings.VOICE_MAX_MB * 1024 * 1024
     return settings.MAX_REQUEST_KB * 1024
 
 

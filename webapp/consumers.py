@@ -123,7 +123,7 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
             return
         session = await db(InterviewSession.objects.get)(pk=self.session_id)
         try:
-            turn, created = await db(interviews.add_answer)(session, text, client_id)
+            turn, created = await db(interviews.add_answer)(session, text, client_id, content.get("voice", ()))
         except interviews.InterviewError as exc:
             await self._error(exc.code, exc.message)
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from interviewer.generator import GenerationConfig, GroundingFact, PromptInputs,
 from interviewer.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
 from interviewer.selector import FactRef, Selection
 from interviewer.vocabulary import Act, InterviewKind, Reason
-from webapp import embeddings, knowledge, models_registry
+from webapp import embeddings, knowledge, models_registry, voice
 from webapp.models import InterviewSession, JobPosting, ModelVersion, Resume, Turn
 
 log = logging.getLogger(__name__)
@@ -142,6 +143,8 @@ def turn_payload(turn: Turn) -> dict[str, object]:
         payload["progress"] = progress(turn)
     if turn.client_id:
         payload["client_id"] = turn.client_id  # the browser's answer id: its answer was taken
+    if turn.delivery:
+        payload["delivery"] = turn.delivery  # a spoken answer: how it was said
     return payload
 
 
@@ -261,8 +264,13 @@ def _follow_up(session: InterviewSession, history: list[Turn]) -> tuple[str, lis
 # Answers and the end
 
 
-def add_answer(session: InterviewSession, text: str, client_id: str = "") -> tuple[Turn, bool]:
+def add_answer(
+    session: InterviewSession, text: str, client_id: str = "", voice_takes: Sequence[str] = ()
+) -> tuple[Turn, bool]:
     """Save the candidate's answer to the question waiting for it; (turn, created).
+
+    ``voice_takes`` names the recordings the answer was transcribed from: their delivery
+    measures (as heard, before the candidate's edits) go on the turn (webapp.voice).
 
     ``client_id`` is the browser's id for this answer: the same answer sent again (a resend
     after a reconnect) returns the turn saved the first time, with created False.
@@ -293,6 +301,8 @@ def add_answer(session: InterviewSession, text: str, client_id: str = "") -> tup
         turn = Turn.objects.create(
             session=session, index=last.index + 1, role=Turn.Role.CANDIDATE, text=text, client_id=client_id
         )
+        if voice_takes:
+            voice.attach(turn, voice_takes)
         return turn, True
 
 
@@ -353,6 +363,8 @@ def build_report(session: InterviewSession) -> dict:  # type: ignore[type-arg]
         )
     result = feedback.report(answers, requirements, session.settings.get("match", {}).get("overall"))
     result["type"] = "report"
+    if spoken := voice.report_block(history):
+        result["delivery"] = spoken
     result["session"] = session.pk
     return result
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 
@@ -227,6 +229,9 @@ class Turn(models.Model):
     client_id = models.CharField(
         max_length=64, blank=True, help_text="The browser's id for an answer, so a resent answer is stored once."
     )
+    delivery = models.JSONField(
+        default=dict, blank=True, help_text="How a spoken answer was delivered (pace, pauses, fillers), as heard."
+    )
 
     class Meta:
         ordering = ["session", "index"]
@@ -239,6 +244,37 @@ class Turn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index}. {self.role}: {self.text[:60]}"
+
+
+class VoiceTake(models.Model):
+    """One recording of a spoken answer, transcribed: the words as heard, before any edit.
+
+    The candidate's answer names its takes; their delivery measures then go on the answer's
+    turn. The audio itself is kept (``audio``, relative to VAR_DIR) only if the candidate asked.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(InterviewSession, models.CASCADE, related_name="voice_takes")
+    turn = models.ForeignKey(Turn, models.SET_NULL, null=True, blank=True, related_name="voice_takes")
+    text = models.TextField(help_text="The transcript as heard.")
+    duration = models.FloatField(help_text="Length of the recording, in seconds.")
+    words = models.JSONField(default=list, blank=True, help_text="Each word with its start and end, in seconds.")
+    delivery = models.JSONField(default=dict, blank=True)
+    audio = models.CharField(max_length=300, blank=True, help_text="The kept recording, relative to VAR_DIR.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]
+
+    def __str__(self) -> str:
+        return f"Take for interview #{self.session_id}: {self.text[:60]}"
+
+
+@receiver(post_delete, sender=VoiceTake, dispatch_uid="webapp.delete_take_audio")
+def delete_take_audio(sender, instance: VoiceTake, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """A kept recording goes with its take (and so with its interview): no orphaned voices on disk."""
+    if instance.audio:
+        (Path(settings.VAR_DIR) / instance.audio).unlink(missing_ok=True)
 
 
 def fold_username(username: str) -> str:

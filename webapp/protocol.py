@@ -15,6 +15,7 @@ from typing import Any
 MAX_MESSAGE_CHARS = 32 * 1024  # an answer is at most 4,000 characters; escapes may grow it 6x
 MAX_DEPTH = 8  # messages are flat objects; the bound keeps json from recursing on "[[[[..."
 MAX_ID_CHARS = 100
+MAX_TAKES = 8  # voice takes one answer may name
 ANSWER = "answer"
 END = "end"
 BAD_MESSAGE = "bad_message"
@@ -31,18 +32,22 @@ class ProtocolError(ValueError):
 
 @dataclass(frozen=True)
 class ClientMessage:
-    """A valid client message: ``answer`` (with its text) or ``end``; ``id`` is optional."""
+    """A valid client message: ``answer`` (with its text) or ``end``; ``id`` is optional, and so
+    is an answer's ``voice``: the ids of the recorded takes its text was transcribed from."""
 
     type: str
     text: str = ""
     id: str | None = None
+    voice: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict[str, str]:
-        out = {"type": self.type}
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type}
         if self.type == ANSWER:
             out["text"] = self.text
         if self.id is not None:
             out["id"] = self.id
+        if self.voice:
+            out["voice"] = list(self.voice)
         return out
 
 
@@ -73,7 +78,8 @@ def parse_client_message(text: str | None, binary: bytes | None = None) -> Clien
 
     Raises:
         ProtocolError: anything but ``{"type": "answer", "text": "<string>"}`` or ``{"type": "end"}``
-            (an optional string ``id`` is allowed on both).
+            (an optional string ``id`` is allowed on both, an optional ``voice`` list of take
+            ids on an answer).
     """
     content = parse_json_object(text, binary)
     kind = content.get("type")
@@ -86,8 +92,21 @@ def parse_client_message(text: str | None, binary: bytes | None = None) -> Clien
         answer = content.get("text")
         if not isinstance(answer, str):
             raise ProtocolError(BAD_MESSAGE, "An answer's text must be a JSON string.")
-        return ClientMessage(ANSWER, answer, identifier)
+        return ClientMessage(ANSWER, answer, identifier, _takes(content.get("voice")))
     raise ProtocolError(BAD_MESSAGE, "Unknown message type.")
+
+
+def _takes(value: Any) -> tuple[str, ...]:
+    """An answer's ``voice``: absent, or a list of 1 to MAX_TAKES take ids (strings)."""
+    if value is None:
+        return ()
+    if not (
+        isinstance(value, list)
+        and 0 < len(value) <= MAX_TAKES
+        and all(isinstance(t, str) and 0 < len(t) <= MAX_ID_CHARS for t in value)
+    ):
+        raise ProtocolError(BAD_MESSAGE, f"An answer's voice must be a list of 1 to {MAX_TAKES} take ids.")
+    return tuple(value)
 
 
 def nesting_depth(text: str) -> int:

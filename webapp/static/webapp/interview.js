@@ -90,6 +90,7 @@
       li.appendChild(details);
     }
     li.scrollIntoView({ block: "nearest" });
+    page.dispatchEvent(new CustomEvent("interview:turn", { detail: { turn, bubble: li } }));  // voice.js
   }
 
   function showProgress(li, p) {
@@ -137,6 +138,7 @@
       else if (m.type === "turn") { showTurn(m); }
       else if (m.type === "thinking") { clearStreaming(m.index); typing.hidden = false; setAwaiting(false); setStatus("The interviewer is thinking…"); }
       else if (m.type === "state") {
+        page.dispatchEvent(new CustomEvent("interview:state", { detail: m }));  // voice.js
         ended = m.status === "ended";
         setAwaiting(m.awaiting === "answer");
         if (awaiting && pending) resend();  // sent before the connection dropped, never acknowledged
@@ -148,6 +150,7 @@
         setStatus(m.message);
         if (pending && m.code !== "not_your_turn") {  // refused: give the words back to edit
           if (!box.value) box.value = pending.text;
+          if (pending.voice) box.dataset.takes = JSON.stringify(pending.voice);
           setPending(null);
         }
         if (m.code === "interview_ended") { ended = true; setAwaiting(false); }
@@ -172,16 +175,22 @@
   function submitAnswer() {
     const text = box.value.trim();
     if (!text || !awaiting || !socket || socket.readyState !== WebSocket.OPEN) return;
-    setPending({ id: newId(), text });  // kept until the server echoes it as a turn
-    socket.send(JSON.stringify({ type: "answer", text, id: pending.id }));
+    const voice = box.dataset.takes ? JSON.parse(box.dataset.takes) : [];  // recorded takes (voice.js)
+    setPending(voice.length ? { id: newId(), text, voice } : { id: newId(), text });  // kept until the server echoes it as a turn
+    socket.send(JSON.stringify(answerMessage(pending)));
     box.value = "";
+    delete box.dataset.takes;
     setAwaiting(false);
     setStatus("Sent.");
   }
 
+  function answerMessage(p) {
+    return p.voice ? { type: "answer", text: p.text, id: p.id, voice: p.voice } : { type: "answer", text: p.text, id: p.id };
+  }
+
   function resend() {
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
-    socket.send(JSON.stringify({ type: "answer", text: pending.text, id: pending.id }));
+    socket.send(JSON.stringify(answerMessage(pending)));
     setAwaiting(false);
     setStatus("Sending your last answer again…");
   }
