@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('webapp', '0005_import_jobs'),
+        ('webapp', '0006_chatui'),
     ]
 
     operations = [
