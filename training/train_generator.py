@@ -1,26 +1,37 @@
 """LoRA fine-tuning of the dialog generator on interview dialogs (the only part trained on them).
 
-Each example is system + selected facts + history -> the next interviewer turn; the loss
-covers the interviewer turn only. Steps: 1 model, 2 data, 3 LoRA, 4 training loop with
-validation loss each epoch and checkpoints, 5 save adapter + config + metrics + data hash.
+Each example is the serving prompt (instruction + selected facts + an exemplar interviewer
+turn from *another* dialog + the dialog so far, cut to ``generator.PROMPT_TOKENS``) -> the next
+interviewer turn. Logits and loss are computed on the target turn only (the prompt's positions
+never reach the language-model head), batches group examples of similar length, and the
+``transformers.Trainer`` runs the loop: progress, validation loss each epoch, resumable
+checkpoints.
+
+Steps: 1 model, 2 data, 3 LoRA, 4 arguments, 5 trainer, 6 train (or resume), 7 evaluate,
+8 save adapter + exemplars + config + metrics + data hash.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import random
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
-from interviewer import weights
-from interviewer.generator import GroundingFact, PromptInputs, build_prompt_ids
-from training.data import DataError, catalog, examples, file_hash, load_dialogs, subsample
+from transformers import Trainer, TrainerCallback
+
+from interviewer import exemplars, weights
+from interviewer.encoders import SentenceTransformerEncoder
+from interviewer.generator import PROMPT_TOKENS, GroundingFact, PromptInputs, build_prompt_ids
+from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from training.data import DataError, Dialog, Example, catalog, examples, file_hash, load_dialogs, subsample
 
 IGNORE = -100
+EXEMPLARS_FILE = "exemplars.jsonl"
 
 
 @dataclass
@@ -31,130 +42,181 @@ class GeneratorTrainingArguments:
     fixtures_dir: Path = field(metadata={"help": "folder with catalog/*.json for job titles"})
     base: str = field(default="", metadata={"help": "GENERATOR_BASE (.gguf or model folder); empty = packaged"})
     data_fraction: float = field(default=1.0, metadata={"help": "share of training dialogs to use (nested subsets)"})
-    epochs: int = field(default=1, metadata={"help": "passes over the training examples"})
+    epochs: float = field(default=2.0, metadata={"help": "passes over the training examples"})
     max_steps: int = field(default=0, metadata={"help": "stop after this many optimizer steps (0: no limit)"})
     batch_size: int = field(default=8, metadata={"help": "examples per optimizer step"})
-    lr: float = field(default=3e-4, metadata={"help": "AdamW learning rate"})
+    lr: float = field(default=4e-4, metadata={"help": "peak AdamW learning rate (cosine decay, 5% warm-up)"})
     rank: int = field(default=8, metadata={"help": "LoRA rank r (alpha = 2r)"})
-    prompt_tokens: int = field(default=256, metadata={"help": "token budget of each training prompt"})
+    prompt_tokens: int = field(default=PROMPT_TOKENS, metadata={"help": "token budget of each prompt (as served)"})
     max_dialogs: int = field(default=0, metadata={"help": "use only the first N training dialogs (smoke runs)"})
     validation_examples: int = field(default=48, metadata={"help": "validation examples scored each epoch"})
     checkpoint_every: int = field(default=20, metadata={"help": "save a resumable checkpoint every N steps"})
-    resume: bool = field(default=False, metadata={"help": "continue from the checkpoint in output_dir"})
+    resume: bool = field(default=False, metadata={"help": "continue from the last checkpoint in output_dir"})
     seed: int = field(default=7, metadata={"help": "shuffling and initialisation seed"})
     threads: int = field(default=0, metadata={"help": "torch CPU threads (0: default)"})
 
 
-def encode_example(tokenizer, example, prompt_tokens: int) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
-    """(input ids, labels) with labels only on the interviewer turn and its end marker."""
-    inputs = PromptInputs(
+# ---------------------------------------------------------------------------
+# Data
+
+
+def prompt_inputs(example: Example, shown: Sequence[exemplars.Exemplar]) -> PromptInputs:
+    """The serving prompt's inputs for a training example (the same builder serves live turns)."""
+    return PromptInputs(
         job_title=example.job_title,
         company=example.company,
         stage=example.stage,
         facts=[GroundingFact(s, t) for s, t in example.facts],
         history=list(example.history),
+        exemplars=[e.text for e in shown],
     )
+
+
+def encode_example(tokenizer: Any, inputs: PromptInputs, target: str, prompt_tokens: int) -> dict[str, list[int]]:
+    """Input ids and labels: labels only on the interviewer turn and its end marker."""
     prompt = build_prompt_ids(tokenizer, inputs, prompt_tokens)
-    target = tokenizer(example.target + "<|im_end|>", add_special_tokens=False)["input_ids"]
-    return prompt + target, [IGNORE] * len(prompt) + target
+    answer = tokenizer(target + "<|im_end|>", add_special_tokens=False)["input_ids"]
+    return {"input_ids": prompt + answer, "labels": [IGNORE] * len(prompt) + answer}
+
+
+def build_dataset(
+    dialogs: Sequence[Dialog], bank: exemplars.ExemplarBank, jobs: dict[str, dict[str, str]], tokenizer: Any, budget: int
+) -> list[dict[str, list[int]]]:
+    """Every interviewer turn of ``dialogs`` as an example, its exemplar from another dialog."""
+    out = []
+    for example in examples(list(dialogs), jobs):
+        last_answer = next((t for r, t in reversed(example.history) if r == "candidate"), "")
+        shown = bank.nearest(
+            example.stage,
+            facts=[t for _s, t in example.facts],
+            last_answer=last_answer,
+            job_title=example.job_title,
+            k=1,
+            exclude_dialog=example.dialog_id,
+        )
+        out.append(encode_example(tokenizer, prompt_inputs(example, shown), example.target, budget))
+    return out
+
+
+def collate(pad_id: int) -> Callable[[list[dict[str, list[int]]]], dict[str, Any]]:
+    """Right-padded tensors; padding is ignored by the loss and the attention."""
+
+    def collate_batch(batch: list[dict[str, list[int]]]) -> dict[str, Any]:
+        import torch
+
+        width = max(len(item["input_ids"]) for item in batch)
+        input_ids = torch.full((len(batch), width), pad_id)
+        labels = torch.full((len(batch), width), IGNORE)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, item in enumerate(batch):
+            n = len(item["input_ids"])
+            input_ids[row, :n] = torch.tensor(item["input_ids"])
+            labels[row, :n] = torch.tensor(item["labels"])
+            mask[row, :n] = 1
+        return {"input_ids": input_ids, "attention_mask": mask, "labels": labels}
+
+    return collate_batch
+
+
+class TargetOnlyTrainer(Trainer):
+    """The language-model head runs on the target turn's positions only: the prompt's logits
+    (most of every sequence, over a 49k vocabulary) are never computed."""
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):  # type: ignore[no-untyped-def,override]
+        import torch.nn.functional as F
+
+        labels = inputs["labels"]
+        causal_lm = model.get_base_model()
+        hidden = causal_lm.model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).last_hidden_state
+        targets = labels[:, 1:]
+        keep = targets != IGNORE
+        logits = causal_lm.lm_head(hidden[:, :-1][keep]).float()
+        total = F.cross_entropy(logits, targets[keep], reduction="sum")
+        count = num_items_in_batch if num_items_in_batch is not None else keep.sum()
+        loss = total / count
+        return (loss, None) if return_outputs else loss
+
+
+class _Progress(TrainerCallback):
+    def __init__(self, progress: Callable[[int, int, float], None] | None, log: Callable[[str], None]) -> None:
+        self.progress, self.log = progress, log
+
+    def on_log(self, args, state, control, logs=None, **kwargs):  # type: ignore[no-untyped-def]
+        logs = logs or {}
+        if "loss" in logs and self.progress:
+            self.progress(state.global_step, state.max_steps, float(logs["loss"]))
+        if "eval_loss" in logs:
+            self.log(f"epoch {state.epoch:.2f}: validation loss {logs['eval_loss']:.4f}")
+
+
+# ---------------------------------------------------------------------------
+# The run
 
 
 def main(
     args: GeneratorTrainingArguments,
     progress: Callable[[int, int, float], None] | None = None,
     log: Callable[[str], None] = print,
-) -> dict:  # type: ignore[type-arg]
+    callbacks: Sequence[TrainerCallback] = (),
+) -> dict[str, Any]:
     """Train (or resume), save, and return the metrics also written to metrics.json."""
     import torch
-    from peft import LoraConfig, PeftModel, get_peft_model
+    from peft import LoraConfig, get_peft_model
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    random.seed(args.seed)
     torch.manual_seed(args.seed)
     output = Path(args.output_dir)
-    checkpoint = output / "checkpoint"
+    checkpoints = output.with_name(output.name + ".checkpoints")
 
     # 1. Model: the frozen base from the safetensors cache
     base = weights.resolve_base(args.base)
     model, tokenizer = weights.load_base(Path(args.model_dir), base)
 
-    # 2. Data: fixed split by dialog; nested subsets for the low-resource curve
-    dialogs = load_dialogs(Path(args.dialogs))
-    jobs = {e["slug"]: e for e in catalog(Path(args.fixtures_dir)) if e["kind"] == "job"}
-    train_dialogs = subsample([d for d in dialogs if d.split == "train"], args.data_fraction)
-    if args.max_dialogs:
-        train_dialogs = train_dialogs[: args.max_dialogs]
-    valid_dialogs = [d for d in dialogs if d.split == "validation"]
-    if not train_dialogs:
-        raise DataError(f"{args.dialogs}: no dialogs in the train split")
-    train = [encode_example(tokenizer, e, args.prompt_tokens) for e in examples(train_dialogs, jobs)]
-    valid = [encode_example(tokenizer, e, args.prompt_tokens) for e in examples(valid_dialogs, jobs)]
-    # A fixed sample keeps the per-epoch validation affordable on a CPU.
-    valid = random.Random(args.seed).sample(valid, min(len(valid), 4 * args.max_dialogs or args.validation_examples))
+    # 2. Data: fixed split by dialog; exemplars from the training dialogs, never a turn's own dialog
+    train_dialogs, valid_dialogs, jobs = _dialogs(args)
+    bank = exemplars.ExemplarBank(
+        exemplars.from_dialogs(train_dialogs, {k: v.get("title", "") for k, v in jobs.items()}),
+        SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID),
+    )
+    train = build_dataset(train_dialogs, bank, jobs, tokenizer, args.prompt_tokens)
+    valid = build_dataset(valid_dialogs, bank, jobs, tokenizer, args.prompt_tokens)
+    valid = valid[:: max(1, len(valid) // max(1, 4 * args.max_dialogs or args.validation_examples))]
 
     # 3. LoRA on the attention projections; the base stays frozen
-    if args.resume and (checkpoint / "adapter_config.json").is_file():
-        model = PeftModel.from_pretrained(model, str(checkpoint), is_trainable=True)
-        state = torch.load(checkpoint / "trainer.pt", weights_only=False)
-    else:
-        if args.resume:
-            log(f"no checkpoint in {output}; starting from scratch")
-        config = LoraConfig(
-            r=args.rank,
-            lora_alpha=2 * args.rank,
-            lora_dropout=0.05,
-            target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
-            task_type="CAUSAL_LM",
-        )
-        model = get_peft_model(model, config)
-        state = None
+    config = LoraConfig(
+        r=args.rank,
+        lora_alpha=2 * args.rank,
+        lora_dropout=0.05,
+        target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
+        task_type="CAUSAL_LM",
+    )
+    model = get_peft_model(model, config)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     log(f"trainable parameters: {trainable:,}; {len(train)} training and {len(valid)} validation examples")
 
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.0)
-    steps_per_epoch = math.ceil(len(train) / args.batch_size)
-    total_steps = args.max_steps or steps_per_epoch * args.epochs
-    step, history = 0, []
-    if state is not None:
-        optimizer.load_state_dict(state["optimizer"])
-        step, history = state["step"], state["history"]
-        log(f"resumed at step {step} of {total_steps}")
+    # 4-5. Arguments and trainer
+    trainer = TargetOnlyTrainer(
+        model=model,
+        args=_training_arguments(args, checkpoints, len(train)),
+        train_dataset=train,  # type: ignore[arg-type]  # a list of dicts is a map-style dataset
+        eval_dataset=valid,  # type: ignore[arg-type]
+        data_collator=collate(tokenizer.pad_token_id or 0),
+        callbacks=[_Progress(progress, log), *callbacks],
+    )
+    base_loss = trainer.evaluate()["eval_loss"] if not args.resume else None
 
-    # 4. Training loop: length-bucketed batches in a seeded order, so a resumed run sees the same batches
+    # 6. Train, or continue the interrupted run
     started = time.time()
-    model.train()
-    last_loss = float("nan")
-    while step < total_steps:
-        epoch = step // steps_per_epoch
-        batches = _batches(train, args.batch_size, args.seed + epoch)
-        for index in range(step % steps_per_epoch, len(batches)):
-            loss = _loss(model, batches[index], tokenizer.pad_token_id or 0)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
-            optimizer.step()
-            step += 1
-            last_loss = float(loss.detach())
-            if progress:
-                progress(step, total_steps, last_loss)
-            if args.checkpoint_every and step % args.checkpoint_every == 0 and step < total_steps:
-                _save_checkpoint(model, optimizer, step, history, checkpoint)
-            if step >= total_steps:
-                break
-        if step % steps_per_epoch == 0 or step >= total_steps:
-            history.append(
-                {"step": step, "train_loss": last_loss, "validation_loss": validation_loss(model, valid, tokenizer)}
-            )
-            log(
-                f"epoch {len(history)}: train loss {last_loss:.4f}, validation loss {history[-1]['validation_loss']:.4f}"
-            )
-            model.train()
+    resume = args.resume and any(checkpoints.glob("checkpoint-*"))
+    if args.resume and not resume:
+        log(f"no checkpoint in {checkpoints}; starting from scratch")
+    result = trainer.train(resume_from_checkpoint=True if resume else None)
 
-    # 5. Save adapter, config, metrics and the data hash
-    model.eval()
-    output.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(str(output))
+    # 7. Evaluate
+    validation = trainer.evaluate()["eval_loss"]
+
+    # 8. Save the adapter with what serving needs to rebuild its prompts
     metrics = {
         "base": weights.base_name(base),
         "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(args).items()},
@@ -163,67 +225,66 @@ def main(
         "train_examples": len(train),
         "validation_examples": len(valid),
         "trainable_parameters": trainable,
-        "steps": step,
+        "steps": result.global_step,
+        "train_loss": result.training_loss,
         "seconds": round(time.time() - started, 1),
-        "history": history,
-        "validation_loss": history[-1]["validation_loss"] if history else None,
+        "base_validation_loss": base_loss,
+        "validation_loss": validation,
+        "history": [
+            {"epoch": e.get("epoch"), "step": e.get("step"), "validation_loss": e["eval_loss"]}
+            for e in trainer.state.log_history
+            if "eval_loss" in e
+        ],
     }
-    (output / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
-    shutil.rmtree(checkpoint, ignore_errors=True)
+    _save(model, bank, metrics, output, checkpoints)
     return metrics
 
 
-def _batches(items: list, size: int, seed: int) -> list[list]:  # type: ignore[type-arg]
-    """Shuffle, then sort within windows of 8 batches by length so padding stays small."""
-    rng = random.Random(seed)
-    order = list(range(len(items)))
-    rng.shuffle(order)
-    window = size * 8
-    batches = []
-    for start in range(0, len(order), window):
-        chunk = sorted(order[start : start + window], key=lambda i: len(items[i][0]))
-        batches.extend([items[i] for i in chunk[j : j + size]] for j in range(0, len(chunk), size))
-    rng.shuffle(batches)
-    return batches
+def _dialogs(args: GeneratorTrainingArguments) -> tuple[list[Dialog], list[Dialog], dict[str, dict[str, str]]]:
+    dialogs = load_dialogs(Path(args.dialogs))
+    jobs = {e["slug"]: e for e in catalog(Path(args.fixtures_dir)) if e["kind"] == "job"}
+    train = subsample([d for d in dialogs if d.split == "train"], args.data_fraction)
+    if args.max_dialogs:
+        train = train[: args.max_dialogs]
+    if not train:
+        raise DataError(f"{args.dialogs}: no dialogs in the train split")
+    return train, [d for d in dialogs if d.split == "validation"], jobs
 
 
-def _loss(model, batch, pad_id: int):  # type: ignore[no-untyped-def]
+def _training_arguments(args: GeneratorTrainingArguments, checkpoints: Path, examples_count: int) -> Any:
     import torch
+    from transformers import TrainingArguments
 
-    width = max(len(ids) for ids, _ in batch)
-    input_ids = torch.full((len(batch), width), pad_id)
-    labels = torch.full((len(batch), width), IGNORE)
-    mask = torch.zeros((len(batch), width), dtype=torch.long)
-    for row, (ids, lab) in enumerate(batch):
-        input_ids[row, : len(ids)] = torch.tensor(ids)
-        labels[row, : len(lab)] = torch.tensor(lab)
-        mask[row, : len(ids)] = 1
-    return model(input_ids=input_ids, attention_mask=mask, labels=labels).loss
+    steps_per_epoch = math.ceil(examples_count / args.batch_size)
+    return TrainingArguments(
+        output_dir=str(checkpoints),
+        num_train_epochs=args.epochs,
+        max_steps=args.max_steps or -1,
+        per_device_train_batch_size=args.batch_size,
+        per_device_eval_batch_size=args.batch_size,
+        learning_rate=args.lr,
+        lr_scheduler_type="cosine",
+        warmup_steps=max(1, round(0.05 * steps_per_epoch * args.epochs)),
+        weight_decay=0.0,
+        group_by_length=True,  # batches of similar length: little padding
+        logging_steps=1,
+        eval_strategy="epoch",
+        save_strategy="steps",
+        save_steps=args.checkpoint_every,
+        save_total_limit=1,
+        prediction_loss_only=True,
+        remove_unused_columns=False,
+        report_to="none",
+        use_cpu=not torch.cuda.is_available(),
+        seed=args.seed,
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+    )
 
 
-def validation_loss(model, items: list, tokenizer, batch_size: int = 8) -> float:  # type: ignore[no-untyped-def,type-arg]
-    """Mean token loss over ``items`` (interviewer tokens only)."""
-    import torch
-
-    if not items:
-        return float("nan")
-    model.eval()
-    total, count = 0.0, 0
-    with torch.inference_mode():
-        for start in range(0, len(items), batch_size):
-            batch = items[start : start + batch_size]
-            tokens = sum(sum(1 for x in lab if x != IGNORE) for _, lab in batch)
-            total += float(_loss(model, batch, tokenizer.pad_token_id or 0)) * tokens
-            count += tokens
-    return total / count
-
-
-def _save_checkpoint(model, optimizer, step: int, history: list, folder: Path) -> None:  # type: ignore[no-untyped-def,type-arg]
-    import torch
-
-    tmp = folder.with_name("checkpoint.partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(str(tmp))
-    torch.save({"optimizer": optimizer.state_dict(), "step": step, "history": history}, tmp / "trainer.pt")
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
+def _save(model: Any, bank: exemplars.ExemplarBank, metrics: dict[str, Any], output: Path, checkpoints: Path) -> None:
+    output.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(str(output))
+    exemplars.save(bank.exemplars, output / EXEMPLARS_FILE)
+    (output / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    shutil.rmtree(checkpoints, ignore_errors=True)
