@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -81,6 +82,8 @@ def convert(
     Raises:
         WeightsError: the base or the adapter cannot be read (says why).
     """
+    if adapter_dir is not None and not (Path(adapter_dir) / "adapter_config.json").is_file():
+        raise weights.WeightsError(f"{adapter_dir} holds no adapter (adapter_config.json is missing).")
     step = progress or (lambda message: None)
     model_dir = Path(model_dir)
     target = target_dir(model_dir, base, adapter_dir)
@@ -124,8 +127,6 @@ def _convert_into(
 
 def _save_merged(model, tokenizer, adapter_dir: Path, folder: Path) -> None:  # type: ignore[no-untyped-def]
     """The base with the LoRA weights folded in, saved as a plain transformers model."""
-    if not (adapter_dir / "adapter_config.json").is_file():
-        raise weights.WeightsError(f"{adapter_dir} holds no adapter (adapter_config.json is missing).")
     from peft import PeftModel
 
     merged = PeftModel.from_pretrained(model, str(adapter_dir)).merge_and_unload()
@@ -170,8 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adapter", type=Path, default=None, help="an adapter folder to merge first")
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)
-    base = weights.resolve_base(args.base)
-    folder = convert(args.model_dir, base, args.adapter, force=args.force, progress=lambda m: print(m, flush=True))
+    try:
+        base = weights.resolve_base(args.base)
+        folder = convert(args.model_dir, base, args.adapter, force=args.force, progress=lambda m: print(m, flush=True))
+    except weights.WeightsError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     print(folder, flush=True)
     return 0
 

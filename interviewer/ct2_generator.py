@@ -72,12 +72,14 @@ class CT2Generator:
         name: str = "base",
         max_sequences: int = 16,
         context_limit: int = 2048,
+        lanes: int = 1,
     ) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.config = config or GenerationConfig()
         self.name = name
         self.max_sequences = max_sequences
+        self.lanes = lanes  # the model's inter_threads: batches decoded at the same time
         self.stop_ids = stop_token_ids(tokenizer)
         self.context_tokens = min(self.config.context_tokens, context_limit)
 
@@ -148,6 +150,7 @@ def load_ct2_generator(
     device: str = "auto",
     threads: int = 0,
     max_sequences: int = 16,
+    lanes: int = 1,
 ) -> CT2Generator:
     """A CT2Generator from a converted folder (``interviewer.conversion``): model and tokenizer.
 
@@ -168,7 +171,7 @@ def load_ct2_generator(
     device = choose_device(device)
     try:
         model = ctranslate2.Generator(
-            str(folder), device=device, compute_type=compute_type(device), intra_threads=threads
+            str(folder), device=device, compute_type=compute_type(device), inter_threads=lanes, intra_threads=threads
         )
         tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         limit = int(json.loads(marker.read_text(encoding="utf-8")).get("context_limit", 2048))
@@ -177,4 +180,4 @@ def load_ct2_generator(
             f"The converted model at {folder} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]}). "
             "Rebuild it with `.venv/bin/python manage.py prepare_models --force`."
         ) from None
-    return CT2Generator(model, tokenizer, config, name, max_sequences, limit)
+    return CT2Generator(model, tokenizer, config, name, max_sequences, limit, lanes)

@@ -218,11 +218,13 @@ class Handle:
 @runtime_checkable
 class Backend(Protocol):
     """Decodes batches of requests. ``max_sequences``: most sequences decoded together;
-    ``max_spread``: most difference between prompt lengths (tokens) within one batch."""
+    ``max_spread``: most difference between prompt lengths (tokens) within one batch; ``lanes``:
+    batches it can decode at the same time (one engine worker each)."""
 
     name: str
     max_sequences: int
     max_spread: int
+    lanes: int
 
     def prepare(self, request: GenerationRequest) -> Sequence[Any]:
         """The prompt's tokens (their count is the prompt length).
@@ -267,6 +269,7 @@ class SequentialBackend:
 
     max_sequences = 1
     max_spread = 0
+    lanes = 1
 
     def __init__(self, generator: StreamGenerator | CandidateGenerator) -> None:
         self.generator = generator
@@ -318,23 +321,28 @@ def as_backend(generator: object) -> Backend:
 
 @dataclass
 class _Queue:
-    """The waiting requests and the worker's lifecycle, guarded by ``changed``."""
+    """The waiting requests and the workers' lifecycle, guarded by ``changed``."""
 
     changed: threading.Condition = field(default_factory=threading.Condition)
     waiting: list[Handle] = field(default_factory=list)
-    worker: threading.Thread | None = None
+    workers: list[threading.Thread] = field(default_factory=list)
     stopping: bool = False
 
 
 class GenerationEngine:
     """The process's generation engine over a lazily loaded generator (a Backend, or a generator
-    that ``as_backend`` wraps). ``submit`` never waits for the model to load."""
+    that ``as_backend`` wraps). ``submit`` never waits for the model to load.
+
+    One worker thread per lane of the backend: a request that arrives while every lane decodes
+    waits for the next batch.
+    """
 
     def __init__(self, load: Callable[[], object]) -> None:
         self._load = load
         self._generator: object | None = None
         self._backend: Backend | None = None
         self._load_lock = threading.Lock()  # guards the (slow) model load; submit never waits on it
+        self._select_lock = threading.Lock()  # one worker at a time chooses its batch
         self._queue = _Queue()
 
     @property
@@ -358,13 +366,11 @@ class GenerationEngine:
         if isinstance(request, PromptInputs):
             request = GenerationRequest(request)
         handle = Handle(request)
-        queue = self._queue
-        with queue.changed:
-            queue.waiting.append(handle)
-            if queue.worker is None:
-                queue.worker = threading.Thread(target=self._run, name="generation-engine", daemon=True)
-                queue.worker.start()
-            queue.changed.notify_all()
+        with self._queue.changed:
+            self._queue.waiting.append(handle)
+            if not self._queue.workers:
+                self._start_worker()
+            self._queue.changed.notify_all()
         return handle
 
     def pending(self) -> int:
@@ -373,15 +379,22 @@ class GenerationEngine:
             return len(self._queue.waiting)
 
     def stop(self, timeout: float | None = 5) -> None:
-        """Serve what was submitted, then end the worker (a later submit starts a new one).
-        Waits up to ``timeout`` seconds for it (0: don't wait)."""
+        """Serve what was submitted, then end the workers (a later submit starts new ones).
+        Waits up to ``timeout`` seconds for them (0: don't wait)."""
         queue = self._queue
         with queue.changed:
-            worker = queue.worker
-            queue.stopping = worker is not None
+            workers = list(queue.workers)
+            queue.stopping = bool(workers)
             queue.changed.notify_all()
-        if worker is not None and timeout != 0:
-            worker.join(timeout)
+        if timeout != 0:
+            for worker in workers:
+                worker.join(timeout)
+
+    def _start_worker(self) -> None:
+        """Called with the queue's lock held."""
+        worker = threading.Thread(target=self._run, name="generation-engine", daemon=True)
+        self._queue.workers.append(worker)
+        worker.start()
 
     def _ensure_loaded(self) -> Backend:
         with self._load_lock:
@@ -391,37 +404,45 @@ class GenerationEngine:
             return self._backend
 
     def _run(self) -> None:
-        while True:
-            waiting = self._wait_for_requests()
-            if waiting is None:
-                return
+        while self._wait_for_requests():
             try:
                 backend = self._ensure_loaded()
             except Exception as exc:  # noqa: BLE001 - these requests fail; the next ones retry the load
                 log.exception("the generator could not be loaded")
-                self._take(waiting)
-                for handle in waiting:
-                    handle.fail(f"{type(exc).__name__}: {exc}")
+                with self._select_lock:
+                    for handle in self._take(self._snapshot()):
+                        handle.fail(f"{type(exc).__name__}: {exc}")
                 continue
-            batch = self._select(backend, waiting)
+            with self._queue.changed:
+                while len(self._queue.workers) < backend.lanes and not self._queue.stopping:
+                    self._start_worker()
+            with self._select_lock:
+                batch = self._select(backend, self._snapshot())
             if batch:
                 self._decode(backend, batch)
 
-    def _wait_for_requests(self) -> list[Handle] | None:
-        """A snapshot of the waiting requests, oldest first; None when the worker should end."""
+    def _wait_for_requests(self) -> bool:
+        """Wait for requests; False when this worker should end (stopping, nothing left)."""
         queue = self._queue
         with queue.changed:
             while not queue.waiting and not queue.stopping:
                 queue.changed.wait()
-            if not queue.waiting:
-                queue.worker, queue.stopping = None, False
-                return None
-            return list(queue.waiting)
+            if queue.waiting:
+                return True
+            queue.workers.remove(threading.current_thread())
+            if not queue.workers:
+                queue.stopping = False
+            return False
 
-    def _take(self, handles: list[Handle]) -> None:
+    def _snapshot(self) -> list[Handle]:
+        with self._queue.changed:
+            return list(self._queue.waiting)
+
+    def _take(self, handles: list[Handle]) -> list[Handle]:
         with self._queue.changed:
             taken = {id(h) for h in handles}
             self._queue.waiting = [h for h in self._queue.waiting if id(h) not in taken]
+        return handles
 
     def _select(self, backend: Backend, waiting: list[Handle]) -> list[Handle]:
         """The next batch: the oldest live request and the waiting ones that fit with it.

@@ -94,8 +94,9 @@ class BatchingBackend:
     name = "batching"
     max_spread = 100
 
-    def __init__(self, max_sequences: int = 16) -> None:
+    def __init__(self, max_sequences: int = 16, lanes: int = 1) -> None:
         self.max_sequences = max_sequences
+        self.lanes = lanes
         self.batches: list[list[str]] = []
         self.holds: dict[int, tuple[threading.Event, threading.Event]] = {}
 
@@ -332,6 +333,21 @@ def test_it_decodes_the_requests_waiting_together_in_one_batch(engines):
         assert seen[:-1] == [(TOKEN, p) for p in pieces_for(handle.inputs)]  # each streams its own tokens
         assert seen[-1] == (DONE, "".join(pieces_for(handle.inputs)))
     assert backend.batches == [["first"], ["second", "third", "fourth"]]
+
+
+def test_it_decodes_on_a_free_lane_while_another_batch_runs(engines):
+    backend = BatchingBackend(lanes=2)
+    holding, gate = backend.hold(0)
+    engine = engines(backend)
+
+    first = engine.submit(request("first"))
+    assert holding.wait(WAIT)
+    second = engine.submit(request("second"))
+
+    assert events(second)[-1] == (DONE, "".join(pieces_for(request("second"))))  # while the first holds
+    gate.set()
+    assert events(first)[-1][0] == DONE
+    assert backend.batches == [["first"], ["second"]]
 
 
 def test_it_keeps_a_batch_within_the_sequence_limit(engines):

@@ -178,10 +178,11 @@ def convert(spec: GeneratorSpec) -> None:
     Raises:
         RuntimeError: the conversion failed (the message ends with the child's last output).
     """
-    command = [sys.executable, "-m", "interviewer.conversion", str(settings.MODEL_DIR), "--base", spec.base]
+    model_dir = Path(settings.MODEL_DIR).resolve()
+    command = [sys.executable, "-m", "interviewer.conversion", str(model_dir), "--base", spec.base]
     if spec.adapter is not None:
-        command += ["--adapter", str(spec.adapter)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+        command += ["--adapter", str(Path(spec.adapter).resolve())]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=settings.BASE_DIR)
     if done.returncode != 0:
         raise RuntimeError(f"converting {spec.adapter or spec.base or 'the base'} failed: {done.stderr[-500:]}")
 
@@ -201,8 +202,10 @@ def load(spec: GeneratorSpec):  # type: ignore[no-untyped-def]
         return load_generator(settings.MODEL_DIR, spec.base, spec.adapter, config)
     from interviewer.ct2_generator import load_ct2_generator
 
+    if not is_ready(spec):
+        convert(spec)
     base = weights.resolve_base(spec.base)
-    folder = conversion.convert(Path(settings.MODEL_DIR), base, spec.adapter)  # a no-op once converted
+    folder = conversion.target_dir(Path(settings.MODEL_DIR), base, spec.adapter)
     name = weights.base_name(base) + (f"+{spec.adapter.name}" if spec.adapter else "")
     return load_ct2_generator(folder, config, name, spec.device, spec.threads, spec.batch)
 
