@@ -1,13 +1,16 @@
 """Generation speed, side by side on the same prompts: today's transformers loop vs CTranslate2 int8.
 
-Figures: single-stream tokens/s and time to first token of both backends (exactly 40 new tokens,
-stop rules off); CTranslate2's aggregate tokens/s with 1, 4, 8 and 16 concurrent requests;
-time to first token and to the full turn with 8 interviews at once through the engine (fixture
-test dialogs, real stop rules, a short think time between turns) and with one alone; 6 sampled
-candidates of up to 40 tokens for one turn; load time from the caches; resident memory of a
-process holding the CTranslate2 generator and the encoder.
+The model is the one that serves: the packaged SmolLM2 with the shipped adapter merged
+(models/interviewer-fixtures), on both backends. Figures: single-stream tokens/s and time to first
+token of both (exactly 40 new tokens, stop rules off); then, for CTranslate2 with 1 lane (2
+threads) and with 2 lanes (1 thread each, GENERATOR_LANES): aggregate tokens/s with 1, 4, 8 and 16
+concurrent requests (same prompt); time to first token and to the full turn with one interview
+alone and with 8 at once through the engine (the first 4 interviewer turns of 8 fixture test
+dialogs, real stop rules, 0.5-2 s between turns); 6 sampled candidates of up to 40 tokens for one
+turn. Also: load time from the caches; resident memory of a fresh process holding the CTranslate2
+generator and the encoder after one turn.
 
-Run: .venv/bin/python bench/generator.py   (converts the packaged base once if needed)
+Run: .venv/bin/python bench/generator.py   (converts what it needs once, untimed)
 Last line: one JSON object of figures.
 """
 
@@ -44,8 +47,10 @@ THREADS = min(2, os.cpu_count() or 1)
 NEW_TOKENS = 40
 ROUNDS = 3
 CONCURRENCY = (1, 4, 8, 16)
+LANES = (1, 2)  # GENERATOR_LANES: batches decoded at the same time, the 2 cores split between them
 INTERVIEWS, TURNS, THINK_S = 8, 4, (0.5, 2.0)
 MODEL_DIR = Path(os.getenv("MODEL_DIR", ROOT / "var" / "models"))
+SHIPPED_ADAPTER = ROOT / "models" / "interviewer-fixtures"
 INPUTS = PromptInputs(
     job_title="Senior Platform Engineer",
     company="Quillstone Payments",
@@ -94,18 +99,24 @@ def transformers_single(generator) -> tuple[float, float]:  # type: ignore[no-un
 
 def ct2_concurrent(engine: GenerationEngine, count: int) -> tuple[float, float]:
     """(aggregate tokens/s, median first token s) for ``count`` requests submitted at once."""
-    started = time.perf_counter()
-    handles = [engine.submit(GenerationRequest(INPUTS, max_new_tokens=NEW_TOKENS)) for _ in range(count)]
-    tokens, firsts = 0, []
-    for handle in handles:
-        first = None
-        for event in handle.iter(timeout=600):
+
+    async def consume(handle, started: float) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+        first, tokens = None, 0
+        async for event in handle.aiter():
             if event.kind == TOKEN and first is None:
                 first = time.perf_counter() - started
             if event.kind == DONE:
-                tokens += event.candidates[0].tokens
-        firsts.append(first or 0.0)
-    return tokens / (time.perf_counter() - started), statistics.median(firsts)
+                tokens = event.candidates[0].tokens
+        return tokens, first or 0.0
+
+    async def run() -> list[tuple[int, float]]:
+        started = time.perf_counter()
+        handles = [engine.submit(GenerationRequest(INPUTS, max_new_tokens=NEW_TOKENS)) for _ in range(count)]
+        return await asyncio.gather(*(consume(h, started) for h in handles))
+
+    started = time.perf_counter()
+    results = asyncio.run(run())
+    return sum(r[0] for r in results) / (time.perf_counter() - started), statistics.median(r[1] for r in results)
 
 
 def dialog_prompts() -> list[list[PromptInputs]]:
@@ -192,25 +203,30 @@ def serving_rss_mb(folder: Path) -> float:
 
 
 def loads(base: Path) -> tuple[object, object, Path, dict[str, float]]:
-    """Both generators, loaded from their caches (converted first if needed, not timed)."""
+    """Both generators (the shipped adapter merged when it fits the base), loaded from their caches;
+    converted first if needed, not timed."""
+    adapter = SHIPPED_ADAPTER if (SHIPPED_ADAPTER / "adapter_config.json").is_file() else None
     weights.prepare(MODEL_DIR, base)
-    folder = conversion.convert(MODEL_DIR, base)
+    folder = conversion.convert(MODEL_DIR, base, adapter)
+    config = GenerationConfig(max_new_tokens=NEW_TOKENS)
     started = time.perf_counter()
-    hf = load_generator(MODEL_DIR, config=GenerationConfig(max_new_tokens=NEW_TOKENS))
+    hf = load_generator(MODEL_DIR, adapter_dir=adapter, config=config)
     hf_load = time.perf_counter() - started
     started = time.perf_counter()
-    ct2 = ct2_generator.load_ct2_generator(
-        folder, GenerationConfig(max_new_tokens=NEW_TOKENS), threads=THREADS, max_sequences=16
-    )
+    ct2 = ct2_generator.load_ct2_generator(folder, config, threads=THREADS, max_sequences=16)
     ct2_load = time.perf_counter() - started
-    return hf, ct2, folder, {"transformers_load_s": round(hf_load, 2), "ct2_load_s": round(ct2_load, 2)}
+    return (
+        hf,
+        ct2,
+        folder,
+        {"model": folder.name, "transformers_load_s": round(hf_load, 2), "ct2_load_s": round(ct2_load, 2)},
+    )
 
 
-def single_streams(hf, ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """Exactly NEW_TOKENS tokens per stream on both backends (stop tokens and line ends ignored)."""
-    hf_rate, hf_first = transformers_single(hf)
+def exact_streams(ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Exactly NEW_TOKENS tokens per stream (stop tokens and line ends ignored), alone and concurrent."""
     ct2.stop_ids = set()
-    ct2_generator.TextAssembler = Unbroken  # type: ignore[misc]  # count every token, as above
+    ct2_generator.TextAssembler = Unbroken  # type: ignore[misc]  # count every token, as transformers_single
     engine = GenerationEngine(lambda: ct2)
     try:
         ct2_concurrent(engine, 1)  # warm up
@@ -221,18 +237,14 @@ def single_streams(hf, ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
         ct2_generator.TextAssembler = TextAssembler  # type: ignore[misc]
         ct2.stop_ids = ct2_generator.stop_token_ids(ct2.tokenizer)
     return {
-        "prompt_tokens": len(ct2.prompt_ids(INPUTS)),
-        "transformers_tokens_per_s": round(hf_rate, 1),
-        "transformers_first_token_ms": ms(hf_first),
-        "ct2_tokens_per_s": round(statistics.median(s[0] for s in singles), 1),
-        "ct2_first_token_ms": ms(statistics.median(s[1] for s in singles)),
-        **{f"ct2_aggregate_{n}_tokens_per_s": round(rate, 1) for n, rate in aggregate.items()},
+        "tokens_per_s": round(statistics.median(s[0] for s in singles), 1),
+        "first_token_ms": ms(statistics.median(s[1] for s in singles)),
+        **{f"aggregate_{n}_tokens_per_s": round(rate, 1) for n, rate in aggregate.items()},
     }
 
 
-def serving_figures(ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """The engine as it serves: real stop rules, interviews, candidates."""
-    ct2.config = GenerationConfig(max_new_tokens=60)  # GENERATOR_MAX_NEW_TOKENS's default
+def serving(ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The engine as it serves (real stop rules): one interview alone, 8 at once, 6 candidates."""
     prompts = dialog_prompts()
     engine = GenerationEngine(lambda: ct2)
     try:
@@ -249,36 +261,53 @@ def serving_figures(ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
     }
 
 
+def ct2_figures(folder: Path, lanes: int) -> dict[str, float]:
+    ct2 = ct2_generator.load_ct2_generator(folder, GenerationConfig(max_new_tokens=NEW_TOKENS), lanes=lanes)
+    figures = exact_streams(ct2)
+    ct2.config = GenerationConfig(max_new_tokens=60)  # GENERATOR_MAX_NEW_TOKENS's default
+    figures.update(serving(ct2))
+    return figures
+
+
 def main() -> None:
     torch.set_num_threads(THREADS)
     load_avg = os.getloadavg()
     hf, ct2, folder, load_figures = loads(weights.resolve_base(os.getenv("GENERATOR_BASE", "")))
-    figures: dict[str, object] = {"threads": THREADS, "load_average_1m_at_start": round(load_avg[0], 2)}
-    figures.update(load_figures)
-    figures.update(single_streams(hf, ct2))
-    figures.update(serving_figures(ct2))
+    hf_rate, hf_first = transformers_single(hf)
+    figures: dict[str, object] = {
+        "threads": THREADS,
+        "load_average_1m_at_start": round(load_avg[0], 2),
+        **load_figures,
+        "prompt_tokens": len(ct2.prompt_ids(INPUTS)),  # type: ignore[attr-defined]
+        "transformers_tokens_per_s": round(hf_rate, 1),
+        "transformers_first_token_ms": ms(hf_first),
+    }
+    del hf, ct2
+    for lanes in LANES:
+        figures.update({f"ct2_{lanes}_lanes_{k}": v for k, v in ct2_figures(folder, lanes).items()})
     figures["serving_rss_mb"] = round(serving_rss_mb(folder), 1)
     figures["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
-    figures["ratios"] = ratios(figures)
+    figures["ratios"] = {f"{lanes}_lanes": ratios(figures, f"ct2_{lanes}_lanes_") for lanes in LANES}
     for key, value in figures.items():
         if key != "ratios":
-            print(f"{key:>40}: {value}")
+            print(f"{key:>48}: {value}")
     print(json.dumps(figures))
 
 
-def ratios(f: dict) -> dict[str, object]:  # type: ignore[type-arg]
-    """The done-when targets of issue 11, as ratios and pass/fail."""
-    single = f["ct2_tokens_per_s"] / f["transformers_tokens_per_s"]
-    aggregate = f["ct2_aggregate_8_tokens_per_s"] / f["transformers_tokens_per_s"]
+def ratios(f: dict, prefix: str) -> dict[str, object]:  # type: ignore[type-arg]
+    """The done-when targets of issue 11, as ratios and pass/fail, for one lane setting."""
+    single = f[prefix + "tokens_per_s"] / f["transformers_tokens_per_s"]
+    aggregate = f[prefix + "aggregate_8_tokens_per_s"] / f["transformers_tokens_per_s"]
     return {
         "ct2_vs_transformers_single_stream": round(single, 2),
         "ct2_aggregate_8_vs_transformers_single": round(aggregate, 2),
         "targets_met": {
             "single_stream_2x": single >= 2,
             "aggregate_8_4x": aggregate >= 4,
-            "six_candidates_le_2s": f["six_candidates_40_tokens_s"] <= 2,
-            "first_token_alone_p50_le_150ms": f["alone_first_token_p50_ms"] <= 150,
-            f"first_token_{INTERVIEWS}_p95_le_1s": f[f"{INTERVIEWS}_interviews_first_token_p95_ms"] <= 1000,
+            "six_candidates_le_2s": f[prefix + "six_candidates_40_tokens_s"] <= 2,
+            "first_token_alone_p50_le_150ms": f[prefix + "alone_first_token_p50_ms"] <= 150,
+            f"first_token_{INTERVIEWS}_interviews_p95_le_1s": f[prefix + f"{INTERVIEWS}_interviews_first_token_p95_ms"]
+            <= 1000,
             "load_le_2s": f["ct2_load_s"] <= 2,
             "rss_le_1200mb": f["serving_rss_mb"] <= 1200,
         },

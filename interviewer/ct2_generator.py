@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,8 @@ from interviewer.generator import GenerationConfig, TextAssembler, build_prompt_
 log = logging.getLogger(__name__)
 
 # Prompt tokens beyond the batch's shortest prompt cost one decoding step each, for the whole
-# batch: 32 steps is about the time of one short answer; longer prompts wait for the next batch.
-MAX_SPREAD = 32
+# batch: 48 steps is about the time of one answer, what the longer prompt would otherwise wait.
+MAX_SPREAD = 48
 
 
 def choose_device(setting: str) -> str:
@@ -154,6 +155,9 @@ def load_ct2_generator(
 ) -> CT2Generator:
     """A CT2Generator from a converted folder (``interviewer.conversion``): model and tokenizer.
 
+    ``lanes`` batches decode at the same time, each on ``threads`` cores (0: the cores split
+    between the lanes).
+
     Raises:
         WeightsError: the folder is missing or damaged (says how to rebuild it).
     """
@@ -169,6 +173,8 @@ def load_ct2_generator(
     if not marker.is_file():
         raise WeightsError(f"{folder} is not a converted model; run `.venv/bin/python manage.py prepare_models`.")
     device = choose_device(device)
+    if threads == 0 and lanes > 1:
+        threads = max(1, (os.cpu_count() or 1) // lanes)  # the lanes share the cores, never oversubscribe them
     try:
         model = ctranslate2.Generator(
             str(folder), device=device, compute_type=compute_type(device), inter_threads=lanes, intra_threads=threads

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 TOKEN, DONE, CANCELLED, ERROR = "token", "done", "cancelled", "error"
 TERMINAL = frozenset({DONE, CANCELLED, ERROR})
+GATHER_S = 0.005  # a free worker waits this long for more requests before choosing its batch
 
 
 @dataclass(frozen=True)
@@ -405,6 +406,7 @@ class GenerationEngine:
 
     def _run(self) -> None:
         while self._wait_for_requests():
+            time.sleep(GATHER_S)  # requests submitted together (a burst) start together
             try:
                 backend = self._ensure_loaded()
             except Exception as exc:  # noqa: BLE001 - these requests fail; the next ones retry the load
@@ -468,6 +470,7 @@ class GenerationEngine:
         return batch
 
     def _decode(self, backend: Backend, batch: list[Handle]) -> None:
+        started = time.monotonic()
         try:
             backend.decode(batch)
         except Exception as exc:  # noqa: BLE001 - the batch fails, the engine keeps serving
@@ -477,6 +480,15 @@ class GenerationEngine:
         for handle in batch:
             if not handle.finished:
                 handle.fail(f"{backend.name} returned without ending the request")
+        lengths = [len(h.prompt) for h in batch]
+        log.debug(
+            "decoded %d requests, %d sequences, prompts of %d-%d tokens, in %.2f s",
+            len(batch),
+            sum(h.request.n for h in batch),
+            min(lengths),
+            max(lengths),
+            time.monotonic() - started,
+        )
 
 
 def fit_batch(live: list[Handle], max_sequences: int, max_spread: int) -> list[Handle]:

@@ -116,6 +116,7 @@ class GeneratorSpec:
     version_id: int | None = None
     device: str = "cpu"
     batch: int = 1
+    lanes: int = 1
     threads: int = 0
     max_new_tokens: int = 60
 
@@ -150,6 +151,7 @@ def generator_spec() -> GeneratorSpec:
         version_id=version.pk if version else None,
         device=settings.GENERATOR_DEVICE,
         batch=settings.GENERATOR_BATCH,
+        lanes=settings.GENERATOR_LANES,
         threads=settings.GENERATOR_THREADS,
         max_new_tokens=settings.GENERATOR_MAX_NEW_TOKENS,
     )
@@ -207,7 +209,7 @@ def load(spec: GeneratorSpec):  # type: ignore[no-untyped-def]
     base = weights.resolve_base(spec.base)
     folder = conversion.target_dir(Path(settings.MODEL_DIR), base, spec.adapter)
     name = weights.base_name(base) + (f"+{spec.adapter.name}" if spec.adapter else "")
-    return load_ct2_generator(folder, config, name, spec.device, spec.threads, spec.batch)
+    return load_ct2_generator(folder, config, name, spec.device, spec.threads, spec.batch, spec.lanes)
 
 
 class _Engines:
