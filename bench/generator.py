@@ -7,8 +7,9 @@ threads) and with 2 lanes (1 thread each, GENERATOR_LANES): aggregate tokens/s w
 concurrent requests (same prompt); time to first token and to the full turn with one interview
 alone and with 8 at once through the engine (the first 4 interviewer turns of 8 fixture test
 dialogs, real stop rules, 0.5-2 s between turns); 6 sampled candidates of up to 40 tokens for one
-turn. Also: load time from the caches; resident memory of a fresh process holding the CTranslate2
-generator and the encoder after one turn.
+turn. Also: load time from the caches (transformers in this process; CTranslate2 in a fresh
+process that has loaded the encoder, as a serving process has) and that process's resident
+memory after one turn (encoder + CTranslate2 generator, GENERATOR_LANES=2).
 
 Run: .venv/bin/python bench/generator.py   (converts what it needs once, untimed)
 Last line: one JSON object of figures.
@@ -48,6 +49,7 @@ NEW_TOKENS = 40
 ROUNDS = 3
 CONCURRENCY = (1, 4, 8, 16)
 LANES = (1, 2)  # GENERATOR_LANES: batches decoded at the same time, the 2 cores split between them
+DEFAULT_LANES = 2
 INTERVIEWS, TURNS, THINK_S = 8, 4, (0.5, 2.0)
 MODEL_DIR = Path(os.getenv("MODEL_DIR", ROOT / "var" / "models"))
 SHIPPED_ADAPTER = ROOT / "models" / "interviewer-fixtures"
@@ -178,8 +180,8 @@ def candidates_wall(engine: GenerationEngine) -> float:
     return statistics.median(walls)
 
 
-RSS_SCRIPT = """
-import sys, psutil
+SERVING_SCRIPT = """
+import json, pathlib, sys, time, psutil
 sys.path.insert(0, {root!r})
 from interviewer.encoders import SentenceTransformerEncoder
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
@@ -189,17 +191,22 @@ from interviewer.generator import PromptInputs
 from interviewer.vocabulary import Act
 encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
 encoder.encode(["Five years of Python in production"])
-engine = GenerationEngine(lambda: load_ct2_generator(__import__("pathlib").Path({folder!r}), threads={threads}))
+started = time.perf_counter()
+generator = load_ct2_generator(pathlib.Path({folder!r}), lanes={lanes})
+load_s = time.perf_counter() - started
+engine = GenerationEngine(lambda: generator)
 list(engine.submit(PromptInputs("Engineer", Act.OPENING)).iter(timeout=600))
-print(psutil.Process().memory_info().rss)
+print(json.dumps([load_s, psutil.Process().memory_info().rss]))
 """
 
 
-def serving_rss_mb(folder: Path) -> float:
-    """RSS of a fresh process holding the encoder and the CTranslate2 generator, after one turn."""
-    script = RSS_SCRIPT.format(root=str(ROOT), folder=str(folder), threads=THREADS)
+def serving_process(folder: Path, lanes: int) -> tuple[float, float]:
+    """(load s, RSS MB) of a fresh process that loads the encoder, then the CTranslate2 generator
+    (the libraries already imported, as in a serving process), and decodes one turn."""
+    script = SERVING_SCRIPT.format(root=str(ROOT), folder=str(folder), lanes=lanes)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=600)
-    return int(out.stdout.strip().splitlines()[-1]) / 2**20
+    load_s, rss = json.loads(out.stdout.strip().splitlines()[-1])
+    return load_s, rss / 2**20
 
 
 def loads(base: Path) -> tuple[object, object, Path, dict[str, float]]:
@@ -212,15 +219,8 @@ def loads(base: Path) -> tuple[object, object, Path, dict[str, float]]:
     started = time.perf_counter()
     hf = load_generator(MODEL_DIR, adapter_dir=adapter, config=config)
     hf_load = time.perf_counter() - started
-    started = time.perf_counter()
     ct2 = ct2_generator.load_ct2_generator(folder, config, threads=THREADS, max_sequences=16)
-    ct2_load = time.perf_counter() - started
-    return (
-        hf,
-        ct2,
-        folder,
-        {"model": folder.name, "transformers_load_s": round(hf_load, 2), "ct2_load_s": round(ct2_load, 2)},
-    )
+    return hf, ct2, folder, {"model": folder.name, "transformers_load_s": round(hf_load, 2)}
 
 
 def exact_streams(ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -285,7 +285,8 @@ def main() -> None:
     del hf, ct2
     for lanes in LANES:
         figures.update({f"ct2_{lanes}_lanes_{k}": v for k, v in ct2_figures(folder, lanes).items()})
-    figures["serving_rss_mb"] = round(serving_rss_mb(folder), 1)
+    load_s, rss_mb = serving_process(folder, DEFAULT_LANES)
+    figures["ct2_load_s"], figures["serving_rss_mb"] = round(load_s, 2), round(rss_mb, 1)
     figures["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
     figures["ratios"] = {f"{lanes}_lanes": ratios(figures, f"ct2_{lanes}_lanes_") for lanes in LANES}
     for key, value in figures.items():
