@@ -84,6 +84,10 @@ class CT2Generator:
         self.stop_ids = stop_token_ids(tokenizer)
         self.context_tokens = min(self.config.context_tokens, context_limit)
 
+    def close(self) -> None:
+        """Release the model now (its threads end); decoding afterwards fails."""
+        self.model = None
+
     def prompt_ids(self, request_inputs) -> list[int]:  # type: ignore[no-untyped-def]
         return build_prompt_ids(self.tokenizer, request_inputs, self.context_tokens - self.config.max_new_tokens)
 

@@ -15,9 +15,11 @@ process can serve the same interface over a channel layer.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -345,6 +347,8 @@ class GenerationEngine:
         self._load_lock = threading.Lock()  # guards the (slow) model load; submit never waits on it
         self._select_lock = threading.Lock()  # one worker at a time chooses its batch
         self._queue = _Queue()
+        self._decoding: set[Handle] = set()  # guarded by the queue's lock
+        _engines.add(self)
 
     @property
     def generator(self) -> object:
@@ -390,6 +394,23 @@ class GenerationEngine:
         if timeout != 0:
             for worker in workers:
                 worker.join(timeout)
+
+    def close(self, timeout: float = 2) -> None:
+        """Cancel everything, end the workers and release the model (the process is ending).
+
+        A backend with a ``close`` method is closed: CTranslate2's threads must end before the
+        process does, or its exit aborts ("terminate called without an active exception").
+        """
+        with self._queue.changed:
+            handles = self._queue.waiting + list(self._decoding)
+        for handle in handles:
+            handle.cancel()
+        self.stop(timeout)
+        with self._load_lock:
+            backend, self._backend, self._generator = self._backend, None, None
+        close = getattr(backend, "close", None) or getattr(getattr(backend, "generator", None), "close", None)
+        if close is not None:
+            close()
 
     def _start_worker(self) -> None:
         """Called with the queue's lock held."""
@@ -471,12 +492,17 @@ class GenerationEngine:
 
     def _decode(self, backend: Backend, batch: list[Handle]) -> None:
         started = time.monotonic()
+        with self._queue.changed:
+            self._decoding.update(batch)
         try:
             backend.decode(batch)
         except Exception as exc:  # noqa: BLE001 - the batch fails, the engine keeps serving
             log.exception("generation failed")
             for handle in batch:
                 handle.fail(f"{type(exc).__name__}: {exc}")
+        finally:
+            with self._queue.changed:
+                self._decoding.difference_update(batch)
         for handle in batch:
             if not handle.finished:
                 handle.fail(f"{backend.name} returned without ending the request")
@@ -489,6 +515,15 @@ class GenerationEngine:
             max(lengths),
             time.monotonic() - started,
         )
+
+
+_engines: weakref.WeakSet[GenerationEngine] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_engines() -> None:
+    for engine in list(_engines):
+        engine.close()
 
 
 def fit_batch(live: list[Handle], max_sequences: int, max_spread: int) -> list[Handle]:

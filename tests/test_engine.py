@@ -99,6 +99,10 @@ class BatchingBackend:
         self.lanes = lanes
         self.batches: list[list[str]] = []
         self.holds: dict[int, tuple[threading.Event, threading.Event]] = {}
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
 
     def hold(self, number: int) -> tuple[threading.Event, threading.Event]:
         """(holding, gate) for batch ``number``."""
@@ -481,6 +485,29 @@ def test_it_refuses_a_bad_request():
         GenerationRequest(request("x"), n=0)
     with pytest.raises(ValueError, match="temperature"):
         GenerationRequest(request("x"), sample=True, temperature=0)
+
+
+def test_it_cancels_everything_and_releases_the_model_on_close():
+    backend = BatchingBackend()
+    holding, gate = backend.hold(0)
+    engine = GenerationEngine(lambda: backend)
+    decoding = engine.submit(request("decoding"))
+    assert holding.wait(WAIT)
+    waiting = engine.submit(request("waiting"))
+    threading.Thread(target=lambda: (wait_until(lambda: decoding.cancelled), gate.set())).start()
+
+    engine.close(timeout=WAIT)
+
+    assert events(decoding)[-1] == (CANCELLED, "")
+    assert events(waiting) == [(CANCELLED, "")]
+    assert backend.closed
+
+
+def wait_until(condition) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(500):
+        if condition():
+            return
+        threading.Event().wait(0.01)
 
 
 # ---------------------------------------------------------------------------
