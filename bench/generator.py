@@ -298,18 +298,24 @@ def main() -> None:
     torch.set_num_threads(THREADS)
     load_avg = os.getloadavg()
     hf, ct2, folder, load_figures = loads(weights.resolve_base(os.getenv("GENERATOR_BASE", "")))
-    hf_rate, hf_first = transformers_single(hf)
+    first_run = transformers_single(hf)
     figures: dict[str, object] = {
         "threads": THREADS,
         "load_average_1m_at_start": round(load_avg[0], 2),
         **load_figures,
         "prompt_tokens": len(ct2.prompt_ids(INPUTS)),  # type: ignore[attr-defined]
-        "transformers_tokens_per_s": round(hf_rate, 1),
-        "transformers_first_token_ms": ms(hf_first),
     }
-    del hf, ct2
+    del ct2
     for lanes in LANES:
         figures.update({f"ct2_{lanes}_lanes_{k}": v for k, v in ct2_figures(folder, lanes).items()})
+    # torch's two threads slow down many times over when anything else runs: measure the loop
+    # before and after CTranslate2 and keep its better run (the comparison then favours it).
+    last_run = transformers_single(hf)
+    hf_rate, hf_first = max(first_run, last_run)
+    figures["transformers_tokens_per_s_runs"] = [round(first_run[0], 1), round(last_run[0], 1)]
+    figures["transformers_tokens_per_s"] = round(hf_rate, 1)
+    figures["transformers_first_token_ms"] = ms(hf_first)
+    del hf
     load_s, rss_mb = serving_process(folder, DEFAULT_LANES)
     figures["ct2_load_s"], figures["serving_rss_mb"] = round(load_s, 2), round(rss_mb, 1)
     figures["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
