@@ -46,6 +46,7 @@ lint: install-dev
 
 bench: install
 	$(BIN)/python bench/selector.py
+	$(BIN)/python bench/generator.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -1,14 +1,29 @@
-"""Generation speed: our streaming decode loop vs transformers' generate, same prompt, same model.
+"""Generation speed, side by side on the same prompts: today's transformers loop vs CTranslate2 int8.
 
-Run: .venv/bin/python bench/generator.py   (needs the safetensors cache: `manage.py prepare_models`)
+The model is the one that serves: the packaged SmolLM2 with the shipped adapter merged
+(models/interviewer-fixtures), on both backends. Figures: single-stream tokens/s and time to first
+token of both (exactly 40 new tokens, stop rules off); then, for CTranslate2 with 1 lane (2
+threads) and with 2 lanes (1 thread each, GENERATOR_LANES): aggregate tokens/s with 1, 4, 8 and 16
+concurrent requests (same prompt); time to first token and to the full turn with one interview
+alone and with 8 at once through the engine (the first 4 interviewer turns of 8 fixture test
+dialogs, real stop rules, 0.5-2 s between turns), and with turn k of all 8 submitted at the same
+moment (8 concurrent requests of different prompt lengths); 6 sampled candidates of up to 40
+tokens for one turn. Also: load time from the caches (transformers in this process; CTranslate2 in a fresh
+process that has loaded the encoder, as a serving process has) and that process's resident
+memory after one turn (encoder + CTranslate2 generator, GENERATOR_LANES=2).
+
+Run: .venv/bin/python bench/generator.py   (converts what it needs once, untimed)
 Last line: one JSON object of figures.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,11 +34,26 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from interviewer.generator import GenerationConfig, GroundingFact, PromptInputs, load_generator  # noqa: E402
+from interviewer import conversion, ct2_generator, weights  # noqa: E402
+from interviewer.engine import DONE, TOKEN, GenerationEngine, GenerationRequest  # noqa: E402
+from interviewer.generator import (  # noqa: E402
+    GenerationConfig,
+    GroundingFact,
+    PromptInputs,
+    TextAssembler,
+    load_generator,
+)
 from interviewer.vocabulary import Act  # noqa: E402
 
+THREADS = min(2, os.cpu_count() or 1)
 NEW_TOKENS = 40
 ROUNDS = 3
+CONCURRENCY = (1, 4, 8, 16)
+LANES = (1, 2)  # GENERATOR_LANES: batches decoded at the same time, the 2 cores split between them
+DEFAULT_LANES = 2
+INTERVIEWS, TURNS, THINK_S = 8, 4, (0.5, 2.0)
+MODEL_DIR = Path(os.getenv("MODEL_DIR", ROOT / "var" / "models"))
+SHIPPED_ADAPTER = ROOT / "models" / "interviewer-fixtures"
 INPUTS = PromptInputs(
     job_title="Senior Platform Engineer",
     company="Quillstone Payments",
@@ -39,42 +69,283 @@ INPUTS = PromptInputs(
 )
 
 
-def main() -> None:
-    torch.set_num_threads(min(2, os.cpu_count() or 1))
-    model_dir = Path(os.getenv("MODEL_DIR", ROOT / "var" / "models"))
-    started = time.perf_counter()
-    generator = load_generator(model_dir, config=GenerationConfig(max_new_tokens=NEW_TOKENS, repetition_penalty=1.0))
-    load_s = time.perf_counter() - started
-    ids = torch.tensor([generator.prompt_ids(INPUTS)])
-    generator.stop_ids = set()  # decode exactly NEW_TOKENS tokens in both paths
+class Unbroken(TextAssembler):
+    """Counts every token: no end at a line break (with the stop tokens cleared, exactly N tokens)."""
 
-    ours, first_token, theirs = [], [], []
+    def push(self, token_id: int, logprob: float = 0.0) -> str:
+        piece = super().push(token_id, logprob)
+        self.ended = False
+        return piece
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> float:
+    return round(1000 * seconds, 1)
+
+
+def transformers_single(generator) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """(tokens/s, first piece s) of today's streaming loop, median of ROUNDS."""
+    generator.stop_ids = set()
+    rates, firsts = [], []
     for _ in range(ROUNDS):
-        t = time.perf_counter()
-        count = 0
-        for count, _piece in enumerate(generator.stream(INPUTS), start=1):
-            if count == 1:
-                first_token.append(time.perf_counter() - t)
-        ours.append(count / (time.perf_counter() - t))
-        t = time.perf_counter()
-        with torch.inference_mode():
-            out = generator.model.generate(ids, max_new_tokens=NEW_TOKENS, min_new_tokens=NEW_TOKENS, do_sample=False)
-        theirs.append((out.shape[1] - ids.shape[1]) / (time.perf_counter() - t))
+        text, started, first = Unbroken(generator.tokenizer), time.perf_counter(), None
+        for _piece in generator.stream(INPUTS, text=text):
+            first = first or time.perf_counter() - started
+        rates.append(len(text.ids) / (time.perf_counter() - started))
+        firsts.append(first or 0.0)
+    return statistics.median(rates), statistics.median(firsts)
 
-    figures = {
-        "load_from_cache_s": round(load_s, 2),
-        "prompt_tokens": int(ids.shape[1]),
-        "stream_pieces_per_s": round(statistics.median(ours), 1),
-        "first_piece_ms": round(1000 * statistics.median(first_token), 1),
-        "hf_generate_tokens_per_s": round(statistics.median(theirs), 1),
-        "threads": torch.get_num_threads(),
+
+def ct2_concurrent(engine: GenerationEngine, count: int) -> tuple[float, float]:
+    """(aggregate tokens/s, median first token s) for ``count`` requests submitted at once."""
+
+    async def consume(handle, started: float) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+        first, tokens = None, 0
+        async for event in handle.aiter():
+            if event.kind == TOKEN and first is None:
+                first = time.perf_counter() - started
+            if event.kind == DONE:
+                tokens = event.candidates[0].tokens
+        return tokens, first or 0.0
+
+    async def run() -> list[tuple[int, float]]:
+        started = time.perf_counter()
+        handles = [engine.submit(GenerationRequest(INPUTS, max_new_tokens=NEW_TOKENS)) for _ in range(count)]
+        return await asyncio.gather(*(consume(h, started) for h in handles))
+
+    started = time.perf_counter()
+    results = asyncio.run(run())
+    return sum(r[0] for r in results) / (time.perf_counter() - started), statistics.median(r[1] for r in results)
+
+
+def dialog_prompts() -> list[list[PromptInputs]]:
+    """For each of INTERVIEWS test dialogs, the inputs of its first TURNS interviewer turns."""
+    from training.data import catalog, examples, load_dialogs
+
+    jobs = {e["slug"]: e for e in catalog(ROOT / "fixtures") if e["kind"] == "job" and "slug" in e}
+    dialogs = [d for d in load_dialogs(ROOT / "fixtures" / "dialogs.jsonl") if d.split == "test"][:INTERVIEWS]
+    out = []
+    for dialog in dialogs:
+        turns = [
+            PromptInputs(e.job_title, e.stage, [GroundingFact(s, t) for s, t in e.facts], list(e.history), e.company)
+            for e in examples([dialog], jobs)
+        ]
+        out.append(turns[:TURNS])
+    return out
+
+
+async def interview(engine: GenerationEngine, turns: list[PromptInputs], seed: int) -> list[tuple[float, float]]:
+    """One interview through the engine's async path: (first token s, full turn s) per turn."""
+    rng = random.Random(seed)
+    await asyncio.sleep(rng.uniform(0, THINK_S[1]))
+    timings = []
+    for inputs in turns:
+        timings.append(await timed(engine, inputs))
+        await asyncio.sleep(rng.uniform(*THINK_S))
+    return timings
+
+
+async def timed(engine: GenerationEngine, inputs: PromptInputs) -> tuple[float, float]:
+    """(first token s, full turn s) of one streamed greedy turn."""
+    started, first = time.perf_counter(), None
+    async for event in engine.submit(GenerationRequest(inputs)).aiter():
+        if event.kind == TOKEN and first is None:
+            first = time.perf_counter() - started
+    total = time.perf_counter() - started
+    return (first if first is not None else total), total
+
+
+def interviews(engine: GenerationEngine, prompts: list[list[PromptInputs]]) -> dict[str, float]:
+    """Each interview on its own: a turn, a think time, the next turn."""
+
+    async def run() -> list[list[tuple[float, float]]]:
+        return await asyncio.gather(*(interview(engine, turns, i) for i, turns in enumerate(prompts)))
+
+    return latencies([t for per_interview in asyncio.run(run()) for t in per_interview])
+
+
+def bursts(engine: GenerationEngine, prompts: list[list[PromptInputs]]) -> dict[str, float]:
+    """Turn k of every interview submitted at the same moment, for each k: concurrent requests."""
+
+    async def run() -> list[tuple[float, float]]:
+        timings: list[tuple[float, float]] = []
+        for k in range(TURNS):
+            timings += await asyncio.gather(*(timed(engine, turns[k]) for turns in prompts if len(turns) > k))
+        return timings
+
+    return latencies(asyncio.run(run()))
+
+
+def latencies(timings: list[tuple[float, float]]) -> dict[str, float]:
+    firsts, totals = [t[0] for t in timings], [t[1] for t in timings]
+    return {
+        "first_token_p50_ms": ms(percentile(firsts, 0.5)),
+        "first_token_p95_ms": ms(percentile(firsts, 0.95)),
+        "turn_p50_ms": ms(percentile(totals, 0.5)),
+        "turn_p95_ms": ms(percentile(totals, 0.95)),
+        "turns": len(timings),
     }
-    print(f"load from the safetensors cache: {figures['load_from_cache_s']} s")
-    print(
-        f"our stream loop: {figures['stream_pieces_per_s']} pieces/s, first piece after {figures['first_piece_ms']} ms"
-    )
-    print(f"transformers generate: {figures['hf_generate_tokens_per_s']} tokens/s")
+
+
+def candidates_wall(engine: GenerationEngine) -> float:
+    """Median wall time of one turn's 6 sampled candidates of up to NEW_TOKENS tokens."""
+    walls = []
+    for seed in range(ROUNDS):
+        started = time.perf_counter()
+        request = GenerationRequest(INPUTS, n=6, sample=True, max_new_tokens=NEW_TOKENS, seed=seed, stream=False)
+        *_, last = engine.submit(request).iter(timeout=600)
+        assert last.kind == DONE and len(last.candidates) == 6, last
+        walls.append(time.perf_counter() - started)
+    return statistics.median(walls)
+
+
+SERVING_SCRIPT = """
+import json, pathlib, sys, time, psutil
+sys.path.insert(0, {root!r})
+from interviewer.encoders import SentenceTransformerEncoder
+from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from interviewer.ct2_generator import load_ct2_generator
+from interviewer.engine import GenerationEngine
+from interviewer.generator import PromptInputs
+from interviewer.vocabulary import Act
+encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
+encoder.encode(["Five years of Python in production"])
+started = time.perf_counter()
+generator = load_ct2_generator(pathlib.Path({folder!r}), lanes={lanes})
+load_s = time.perf_counter() - started
+engine = GenerationEngine(lambda: generator)
+list(engine.submit(PromptInputs("Engineer", Act.OPENING)).iter(timeout=600))
+print(json.dumps([load_s, psutil.Process().memory_info().rss]))
+"""
+
+
+def serving_process(folder: Path, lanes: int) -> tuple[float, float]:
+    """(load s, RSS MB) of a fresh process that loads the encoder, then the CTranslate2 generator
+    (the libraries already imported, as in a serving process), and decodes one turn."""
+    script = SERVING_SCRIPT.format(root=str(ROOT), folder=str(folder), lanes=lanes)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=600)
+    load_s, rss = json.loads(out.stdout.strip().splitlines()[-1])
+    return load_s, rss / 2**20
+
+
+def loads(base: Path) -> tuple[object, object, Path, dict[str, float]]:
+    """Both generators (the shipped adapter merged when it fits the base), loaded from their caches;
+    converted first if needed, not timed."""
+    adapter = SHIPPED_ADAPTER if (SHIPPED_ADAPTER / "adapter_config.json").is_file() else None
+    weights.prepare(MODEL_DIR, base)
+    folder = conversion.convert(MODEL_DIR, base, adapter)
+    config = GenerationConfig(max_new_tokens=NEW_TOKENS)
+    started = time.perf_counter()
+    hf = load_generator(MODEL_DIR, adapter_dir=adapter, config=config)
+    hf_load = time.perf_counter() - started
+    ct2 = ct2_generator.load_ct2_generator(folder, config, threads=THREADS, max_sequences=16)
+    return hf, ct2, folder, {"model": folder.name, "transformers_load_s": round(hf_load, 2)}
+
+
+def exact_streams(ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Exactly NEW_TOKENS tokens per stream (stop tokens and line ends ignored), alone and concurrent."""
+    ct2.stop_ids = set()
+    ct2_generator.TextAssembler = Unbroken  # type: ignore[misc]  # count every token, as transformers_single
+    engine = GenerationEngine(lambda: ct2)
+    try:
+        ct2_concurrent(engine, 1)  # warm up
+        singles = [ct2_concurrent(engine, 1) for _ in range(ROUNDS)]
+        aggregate = {n: ct2_concurrent(engine, n)[0] for n in CONCURRENCY}
+    finally:
+        engine.stop()
+        ct2_generator.TextAssembler = TextAssembler  # type: ignore[misc]
+        ct2.stop_ids = ct2_generator.stop_token_ids(ct2.tokenizer)
+    return {
+        "tokens_per_s": round(statistics.median(s[0] for s in singles), 1),
+        "first_token_ms": ms(statistics.median(s[1] for s in singles)),
+        **{f"aggregate_{n}_tokens_per_s": round(rate, 1) for n, rate in aggregate.items()},
+    }
+
+
+def serving(ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The engine as it serves (real stop rules): one interview alone, 8 at once, 6 candidates."""
+    prompts = dialog_prompts()
+    engine = GenerationEngine(lambda: ct2)
+    try:
+        alone = interviews(engine, prompts[:1])
+        together = interviews(engine, prompts)
+        burst = bursts(engine, prompts)
+        walls = candidates_wall(engine)
+    finally:
+        engine.stop()
+    return {
+        "alone_first_token_p50_ms": alone["first_token_p50_ms"],
+        "alone_turn_p50_ms": alone["turn_p50_ms"],
+        **{f"{INTERVIEWS}_interviews_{k}": v for k, v in together.items()},
+        **{f"{INTERVIEWS}_at_once_{k}": v for k, v in burst.items()},
+        "six_candidates_40_tokens_s": round(walls, 2),
+    }
+
+
+def ct2_figures(folder: Path, lanes: int) -> dict[str, float]:
+    ct2 = ct2_generator.load_ct2_generator(folder, GenerationConfig(max_new_tokens=NEW_TOKENS), lanes=lanes)
+    figures = exact_streams(ct2)
+    ct2.config = GenerationConfig(max_new_tokens=60)  # GENERATOR_MAX_NEW_TOKENS's default
+    figures.update(serving(ct2))
+    return figures
+
+
+def main() -> None:
+    torch.set_num_threads(THREADS)
+    load_avg = os.getloadavg()
+    hf, ct2, folder, load_figures = loads(weights.resolve_base(os.getenv("GENERATOR_BASE", "")))
+    first_run = transformers_single(hf)
+    figures: dict[str, object] = {
+        "threads": THREADS,
+        "load_average_1m_at_start": round(load_avg[0], 2),
+        **load_figures,
+        "prompt_tokens": len(ct2.prompt_ids(INPUTS)),  # type: ignore[attr-defined]
+    }
+    del ct2
+    for lanes in LANES:
+        figures.update({f"ct2_{lanes}_lanes_{k}": v for k, v in ct2_figures(folder, lanes).items()})
+    # torch's two threads slow down many times over when anything else runs: measure the loop
+    # before and after CTranslate2 and keep its better run (the comparison then favours it).
+    last_run = transformers_single(hf)
+    hf_rate, hf_first = max(first_run, last_run)
+    figures["transformers_tokens_per_s_runs"] = [round(first_run[0], 1), round(last_run[0], 1)]
+    figures["transformers_tokens_per_s"] = round(hf_rate, 1)
+    figures["transformers_first_token_ms"] = ms(hf_first)
+    del hf
+    load_s, rss_mb = serving_process(folder, DEFAULT_LANES)
+    figures["ct2_load_s"], figures["serving_rss_mb"] = round(load_s, 2), round(rss_mb, 1)
+    figures["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
+    figures["ratios"] = {f"{lanes}_lanes": ratios(figures, f"ct2_{lanes}_lanes_") for lanes in LANES}
+    for key, value in figures.items():
+        if key != "ratios":
+            print(f"{key:>48}: {value}")
     print(json.dumps(figures))
+
+
+def ratios(f: dict, prefix: str) -> dict[str, object]:  # type: ignore[type-arg]
+    """The done-when targets of issue 11, as ratios and pass/fail, for one lane setting."""
+    single = f[prefix + "tokens_per_s"] / f["transformers_tokens_per_s"]
+    aggregate = f[prefix + "aggregate_8_tokens_per_s"] / f["transformers_tokens_per_s"]
+    return {
+        "ct2_vs_transformers_single_stream": round(single, 2),
+        "ct2_aggregate_8_vs_transformers_single": round(aggregate, 2),
+        "targets_met": {
+            "single_stream_2x": single >= 2,
+            "aggregate_8_4x": aggregate >= 4,
+            "six_candidates_le_2s": f[prefix + "six_candidates_40_tokens_s"] <= 2,
+            "first_token_alone_p50_le_150ms": f[prefix + "alone_first_token_p50_ms"] <= 150,
+            f"first_token_{INTERVIEWS}_at_once_p95_le_1s": f[prefix + f"{INTERVIEWS}_at_once_first_token_p95_ms"]
+            <= 1000,
+            f"first_token_{INTERVIEWS}_interviews_p95_le_1s": f[prefix + f"{INTERVIEWS}_interviews_first_token_p95_ms"]
+            <= 1000,
+            "load_le_2s": f["ct2_load_s"] <= 2,
+            "rss_le_1200mb": f["serving_rss_mb"] <= 1200,
+        },
+    }
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 
 from interviewer.vocabulary import PROBES, Act
 
@@ -48,6 +48,26 @@ class PromptInputs:
 
     def __post_init__(self) -> None:
         self.stage = Act(self.stage)  # an unknown act is an error, never a silent requirement probe
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain JSON-able data (for an engine in another process)."""
+        return {
+            "job_title": self.job_title,
+            "stage": self.stage.value,
+            "facts": [{"source": f.source, "text": f.text} for f in self.facts],
+            "history": [[role, text] for role, text in self.history],
+            "company": self.company,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PromptInputs:  # type: ignore[type-arg]
+        return cls(
+            job_title=data["job_title"],
+            stage=Act(data["stage"]),
+            facts=[GroundingFact(f["source"], f["text"]) for f in data.get("facts", [])],
+            history=[(role, text) for role, text in data.get("history", [])],
+            company=data.get("company", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -195,79 +215,185 @@ class Cancelled(Exception):
     """Raised inside a stream when its cancel event was set."""
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """One decoded interviewer utterance, as plain data.
+
+    ``mean_logprob`` is the mean log-probability of its tokens under the model (after the
+    repetition penalty, before temperature), the same measure on every backend; 0.0 when the
+    generator has no model (templates). ``tokens`` counts the tokens decoded for it, end token
+    excluded.
+    """
+
+    text: str
+    mean_logprob: float = 0.0
+    tokens: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"text": self.text, "mean_logprob": self.mean_logprob, "tokens": self.tokens}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Candidate:
+        return cls(str(data["text"]), float(data["mean_logprob"]), int(data["tokens"]))  # type: ignore[arg-type]
+
+
+def stop_token_ids(tokenizer) -> set[int]:  # type: ignore[no-untyped-def]
+    """The tokens that end an utterance: end of sequence and ChatML's ``<|im_end|>``."""
+    ids = (tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids("<|im_end|>"))
+    return {i for i in ids if i is not None}
+
+
+class TextAssembler:
+    """One sequence's decoded tokens -> its visible text, by the same rules on every backend.
+
+    ``push`` takes each decoded token (stop tokens are never pushed) and returns the new visible
+    piece, "" while an incomplete UTF-8 character is held back. The utterance ends at its first
+    line break (``ended``); the caller also stops at a stop token or the token cap.
+    """
+
+    def __init__(self, tokenizer) -> None:  # type: ignore[no-untyped-def]
+        self.tokenizer = tokenizer
+        self.ids: list[int] = []
+        self.logprob_sum = 0.0
+        self.text = ""
+        self.ended = False
+
+    def push(self, token_id: int, logprob: float = 0.0) -> str:
+        self.ids.append(token_id)
+        self.logprob_sum += logprob
+        visible = self.tokenizer.decode(self.ids, skip_special_tokens=True).lstrip()
+        if "\n" in visible:
+            visible = visible[: visible.index("\n")]  # one utterance: stop at the first line break
+            self.ended = True
+        if visible.endswith("\ufffd") or len(visible) <= len(self.text):
+            return ""
+        piece = visible[len(self.text) :]
+        self.text = visible
+        return piece
+
+    def candidate(self) -> Candidate:
+        count = len(self.ids)
+        return Candidate(self.text, self.logprob_sum / count if count else 0.0, count)
+
+
+def decode_config(
+    base: GenerationConfig,
+    sample: bool,
+    temperature: float,
+    top_p: float,
+    max_new_tokens: int | None,
+    seed: int,
+) -> GenerationConfig:
+    """The settings for one request: greedy unless ``sample``; the prompt budget stays ``base``'s."""
+    return replace(
+        base,
+        temperature=temperature if sample else 0.0,
+        top_p=top_p,
+        max_new_tokens=max_new_tokens or base.max_new_tokens,
+        seed=seed,
+    )
+
+
 class DialogGenerator:
-    """A causal LM (optionally with a LoRA adapter) that writes interviewer turns."""
+    """A causal LM (optionally with a LoRA adapter) that writes interviewer turns, one sequence at a time.
+
+    The transformers backend: training and the reference evaluation use it, and it serves when
+    ``GENERATOR_BACKEND=transformers``.
+    """
 
     def __init__(self, model, tokenizer, config: GenerationConfig | None = None, name: str = "base") -> None:  # type: ignore[no-untyped-def]
         self.model = model
         self.tokenizer = tokenizer
         self.config = config or GenerationConfig()
         self.name = name
-        self.stop_ids = {
-            i for i in (tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids("<|im_end|>")) if i is not None
-        }
+        self.stop_ids = stop_token_ids(tokenizer)
         limit = getattr(model.config, "max_position_embeddings", 2048) or 2048
         self.context_tokens = min(self.config.context_tokens, limit)
 
     def prompt_ids(self, inputs: PromptInputs) -> list[int]:
         return build_prompt_ids(self.tokenizer, inputs, self.context_tokens - self.config.max_new_tokens)
 
-    def stream(self, inputs: PromptInputs, cancel: threading.Event | None = None) -> Iterator[str]:
+    def stream(
+        self,
+        inputs: PromptInputs,
+        cancel: threading.Event | None = None,
+        config: GenerationConfig | None = None,
+        text: TextAssembler | None = None,
+    ) -> Iterator[str]:
         """Yield text pieces as they are decoded; stops at end of turn, a newline, or the token cap.
+
+        ``config`` overrides the sampling settings (default: the generator's); ``text`` receives
+        every token and its log-probability.
 
         Raises:
             Cancelled: when ``cancel`` is set (checked before every token).
         """
         import torch
 
-        ids = self.prompt_ids(inputs)
-        generator = torch.Generator().manual_seed(self.config.seed)
-        input_ids = torch.tensor([ids])
+        config = config or self.config
+        text = text if text is not None else TextAssembler(self.tokenizer)
+        generator = torch.Generator().manual_seed(config.seed)
+        input_ids = torch.tensor([self.prompt_ids(inputs)])
         past = None
-        produced: list[int] = []
-        emitted = ""
         with torch.inference_mode():
-            for _ in range(self.config.max_new_tokens):
+            for _ in range(config.max_new_tokens):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 out = self.model(input_ids=input_ids, past_key_values=past, use_cache=True)
                 past = out.past_key_values
-                logits = out.logits[0, -1].float()
-                token = self._choose(logits, produced, generator)
+                token, logprob = self._choose(out.logits[0, -1].float(), text.ids, generator, config)
                 if token in self.stop_ids:
                     break
-                produced.append(token)
-                visible = self.tokenizer.decode(produced, skip_special_tokens=True).lstrip()
-                ended = "\n" in visible
-                if ended:
-                    visible = visible[: visible.index("\n")]  # one utterance: stop at the first line break
-                if not visible.endswith("\ufffd") and len(visible) > len(emitted):
-                    yield visible[len(emitted) :]
-                    emitted = visible
-                if ended:
+                piece = text.push(token, logprob)
+                if piece:
+                    yield piece
+                if text.ended:
                     break
                 input_ids = torch.tensor([[token]])
 
     def generate(self, inputs: PromptInputs, cancel: threading.Event | None = None) -> str:
         return "".join(self.stream(inputs, cancel))
 
-    def _choose(self, logits, produced: list[int], generator) -> int:  # type: ignore[no-untyped-def]
+    def candidate(
+        self,
+        inputs: PromptInputs,
+        config: GenerationConfig | None = None,
+        cancel: threading.Event | None = None,
+        on_piece: Callable[[str], None] | None = None,
+    ) -> Candidate:
+        """Decode one candidate, handing each piece to ``on_piece``.
+
+        Raises:
+            Cancelled: when ``cancel`` is set.
+        """
+        text = TextAssembler(self.tokenizer)
+        for piece in self.stream(inputs, cancel, config, text):
+            if on_piece is not None:
+                on_piece(piece)
+        return text.candidate()
+
+    def _choose(self, logits, produced: list[int], generator, config: GenerationConfig | None = None):  # type: ignore[no-untyped-def]
+        """(token, log-probability): greedy or nucleus sampling over repetition-penalised logits."""
         import torch
 
-        if self.config.repetition_penalty != 1.0 and produced:
+        config = config or self.config
+        if config.repetition_penalty != 1.0 and produced:
             seen = torch.tensor(sorted(set(produced)))
             values = logits[seen]
             logits[seen] = torch.where(
-                values > 0, values / self.config.repetition_penalty, values * self.config.repetition_penalty
+                values > 0, values / config.repetition_penalty, values * config.repetition_penalty
             )
-        if self.config.temperature <= 0:
-            return int(torch.argmax(logits))
-        probs = torch.softmax(logits / self.config.temperature, dim=-1)
+        logprobs = torch.log_softmax(logits, dim=-1)
+        if config.temperature <= 0:
+            token = int(torch.argmax(logits))
+            return token, float(logprobs[token])
+        probs = torch.softmax(logits / config.temperature, dim=-1)
         ordered, index = torch.sort(probs, descending=True)
-        keep = torch.cumsum(ordered, dim=-1) - ordered < self.config.top_p
+        keep = torch.cumsum(ordered, dim=-1) - ordered < config.top_p
         ordered = ordered * keep
         choice = torch.multinomial(ordered / ordered.sum(), 1, generator=generator)
-        return int(index[choice])
+        token = int(index[choice])
+        return token, float(logprobs[token])
 
 
 def load_generator(model_dir, base_setting: str = "", adapter_dir=None, config: GenerationConfig | None = None):  # type: ignore[no-untyped-def]
@@ -355,3 +481,18 @@ class TemplateGenerator:
 
     def generate(self, inputs: PromptInputs, cancel: threading.Event | None = None) -> str:
         return "".join(self.stream(inputs, cancel))
+
+    def candidate(
+        self,
+        inputs: PromptInputs,
+        config: GenerationConfig | None = None,
+        cancel: threading.Event | None = None,
+        on_piece: Callable[[str], None] | None = None,
+    ) -> Candidate:
+        """The template question as a candidate (every candidate of a request is the same text)."""
+        pieces = []
+        for piece in self.stream(inputs, cancel):
+            pieces.append(piece)
+            if on_piece is not None:
+                on_piece(piece)
+        return Candidate("".join(pieces), 0.0, len(pieces))

@@ -1,14 +1,25 @@
-"""GenerationEngine: one worker thread, FIFO, streaming events, cancellation and failures."""
+"""GenerationEngine: batches, streaming events, candidates, cancellation, failures, asyncio delivery."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from interviewer.engine import CANCELLED, DONE, ERROR, TOKEN, GenerationEngine
-from interviewer.generator import Cancelled, PromptInputs
+from interviewer.engine import (
+    CANCELLED,
+    DONE,
+    ERROR,
+    TOKEN,
+    Event,
+    GenerationEngine,
+    GenerationRequest,
+    Handle,
+    fit_batch,
+)
+from interviewer.generator import Cancelled, Candidate, GroundingFact, PromptInputs, TemplateGenerator
 from interviewer.vocabulary import Act
 
 WAIT = 5  # seconds; every wait is bounded so that a broken engine fails instead of hanging
@@ -19,8 +30,9 @@ def request(name: str) -> PromptInputs:
     return PromptInputs(job_title=name, stage=Act.OPENING)
 
 
-def pieces_for(inputs: PromptInputs) -> list[str]:
-    return ["Tell", " me", " about", f" {inputs.job_title}", "?"]
+def pieces_for(inputs: PromptInputs, candidate: int = 0) -> list[str]:
+    ending = "?" if candidate == 0 else f"? ({candidate})"
+    return ["Tell", " me", " about", f" {inputs.job_title}", ending]
 
 
 class ScriptedGenerator:
@@ -71,6 +83,61 @@ class FailingGenerator(ScriptedGenerator):
                 raise RuntimeError("the model fell over")
 
 
+class BatchingBackend:
+    """A fake batching backend: decodes a whole batch step by step, one piece per sequence per step,
+    like CTranslate2's callback; records each batch. Prompt length = the job title's length.
+
+    ``hold(k)``: batch number ``k`` holds after its first step until its gate opens (so that
+    others queue up meanwhile). A job title "unbuildable" fails in ``prepare``; "crash" makes the whole batch raise.
+    """
+
+    name = "batching"
+    max_spread = 100
+
+    def __init__(self, max_sequences: int = 16, lanes: int = 1) -> None:
+        self.max_sequences = max_sequences
+        self.lanes = lanes
+        self.batches: list[list[str]] = []
+        self.holds: dict[int, tuple[threading.Event, threading.Event]] = {}
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+    def hold(self, number: int) -> tuple[threading.Event, threading.Event]:
+        """(holding, gate) for batch ``number``."""
+        self.holds[number] = (threading.Event(), threading.Event())
+        return self.holds[number]
+
+    def prepare(self, request: GenerationRequest) -> list[str]:
+        if request.inputs.job_title == "unbuildable":
+            raise ValueError("the prompt does not fit")
+        return list(request.inputs.job_title)
+
+    def decode(self, handles: list[Handle]) -> None:
+        self.batches.append([h.inputs.job_title for h in handles])
+        if any(h.inputs.job_title == "crash" for h in handles):
+            raise RuntimeError("the batch fell over")
+        sequences = [(h, i) for h in handles for i in range(h.request.n)]
+        texts: dict[tuple[int, int], str] = {}
+        for step in range(5):
+            for handle, i in sequences:
+                if handle.cancelled:
+                    continue  # this sequence stops; the others go on
+                piece = pieces_for(handle.inputs, i)[step]
+                texts[(id(handle), i)] = texts.get((id(handle), i), "") + piece
+                handle.push(i, piece)
+            if step == 0 and len(self.batches) - 1 in self.holds:
+                holding, gate = self.holds[len(self.batches) - 1]
+                holding.set()
+                assert gate.wait(WAIT)
+        for handle in handles:
+            if handle.cancelled:
+                handle.finish_cancelled()
+            else:
+                handle.finish([Candidate(texts[(id(handle), i)], -1.0 - i, 5) for i in range(handle.request.n)])
+
+
 @pytest.fixture
 def engines():  # type: ignore[no-untyped-def]
     """Builds engines and stops every one of them after the test."""
@@ -86,26 +153,36 @@ def engines():  # type: ignore[no-untyped-def]
         engine.stop()
 
 
-def events(handle) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """All events of a handle, failing (not hanging) if the engine stops sending them."""
-    out = []
-    while True:
-        kind, text = handle.events.get(timeout=WAIT)
-        out.append((kind, text))
-        if kind != TOKEN:
-            return out
+def events(handle: Handle) -> list[tuple[str, str]]:
+    """All (kind, text) events of a handle, failing (not hanging) if the engine stops sending them."""
+    return [(e.kind, e.text) for e in handle.iter(timeout=WAIT)]
+
+
+def done(handle: Handle) -> Event:
+    *_, last = handle.iter(timeout=WAIT)
+    assert last.kind == DONE, last
+    return last
 
 
 def test_it_streams_tokens_then_one_done_with_the_joined_text(engines):
     engine = engines(ScriptedGenerator())
     inputs = request("opening")
 
-    seen = list(engine.submit(inputs))
+    seen = events(engine.submit(inputs))
 
     expected = pieces_for(inputs)
     assert seen[:-1] == [(TOKEN, piece) for piece in expected]
     assert seen[-1] == (DONE, "".join(expected))
     assert [kind for kind, _ in seen].count(DONE) == 1
+
+
+def test_it_still_unpacks_events_as_kind_and_text(engines):
+    engine = engines(ScriptedGenerator())
+    inputs = request("opening")
+
+    seen = [(kind, text) for kind, text in engine.submit(inputs)]
+
+    assert seen[-1] == (DONE, "".join(pieces_for(inputs)))
 
 
 def test_it_serves_requests_in_submission_order(engines):
@@ -144,10 +221,10 @@ def test_it_cancels_a_request_mid_stream(engines):
     inputs = request("long")
 
     handle = engine.submit(inputs)
-    assert handle.events.get(timeout=WAIT) == (TOKEN, pieces_for(inputs)[0])
+    assert next(handle.iter(timeout=WAIT)).text == pieces_for(inputs)[0]
     handle.cancel()
 
-    assert events(handle) == [(CANCELLED, "")]
+    assert events(handle) == [(TOKEN, pieces_for(inputs)[0]), (CANCELLED, "")]
 
 
 def test_it_reports_an_error_and_keeps_serving(engines):
@@ -240,13 +317,210 @@ def test_it_restarts_the_worker_after_stop(engines):
     assert events(engine.submit(request("after")))[-1] == (DONE, "".join(pieces_for(request("after"))))
 
 
+# ---------------------------------------------------------------------------
+# Batches
+
+
+def test_it_decodes_the_requests_waiting_together_in_one_batch(engines):
+    backend = BatchingBackend()
+    holding, gate = backend.hold(0)
+    engine = engines(backend)
+
+    first = engine.submit(request("first"))
+    assert holding.wait(WAIT)
+    waiting = [engine.submit(request(name)) for name in ("second", "third", "fourth")]
+    gate.set()
+
+    assert events(first)[-1] == (DONE, "".join(pieces_for(request("first"))))
+    for handle in waiting:
+        seen = events(handle)
+        assert seen[:-1] == [(TOKEN, p) for p in pieces_for(handle.inputs)]  # each streams its own tokens
+        assert seen[-1] == (DONE, "".join(pieces_for(handle.inputs)))
+    assert backend.batches == [["first"], ["second", "third", "fourth"]]
+
+
+def test_it_decodes_on_a_free_lane_while_another_batch_runs(engines):
+    backend = BatchingBackend(lanes=2)
+    holding, gate = backend.hold(0)
+    engine = engines(backend)
+
+    first = engine.submit(request("first"))
+    assert holding.wait(WAIT)
+    second = engine.submit(request("second"))
+
+    assert events(second)[-1] == (DONE, "".join(pieces_for(request("second"))))  # while the first holds
+    gate.set()
+    assert events(first)[-1][0] == DONE
+    assert backend.batches == [["first"], ["second"]]
+
+
+def test_it_keeps_a_batch_within_the_sequence_limit(engines):
+    backend = BatchingBackend(max_sequences=4)
+    holding, gate = backend.hold(0)
+    engine = engines(backend)
+
+    engine.submit(request("first"))
+    assert holding.wait(WAIT)
+    handles = [engine.submit(GenerationRequest(request(f"r{i}"), n=2, sample=True)) for i in range(3)]
+    gate.set()
+
+    for handle in handles:
+        done(handle)
+    assert backend.batches == [["first"], ["r0", "r1"], ["r2"]]
+
+
+def test_it_cancels_one_request_of_a_batch_and_decodes_the_others(engines):
+    backend = BatchingBackend()
+    (first_holding, first_gate), (second_holding, second_gate) = backend.hold(0), backend.hold(1)
+    engine = engines(backend)
+
+    engine.submit(request("first"))
+    assert first_holding.wait(WAIT)
+    kept, dropped = engine.submit(request("kept")), engine.submit(request("dropped"))
+    first_gate.set()
+    assert second_holding.wait(WAIT)  # both have decoded one token together
+    dropped.cancel()
+    second_gate.set()
+
+    assert backend.batches[1] == ["kept", "dropped"]
+    assert events(dropped) == [(TOKEN, "Tell"), (CANCELLED, "")]
+    assert events(kept)[-1] == (DONE, "".join(pieces_for(request("kept"))))
+
+
+def test_it_returns_n_candidates_and_streams_only_the_first(engines):
+    engine = engines(BatchingBackend())
+    inputs = request("sampled")
+
+    handle = engine.submit(GenerationRequest(inputs, n=3, sample=True, temperature=0.9))
+    seen = list(handle.iter(timeout=WAIT))
+
+    assert [e.text for e in seen if e.kind == TOKEN] == pieces_for(inputs)
+    assert [c.text for c in seen[-1].candidates] == ["".join(pieces_for(inputs, i)) for i in range(3)]
+    assert [c.mean_logprob for c in seen[-1].candidates] == [-1.0, -2.0, -3.0]
+
+
+def test_it_sends_no_tokens_for_a_request_that_does_not_stream(engines):
+    engine = engines(BatchingBackend())
+
+    seen = list(engine.submit(GenerationRequest(request("quiet"), n=2, sample=True, stream=False)).iter(timeout=WAIT))
+
+    assert [e.kind for e in seen] == [DONE]
+    assert len(seen[0].candidates) == 2
+
+
+def test_it_decodes_candidates_one_after_another_without_a_batching_backend(engines):
+    engine = engines(TemplateGenerator())
+    inputs = PromptInputs("Data Analyst", Act.REQUIREMENT_PROBE, [GroundingFact("job", "Advanced SQL")])
+
+    last = done(engine.submit(GenerationRequest(inputs, n=3, sample=True)))
+
+    assert len(last.candidates) == 3
+    assert len({c.text for c in last.candidates}) == 1 and "advanced SQL" in last.text
+    assert all(c.tokens > 3 and c.mean_logprob == 0.0 for c in last.candidates)
+
+
+def test_it_fails_only_the_request_whose_prompt_cannot_be_built(engines):
+    backend = BatchingBackend()
+    holding, gate = backend.hold(0)
+    engine = engines(backend)
+
+    engine.submit(request("first"))
+    assert holding.wait(WAIT)
+    bad, good = engine.submit(request("unbuildable")), engine.submit(request("good"))
+    gate.set()
+
+    assert events(bad) == [(ERROR, "ValueError: the prompt does not fit")]
+    assert events(good)[-1][0] == DONE
+    assert ["good"] in backend.batches
+
+
+def test_it_fails_a_crashed_batch_and_serves_the_next(engines):
+    backend = BatchingBackend()
+    engine = engines(backend)
+
+    crashed = events(engine.submit(request("crash")))
+    after = events(engine.submit(request("after")))
+
+    assert crashed == [(ERROR, "RuntimeError: the batch fell over")]
+    assert after[-1][0] == DONE
+
+
+def test_it_fits_batches_by_sampling_settings_size_and_prompt_length():
+    def handle(name: str, prompt: int, n: int = 1, sample: bool = False) -> Handle:
+        h = Handle(GenerationRequest(request(name), n=n, sample=sample))
+        h.prompt = ["t"] * prompt
+        return h
+
+    oldest = handle("oldest", 100)
+    same = handle("same", 110)
+    sampled = handle("sampled", 100, sample=True)
+    far = handle("far", 200)
+    big = handle("big", 100, n=3)
+    fits = handle("fits", 95)
+
+    batch = fit_batch([oldest, same, sampled, far, big, fits], max_sequences=4, max_spread=16)
+
+    assert [h.inputs.job_title for h in batch] == ["oldest", "same", "fits"]
+
+
+def test_it_round_trips_requests_and_events_as_plain_data():
+    import json
+
+    inputs = PromptInputs(
+        "Backend Engineer",
+        Act.GAP_PROBE,
+        [GroundingFact("job", "Kafka")],
+        [("interviewer", "Hi?"), ("candidate", "Hello.")],
+        "Acme",
+    )
+    req = GenerationRequest(inputs, n=6, sample=True, temperature=0.7, top_p=0.9, max_new_tokens=40, seed=3)
+    event = Event(DONE, "a", (Candidate("a", -0.5, 2), Candidate("b", -1.5, 3)))
+
+    assert GenerationRequest.from_dict(json.loads(json.dumps(req.as_dict()))) == req
+    assert Event.from_dict(json.loads(json.dumps(event.as_dict()))) == event
+
+
+def test_it_refuses_a_bad_request():
+    with pytest.raises(ValueError, match="n must be at least 1"):
+        GenerationRequest(request("x"), n=0)
+    with pytest.raises(ValueError, match="temperature"):
+        GenerationRequest(request("x"), sample=True, temperature=0)
+
+
+def test_it_cancels_everything_and_releases_the_model_on_close():
+    backend = BatchingBackend()
+    holding, gate = backend.hold(0)
+    engine = GenerationEngine(lambda: backend)
+    decoding = engine.submit(request("decoding"))
+    assert holding.wait(WAIT)
+    waiting = engine.submit(request("waiting"))
+    threading.Thread(target=lambda: (wait_until(lambda: decoding.cancelled), gate.set())).start()
+
+    engine.close(timeout=WAIT)
+
+    assert events(decoding)[-1] == (CANCELLED, "")
+    assert events(waiting) == [(CANCELLED, "")]
+    assert backend.closed
+
+
+def wait_until(condition) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(500):
+        if condition():
+            return
+        threading.Event().wait(0.01)
+
+
+# ---------------------------------------------------------------------------
+# asyncio
+
+
 @pytest.mark.asyncio
 async def test_it_streams_events_to_asyncio_code(engines):
     engine = engines(ScriptedGenerator())
     inputs = request("async")
 
     async def collect() -> list[tuple[str, str]]:
-        return [event async for event in engine.submit(inputs).aiter()]
+        return [(e.kind, e.text) async for e in engine.submit(inputs).aiter()]
 
     seen = await asyncio.wait_for(collect(), WAIT)
 
@@ -270,3 +544,47 @@ async def test_it_cancels_from_asyncio_code(engines):
     seen = await asyncio.wait_for(collect(), WAIT)
 
     assert seen == [(TOKEN, "Tell"), (CANCELLED, "")]
+
+
+@pytest.mark.asyncio
+async def test_it_serves_many_async_consumers_without_executor_threads(engines):
+    """50 interviews wait at once on a loop whose only executor thread is busy: none may need it."""
+    loop = asyncio.get_running_loop()
+    executor = ThreadPoolExecutor(max_workers=1)
+    loop.set_default_executor(executor)
+    busy = threading.Event()
+    occupied = loop.run_in_executor(None, busy.wait, WAIT)
+    backend = BatchingBackend()
+    engine = engines(backend)
+
+    async def collect(handle: Handle) -> list[str]:
+        return [e.kind async for e in handle.aiter()]
+
+    handles = [engine.submit(request(f"interview-{i}")) for i in range(50)]
+    try:
+        results = await asyncio.wait_for(asyncio.gather(*(collect(h) for h in handles)), WAIT)
+    finally:
+        busy.set()
+        await occupied
+
+    assert all(kinds == [TOKEN] * 5 + [DONE] for kinds in results)
+    assert sum(len(batch) for batch in backend.batches) == 50
+    assert len(backend.batches) < 50  # they were batched
+
+
+@pytest.mark.asyncio
+async def test_it_replays_events_sent_before_the_async_consumer_started(engines):
+    engine = engines(ScriptedGenerator())
+    handle = engine.submit(request("early"))
+    events(handle)  # finished before anyone listened asynchronously
+
+    seen = [e.kind async for e in handle.aiter()]
+
+    assert seen == [TOKEN] * 5 + [DONE]
+
+
+def test_it_times_out_a_sync_reader_instead_of_hanging():
+    handle = Handle(GenerationRequest(request("never served")))
+
+    with pytest.raises(TimeoutError):
+        next(handle.iter(timeout=0.05))

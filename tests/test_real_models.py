@@ -1,4 +1,5 @@
-"""The packaged weights for real: GGUF -> safetensors cache, a few streamed tokens, a LoRA smoke run."""
+"""The packaged weights for real: GGUF -> safetensors cache -> CTranslate2 (base and the shipped adapter
+merged), real tokens streamed through both backends and the engine, a LoRA smoke run."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import weights
+from interviewer import conversion, weights
+from interviewer.ct2_generator import load_ct2_generator
+from interviewer.engine import CANCELLED, DONE, TOKEN, GenerationEngine, GenerationRequest
 from interviewer.generator import Cancelled, GenerationConfig, GroundingFact, PromptInputs, load_generator
 from interviewer.vocabulary import Act
 
@@ -21,6 +24,15 @@ CACHE = ROOT / "var" / "test-models"  # converted once per checkout, reused by l
 def model_dir() -> Path:
     weights.prepare(CACHE, weights.packaged_gguf())
     return CACHE
+
+
+SHIPPED_ADAPTER = ROOT / "models" / "interviewer-fixtures"
+WAIT = 60  # seconds for one real decode on a busy 2-core machine
+
+
+@pytest.fixture(scope="session")
+def ct2_base(model_dir) -> Path:
+    return conversion.convert(model_dir, weights.packaged_gguf())
 
 
 INPUTS = PromptInputs(
@@ -52,6 +64,90 @@ def test_it_streams_a_few_tokens_and_can_be_cancelled(model_dir):
     cancel.set()
     with pytest.raises(Cancelled):
         list(stream)
+
+
+def test_it_converts_the_base_to_ctranslate2_once(model_dir, ct2_base):
+    marker = json.loads((ct2_base / conversion.MARKER).read_text())
+    assert marker["source"]["quantization"] == "int8"
+    assert (ct2_base / "model.bin").stat().st_size > 50_000_000
+    assert (ct2_base / "tokenizer.json").is_file()
+    stamp = (ct2_base / "model.bin").stat().st_mtime
+
+    assert conversion.convert(model_dir, weights.packaged_gguf()) == ct2_base  # idempotent: no rebuild
+
+    assert (ct2_base / "model.bin").stat().st_mtime == stamp
+    assert not list(ct2_base.parent.glob(".*partial*"))  # nothing half-written is left behind
+
+
+def engine_events(generator, request) -> list:  # type: ignore[no-untyped-def]
+    engine = GenerationEngine(lambda: generator)
+    try:
+        return list(engine.submit(request).iter(timeout=WAIT))
+    finally:
+        engine.stop()
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+def test_it_streams_real_tokens_through_the_engine(model_dir, ct2_base, backend):
+    config = GenerationConfig(max_new_tokens=12)
+    if backend == "ctranslate2":
+        generator = load_ct2_generator(ct2_base, config, max_sequences=4)
+    else:
+        generator = load_generator(model_dir, config=config)
+
+    seen = engine_events(generator, GenerationRequest(INPUTS))
+
+    pieces, last = [e.text for e in seen if e.kind == TOKEN], seen[-1]
+    assert pieces and last.kind == DONE and last.text == "".join(pieces)
+    assert "\n" not in last.text
+    assert 0 < last.candidates[0].tokens <= 12 and last.candidates[0].mean_logprob < 0
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+def test_it_samples_several_real_candidates(model_dir, ct2_base, backend):
+    config = GenerationConfig(max_new_tokens=10)
+    if backend == "ctranslate2":
+        generator = load_ct2_generator(ct2_base, config, max_sequences=8)
+    else:
+        generator = load_generator(model_dir, config=config)
+
+    seen = engine_events(generator, GenerationRequest(INPUTS, n=3, sample=True, seed=7, stream=False))
+
+    assert [e.kind for e in seen] == [DONE]
+    candidates = seen[0].candidates
+    assert len(candidates) == 3 and all(c.tokens <= 10 and c.mean_logprob < 0 for c in candidates)
+    assert len({c.text for c in candidates}) > 1  # sampled, not three copies of the greedy answer
+
+
+def test_it_cancels_one_real_sequence_and_finishes_the_other(ct2_base):
+    import threading
+
+    loaded = threading.Event()
+    generator = load_ct2_generator(ct2_base, GenerationConfig(max_new_tokens=30), max_sequences=4)
+    engine = GenerationEngine(lambda: (loaded.wait(WAIT), generator)[1])
+    try:
+        kept, dropped = engine.submit(INPUTS), engine.submit(INPUTS)
+        loaded.set()  # both are waiting when the first decode starts: one batch
+        events = dropped.iter(timeout=WAIT)
+        assert next(events).kind == TOKEN
+        dropped.cancel()
+        assert [e.kind for e in events][-1] == CANCELLED
+        assert list(kept.iter(timeout=WAIT))[-1].kind == DONE
+    finally:
+        engine.stop()
+
+
+def test_it_merges_and_converts_the_shipped_adapter(model_dir, ct2_base):
+    folder = conversion.convert(model_dir, weights.packaged_gguf(), SHIPPED_ADAPTER)
+
+    assert folder.name == f"{ct2_base.name}+interviewer-fixtures"
+    assert conversion.is_converted(model_dir, weights.packaged_gguf(), SHIPPED_ADAPTER)
+    merged = load_ct2_generator(folder, GenerationConfig(max_new_tokens=12), name="merged")
+    base = load_ct2_generator(ct2_base, GenerationConfig(max_new_tokens=12))
+    request = GenerationRequest(INPUTS)
+    merged_text = engine_events(merged, request)[-1].text
+    base_text = engine_events(base, request)[-1].text
+    assert merged_text and merged_text != base_text  # the adapter changes what the model says
 
 
 def test_it_explains_how_to_fix_a_damaged_cache(tmp_path, model_dir):

@@ -39,6 +39,7 @@ def test_it_parses_database_urls(monkeypatch):
         ("MAX_UPLOAD_MB", "ten", lambda: env.envint("MAX_UPLOAD_MB", "10", minimum=1)),
         ("MAX_UPLOAD_MB", "0", lambda: env.envint("MAX_UPLOAD_MB", "10", minimum=1)),
         ("DEBUG", "maybe", lambda: env.envbool("DEBUG", "0")),
+        ("GENERATOR_BACKEND", "llama", lambda: env.envchoice("GENERATOR_BACKEND", "ctranslate2", ("ctranslate2",))),
     ],
 )
 def test_it_names_the_variable_when_a_value_is_malformed(monkeypatch, name, value, call):

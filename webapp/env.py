@@ -43,6 +43,13 @@ def envfloat(name: str, default: str, minimum: float | None = None) -> float:
     return _envnumber(name, default, float, minimum, "a number")
 
 
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.getenv(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def envsecret(name: str, default: str) -> str:
     """The value of ``NAME``, or the contents of the file named by ``NAME_FILE``."""
     path = os.getenv(f"{name}_FILE")

@@ -7,7 +7,6 @@ by webapp.turns (one claim per turn across processes); this module plans them.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from interviewer import feedback
 from interviewer.engine import GenerationEngine
-from interviewer.generator import GenerationConfig, GroundingFact, PromptInputs, TemplateGenerator, load_generator
+from interviewer.generator import GroundingFact, PromptInputs
 from interviewer.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
 from interviewer.selector import FactRef, Selection
 from interviewer.vocabulary import Act, InterviewKind, Reason
@@ -39,46 +38,16 @@ class InterviewError(Exception):
 
 
 # ---------------------------------------------------------------------------
-# The process-wide engine
-
-_engine_lock = threading.Lock()
-_engine: GenerationEngine | None = None
-_engine_key: str | None = None
+# The process-wide engine (owned by the model registry)
 
 
 def engine() -> GenerationEngine:
-    """The engine for the active adapter (rebuilt when another adapter is made active)."""
-    global _engine, _engine_key
-    version = None if settings.FAKE_MODELS else models_registry.active(ModelVersion.Kind.GENERATOR)
-    key = "fake" if settings.FAKE_MODELS else f"{settings.GENERATOR_BASE}:{version.pk if version else 'base'}"
-    with _engine_lock:
-        if _engine is None or _engine_key != key:
-            if _engine is not None:
-                _engine.stop()
-            if settings.FAKE_MODELS:
-                _engine = GenerationEngine(TemplateGenerator)
-            else:
-                adapter = models_registry.model_path(version) if version else None
-                config = GenerationConfig(max_new_tokens=settings.GENERATOR_MAX_NEW_TOKENS)
-
-                def load():  # type: ignore[no-untyped-def]
-                    if settings.GENERATOR_THREADS:
-                        import torch
-
-                        torch.set_num_threads(settings.GENERATOR_THREADS)
-                    return load_generator(settings.MODEL_DIR, settings.GENERATOR_BASE, adapter, config)
-
-                _engine = GenerationEngine(load)
-            _engine_key = key
-        return _engine
+    """The engine for the active generator (see ``models_registry.engine``)."""
+    return models_registry.engine()
 
 
 def reset_engine() -> None:
-    global _engine, _engine_key
-    with _engine_lock:
-        if _engine is not None:
-            _engine.stop()
-        _engine, _engine_key = None, None
+    models_registry.reset_engine()
 
 
 # ---------------------------------------------------------------------------

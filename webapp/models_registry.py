@@ -1,15 +1,29 @@
-"""Which trained models are active, and the process-wide encoder built from that choice."""
+"""The models this process serves: the active versions, the encoder and the generation engine.
+
+One lookup (``generator_spec`` / the active selector) decides what should serve; ``encoder()``
+and ``engine()`` rebuild their model when that changes (another version made active, or the
+FAKE_MODELS / GENERATOR_* settings). With the CTranslate2 backend a version must be converted
+first (``interviewer.conversion``): when another adapter becomes active, a background thread
+converts it in a child process and loads it while the previous engine keeps serving, then the
+new engine takes over. Only a process with no engine at all converts in the foreground (the
+first request waits for it); ``manage.py prepare_models`` does it ahead of time.
+"""
 
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
+from interviewer import conversion, weights
 from interviewer.encoders import Encoder, HashingEncoder, SentenceTransformerEncoder
+from interviewer.engine import GenerationEngine
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from webapp.models import ModelVersion
 
@@ -18,14 +32,22 @@ _lock = threading.Lock()
 _encoder: Encoder | None = None
 _encoder_key: str | None = None
 
+FAKE, TRANSFORMERS, CTRANSLATE2 = "fake", "transformers", "ctranslate2"
+
 
 def activate(version: ModelVersion) -> None:
-    """Make ``version`` the one active model of its kind."""
+    """Make ``version`` the one active model of its kind.
+
+    A serving process starts converting a newly active adapter in the background; the current
+    one serves until it is ready.
+    """
     with transaction.atomic():
         ModelVersion.objects.filter(kind=version.kind, is_active=True).exclude(pk=version.pk).update(is_active=False)
         ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
     version.is_active = True
-    reset()
+    reset_encoder()
+    if version.kind == ModelVersion.Kind.GENERATOR:
+        _engines.prepare(generator_spec())
 
 
 def active(kind: str) -> ModelVersion | None:
@@ -38,6 +60,12 @@ def model_path(version: ModelVersion) -> Path:
 
 
 def reset() -> None:
+    """Forget every model (the next use rebuilds them)."""
+    reset_encoder()
+    reset_engine()
+
+
+def reset_encoder() -> None:
     global _encoder, _encoder_key
     with _lock:
         _encoder = None
@@ -72,3 +100,182 @@ def encoder() -> Encoder:
                 _encoder = SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID)
         _encoder_key = key
         return _encoder
+
+
+# ---------------------------------------------------------------------------
+# The generation engine
+
+
+@dataclass(frozen=True)
+class GeneratorSpec:
+    """What the engine should serve, from the settings and the active adapter."""
+
+    backend: str
+    base: str = ""
+    adapter: Path | None = None
+    version_id: int | None = None
+    device: str = "cpu"
+    batch: int = 1
+    lanes: int = 1
+    threads: int = 0
+    max_new_tokens: int = 60
+
+    @property
+    def key(self) -> str:
+        if self.backend == FAKE:
+            return FAKE
+        return ":".join(
+            str(v)
+            for v in (
+                self.backend,
+                self.base,
+                self.version_id,
+                self.adapter,
+                self.device,
+                self.batch,
+                self.threads,
+                self.max_new_tokens,
+            )
+        )
+
+
+def generator_spec() -> GeneratorSpec:
+    """The one place that decides which generator serves."""
+    if settings.FAKE_MODELS:
+        return GeneratorSpec(FAKE)
+    version = active(ModelVersion.Kind.GENERATOR)
+    return GeneratorSpec(
+        backend=settings.GENERATOR_BACKEND,
+        base=settings.GENERATOR_BASE,
+        adapter=model_path(version) if version else None,
+        version_id=version.pk if version else None,
+        device=settings.GENERATOR_DEVICE,
+        batch=settings.GENERATOR_BATCH,
+        lanes=settings.GENERATOR_LANES,
+        threads=settings.GENERATOR_THREADS,
+        max_new_tokens=settings.GENERATOR_MAX_NEW_TOKENS,
+    )
+
+
+def engine() -> GenerationEngine:
+    """The process's engine for the active generator (rebuilt when it changes)."""
+    return _engines.get(generator_spec())
+
+
+def reset_engine() -> None:
+    _engines.reset()
+
+
+def is_ready(spec: GeneratorSpec) -> bool:
+    """Whether ``spec`` can load without converting first."""
+    if spec.backend != CTRANSLATE2:
+        return True
+    base = weights.resolve_base(spec.base)
+    return conversion.is_converted(Path(settings.MODEL_DIR), base, spec.adapter)
+
+
+def convert(spec: GeneratorSpec) -> None:
+    """Convert ``spec``'s model in a child process (its memory is returned when it ends).
+
+    Raises:
+        RuntimeError: the conversion failed (the message ends with the child's last output).
+    """
+    model_dir = Path(settings.MODEL_DIR).resolve()
+    command = [sys.executable, "-m", "interviewer.conversion", str(model_dir), "--base", spec.base]
+    if spec.adapter is not None:
+        command += ["--adapter", str(Path(spec.adapter).resolve())]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=settings.BASE_DIR)
+    if done.returncode != 0:
+        raise RuntimeError(f"converting {spec.adapter or spec.base or 'the base'} failed: {done.stderr[-500:]}")
+
+
+def load(spec: GeneratorSpec):  # type: ignore[no-untyped-def]
+    """The generator for ``spec`` (slow: reads the weights; converts first only if nothing did)."""
+    from interviewer.generator import GenerationConfig, TemplateGenerator, load_generator
+
+    if spec.backend == FAKE:
+        return TemplateGenerator()
+    config = GenerationConfig(max_new_tokens=spec.max_new_tokens)
+    if spec.backend == TRANSFORMERS:
+        if spec.threads:
+            import torch
+
+            torch.set_num_threads(spec.threads)
+        return load_generator(settings.MODEL_DIR, spec.base, spec.adapter, config)
+    from interviewer.ct2_generator import load_ct2_generator
+
+    if not is_ready(spec):
+        convert(spec)
+    base = weights.resolve_base(spec.base)
+    folder = conversion.target_dir(Path(settings.MODEL_DIR), base, spec.adapter)
+    name = weights.base_name(base) + (f"+{spec.adapter.name}" if spec.adapter else "")
+    return load_ct2_generator(folder, config, name, spec.device, spec.threads, spec.batch, spec.lanes)
+
+
+class _Engines:
+    """The current engine and the one being prepared to replace it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.current: GenerationEngine | None = None
+        self.current_key: str | None = None
+        self.wanted_key: str | None = None  # the spec asked for last
+        self.preparing: set[str] = set()
+        self.failed: dict[str, str] = {}
+
+    def get(self, spec: GeneratorSpec) -> GenerationEngine:
+        with self.lock:
+            self.wanted_key = spec.key
+            if self.current is not None and self.current_key == spec.key:
+                return self.current
+            if self.current is not None and not is_ready(spec):
+                self._prepare_locked(spec)
+                return self.current  # the previous version serves until the new one is ready
+            return self._swap_locked(GenerationEngine(lambda: load(spec)), spec.key)
+
+    def prepare(self, spec: GeneratorSpec) -> None:
+        """When this process serves and ``spec`` is not ready, convert and load it in the background
+        (then it takes over). A process that serves nothing yet (a command) converts nothing here."""
+        with self.lock:
+            self.wanted_key = spec.key
+            self.failed.pop(spec.key, None)
+            if self.current is not None and spec.key != self.current_key and not is_ready(spec):
+                self._prepare_locked(spec)
+
+    def reset(self) -> None:
+        with self.lock:
+            if self.current is not None:
+                self.current.stop()
+            self.current = self.current_key = self.wanted_key = None
+
+    def _swap_locked(self, new: GenerationEngine, key: str) -> GenerationEngine:
+        old, self.current, self.current_key = self.current, new, key
+        if old is not None:
+            old.stop(timeout=0)  # it finishes what it was given, then its worker ends
+        return new
+
+    def _prepare_locked(self, spec: GeneratorSpec) -> None:
+        if spec.key in self.preparing or spec.key in self.failed:
+            return
+        self.preparing.add(spec.key)
+        threading.Thread(target=self._prepare, args=(spec,), name="generator-conversion", daemon=True).start()
+
+    def _prepare(self, spec: GeneratorSpec) -> None:
+        try:
+            convert(spec)
+            new = GenerationEngine(lambda: load(spec))
+            new.generator  # load now, so the switch costs the next request nothing  # noqa: B018
+        except Exception as exc:  # noqa: BLE001 - the previous version keeps serving; say why
+            log.error("Generator %s cannot be prepared; the previous one keeps serving: %s", spec.key, exc)
+            with self.lock:
+                self.preparing.discard(spec.key)
+                self.failed[spec.key] = str(exc)
+            return
+        with self.lock:
+            self.preparing.discard(spec.key)
+            if self.wanted_key == spec.key and self.current_key != spec.key:
+                self._swap_locked(new, spec.key)
+                log.info("Generator %s is serving", new.name)
+
+
+_engines = _Engines()

@@ -11,6 +11,7 @@ from csp.constants import NONE, SELF
 from webapp.env import (
     database_from_url,
     envbool,
+    envchoice,
     envfloat,
     envint,
     envlist,
@@ -92,6 +93,11 @@ if IMPORT_WORKER not in ("auto", "worker", "thread"):
 GENERATOR_BASE = os.getenv("GENERATOR_BASE", "")
 GENERATOR_MAX_NEW_TOKENS = envint("GENERATOR_MAX_NEW_TOKENS", "60", minimum=8)
 GENERATOR_THREADS = envint("GENERATOR_THREADS", "0", minimum=0)
+GENERATOR_BACKEND = envchoice("GENERATOR_BACKEND", "ctranslate2", ("ctranslate2", "transformers"))
+GENERATOR_DEVICE = envchoice("GENERATOR_DEVICE", "auto", ("auto", "cpu", "cuda"))
+GENERATOR_BATCH = envint("GENERATOR_BATCH", "16", minimum=1)
+GENERATOR_LANES = envint("GENERATOR_LANES", "2", minimum=1)
+GENERATOR_CANDIDATES = envint("GENERATOR_CANDIDATES", "6", minimum=1)
 INTERVIEW_QUESTIONS = envint("INTERVIEW_QUESTIONS", "8", minimum=1)
 INTERVIEW_MINUTES = envfloat("INTERVIEW_MINUTES", "20", minimum=1)
 FAKE_MODELS = envbool("FAKE_MODELS", "0")

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from interviewer import weights
+from interviewer import conversion, weights
 from webapp import embeddings, models_registry
 from webapp.management.progress import bar
 from webapp.models import Fact, ModelVersion
@@ -17,7 +17,10 @@ SHIPPED = Path(settings.BASE_DIR) / "models"  # adapters committed with the proj
 
 
 class Command(BaseCommand):
-    help = "Convert the generator's GGUF base into the safetensors cache (once) and embed all facts."
+    help = (
+        "Convert the generator's GGUF base into the safetensors cache, convert the base and the active "
+        "adapter to CTranslate2 (each once), and embed all facts."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--force", action="store_true", help="rebuild the cache even if it looks complete")
@@ -40,10 +43,12 @@ class Command(BaseCommand):
                         progress=lambda m: (progress.set_postfix_str(m), progress.update(1)),
                     )
                 self.stdout.write(f"Converted {base.name} to {folder} in {time.time() - started:.0f} s")
+            self._install_shipped_adapters(base)
+            if settings.GENERATOR_BACKEND == models_registry.CTRANSLATE2:
+                self._convert_for_serving(base, force=options["force"])
             encoder = models_registry.encoder()
         except weights.WeightsError as exc:
             raise CommandError(str(exc)) from None
-        self._install_shipped_adapters(base)
         stale = list(embeddings.stale_facts())
         with bar(len(stale), f"Embedding facts with {encoder.model_id}", unit="fact") as progress:
             embeddings.embed_facts(stale, progress=progress.update)
@@ -78,3 +83,24 @@ class Command(BaseCommand):
             if models_registry.active(ModelVersion.Kind.GENERATOR) is None:
                 models_registry.activate(version)
                 self.stdout.write(f"{source.name} is the active interviewer.")
+
+    def _convert_for_serving(self, base: Path, force: bool) -> None:
+        """The base and the active adapter (LoRA merged in) as CTranslate2 int8 models, each once."""
+        model_dir = Path(settings.MODEL_DIR)
+        version = models_registry.active(ModelVersion.Kind.GENERATOR)
+        adapters = [None] + ([models_registry.model_path(version)] if version else [])
+        for adapter in adapters:
+            folder = conversion.target_dir(model_dir, base, adapter)
+            if not force and conversion.is_converted(model_dir, base, adapter):
+                self.stdout.write(f"CTranslate2 model is ready: {folder}")
+                continue
+            started = time.time()
+            with bar(conversion.STEPS, f"Converting {folder.name} to CTranslate2", unit="step") as progress:
+                conversion.convert(
+                    model_dir,
+                    base,
+                    adapter,
+                    force=force,
+                    progress=lambda m: (progress.set_postfix_str(m), progress.update(1)),
+                )
+            self.stdout.write(f"Converted {folder.name} to {folder} in {time.time() - started:.0f} s")

@@ -1,0 +1,194 @@
+"""The serving backend: the generator converted to CTranslate2 (int8), decoding many sequences at once.
+
+Same prompt builder, post-processing and stop rules as the transformers loop (``DialogGenerator``):
+the prompt comes from ``build_prompt_ids``, each sequence's text from a ``TextAssembler`` (one
+utterance, ended at the first line break), decoding stops at ``<|im_end|>``/end of sequence or
+the token cap, with the same repetition penalty on the tokens generated so far.
+
+One ``generate_batch`` call decodes a batch; a callback receives every sequence's tokens as
+they are decoded, streams them, and stops a sequence (returns True) when its request is
+cancelled, its line ends or it reaches its own token cap. CTranslate2 runs the prompts through
+the model together up to the shortest prompt's length and feeds the rest of longer prompts one
+token per step, so a batch only mixes prompts of similar lengths (``max_spread``).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from interviewer.engine import GenerationRequest, Handle
+from interviewer.generator import GenerationConfig, TextAssembler, build_prompt_ids, stop_token_ids
+
+log = logging.getLogger(__name__)
+
+# Prompt tokens beyond the batch's shortest prompt cost one decoding step each, for the whole
+# batch. Measured with 8 interviews on 2 cores and 2 lanes: a spread of 16 tokens gave a p95 time
+# to first token of 0.8-0.9 s, 48 gave 1.2 s and 96 gave 1.3 s; 0 was no better than 16.
+MAX_SPREAD = 16
+
+
+def choose_device(setting: str) -> str:
+    """``auto`` -> cuda when CTranslate2 sees a GPU, else cpu."""
+    import ctranslate2
+
+    from interviewer.weights import WeightsError
+
+    gpus = ctranslate2.get_cuda_device_count()
+    if setting == "cuda" and gpus == 0:
+        raise WeightsError("GENERATOR_DEVICE=cuda, but CTranslate2 sees no GPU here; use auto or cpu.")
+    if setting == "auto":
+        return "cuda" if gpus > 0 else "cpu"
+    return setting
+
+
+def compute_type(device: str) -> str:
+    """int8 weights everywhere; float16 activations on a GPU."""
+    return "int8_float16" if device == "cuda" else "int8"
+
+
+@dataclass
+class _Sequence:
+    handle: Handle
+    index: int  # the candidate's number within its request
+    text: TextAssembler
+    cap: int
+    failed: str = ""
+
+
+class CT2Generator:
+    """A CTranslate2 ``Generator`` with the HF tokenizer it was converted with (a Backend)."""
+
+    max_spread = MAX_SPREAD
+
+    def __init__(
+        self,
+        model,  # type: ignore[no-untyped-def]  # ctranslate2.Generator
+        tokenizer,  # type: ignore[no-untyped-def]
+        config: GenerationConfig | None = None,
+        name: str = "base",
+        max_sequences: int = 16,
+        context_limit: int = 2048,
+        lanes: int = 1,
+    ) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.config = config or GenerationConfig()
+        self.name = name
+        self.max_sequences = max_sequences
+        self.lanes = lanes  # the model's inter_threads: batches decoded at the same time
+        self.stop_ids = stop_token_ids(tokenizer)
+        self.context_tokens = min(self.config.context_tokens, context_limit)
+
+    def close(self) -> None:
+        """Release the model now (its threads end); decoding afterwards fails."""
+        self.model = None
+
+    def prompt_ids(self, request_inputs) -> list[int]:  # type: ignore[no-untyped-def]
+        return build_prompt_ids(self.tokenizer, request_inputs, self.context_tokens - self.config.max_new_tokens)
+
+    def prepare(self, request: GenerationRequest) -> Sequence[Any]:
+        return self.tokenizer.convert_ids_to_tokens(self.prompt_ids(request.inputs))
+
+    def decode(self, handles: list[Handle]) -> None:
+        sequences = [
+            _Sequence(h, i, TextAssembler(self.tokenizer), h.request.config(self.config).max_new_tokens)
+            for h in handles
+            for i in range(h.request.n)
+        ]
+        first = handles[0].request.config(self.config)
+        if first.temperature > 0:
+            import ctranslate2
+
+            ctranslate2.set_random_seed(first.seed)
+        self.model.generate_batch(
+            [list(s.handle.prompt) for s in sequences],
+            max_length=max(s.cap for s in sequences),
+            include_prompt_in_result=False,
+            end_token=sorted(self.stop_ids),
+            return_scores=True,  # the callback's log_prob
+            repetition_penalty=first.repetition_penalty,
+            sampling_topk=0 if first.temperature > 0 else 1,
+            sampling_topp=first.top_p if first.temperature > 0 else 1.0,
+            sampling_temperature=first.temperature if first.temperature > 0 else 1.0,
+            # Not a bound method: CTranslate2 may drop the callback last, in its own worker thread,
+            # and a Generator destroyed there aborts the process (it would join that thread).
+            callback=functools.partial(_on_step, sequences, frozenset(self.stop_ids)),
+        )
+        self._finish(handles, sequences)
+
+    @staticmethod
+    def _finish(handles: list[Handle], sequences: list[_Sequence]) -> None:
+        for handle in handles:
+            mine = [s for s in sequences if s.handle is handle]
+            failed = next((s.failed for s in mine if s.failed), "")
+            if handle.cancelled:
+                handle.finish_cancelled()
+            elif failed:
+                handle.fail(failed)
+            else:
+                handle.finish([s.text.candidate() for s in mine])
+
+
+def _on_step(sequences: list[_Sequence], stop_ids: frozenset[int], step) -> bool:  # type: ignore[no-untyped-def]
+    """Stream one decoded token of one sequence; True stops that sequence."""
+    sequence = sequences[step.batch_id]
+    if sequence.handle.cancelled or sequence.failed or step.token_id in stop_ids:
+        return True
+    try:
+        sequence.handle.push(sequence.index, sequence.text.push(step.token_id, step.log_prob or 0.0))
+    except Exception as exc:  # noqa: BLE001 - only this sequence fails; an exception must not cross into C++
+        log.exception("decoding a token failed")
+        sequence.failed = f"{type(exc).__name__}: {exc}"
+        return True
+    return sequence.text.ended or len(sequence.text.ids) >= sequence.cap
+
+
+def load_ct2_generator(
+    folder: Path,
+    config: GenerationConfig | None = None,
+    name: str = "base",
+    device: str = "auto",
+    threads: int = 0,
+    max_sequences: int = 16,
+    lanes: int = 1,
+) -> CT2Generator:
+    """A CT2Generator from a converted folder (``interviewer.conversion``): model and tokenizer.
+
+    ``lanes`` batches decode at the same time, each on ``threads`` cores (0: the cores split
+    between the lanes).
+
+    Raises:
+        WeightsError: the folder is missing or damaged (says how to rebuild it).
+    """
+    import json
+
+    import ctranslate2
+    from transformers import AutoTokenizer
+
+    from interviewer.conversion import MARKER
+    from interviewer.weights import WeightsError
+
+    marker = folder / MARKER
+    if not marker.is_file():
+        raise WeightsError(f"{folder} is not a converted model; run `.venv/bin/python manage.py prepare_models`.")
+    device = choose_device(device)
+    if threads == 0 and lanes > 1:
+        threads = max(1, (os.cpu_count() or 1) // lanes)  # the lanes share the cores, never oversubscribe them
+    try:
+        model = ctranslate2.Generator(
+            str(folder), device=device, compute_type=compute_type(device), inter_threads=lanes, intra_threads=threads
+        )
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        limit = int(json.loads(marker.read_text(encoding="utf-8")).get("context_limit", 2048))
+    except Exception as exc:  # noqa: BLE001 - any failure here means a damaged conversion
+        raise WeightsError(
+            f"The converted model at {folder} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]}). "
+            "Rebuild it with `.venv/bin/python manage.py prepare_models --force`."
+        ) from None
+    return CT2Generator(model, tokenizer, config, name, max_sequences, limit, lanes)
