@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.engine import GenerationRequest, Handle
-from interviewer.generator import GenerationConfig, TextAssembler, build_prompt_ids, stop_token_ids
+from interviewer.generator import PROMPT_TOKENS, GenerationConfig, TextAssembler, build_prompt_ids, stop_token_ids
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class CT2Generator:
         self.model = None
 
     def prompt_ids(self, request_inputs) -> list[int]:  # type: ignore[no-untyped-def]
-        return build_prompt_ids(self.tokenizer, request_inputs, self.context_tokens - self.config.max_new_tokens)
+        return build_prompt_ids(self.tokenizer, request_inputs, PROMPT_TOKENS)
 
     def prepare(self, request: GenerationRequest) -> Sequence[Any]:
         return self.tokenizer.convert_ids_to_tokens(self.prompt_ids(request.inputs))

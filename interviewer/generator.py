@@ -13,20 +13,26 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from interviewer.vocabulary import PROBES, Act
+from interviewer import templates
+from interviewer.vocabulary import Act
 
 ROLE_USER = "user"
 ROLE_ASSISTANT = "assistant"
 
+# One prompt budget, in tokens, for training, serving and evaluation alike (the prompt, not the
+# words generated after it), so a live turn sees exactly what the adapter was trained on.
+PROMPT_TOKENS = 288
+
+# What each act asks of the model, in plain words: no act names or labels it could recite.
 STAGE_INSTRUCTIONS = {
-    Act.OPENING: "Greet the candidate briefly and ask one warm-up question.",
-    Act.RESUME_DEEP_DIVE: "Ask one specific question about the resume fact below.",
-    Act.REQUIREMENT_PROBE: "Ask one question checking the job requirement below.",
-    Act.GAP_PROBE: "The resume lacks the job requirement below. Ask one question about it.",
-    Act.FOLLOW_UP: "Dig into the last answer: ask for a concrete example, their own part, or a number.",
-    Act.BEHAVIORAL: "Ask one behavioral question (a time when...).",
-    Act.CANDIDATE_QUESTIONS: "Ask whether the candidate has questions for you.",
-    Act.CLOSING: "Thank the candidate and close the interview.",
+    Act.OPENING: "Open the interview: greet the candidate in one short sentence and ask one warm-up question.",
+    Act.RESUME_DEEP_DIVE: "Ask one specific question about this point from their resume:",
+    Act.REQUIREMENT_PROBE: "Ask one question that checks this requirement of the job:",
+    Act.GAP_PROBE: "Their resume does not show this requirement of the job. Ask one question about it:",
+    Act.FOLLOW_UP: "Ask one follow-up question about their last answer: their own part, a number, or the result.",
+    Act.BEHAVIORAL: "Ask one behavioral question (tell me about a time when...).",
+    Act.CANDIDATE_QUESTIONS: "Invite the candidate's questions about the role or the team.",
+    Act.CLOSING: "Thank the candidate and close the interview in one or two sentences. Ask nothing.",
 }
 
 
@@ -45,6 +51,7 @@ class PromptInputs:
     facts: list[GroundingFact] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)  # (role "interviewer"|"candidate", text)
     company: str = ""
+    exemplars: list[str] = field(default_factory=list)  # interviewer turns of other dialogs, same act
 
     def __post_init__(self) -> None:
         self.stage = Act(self.stage)  # an unknown act is an error, never a silent requirement probe
@@ -57,6 +64,7 @@ class PromptInputs:
             "facts": [{"source": f.source, "text": f.text} for f in self.facts],
             "history": [[role, text] for role, text in self.history],
             "company": self.company,
+            "exemplars": list(self.exemplars),
         }
 
     @classmethod
@@ -67,6 +75,7 @@ class PromptInputs:
             facts=[GroundingFact(f["source"], f["text"]) for f in data.get("facts", [])],
             history=[(role, text) for role, text in data.get("history", [])],
             company=data.get("company", ""),
+            exemplars=list(data.get("exemplars", [])),
         )
 
 
@@ -81,15 +90,13 @@ class GenerationConfig:
 
 
 def system_prompt(inputs: PromptInputs) -> str:
-    """A compact instruction: training examples and live prompts share it, so keep it short."""
+    """The instruction, the facts to ask about and the exemplars (training and serving share it)."""
     where = f" at {inputs.company}" if inputs.company else ""
-    instruction = STAGE_INSTRUCTIONS[inputs.stage]
-    lines = [
-        f"You are the interviewer for the {inputs.job_title} role{where}. Stage: {inputs.stage.value}. {instruction}"
-    ]
-    if inputs.facts:
-        lines.append("Facts to ask about:")
-        lines.extend(f"- ({'resume' if f.source == 'resume' else 'job requirement'}) {f.text}" for f in inputs.facts)
+    lines = [f"You are interviewing a candidate for the {inputs.job_title} role{where}."]
+    lines.append(STAGE_INSTRUCTIONS[inputs.stage])
+    lines.extend(f"- ({'resume' if f.source == 'resume' else 'job'}) {f.text}" for f in inputs.facts)
+    for example in inputs.exemplars:
+        lines.append(f'A good question of this kind from another interview: "{example}"')
     return "\n".join(lines)
 
 
@@ -106,33 +113,35 @@ def history_messages(history: list[tuple[str, str]]) -> list[dict[str, str]]:
     return messages
 
 
-def build_prompt_ids(tokenizer, inputs: PromptInputs, budget: int) -> list[int]:  # type: ignore[no-untyped-def]
+def build_prompt_ids(tokenizer, inputs: PromptInputs, budget: int = PROMPT_TOKENS) -> list[int]:  # type: ignore[no-untyped-def]
     """Token ids of the chat prompt, dropping the oldest history until it fits ``budget``.
 
-    The system instruction, the facts and the last message are always kept whole; facts are
-    dropped (lowest ranked first) only when they alone would not fit.
+    The instruction, the facts and the last message are always kept whole; exemplars go first,
+    then facts (lowest ranked first), only when they alone would not fit.
 
     Raises:
-        ValueError: when even the system line and the last message exceed the budget.
+        ValueError: when even the instruction and the last message exceed the budget.
     """
-    facts = list(inputs.facts)
+    trimmed = replace(inputs, history=[], facts=list(inputs.facts), exemplars=list(inputs.exemplars))
     history = history_messages(inputs.history)
     while True:
         for start in range(0, len(history)):
             kept = history[start:]
             if kept[0]["role"] != ROLE_USER:
                 continue
-            ids = _encode(tokenizer, inputs, facts, kept)
+            ids = _encode(tokenizer, trimmed, kept)
             if len(ids) <= budget:
                 return ids
-        if not facts:
+        if trimmed.exemplars:
+            trimmed.exemplars.pop()
+        elif trimmed.facts:
+            trimmed.facts.pop()
+        else:
             raise ValueError(f"the prompt needs more than {budget} tokens even without history and facts")
-        facts.pop()
 
 
-def _encode(tokenizer, inputs: PromptInputs, facts: list[GroundingFact], history) -> list[int]:  # type: ignore[no-untyped-def]
-    system = system_prompt(PromptInputs(inputs.job_title, inputs.stage, facts, [], inputs.company))
-    messages = [{"role": "system", "content": system}] + history
+def _encode(tokenizer, inputs: PromptInputs, history) -> list[int]:  # type: ignore[no-untyped-def]
+    messages = [{"role": "system", "content": system_prompt(inputs)}] + history
     ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
     if isinstance(ids, dict) or hasattr(ids, "keys"):
         ids = ids["input_ids"]
@@ -311,7 +320,7 @@ class DialogGenerator:
         self.context_tokens = min(self.config.context_tokens, limit)
 
     def prompt_ids(self, inputs: PromptInputs) -> list[int]:
-        return build_prompt_ids(self.tokenizer, inputs, self.context_tokens - self.config.max_new_tokens)
+        return build_prompt_ids(self.tokenizer, inputs, PROMPT_TOKENS)
 
     def stream(
         self,
@@ -418,53 +427,12 @@ def load_generator(model_dir, base_setting: str = "", adapter_dir=None, config: 
 # ---------------------------------------------------------------------------
 # Template questions: the fallback when the model's output is unusable, and the fake in tests
 
-_TEMPLATES = {
-    Act.OPENING: [
-        "Thanks for joining today. To start, could you walk me through your background and what draws you to "
-        "the {title} role?"
-    ],
-    Act.RESUME_DEEP_DIVE: [
-        "Your resume mentions: {fact}. What exactly was your part, and what was the result?",
-        "Let's talk about this line on your resume: {fact}. How did you approach it?",
-    ],
-    Act.REQUIREMENT_PROBE: [
-        "This role asks for {fact_l}. Can you tell me about a time you used that in practice?",
-        "One of our requirements is {fact_l}. How does your experience cover it?",
-    ],
-    Act.GAP_PROBE: [
-        "The role asks for {fact_l}, which I didn't see on your resume. How would you get up to speed?",
-        "We need {fact_l}. What is your closest experience to that?",
-    ],
-    Act.FOLLOW_UP: [
-        "Could you make that concrete: what did you do yourself, and can you put a number on the result?",
-        "Can you give me a specific example of that, step by step?",
-    ],
-    Act.BEHAVIORAL: [
-        "Tell me about a time you faced a setback at work. What did you do, and what was the outcome?",
-        "Describe a situation where you disagreed with a colleague. How did you handle it?",
-        "Tell me about a time you had to learn something quickly to deliver a result. What happened?",
-    ],
-    Act.CANDIDATE_QUESTIONS: [
-        "That's all the questions I have. What would you like to ask me about the role or the team?"
-    ],
-    Act.CLOSING: ["Thank you for your time today. We'll review everything and get back to you about next steps soon."],
-}
-
 
 def template_question(inputs: PromptInputs, asked: list[str] | None = None) -> str:
-    """A grounded question built from the first fact; deterministic, avoids questions already asked."""
-    fact = inputs.facts[0].text.strip().rstrip(".") if inputs.facts else ""
-    choices = _TEMPLATES[inputs.stage]
-    if not fact and inputs.stage in PROBES:
-        choices = _TEMPLATES[Act.BEHAVIORAL]
-    fact_l = fact[0].lower() + fact[1:] if fact and not fact[:2].isupper() else fact
-    asked = asked or []
-    offset = sum(map(ord, fact)) + len(asked)
-    for i in range(len(choices)):
-        text = choices[(offset + i) % len(choices)].format(fact=fact, fact_l=fact_l, title=inputs.job_title)
-        if not is_repeat(text, asked, threshold=0.9):
-            return text
-    return choices[offset % len(choices)].format(fact=fact, fact_l=fact_l, title=inputs.job_title)
+    """The template for the turn (interviewer.templates): the last resort, and the stand-in model."""
+    last_answer = next((text for role, text in reversed(inputs.history) if role == "candidate"), "")
+    facts = [f.text for f in inputs.facts]
+    return templates.template_question(inputs.stage, facts, inputs.job_title, asked or [], last_answer)
 
 
 class TemplateGenerator:

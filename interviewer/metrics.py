@@ -7,26 +7,13 @@ so the figures compare with anyone's.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import numpy as np
 
 from interviewer.encoders import Encoder
 from interviewer.generator import is_repeat
-
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-STOPWORDS = frozenset(
-    "a an the and or but of to in on at for with by from as is are was were be been being it its this that these "
-    "those you your yours i me my we our us they them their he she his her what which who whom how why when where "
-    "do does did have has had can could would should will shall may might must not no so if then than there here "
-    "about into over under up down out more most some any all each very just also tell me walk through give "
-    "experience role team work".split()
-)
-
-
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
+from interviewer.words import content_words, tokens
 
 
 def _ngrams(words: list[str], n: int) -> Counter[tuple[str, ...]]:
@@ -73,10 +60,6 @@ def embedding_similarity(hypotheses: list[str], references: list[str], encoder: 
     h = encoder.encode([x or "-" for x in hypotheses])
     r = encoder.encode([x or "-" for x in references])
     return float(np.mean(np.sum(h * r, axis=1)))
-
-
-def content_words(text: str) -> set[str]:
-    return {w for w in tokens(text) if w not in STOPWORDS and len(w) > 2}
 
 
 def is_grounded(turn: str, facts: list[str], min_shared: int = 2) -> bool:

@@ -11,7 +11,8 @@ then checked against hard rules and scored. A candidate *passes* when it breaks 
   more than 12 consecutive words of it;
 - a follow-up refers to what the candidate just said (a content word of the last answer, or
   embedding similarity >= 0.4 to it);
-- it repeats nothing asked in this interview (word Jaccard < 0.6, embedding similarity < 0.9).
+- it repeats nothing asked in this interview (word Jaccard < 0.6, embedding similarity < 0.9)
+  and does not copy the prompt's exemplar (word Jaccard < 0.6).
 
 Passing candidates are ordered by a score in [0, 1]:
 ``0.4 * grounding + 0.25 * fluency + 0.2 * act fit + 0.15 * novelty``, where grounding is the
@@ -33,8 +34,8 @@ import numpy as np
 
 from interviewer.encoders import Encoder
 from interviewer.generator import postprocess
-from interviewer.metrics import STOPWORDS, content_words
 from interviewer.vocabulary import Act
+from interviewer.words import STOPWORDS, content_words
 
 MIN_WORDS, MAX_WORDS = 4, 40
 MAX_COPIED_WORDS = 12
@@ -67,6 +68,7 @@ class RankContext:
     last_answer: str = ""
     asked: Sequence[str] = ()  # the interviewer's earlier turns in this interview
     known_words: frozenset[str] = frozenset()  # lower-cased words of both documents (closings)
+    exemplars: Sequence[str] = ()  # the exemplars the prompt showed: adapt them, never copy them
 
 
 @dataclass
@@ -181,6 +183,8 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
         broken.append("a closing that asks or invents")
     if f["repeat_jaccard"] >= NEAR_REPEAT_JACCARD or f["repeat_similarity"] >= NEAR_REPEAT_SIMILARITY:
         broken.append("repeats a question")
+    if any(_jaccard(text, e) >= NEAR_REPEAT_JACCARD for e in ctx.exemplars):
+        broken.append("copies the exemplar")
     return broken
 
 

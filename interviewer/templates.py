@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from interviewer.metrics import content_words
 from interviewer.vocabulary import Act
+from interviewer.words import content_words
 
 MAX_TOPIC_WORDS = 12
 
@@ -53,7 +53,7 @@ _TEMPLATES: dict[Act, tuple[str, ...]] = {
     ),
     Act.REQUIREMENT_PROBE: (
         "This role needs {topic}. Where have you done that, and how did it go?",
-        "How have you worked with {topic} so far? Give me one example.",
+        "Thinking of one example, how have you worked with {topic} so far?",
         "Tell me about a time {topic} mattered in your work. What did you do?",
     ),
     Act.GAP_PROBE: (
@@ -105,6 +105,8 @@ def topic(fact: str) -> str:
         cut = next((i for i in range(MAX_TOPIC_WORDS, 3, -1) if words[i - 1].lower() not in _DANGLING), MAX_TOPIC_WORDS)
         words = words[:cut]
     text = " ".join(words).rstrip(" ,;:-")
+    if len(text.split()) > 2:
+        text = _TRAILING.sub("", text)
     if not text:
         return fact.strip()[:80]
     first = text.split()[0]
@@ -123,8 +125,14 @@ _DUTIES = frozenset(
 )
 _COMMON_STARTS = _DUTIES | frozenset(
     "led built ran wrote cut grew won set made held drove sold taught strong excellent written verbal ability "
-    "bachelor's master's degree team customer attention experience knowledge understanding".split()
+    "bachelor's master's degree team customer attention experience knowledge understanding production "
+    "professional technical relevant working solid good client project data software business financial "
+    "clinical digital management sales marketing operational product quality safety patient student senior "
+    "junior advanced basic effective high strategic commercial analytical interpersonal organisational "
+    "organizational communication problem time cross".split()
 )
+# A trailing head noun that adds nothing once the topic is named ("PostgreSQL database experience").
+_TRAILING = re.compile(r"\s+(?:experience|skills?|knowledge|expertise|background|proficiency)$", re.I)
 _GENERIC = frozenset(
     "everything something anything things thing really actually project company people work team time way lot "
     "also just made make good great well much many able".split()

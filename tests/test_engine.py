@@ -415,7 +415,7 @@ def test_it_decodes_candidates_one_after_another_without_a_batching_backend(engi
     last = done(engine.submit(GenerationRequest(inputs, n=3, sample=True)))
 
     assert len(last.candidates) == 3
-    assert len({c.text for c in last.candidates}) == 1 and "advanced SQL" in last.text
+    assert len({c.text for c in last.candidates}) == 1 and "SQL" in last.text  # the template names the fact's core
     assert all(c.tokens > 3 and c.mean_logprob == 0.0 for c in last.candidates)
 
 

@@ -9,15 +9,15 @@ import pytest
 from django.urls import reverse
 
 from tests.interview_helpers import next_turn, start
-from webapp import interviews
+from webapp import interviews, models_registry
 from webapp.models import InterviewSession, Turn
 
 
 @pytest.fixture(autouse=True)
 def clean_engine():  # type: ignore[no-untyped-def]
-    interviews.reset_engine()
+    models_registry.reset_engine()
     yield
-    interviews.reset_engine()
+    models_registry.reset_engine()
 
 
 @pytest.fixture

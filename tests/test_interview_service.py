@@ -7,7 +7,7 @@ import pytest
 from interviewer.engine import GenerationEngine
 from interviewer.vocabulary import Act
 from tests.interview_helpers import next_turn, start
-from webapp import interviews
+from webapp import interviews, models_registry
 
 
 class Scripted:
@@ -30,7 +30,7 @@ class Scripted:
 def scripted(monkeypatch):  # type: ignore[no-untyped-def]
     def use(generator):  # type: ignore[no-untyped-def]
         engine = GenerationEngine(lambda: generator)
-        monkeypatch.setattr(interviews, "engine", lambda: engine)
+        monkeypatch.setattr(models_registry, "engine", lambda: engine)
         return engine
 
     return use

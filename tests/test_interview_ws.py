@@ -16,7 +16,7 @@ from django.utils import timezone
 from interviewer.engine import GenerationEngine
 from interviewer.vocabulary import Act
 from tests.interview_helpers import SlowGenerator, start
-from webapp import consumers, interviews
+from webapp import consumers, models_registry
 from webapp.asgi import application
 from webapp.models import InterviewSession, Turn
 
@@ -25,18 +25,20 @@ ORIGIN = (b"origin", b"http://127.0.0.1")
 
 @pytest.fixture(autouse=True)
 def clean_engine():  # type: ignore[no-untyped-def]
-    interviews.reset_engine()
+    models_registry.reset_engine()
     consumers._relays.clear()
     yield
-    interviews.reset_engine()
+    models_registry.reset_engine()
     consumers._relays.clear()
 
 
 @pytest.fixture
-def slow(monkeypatch):  # type: ignore[no-untyped-def]
+def slow(monkeypatch, settings):  # type: ignore[no-untyped-def]
+    """A slow stand-in model decoding one candidate per turn, so ``calls`` counts turns decoded."""
+    settings.GENERATOR_CANDIDATES = 1
     generator = SlowGenerator()
     engine = GenerationEngine(lambda: generator)
-    monkeypatch.setattr(interviews, "engine", lambda: engine)
+    monkeypatch.setattr(models_registry, "engine", lambda: engine)
     yield generator
     engine.stop()
 

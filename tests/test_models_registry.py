@@ -11,7 +11,7 @@ import pytest
 from interviewer.engine import DONE
 from interviewer.generator import PromptInputs, TemplateGenerator
 from interviewer.vocabulary import Act
-from webapp import interviews, models_registry
+from webapp import models_registry
 from webapp.models import ModelVersion
 
 WAIT = 5
@@ -72,7 +72,6 @@ def test_it_keeps_one_engine_for_the_fake_models():
     engine = models_registry.engine()
 
     assert models_registry.engine() is engine
-    assert interviews.engine() is engine  # the interview service asks the registry
     assert served_by(engine) == "template"
 
 

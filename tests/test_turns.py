@@ -13,7 +13,7 @@ from interviewer.engine import GenerationEngine
 from interviewer.generator import Cancelled, TemplateGenerator
 from interviewer.vocabulary import Act
 from tests.interview_helpers import next_turn, start
-from webapp import interviews, turns
+from webapp import interviews, models_registry, turns
 from webapp.models import InterviewSession, Turn
 
 ANSWER = "I migrated our PostgreSQL database to version 15 with zero downtime in 2023."
@@ -23,7 +23,7 @@ ANSWER = "I migrated our PostgreSQL database to version 15 with zero downtime in
 def engine_of(monkeypatch):  # type: ignore[no-untyped-def]
     def use(generator):  # type: ignore[no-untyped-def]
         engine = GenerationEngine(lambda: generator)
-        monkeypatch.setattr(interviews, "engine", lambda: engine)
+        monkeypatch.setattr(models_registry, "engine", lambda: engine)
         return engine
 
     return use

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from interviewer.vocabulary import Act
 from tests import docfactory
 from tests.interview_helpers import RESUME_TEXT, documents, next_turn, start
-from webapp import interviews
+from webapp import interviews, models_registry
 from webapp.models import Fact, InterviewSession, JobPosting, Resume, Turn
 
 ANSWER = (
@@ -26,9 +26,9 @@ ANSWER = (
 @pytest.fixture(autouse=True)
 def clean_engine():  # type: ignore[no-untyped-def]
     """Turns use the process-wide engine: start each test with a fresh one and stop it after."""
-    interviews.reset_engine()
+    models_registry.reset_engine()
     yield
-    interviews.reset_engine()
+    models_registry.reset_engine()
 
 
 @pytest.fixture

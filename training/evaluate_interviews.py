@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from interviewer.encoders import Encoder
-from interviewer.metrics import content_words, is_grounded
+from interviewer.metrics import is_grounded
 from interviewer.ranker import FOLLOW_UP_SIMILARITY, INSTRUCTIONS, NEAR_REPEAT_JACCARD
 from interviewer.templates import topic
 from interviewer.vocabulary import Act
+from interviewer.words import content_words
 
 SYSTEMS = ("template", "base", "adapter", "ranked")
 SYSTEM_HELP = {

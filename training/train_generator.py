@@ -80,7 +80,11 @@ def encode_example(tokenizer: Any, inputs: PromptInputs, target: str, prompt_tok
 
 
 def build_dataset(
-    dialogs: Sequence[Dialog], bank: exemplars.ExemplarBank, jobs: dict[str, dict[str, str]], tokenizer: Any, budget: int
+    dialogs: Sequence[Dialog],
+    bank: exemplars.ExemplarBank,
+    jobs: dict[str, dict[str, str]],
+    tokenizer: Any,
+    budget: int,
 ) -> list[dict[str, list[int]]]:
     """Every interviewer turn of ``dialogs`` as an example, its exemplar from another dialog."""
     out = []
@@ -127,14 +131,16 @@ class TargetOnlyTrainer(Trainer):
 
         labels = inputs["labels"]
         causal_lm = model.get_base_model()
-        hidden = causal_lm.model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).last_hidden_state
+        hidden = causal_lm.model(
+            input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]
+        ).last_hidden_state
         targets = labels[:, 1:]
         keep = targets != IGNORE
         logits = causal_lm.lm_head(hidden[:, :-1][keep]).float()
         total = F.cross_entropy(logits, targets[keep], reduction="sum")
         count = num_items_in_batch if num_items_in_batch is not None else keep.sum()
         loss = total / count
-        return (loss, None) if return_outputs else loss
+        return (loss, {"loss": loss}) if return_outputs else loss
 
 
 class _Progress(TrainerCallback):
@@ -161,7 +167,7 @@ def main(
 ) -> dict[str, Any]:
     """Train (or resume), save, and return the metrics also written to metrics.json."""
     import torch
-    from peft import LoraConfig, get_peft_model
+    from peft import get_peft_model
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -174,24 +180,10 @@ def main(
     model, tokenizer = weights.load_base(Path(args.model_dir), base)
 
     # 2. Data: fixed split by dialog; exemplars from the training dialogs, never a turn's own dialog
-    train_dialogs, valid_dialogs, jobs = _dialogs(args)
-    bank = exemplars.ExemplarBank(
-        exemplars.from_dialogs(train_dialogs, {k: v.get("title", "") for k, v in jobs.items()}),
-        SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID),
-    )
-    train = build_dataset(train_dialogs, bank, jobs, tokenizer, args.prompt_tokens)
-    valid = build_dataset(valid_dialogs, bank, jobs, tokenizer, args.prompt_tokens)
-    valid = valid[:: max(1, len(valid) // max(1, 4 * args.max_dialogs or args.validation_examples))]
+    train_dialogs, bank, train, valid = _data(args, tokenizer)
 
     # 3. LoRA on the attention projections; the base stays frozen
-    config = LoraConfig(
-        r=args.rank,
-        lora_alpha=2 * args.rank,
-        lora_dropout=0.05,
-        target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
-        task_type="CAUSAL_LM",
-    )
-    model = get_peft_model(model, config)
+    model = get_peft_model(model, lora_config(args.rank))
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     log(f"trainable parameters: {trainable:,}; {len(train)} training and {len(valid)} validation examples")
 
@@ -204,27 +196,55 @@ def main(
         data_collator=collate(tokenizer.pad_token_id or 0),
         callbacks=[_Progress(progress, log), *callbacks],
     )
-    base_loss = trainer.evaluate()["eval_loss"] if not args.resume else None
+    base_loss = None if args.resume else trainer.evaluate()["eval_loss"]  # the base model, before training
 
     # 6. Train, or continue the interrupted run
     started = time.time()
-    resume = args.resume and any(checkpoints.glob("checkpoint-*"))
-    if args.resume and not resume:
-        log(f"no checkpoint in {checkpoints}; starting from scratch")
-    result = trainer.train(resume_from_checkpoint=True if resume else None)
+    result = trainer.train(resume_from_checkpoint=_resume_point(args, checkpoints, log))
 
     # 7. Evaluate
     validation = trainer.evaluate()["eval_loss"]
 
     # 8. Save the adapter with what serving needs to rebuild its prompts
-    metrics = {
-        "base": weights.base_name(base),
-        "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(args).items()},
-        "data_hash": file_hash(Path(args.dialogs)),
+    counts = {
         "train_dialogs": len(train_dialogs),
         "train_examples": len(train),
         "validation_examples": len(valid),
         "trainable_parameters": trainable,
+    }
+    metrics = _metrics(args, base, trainer, result, counts, validation, base_loss, started)
+    _save(model, bank, metrics, output, checkpoints)
+    return metrics
+
+
+def lora_config(rank: int) -> Any:
+    """LoRA on the attention projections (q, k, v, o), alpha = 2r."""
+    from peft import LoraConfig
+
+    return LoraConfig(
+        r=rank,
+        lora_alpha=2 * rank,
+        lora_dropout=0.05,
+        target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
+        task_type="CAUSAL_LM",
+    )
+
+
+def _metrics(  # noqa: PLR0913 - one record of one run
+    args: GeneratorTrainingArguments,
+    base: Path,
+    trainer: Trainer,
+    result: Any,
+    counts: dict[str, int],
+    validation: float,
+    base_loss: float | None,
+    started: float,
+) -> dict[str, Any]:
+    return {
+        "base": weights.base_name(base),
+        "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(args).items()},
+        "data_hash": file_hash(Path(args.dialogs)),
+        **counts,
         "steps": result.global_step,
         "train_loss": result.training_loss,
         "seconds": round(time.time() - started, 1),
@@ -236,19 +256,39 @@ def main(
             if "eval_loss" in e
         ],
     }
-    _save(model, bank, metrics, output, checkpoints)
-    return metrics
 
 
-def _dialogs(args: GeneratorTrainingArguments) -> tuple[list[Dialog], list[Dialog], dict[str, dict[str, str]]]:
+def _data(
+    args: GeneratorTrainingArguments, tokenizer: Any
+) -> tuple[list[Dialog], exemplars.ExemplarBank, list[dict[str, list[int]]], list[dict[str, list[int]]]]:
+    """Training dialogs, the exemplar bank built from them, and the encoded train and validation examples."""
     dialogs = load_dialogs(Path(args.dialogs))
     jobs = {e["slug"]: e for e in catalog(Path(args.fixtures_dir)) if e["kind"] == "job"}
-    train = subsample([d for d in dialogs if d.split == "train"], args.data_fraction)
+    train_dialogs = subsample([d for d in dialogs if d.split == "train"], args.data_fraction)
     if args.max_dialogs:
-        train = train[: args.max_dialogs]
-    if not train:
+        train_dialogs = train_dialogs[: args.max_dialogs]
+    if not train_dialogs:
         raise DataError(f"{args.dialogs}: no dialogs in the train split")
-    return train, [d for d in dialogs if d.split == "validation"], jobs
+    bank = exemplars.ExemplarBank(
+        exemplars.from_dialogs(train_dialogs, {k: v.get("title", "") for k, v in jobs.items()}),
+        SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID),
+    )
+    train = build_dataset(train_dialogs, bank, jobs, tokenizer, args.prompt_tokens)
+    valid = build_dataset([d for d in dialogs if d.split == "validation"], bank, jobs, tokenizer, args.prompt_tokens)
+    wanted = 4 * args.max_dialogs or args.validation_examples
+    return train_dialogs, bank, train, valid[:: max(1, len(valid) // max(1, wanted))][:wanted]
+
+
+def _resume_point(args: GeneratorTrainingArguments, checkpoints: Path, log: Callable[[str], None]) -> str | None:
+    """The last checkpoint of an interrupted run, when asked to resume and there is one."""
+    if not args.resume:
+        return None
+    found = sorted(checkpoints.glob("checkpoint-*"), key=lambda p: int(p.name.rsplit("-", 1)[1]))
+    if not found:
+        log(f"no checkpoint in {checkpoints}; starting from scratch")
+        return None
+    log(f"resumed at step {found[-1].name.rsplit('-', 1)[1]}")
+    return str(found[-1])
 
 
 def _training_arguments(args: GeneratorTrainingArguments, checkpoints: Path, examples_count: int) -> Any:
@@ -266,7 +306,7 @@ def _training_arguments(args: GeneratorTrainingArguments, checkpoints: Path, exa
         lr_scheduler_type="cosine",
         warmup_steps=max(1, round(0.05 * steps_per_epoch * args.epochs)),
         weight_decay=0.0,
-        group_by_length=True,  # batches of similar length: little padding
+        train_sampling_strategy="group_by_length",  # batches of similar length: little padding
         logging_steps=1,
         eval_strategy="epoch",
         save_strategy="steps",

@@ -7,6 +7,7 @@ by webapp.turns (one claim per turn across processes); this module plans them.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from interviewer import feedback
-from interviewer.engine import GenerationEngine
 from interviewer.generator import GroundingFact, PromptInputs
 from interviewer.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
 from interviewer.selector import FactRef, Selection
@@ -26,6 +26,8 @@ from webapp.models import InterviewSession, JobPosting, ModelVersion, Resume, Tu
 
 log = logging.getLogger(__name__)
 MAX_ANSWER_CHARS = 4000
+EXEMPLARS_PER_TURN = 1  # as in training (training.train_generator.build_dataset)
+WORD = re.compile(r"[a-z0-9][a-z0-9'+#.-]*[a-z0-9]|[a-z0-9]")
 
 
 class InterviewError(Exception):
@@ -35,19 +37,6 @@ class InterviewError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-# ---------------------------------------------------------------------------
-# The process-wide engine (owned by the model registry)
-
-
-def engine() -> GenerationEngine:
-    """The engine for the active generator (see ``models_registry.engine``)."""
-    return models_registry.engine()
-
-
-def reset_engine() -> None:
-    models_registry.reset_engine()
 
 
 # ---------------------------------------------------------------------------
@@ -157,6 +146,8 @@ class Pending:
     inputs: PromptInputs
     asked: list[str]
     started: float
+    last_answer: str = ""
+    known_words: frozenset[str] = frozenset()  # words of both documents: a closing may use only these
 
     def grounding(self) -> list[dict[str, object]]:
         """What the turn is grounded on, as saved on the turn and shown under "Why this question?"."""
@@ -194,15 +185,21 @@ def plan_next(session_id: int, index: int) -> Pending | None:
         facts.append(GroundingFact(s.fact.source, s.fact.text))
         if s.evidence is not None:
             facts.append(GroundingFact(s.evidence.source, s.evidence.text))
+    last_answer = history[-1].text if history and history[-1].role == Turn.Role.CANDIDATE else ""
+    shown = models_registry.exemplar_bank().nearest(
+        plan.act, [f.text for f in facts], last_answer, session.job.title, k=EXEMPLARS_PER_TURN
+    )
     inputs = PromptInputs(
         job_title=session.job.title,
         company=session.job.company,
         stage=plan.act,
         facts=facts,
         history=[(t.role, t.text) for t in history],
+        exemplars=[e.text for e in shown],
     )
     asked = [t.text for t in history if t.role == Turn.Role.INTERVIEWER]
-    return Pending(session.pk, index, plan, inputs, asked, time.monotonic())
+    known = frozenset(WORD.findall(f"{session.resume.text} {session.job.text} {session.job.title}".lower()))
+    return Pending(session.pk, index, plan, inputs, asked, time.monotonic(), last_answer, known)
 
 
 def _follow_up(session: InterviewSession, history: list[Turn]) -> tuple[str, list[Selection]]:

@@ -21,9 +21,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from interviewer import conversion, weights
+from interviewer import conversion, exemplars, weights
 from interviewer.encoders import Encoder, HashingEncoder, SentenceTransformerEncoder
 from interviewer.engine import GenerationEngine
+from interviewer.exemplars import Exemplar, ExemplarBank
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from webapp.models import ModelVersion
 
@@ -63,6 +64,42 @@ def reset() -> None:
     """Forget every model (the next use rebuilds them)."""
     reset_encoder()
     reset_engine()
+    _banks.clear()
+
+
+# ---------------------------------------------------------------------------
+# The exemplar bank: the interviewer turns the prompts show, those the active adapter was
+# trained with (its exemplars.jsonl), else the training split of the fixture dialogs.
+
+_banks: dict[str, ExemplarBank] = {}
+EXEMPLARS_FILE = "exemplars.jsonl"
+
+
+def exemplar_bank() -> ExemplarBank:
+    """The bank for the active generator and encoder (built once, then cached)."""
+    version = None if settings.FAKE_MODELS else active(ModelVersion.Kind.GENERATOR)
+    source = model_path(version) / EXEMPLARS_FILE if version else None
+    if source is None or not source.is_file():
+        source = Path(settings.BASE_DIR) / "fixtures" / "dialogs.jsonl"
+    enc = encoder()
+    key = f"{source}:{enc.model_id}"
+    with _lock:
+        bank = _banks.get(key)
+    if bank is None:
+        bank = ExemplarBank(_load_exemplars(source), enc)
+        with _lock:
+            _banks[key] = bank
+    return bank
+
+
+def _load_exemplars(source: Path) -> list[Exemplar]:
+    if source.suffix == ".jsonl" and source.name == EXEMPLARS_FILE:
+        return exemplars.load(source)
+    from training.data import catalog, load_dialogs
+
+    titles = {e["slug"]: e.get("title", "") for e in catalog(source.parent) if e["kind"] == "job"}
+    train = [d for d in load_dialogs(source) if d.split == "train"]
+    return exemplars.from_dialogs(train, titles)
 
 
 def reset_encoder() -> None:

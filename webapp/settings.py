@@ -91,7 +91,7 @@ if IMPORT_WORKER not in ("auto", "worker", "thread"):
 
 # Models: see README "Configuration".
 GENERATOR_BASE = os.getenv("GENERATOR_BASE", "")
-GENERATOR_MAX_NEW_TOKENS = envint("GENERATOR_MAX_NEW_TOKENS", "60", minimum=8)
+GENERATOR_MAX_NEW_TOKENS = envint("GENERATOR_MAX_NEW_TOKENS", "40", minimum=8)
 GENERATOR_THREADS = envint("GENERATOR_THREADS", "0", minimum=0)
 GENERATOR_BACKEND = envchoice("GENERATOR_BACKEND", "ctranslate2", ("ctranslate2", "transformers"))
 GENERATOR_DEVICE = envchoice("GENERATOR_DEVICE", "auto", ("auto", "cpu", "cuda"))

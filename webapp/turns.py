@@ -3,9 +3,9 @@
 
 :func:`run_turn` claims the turn due next (a lease in the database that its holder renews
 while it works, so across processes exactly one generator works on a turn and a dead one's
-turn is taken over), plans it (policy and selector), decodes on the engine, chooses the
-words (the model's, or a template as a last resort), saves the turn whole and only then
-reveals its words. It yields the protocol events in order: ``thinking``, ``token``..., ``turn``,
+turn is taken over), plans it (policy, selector and exemplars), decodes N sampled candidates
+in one batch on the engine, lets the ranker choose the words (a template only when no
+candidate passes), saves the turn whole and only then reveals its words. It yields the protocol events in order: ``thinking``, ``token``..., ``turn``,
 then ``state`` (or the ``report`` after a closing); ``error`` if something broke. Nothing is
 yielded after the final event, and the words streamed are exactly the words saved.
 
@@ -30,11 +30,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from interviewer.engine import CANCELLED, DONE, ERROR, Handle
-from interviewer.generator import postprocess, template_question
-from interviewer.metrics import is_grounded
+from interviewer import ranker
+from interviewer.engine import CANCELLED, DONE, ERROR, GenerationRequest, Handle
+from interviewer.generator import template_question
+from interviewer.ranker import RankContext
 from interviewer.vocabulary import Act
-from webapp import interviews
+from webapp import interviews, models_registry
 from webapp.dbasync import db, in_caller_thread
 from webapp.models import InterviewSession, Turn
 
@@ -144,16 +145,34 @@ def save(mine: Claim, pending: interviews.Pending, draft: Draft) -> Turn | None:
 # Choosing the words
 
 
-def choose(pending: interviews.Pending, raw: str, source: str) -> Draft:
-    """The model's words when usable (a probe must name what it probes), else a template."""
-    act = pending.plan.act
-    text = postprocess(raw, pending.asked, want_question=act.asks_question) if raw else None
-    facts = [f.text for f in pending.inputs.facts]
-    if text is not None and act.is_probe and facts and not is_grounded(text, facts):
-        text = None
-    if text is None:
-        return Draft(template_question(pending.inputs, pending.asked), "template")
-    return Draft(text, source)
+def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], source: str) -> Draft:
+    """The best candidate that passes the ranker (interviewer.ranker), else a template.
+
+    ``candidates`` are (raw text, mean token log-probability); an empty list (templates only,
+    or the model failed) goes straight to the template.
+    """
+    context = RankContext(
+        act=pending.plan.act,
+        facts=[f.text for f in pending.inputs.facts],
+        last_answer=pending.last_answer,
+        asked=pending.asked,
+        known_words=pending.known_words,
+        exemplars=pending.inputs.exemplars,
+    )
+    chosen, passed = ranker.best(candidates, context, models_registry.encoder()) if candidates else (None, 0)
+    counts = {"decoded": len(candidates), "passed": passed}
+    if chosen is None or chosen.text is None:
+        return Draft(template_question(pending.inputs, pending.asked), "template", None, counts)
+    return Draft(chosen.text, source, chosen.score, counts)
+
+
+def request_for(pending: interviews.Pending) -> GenerationRequest | None:
+    """What to ask the engine: N sampled candidates (one greedy when N is 1); None for templates only."""
+    n = settings.GENERATOR_CANDIDATES
+    if n <= 0:
+        return None
+    seed = (pending.session_id * 1009 + pending.index) % 2**31
+    return GenerationRequest(pending.inputs, n=n, sample=n > 1, seed=seed, stream=False)
 
 
 # ---------------------------------------------------------------------------
@@ -193,26 +212,30 @@ async def run_turn(session_id: int) -> AsyncIterator[Event]:
 
 
 async def _decode(mine: Claim, pending: interviews.Pending) -> Draft | None:
-    """Decode on the engine while keeping the claim alive; None when the claim was lost."""
-    engine = await db(interviews.engine)()
-    handle = engine.submit(pending.inputs)
+    """Decode the candidates on the engine while keeping the claim alive, then choose the words;
+    None when the claim was lost (the turn is dropped)."""
+    request = request_for(pending)
+    if request is None:
+        return await asyncio.to_thread(choose, pending, [], "template")
+    engine = await db(models_registry.engine)()
+    handle = engine.submit(request)
     lost = asyncio.Event()
     keeper = asyncio.create_task(_keep(mine, handle, lost))
-    raw = ""
+    candidates: list[tuple[str, float]] = []
     try:
-        async for kind, text in handle.aiter():
-            if kind == DONE:
-                raw = text
-            elif kind == CANCELLED:
+        async for event in handle.aiter():
+            if event.kind == DONE:
+                candidates = [(c.text, c.mean_logprob) for c in event.candidates]
+            elif event.kind == CANCELLED:
                 return None
-            elif kind == ERROR:
-                log.error("interview %s: generation failed: %s", mine.session_id, text)
+            elif event.kind == ERROR:
+                log.error("interview %s: generation failed: %s", mine.session_id, event.text)
     finally:
         keeper.cancel()
         handle.cancel()
     if lost.is_set():
         return None
-    return await asyncio.to_thread(choose, pending, raw, engine.name)
+    return await asyncio.to_thread(choose, pending, candidates, engine.name)
 
 
 async def _keep(mine: Claim, handle: Handle, lost: asyncio.Event) -> None:

@@ -1,0 +1,23 @@
+"""Words of a text: the tokens and the content words that metrics, templates and the ranker share."""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+STOPWORDS = frozenset(
+    "a an the and or but of to in on at for with by from as is are was were be been being it its this that these "
+    "those you your yours i me my we our us they them their he she his her what which who whom how why when where "
+    "do does did have has had can could would should will shall may might must not no so if then than there here "
+    "about into over under up down out more most some any all each very just also tell me walk through give "
+    "experience role team work".split()
+)
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def content_words(text: str) -> set[str]:
+    """The words that carry meaning: no stop words, none of two letters or fewer."""
+    return {w for w in tokens(text) if w not in STOPWORDS and len(w) > 2}
