@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transformers import Trainer, TrainerCallback
+from transformers import PrinterCallback, Trainer, TrainerCallback
 
 from interviewer import exemplars, weights
 from interviewer.encoders import SentenceTransformerEncoder
@@ -196,6 +196,7 @@ def main(
         data_collator=collate(tokenizer.pad_token_id or 0),
         callbacks=[_Progress(progress, log), *callbacks],
     )
+    trainer.remove_callback(PrinterCallback)  # progress goes to our bar and log, not raw dicts
     base_loss = None if args.resume else trainer.evaluate()["eval_loss"]  # the base model, before training
 
     # 6. Train, or continue the interrupted run

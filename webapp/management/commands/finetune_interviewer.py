@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import fields
 from pathlib import Path
 
 from django.conf import settings
@@ -45,18 +46,24 @@ def _train(arguments: train_generator.GeneratorTrainingArguments, name: str) -> 
         return train_generator.main(arguments, progress=tick, log=lambda m: progress.write(m))
 
 
+FIELDS = {f.name: f for f in fields(train_generator.GeneratorTrainingArguments)}
+TUNABLE = ("data_fraction", "epochs", "max_steps", "lr", "rank", "batch_size", "max_dialogs")
+
+
 class Command(BaseCommand):
     help = "Train the interviewer's LoRA adapter on interview dialogs, record it, and make it active."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--dialogs", default=str(settings.BASE_DIR / "fixtures" / "dialogs.jsonl"))
-        parser.add_argument("--data-fraction", type=float, default=1.0, help="share of training dialogs (0-1]")
-        parser.add_argument("--epochs", type=int, default=1)
-        parser.add_argument("--max-steps", type=int, default=0)
-        parser.add_argument("--lr", type=float, default=3e-4)
-        parser.add_argument("--rank", type=int, default=8)
-        parser.add_argument("--batch-size", type=int, default=8)
-        parser.add_argument("--max-dialogs", type=int, default=0, help="use only N training dialogs (smoke runs)")
+        # The training knobs and their defaults come from the arguments dataclass (one place).
+        for name in TUNABLE:
+            spec = FIELDS[name]
+            parser.add_argument(
+                f"--{name.replace('_', '-')}",
+                type=type(spec.default),
+                default=spec.default,
+                help=spec.metadata["help"].replace("%", "%%"),
+            )
         parser.add_argument("--name", default="", help="version name (default: interviewer-<timestamp>)")
         parser.add_argument("--resume", action="store_true", help="continue the interrupted run of --name")
         parser.add_argument("--no-activate", action="store_true")
@@ -71,15 +78,9 @@ class Command(BaseCommand):
             model_dir=Path(settings.MODEL_DIR),
             fixtures_dir=Path(settings.BASE_DIR) / "fixtures",
             base=settings.GENERATOR_BASE,
-            data_fraction=options["data_fraction"],
-            epochs=options["epochs"],
-            max_steps=options["max_steps"],
-            lr=options["lr"],
-            rank=options["rank"],
-            batch_size=options["batch_size"],
-            max_dialogs=options["max_dialogs"],
             resume=options["resume"],
             threads=settings.GENERATOR_THREADS,
+            **{key: options[key] for key in TUNABLE},
         )
         version = finetune(arguments, name, not options["no_activate"], log=self.stdout.write)
         m = version.metrics
