@@ -7,7 +7,7 @@ names the variable, so a typo in ``.env`` stops start-up with a clear reason.
 from __future__ import annotations
 
 import os
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -78,43 +78,28 @@ def envpair(name: str) -> tuple[str, str] | None:
 
 
 def database_from_url(name: str, default: str) -> dict[str, object]:
-    """Django's ``DATABASES["default"]`` from a URL such as ``postgres://user@host:5432/db``.
+    """Django's ``DATABASES["default"]`` from a URL such as ``postgres://user@host:5432/db``
+    (parsed by dj-database-url; only SQLite and PostgreSQL are supported here).
 
     ``sqlite:///relative/path.sqlite3`` and ``sqlite:////absolute/path`` are both accepted.
     """
+    import dj_database_url
+
     url = os.getenv(name, "").strip() or default
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme not in ("sqlite", "postgres", "postgresql", "pgsql"):
+        raise ImproperlyConfigured(f"{name} must start with sqlite:// or postgres://, got {url!r}")
     try:
-        parts = urlsplit(url)
-        port = parts.port
+        config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} is not a valid URL ({exc}): {url!r}") from None
-    scheme = parts.scheme.lower()
+    if not config.get("NAME"):
+        example = "sqlite:///var/db.sqlite3" if scheme == "sqlite" else "postgres://postgres@127.0.0.1:5432/interviewer"
+        raise ImproperlyConfigured(f"{name}: the URL needs a database name or file, e.g. {example}")
     if scheme == "sqlite":
-        path = unquote(parts.path)
-        if path.startswith("//"):
-            path = path[1:]
-        elif path.startswith("/"):
-            path = path[1:]
-        if not path:
-            raise ImproperlyConfigured(f"{name}: a sqlite URL needs a file path, e.g. sqlite:///var/db.sqlite3")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 20}}
-    if scheme in ("postgres", "postgresql", "pgsql"):
-        database = unquote(parts.path.lstrip("/"))
-        if not database:
-            raise ImproperlyConfigured(
-                f"{name}: a postgres URL needs a database name, e.g. postgres://postgres@127.0.0.1:5432/interviewer"
-            )
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": database,
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(port or ""),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-        }
-    raise ImproperlyConfigured(f"{name} must start with sqlite:// or postgres://, got {url!r}")
+        return {"ENGINE": config["ENGINE"], "NAME": config["NAME"], "OPTIONS": {"timeout": 20}}
+    config["PORT"] = str(config.get("PORT") or "")
+    return config
 
 
 def redis_url(name: str) -> str | None:
