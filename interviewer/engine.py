@@ -29,7 +29,10 @@ from interviewer.generator import Cancelled, Candidate, GenerationConfig, Prompt
 log = logging.getLogger(__name__)
 
 TOKEN, DONE, CANCELLED, ERROR = "token", "done", "cancelled", "error"
-TERMINAL = frozenset({DONE, CANCELLED, ERROR})
+# The engine behind the handle went away (a remote worker died, a request expired in the layer):
+# nothing was decided about the request, so it may be sent again.
+LOST = "lost"
+TERMINAL = frozenset({DONE, CANCELLED, ERROR, LOST})
 GATHER_S = 0.005  # a free worker waits this long for more requests before choosing its batch
 
 
@@ -157,6 +160,13 @@ class Handle:
 
     def finish_cancelled(self) -> None:
         self._emit(Event(CANCELLED))
+
+    def lose(self, message: str) -> None:
+        self._emit(Event(LOST, message))
+
+    def relay(self, event: Event) -> None:
+        """An event decoded elsewhere (a remote engine's worker)."""
+        self._emit(event)
 
     def _emit(self, event: Event) -> None:
         with self._changed:

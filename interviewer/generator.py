@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -436,15 +437,21 @@ def template_question(inputs: PromptInputs, asked: list[str] | None = None) -> s
 
 
 class TemplateGenerator:
-    """Same interface as DialogGenerator, no model: streams a template question word by word."""
+    """Same interface as DialogGenerator, no model: streams a template question word by word
+    (``delay`` seconds a word: a stand-in for a slow model in tests and demos)."""
 
     name = "template"
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
 
     def stream(self, inputs: PromptInputs, cancel: threading.Event | None = None) -> Iterator[str]:
         text = template_question(inputs, [t for r, t in inputs.history if r == "interviewer"])
         for i, word in enumerate(text.split(" ")):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
+            if self.delay:
+                time.sleep(self.delay)
             yield word if i == 0 else " " + word
 
     def generate(self, inputs: PromptInputs, cancel: threading.Event | None = None) -> str:

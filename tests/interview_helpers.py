@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from interviewer.generator import PromptInputs, TemplateGenerator
 from interviewer.policy import InterviewSettings
@@ -44,16 +43,14 @@ class SlowGenerator(TemplateGenerator):
     name = "slow-template"
 
     def __init__(self, delay: float = 0.05) -> None:
-        self.delay = delay
+        super().__init__(delay)
         self.calls = 0
         self.lock = threading.Lock()
 
     def stream(self, inputs: PromptInputs, cancel=None):  # type: ignore[no-untyped-def]
         with self.lock:
             self.calls += 1
-        for piece in super().stream(inputs, cancel):
-            time.sleep(self.delay)
-            yield piece
+        yield from super().stream(inputs, cancel)
 
 
 def next_turn(session) -> Turn | None:  # type: ignore[no-untyped-def]

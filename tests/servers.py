@@ -97,6 +97,25 @@ def daphnes(env: dict[str, str], count: int, log_dir: Path) -> Iterator[list[Ser
             log.close()
 
 
+@contextmanager
+def worker(env: dict[str, str], channel: str, log_dir: Path, name: str = "worker") -> Iterator[subprocess.Popen[bytes]]:
+    """A `manage.py runworker CHANNEL` process (stopped, or killed, at the end)."""
+    log = open(log_dir / f"{name}.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "runworker", channel], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+
+
 def base_env(**overrides: str) -> dict[str, str]:
     env = {**os.environ, "DEBUG": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1"}
     env.update(overrides)

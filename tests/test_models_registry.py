@@ -22,6 +22,7 @@ class Named(TemplateGenerator):
     """The template generator under the name of the adapter it stands for."""
 
     def __init__(self, name: str) -> None:
+        super().__init__()
         self.name = name
 
 

@@ -17,7 +17,7 @@ import pytest
 import websockets
 
 from tests.conftest import uses_postgres, uses_redis
-from tests.servers import base_env, daphnes, manage, scratch_database
+from tests.servers import base_env, daphnes, manage, scratch_database, worker
 
 pytestmark = pytest.mark.skipif(
     not (uses_postgres() and uses_redis()), reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); CI sets them"
@@ -70,15 +70,16 @@ async def read_until_turn(ws, index: int, seconds: float = 30) -> list[dict]:  #
                 return seen
 
 
-def assert_consistent(messages: list[dict], index: int) -> str:  # type: ignore[type-arg]
-    """Tokens (de-duplicated by offset) agree with the turn; nothing follows the final state."""
+def assert_consistent(messages: list[dict], index: int, attempts: int = 1) -> str:  # type: ignore[type-arg]
+    """Tokens (de-duplicated by offset) agree with the turn; nothing follows the final state;
+    at most ``attempts`` starts of the turn were announced (a lost turn is started again)."""
     turn = next(m for m in messages if m["type"] == "turn" and m["index"] == index)
     text = ""
     for m in messages:
         if m["type"] == "token" and m["index"] == index and m["offset"] <= len(text):
             text = text[: m["offset"]] + m["text"]
     assert turn["text"].startswith(text)  # a late joiner may miss the head, never gets other words
-    assert [m["type"] for m in messages].count("thinking") <= 1
+    assert [m["type"] for m in messages].count("thinking") <= attempts
     assert messages[-1]["type"] == "state"
     return str(turn["text"])
 
@@ -124,3 +125,41 @@ def test_it_takes_over_the_turn_of_a_process_killed_mid_turn(stack, moment):
 
     asyncio.run(scenario())
     assert interviewer_turns(env, session) == [0, 2]
+
+
+def test_it_serves_two_web_processes_from_a_generation_worker_and_survives_its_death(tmp_path):
+    """Web processes with GENERATOR_MODE=remote; a worker killed mid-turn: the turn's claim lapses
+    and a second worker regenerates it, once."""
+    with scratch_database(os.environ["DATABASE_URL"], tmp_path) as url:
+        env = base_env(
+            DATABASE_URL=url,
+            FAKE_MODELS="1",
+            FAKE_MODELS_DELAY_MS="60",
+            GENERATOR_CANDIDATES="1",
+            REVEAL_WORD_MS="0",
+            TURN_LEASE_SECONDS="2",
+            GENERATION_TIMEOUT_S="3",
+            VAR_DIR=str(tmp_path / "var"),
+            MODEL_DIR=str(tmp_path / "models"),
+        )
+        manage(env, "migrate", "-v0")
+        session, cookie = manage(env, "shell", "-c", SETUP).split("SETUP", 1)[1].split()
+        web = {**env, "GENERATOR_MODE": "remote"}
+        with daphnes(web, 2, tmp_path) as servers, worker(env, "generation", tmp_path, "first") as first:
+
+            async def scenario() -> None:
+                async with open_tab(servers[0].url, int(session), cookie) as one:
+                    async with open_tab(servers[1].url, int(session), cookie) as two:
+                        await read_until_turn(one, 0)
+                        await read_until_turn(two, 0)
+                        await one.send(json.dumps({"type": "answer", "text": ANSWER, "id": uuid.uuid4().hex}))
+                        async with asyncio.timeout(10):
+                            while json.loads(await two.recv())["type"] != "thinking":
+                                pass
+                        first.kill()  # the worker dies while it decodes turn 2
+                        with worker(env, "generation", tmp_path, "second"):
+                            messages = await read_until_turn(two, 2, seconds=60)
+                        assert_consistent(messages, 2, attempts=2)
+
+            asyncio.run(scenario())
+        assert interviewer_turns(env, int(session)) == [0, 2]

@@ -27,6 +27,7 @@ from interviewer.engine import GenerationEngine
 from interviewer.exemplars import Exemplar, ExemplarBank
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from webapp.models import ModelVersion
+from webapp.remote import RemoteEngine
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -194,9 +195,23 @@ def generator_spec() -> GeneratorSpec:
     )
 
 
-def engine() -> GenerationEngine:
-    """The process's engine for the active generator (rebuilt when it changes)."""
+def engine() -> GenerationEngine | RemoteEngine:
+    """The engine turns are decoded on: this process's (GENERATOR_MODE=local), or the
+    generation workers' over the channel layer (GENERATOR_MODE=remote)."""
+    global _remote
+    if settings.GENERATOR_MODE == "remote":
+        if _remote is None:
+            _remote = RemoteEngine()
+        return _remote
+    return local_engine()
+
+
+def local_engine() -> GenerationEngine:
+    """This process's engine for the active generator (rebuilt when it changes)."""
     return _engines.get(generator_spec())
+
+
+_remote: RemoteEngine | None = None
 
 
 def reset_engine() -> None:
@@ -231,7 +246,7 @@ def load(spec: GeneratorSpec):  # type: ignore[no-untyped-def]
     from interviewer.generator import GenerationConfig, TemplateGenerator, load_generator
 
     if spec.backend == FAKE:
-        return TemplateGenerator()
+        return TemplateGenerator(settings.FAKE_MODELS_DELAY_MS / 1000)
     config = GenerationConfig(max_new_tokens=spec.max_new_tokens)
     if spec.backend == TRANSFORMERS:
         if spec.threads:

@@ -19,4 +19,5 @@ websocket_urlpatterns = [
 # Channels served by `manage.py runworker <name>` processes.
 worker_channels = {
     "imports": workers.ImportWorker.as_asgi(),
+    "generation": workers.GenerationWorker.as_asgi(),
 }

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from dotenv import load_dotenv
 
 from webapp.env import (
     database_from_url,
@@ -23,19 +24,8 @@ from webapp.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _load_dotenv(path: Path) -> None:
-    """Read KEY=VALUE lines from ``.env``; variables already set win."""
-    if not path.is_file():
-        return
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, value = line.split("=", 1)
-        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
-
-
-_load_dotenv(BASE_DIR / ".env")
+# KEY=VALUE lines of .env (python-dotenv); variables already set in the environment win.
+load_dotenv(BASE_DIR / ".env", override=False)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -101,6 +91,13 @@ GENERATOR_CANDIDATES = envint("GENERATOR_CANDIDATES", "6", minimum=1)
 INTERVIEW_QUESTIONS = envint("INTERVIEW_QUESTIONS", "8", minimum=1)
 INTERVIEW_MINUTES = envfloat("INTERVIEW_MINUTES", "20", minimum=1)
 FAKE_MODELS = envbool("FAKE_MODELS", "0")
+# Slow the stand-in generator down (seconds per word x 1000): tests and demos of a slow model.
+FAKE_MODELS_DELAY_MS = envint("FAKE_MODELS_DELAY_MS", "0", minimum=0)
+# Where turns are decoded: "local" (this process's engine) or "remote" (`manage.py runworker
+# generation` processes over the Redis layer; see README "Scaling out").
+GENERATOR_MODE = envchoice("GENERATOR_MODE", "local", ("local", "remote"))
+# A remote request with no word from a worker for this long is lost and sent again.
+GENERATION_TIMEOUT_S = envfloat("GENERATION_TIMEOUT_S", "20", minimum=1)
 # The claim on a turn being generated lapses this long after its holder last renewed it; then
 # another process takes the turn over (a worker that died mid-turn).
 TURN_LEASE_SECONDS = envfloat("TURN_LEASE_SECONDS", "10", minimum=1)

@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from interviewer import ranker
-from interviewer.engine import CANCELLED, DONE, ERROR, GenerationRequest, Handle
+from interviewer.engine import CANCELLED, DONE, ERROR, LOST, GenerationRequest, Handle
 from interviewer.generator import template_question
 from interviewer.ranker import RankContext
 from interviewer.vocabulary import Act
@@ -42,6 +42,10 @@ from webapp.models import InterviewSession, Turn
 log = logging.getLogger(__name__)
 Event = dict[str, object]
 _HOST = socket.gethostname()
+
+
+class TurnLost(Exception):
+    """The engine lost the request (a remote worker died): the turn is dropped and asked for again."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,8 @@ async def run_turn(session_id: int) -> AsyncIterator[Event]:
             return
         async for event in _announce(turn):
             yield event
+    except TurnLost:
+        yield {"type": "error", "code": "generation_failed", "message": "The interviewer could not answer; retrying."}
     except Exception:  # noqa: BLE001 - tell the client instead of dying silently
         log.exception("interview %s: turn %s failed", session_id, mine.index)
         yield {"type": "error", "code": "generation_failed", "message": "The interviewer could not answer; retrying."}
@@ -228,6 +234,11 @@ async def _decode(mine: Claim, pending: interviews.Pending) -> Draft | None:
                 candidates = [(c.text, c.mean_logprob) for c in event.candidates]
             elif event.kind == CANCELLED:
                 return None
+            elif event.kind == LOST:  # a remote worker died or never answered: drop the turn, retry it
+                log.warning(
+                    "interview %s: turn %s lost (%s); it will be retried", mine.session_id, mine.index, event.text
+                )
+                raise TurnLost(event.text)
             elif event.kind == ERROR:
                 log.error("interview %s: generation failed: %s", mine.session_id, event.text)
     finally:
