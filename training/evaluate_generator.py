@@ -1,33 +1,36 @@
-"""Evaluation of interviewer turns on a split: base zero-shot, base + adapter, retrieval baseline,
-and the low-resource curve (adapters trained on 1/8, 1/4, 1/2 and all training dialogs).
+"""Evaluation of interviewer turns on a split: the base model, base + adapter, the ranked system
+as served, and a retrieval baseline; plus the low-resource curve (adapters trained on 1/8, 1/4,
+1/2 and all training dialogs).
 
-For every interviewer turn of the split, each system generates from the same context
-(stage, selected facts = the turn's grounding, history) and is compared with the reference.
+Every system runs the serving path: the same engine (whatever GENERATOR_BACKEND serves), the
+same prompt builder with the same exemplars and budget, the same post-processing, the same
+ranker. For every interviewer turn of the split, each system speaks from the same context
+(act, the turn's grounding as the selected facts, the history) and is compared with the
+reference turn.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from interviewer import metrics
+from interviewer import metrics, ranker
 from interviewer.encoders import Encoder
-from interviewer.generator import (
-    DialogGenerator,
-    GenerationConfig,
-    GroundingFact,
-    PromptInputs,
-    load_generator,
-    postprocess,
-)
+from interviewer.engine import DONE, GenerationEngine, GenerationRequest
+from interviewer.exemplars import ExemplarBank, from_dialogs
+from interviewer.generator import GroundingFact, PromptInputs, postprocess, template_question
+from interviewer.ranker import RankContext
 from training.data import Example, catalog, examples, load_dialogs
+from training.tables import table
 
 CURVE = (0.125, 0.25, 0.5, 1.0)
 _ROLE = ("interviewer:", "assistant:")
+Loader = Callable[[Path | None], GenerationEngine]  # adapter folder (None: the base) -> a serving engine
 
 
 @dataclass
@@ -36,23 +39,59 @@ class Case:
     inputs: PromptInputs
     facts: list[str]
     asked: list[str]
+    last_answer: str
 
 
-def cases(dialogs_path: Path, fixtures_dir: Path, split: str, limit: int = 0) -> list[Case]:
+def cases(dialogs_path: Path, fixtures_dir: Path, split: str, bank: ExemplarBank, limit: int = 0) -> list[Case]:
+    """Every interviewer turn of ``split`` with its serving prompt inputs (exemplars from ``bank``)."""
     dialogs = load_dialogs(dialogs_path)
     jobs = {e["slug"]: e for e in catalog(fixtures_dir) if e["kind"] == "job"}
     out = []
     for e in examples([d for d in dialogs if d.split == split], jobs):
+        facts = [t for _s, t in e.facts]
+        last = next((t for r, t in reversed(e.history) if r == "candidate"), "")
+        shown = bank.nearest(e.stage, facts, last, e.job_title, k=1, exclude_dialog=e.dialog_id)
         inputs = PromptInputs(
-            e.job_title, e.stage, [GroundingFact(s, t) for s, t in e.facts], list(e.history), e.company
+            e.job_title,
+            e.stage,
+            [GroundingFact(s, t) for s, t in e.facts],
+            list(e.history),
+            e.company,
+            [x.text for x in shown],
         )
-        asked = [t for r, t in e.history if r == "interviewer"]
-        out.append(Case(e, inputs, [t for _s, t in e.facts], asked))
+        out.append(Case(e, inputs, facts, [t for r, t in e.history if r == "interviewer"], last))
     return out[:limit] if limit else out
 
 
+def training_bank(dialogs_path: Path, fixtures_dir: Path, encoder: Encoder) -> ExemplarBank:
+    """The exemplar bank serving uses with an adapter trained on this file's training split."""
+    titles = {e["slug"]: e.get("title", "") for e in catalog(fixtures_dir) if e["kind"] == "job"}
+    return ExemplarBank(from_dialogs([d for d in load_dialogs(dialogs_path) if d.split == "train"], titles), encoder)
+
+
+def decode(
+    engine: GenerationEngine, all_cases: Sequence[Case], n: int, progress: Callable[[int], None] | None
+) -> list[list[tuple[str, float]]]:
+    """Every case's candidates: one greedy (n = 1) or n sampled, all submitted at once so the
+    engine batches them as it batches live interviews."""
+    handles = [
+        engine.submit(GenerationRequest(c.inputs, n=n, sample=n > 1, seed=i, stream=False))
+        for i, c in enumerate(all_cases)
+    ]
+    out = []
+    for handle in handles:
+        candidates: list[tuple[str, float]] = []
+        for event in handle:
+            if event.kind == DONE:
+                candidates = [(c.text, c.mean_logprob) for c in event.candidates]
+        out.append(candidates)
+        if progress:
+            progress(1)
+    return out
+
+
 def clean(raw: str, case: Case) -> str:
-    """What the system said, as the app would show it before any fallback."""
+    """What one greedy decode says, as the app would show it before any fallback."""
     cleaned = postprocess(raw, case.asked, want_question=case.example.stage.asks_question)
     if cleaned is not None:
         return cleaned
@@ -60,57 +99,20 @@ def clean(raw: str, case: Case) -> str:
     return first[len(_ROLE[0]) :].strip() if first.lower().startswith(_ROLE) else first
 
 
-def generate_batch(generator: DialogGenerator, batch: list[Case]) -> list[str]:
-    """Greedy decoding of several prompts at once (left padding); returns raw texts."""
-    import torch
-
-    tokenizer, model = generator.tokenizer, generator.model
-    prompts = [generator.prompt_ids(c.inputs) for c in batch]
-    width = max(len(p) for p in prompts)
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    input_ids = torch.full((len(batch), width), pad)
-    mask = torch.zeros((len(batch), width), dtype=torch.long)
-    for row, ids in enumerate(prompts):
-        input_ids[row, width - len(ids) :] = torch.tensor(ids)
-        mask[row, width - len(ids) :] = 1
-    with torch.inference_mode():
-        out = model.generate(
-            input_ids=input_ids,
-            attention_mask=mask,
-            max_new_tokens=generator.config.max_new_tokens,
-            do_sample=False,
-            repetition_penalty=generator.config.repetition_penalty,
-            eos_token_id=sorted(generator.stop_ids),
-            pad_token_id=pad,
-        )
-    texts = []
-    for row in range(len(batch)):
-        text = tokenizer.decode(out[row, width:], skip_special_tokens=True).lstrip()
-        texts.append(text.split("\n")[0])
-    return texts
-
-
-def run_generator(
-    generator: DialogGenerator,
-    all_cases: list[Case],
-    batch_size: int = 16,
-    progress: Callable[[int], None] | None = None,
-) -> list[str]:
-    outputs: list[str] = []
-    for start in range(0, len(all_cases), batch_size):
-        batch = all_cases[start : start + batch_size]
-        outputs.extend(clean(raw, c) for raw, c in zip(generate_batch(generator, batch), batch, strict=True))
-        if progress:
-            progress(len(batch))
-    return outputs
+def served(candidates: list[tuple[str, float]], case: Case, encoder: Encoder) -> tuple[str, bool]:
+    """The words the app says for ``case`` (the ranker's pick, else the template); and whether the model's."""
+    context = RankContext(case.example.stage, case.facts, case.last_answer, case.asked, exemplars=case.inputs.exemplars)
+    chosen, _ = ranker.best(candidates, context, encoder)
+    if chosen is not None and chosen.text is not None:
+        return chosen.text, True
+    return template_question(case.inputs, case.asked), False
 
 
 def retrieval_baseline(train: list[Case], test: list[Case], encoder: Encoder) -> list[str]:
-    """The training question whose context (stage, facts, last answer) is nearest to the test context."""
+    """The training question whose context (act, facts, last answer) is nearest to the test context."""
 
     def key(c: Case) -> str:
-        last = next((t for r, t in reversed(c.example.history) if r == "candidate"), "")
-        return f"{c.example.stage}. {' '.join(c.facts)} {last}"
+        return f"{c.example.stage}. {' '.join(c.facts)} {c.last_answer}"
 
     train_vectors = encoder.encode([key(c) for c in train])
     test_vectors = encoder.encode([key(c) for c in test])
@@ -124,70 +126,75 @@ def score(outputs: list[str], test: list[Case], encoder: Encoder) -> dict[str, f
     )
 
 
-def evaluate(
-    dialogs_path: Path,
-    fixtures_dir: Path,
-    model_dir: Path,
-    encoder: Encoder,
-    adapter_dir: Path | None,
-    curve_dirs: dict[float, Path] | None = None,
-    base: str = "",
-    split: str = "test",
-    limit: int = 0,
-    max_new_tokens: int = 48,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> dict:  # type: ignore[type-arg]
-    """All systems on one split; returns {"systems": {...}, "curve": [...], "examples": [...]}."""
-    test = cases(dialogs_path, fixtures_dir, split, limit)
-    train = cases(dialogs_path, fixtures_dir, "train")
-    config = GenerationConfig(max_new_tokens=max_new_tokens)
-    systems: dict[str, dict[str, float]] = {}
-    outputs: dict[str, list[str]] = {}
+@dataclass
+class Evaluation:
+    """The inputs shared by every system of one evaluation."""
 
-    def generated(name: str, adapter: Path | None) -> list[str]:
-        generator = load_generator(model_dir, base, adapter, config)
+    test: list[Case]
+    train: list[Case]
+    encoder: Encoder
+    load: Loader
+    candidates: int
+    progress: Callable[[str, int, int], None] | None = None
+
+    def greedy(self, name: str, adapter: Path | None) -> list[str]:
+        raws = self._decode(name, adapter, 1)
+        return [clean(r[0][0] if r else "", c) for r, c in zip(raws, self.test, strict=True)]
+
+    def ranked(self, adapter: Path | None) -> tuple[list[str], float]:
+        raws = self._decode("ranked", adapter, self.candidates)
+        said = [served(r, c, self.encoder) for r, c in zip(raws, self.test, strict=True)]
+        return [text for text, _ in said], sum(model for _, model in said) / max(1, len(said))
+
+    def _decode(self, name: str, adapter: Path | None, n: int) -> list[list[tuple[str, float]]]:
+        engine = self.load(adapter)
         done = [0]
 
-        def tick(n: int) -> None:
-            done[0] += n
-            if progress:
-                progress(name, done[0], len(test))
+        def tick(k: int) -> None:
+            done[0] += k
+            if self.progress:
+                self.progress(name, done[0], len(self.test))
 
-        return run_generator(generator, test, progress=tick)
+        try:
+            return decode(engine, self.test, n, tick)
+        finally:
+            engine.stop()
 
-    outputs["base (zero-shot)"] = generated("base (zero-shot)", None)
+
+def evaluate(run: Evaluation, adapter_dir: Path | None, curve_dirs: dict[float, Path] | None = None) -> dict[str, Any]:
+    """All systems on one split; returns {"systems": {...}, "curve": [...], "examples": [...]}."""
+    outputs: dict[str, list[str]] = {"base (zero-shot)": run.greedy("base (zero-shot)", None)}
+    model_share = None
     if adapter_dir is not None:
-        outputs["base + adapter"] = generated("base + adapter", adapter_dir)
-    outputs["retrieval (nearest training question)"] = retrieval_baseline(train, test, encoder)
-    for name, out in outputs.items():
-        systems[name] = score(out, test, encoder)
-
+        outputs["base + adapter"] = run.greedy("base + adapter", adapter_dir)
+        outputs["ranked (as served)"], model_share = run.ranked(adapter_dir)
+    outputs["retrieval (nearest training question)"] = retrieval_baseline(run.train, run.test, run.encoder)
+    systems = {name: score(out, run.test, run.encoder) for name, out in outputs.items()}
+    if model_share is not None:
+        systems["ranked (as served)"]["model_share"] = model_share
     curve = []
     for fraction, folder in sorted((curve_dirs or {}).items()):
-        if adapter_dir is not None and fraction == 1.0 and folder == adapter_dir:
-            out = outputs["base + adapter"]
-        else:
-            out = generated(f"adapter {fraction:g}", folder)
+        out = outputs["base + adapter"] if folder == adapter_dir else run.greedy(f"adapter {fraction:g}", folder)
         trained = json.loads((folder / "metrics.json").read_text()) if (folder / "metrics.json").is_file() else {}
         curve.append(
             {
                 "fraction": fraction,
                 "train_dialogs": trained.get("train_dialogs"),
                 "validation_loss": trained.get("validation_loss"),
-                **score(out, test, encoder),
+                **score(out, run.test, run.encoder),
             }
         )
     samples = [
         {
             "context": c.example.history[-1][1] if c.example.history else "",
-            "stage": c.example.stage,
+            "stage": c.example.stage.value,
             "facts": c.facts,
             "reference": c.example.target,
             **{k: v[i] for k, v in outputs.items()},
         }
-        for i, c in enumerate(test[:12])
+        for i, c in enumerate(run.test[:12])
     ]
-    return {"split": split, "turns": len(test), "systems": systems, "curve": curve, "examples": samples}
+    return {"turns": len(run.test), "systems": systems, "curve": curve, "examples": samples}
 
 
 COLUMNS = [
@@ -201,23 +208,17 @@ COLUMNS = [
     ("question_rate", "Q-rate"),
     ("repetition_rate", "Repeat"),
 ]
+CURVE_COLUMNS = [("bleu2", "BLEU-2"), ("rouge_l", "ROUGE-L"), ("embedding_similarity", "EmbSim"), ("grounding_rate", "Ground"), ("question_rate", "Q-rate")]  # fmt: skip
 
 
-def markdown_table(result: dict) -> str:  # type: ignore[type-arg]
-    head = "| system | " + " | ".join(label for _k, label in COLUMNS) + " |"
-    lines = [head, "|" + "---|" * (len(COLUMNS) + 1)]
-    for name, m in result["systems"].items():
-        lines.append(f"| {name} | " + " | ".join(f"{m[k]:.3f}" for k, _l in COLUMNS) + " |")
+def markdown_table(result: dict[str, Any]) -> str:
+    rows = [(name, *[m[k] for k, _ in COLUMNS]) for name, m in result["systems"].items()]
+    text = table(rows, ("system", *[label for _, label in COLUMNS]), markdown=True)
     if result["curve"]:
-        lines += [
-            "",
-            "| training dialogs | share | val. loss | BLEU-2 | ROUGE-L | EmbSim | Ground | Q-rate |",
-            "|---|---|---|---|---|---|---|---|",
+        curve = [
+            (r["train_dialogs"], r["fraction"], r["validation_loss"], *[r[k] for k, _ in CURVE_COLUMNS])
+            for r in result["curve"]
         ]
-        for row in result["curve"]:
-            loss = f"{row['validation_loss']:.3f}" if row.get("validation_loss") is not None else "-"
-            lines.append(
-                f"| {row['train_dialogs']} | {row['fraction']:g} | {loss} | {row['bleu2']:.3f} | {row['rouge_l']:.3f} | "
-                f"{row['embedding_similarity']:.3f} | {row['grounding_rate']:.3f} | {row['question_rate']:.3f} |"
-            )
-    return "\n".join(lines)
+        headers = ("training dialogs", "share", "val. loss", *[label for _, label in CURVE_COLUMNS])
+        text += "\n\n" + table(curve, headers, markdown=True)
+    return text

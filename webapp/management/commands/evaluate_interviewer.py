@@ -1,22 +1,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from interviewer.engine import GenerationEngine
 from interviewer.weights import WeightsError
 from training import evaluate_generator, train_generator
 from training.data import DataError
 from webapp import models_registry
-from webapp.management.commands.finetune_interviewer import finetune
+from webapp.management.commands.finetune_interviewer import FIELDS, finetune
 from webapp.management.progress import bar
 from webapp.models import ModelVersion
 
 
 class Command(BaseCommand):
-    help = "Compare the base model, base + adapter and a retrieval baseline on a split (and the low-resource curve)."
+    help = (
+        "Compare the base model, base + adapter, the ranked system as served and a retrieval baseline on a "
+        "split of the dialogs (and the low-resource curve), through the serving engine."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--dialogs", default=str(settings.BASE_DIR / "fixtures" / "dialogs.jsonl"))
@@ -54,25 +61,29 @@ class Command(BaseCommand):
                     progress.n = done
                     progress.refresh()
 
-                result = evaluate_generator.evaluate(
-                    Path(options["dialogs"]),
-                    Path(settings.BASE_DIR) / "fixtures",
-                    Path(settings.MODEL_DIR),
-                    models_registry.encoder(),
-                    adapter,
-                    curve_dirs,
-                    settings.GENERATOR_BASE,
-                    options["split"],
-                    options["limit"],
-                    progress=tick,
-                )
-        except (DataError, WeightsError, OSError) as exc:
+                result = evaluate_generator.evaluate(self._run(options, tick), adapter, curve_dirs)
+        except (DataError, WeightsError, OSError, RuntimeError) as exc:
             raise CommandError(str(exc)) from None
         result["adapter"] = version.name if version else None
         self.stdout.write(f"{result['turns']} interviewer turns of the {options['split']} split\n")
         self.stdout.write(evaluate_generator.markdown_table(result))
         if options["json_out"]:
             Path(options["json_out"]).write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+    def _run(self, options: dict[str, Any], tick: Callable[[str, int, int], None]) -> evaluate_generator.Evaluation:
+        """The split's cases with serving's exemplars, and engines loaded as the registry loads them."""
+        dialogs, fixtures = Path(options["dialogs"]), Path(settings.BASE_DIR) / "fixtures"
+        encoder = models_registry.encoder()
+        bank = evaluate_generator.training_bank(dialogs, fixtures, encoder)
+        test = evaluate_generator.cases(dialogs, fixtures, options["split"], bank, options["limit"])
+        train = evaluate_generator.cases(dialogs, fixtures, "train", bank)
+
+        def load(adapter: Path | None) -> GenerationEngine:
+            spec = replace(models_registry.generator_spec(), adapter=adapter, version_id=None)
+            generator = models_registry.load(spec)
+            return GenerationEngine(lambda: generator)
+
+        return evaluate_generator.Evaluation(test, train, encoder, load, settings.GENERATOR_CANDIDATES, tick)
 
     def _curve(self, dialogs: Path, adapter: Path | None, version) -> dict:  # type: ignore[no-untyped-def,type-arg]
         """Adapters for each share of the training dialogs, trained like the active one when missing."""
@@ -96,9 +107,9 @@ class Command(BaseCommand):
                     fixtures_dir=Path(settings.BASE_DIR) / "fixtures",
                     base=settings.GENERATOR_BASE,
                     data_fraction=fraction,
-                    epochs=int(base_args.get("epochs", 1)),
-                    lr=float(base_args.get("lr", 3e-4)),
-                    rank=int(base_args.get("rank", 8)),
+                    epochs=float(base_args.get("epochs", FIELDS["epochs"].default)),
+                    lr=float(base_args.get("lr", FIELDS["lr"].default)),
+                    rank=int(base_args.get("rank", FIELDS["rank"].default)),
                     threads=settings.GENERATOR_THREADS,
                 )
                 finetune(arguments, name, activate=False, log=self.stdout.write)
