@@ -90,10 +90,6 @@ def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None]
     """Fine-tune, evaluate before and after, save; returns the metrics written to metadata.json."""
     from datasets import Dataset
     from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer, losses
-    from sentence_transformers.sentence_transformer.training_args import (
-        BatchSamplers,
-        SentenceTransformerTrainingArguments,
-    )
 
     # 1. Model
     base = Path(args.base) if args.base else packaged_encoder_dir()
@@ -115,22 +111,7 @@ def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None]
 
     # 5. Arguments: no duplicate texts in a batch (a negative must not be a positive in disguise)
     checkpoints = Path(args.output_dir).with_name(Path(args.output_dir).name + ".checkpoints")
-    training_args = SentenceTransformerTrainingArguments(
-        output_dir=str(checkpoints),
-        num_train_epochs=args.epochs,
-        max_steps=args.max_steps or -1,
-        per_device_train_batch_size=args.batch_size,
-        learning_rate=args.lr,
-        lr_scheduler_type="constant",  # few steps on a small set: a decaying rate stops learning early
-        batch_sampler=BatchSamplers.NO_DUPLICATES,
-        seed=args.seed,
-        save_strategy="epoch",
-        save_total_limit=1,
-        logging_steps=1,
-        report_to="none",
-        use_cpu=True,
-        disable_tqdm=True,
-    )
+    training_args = _training_arguments(args, checkpoints)
 
     # 6. Trainer (resumes from the last checkpoint of an interrupted run)
     trainer = SentenceTransformerTrainer(
@@ -149,10 +130,6 @@ def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None]
     after = evaluate(model, test)
 
     # 8. Save the encoder with everything needed to rebuild and judge it
-    output = Path(args.output_dir)
-    if output.exists():
-        shutil.rmtree(output)
-    model.save(str(output))
     metadata = {
         "base": base_id,
         "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(args).items()},
@@ -164,9 +141,42 @@ def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None]
         "before": before,
         "after": after,
     }
-    (output / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+    _save(model, Path(args.output_dir), metadata)
     shutil.rmtree(checkpoints, ignore_errors=True)
     return metadata
+
+
+def _training_arguments(args: SelectorTrainingArguments, checkpoints: Path):  # type: ignore[no-untyped-def]
+    """The Trainer's arguments: constant rate, no duplicate texts in a batch, one checkpoint an epoch."""
+    from sentence_transformers.sentence_transformer.training_args import (
+        BatchSamplers,
+        SentenceTransformerTrainingArguments,
+    )
+
+    return SentenceTransformerTrainingArguments(
+        output_dir=str(checkpoints),
+        num_train_epochs=args.epochs,
+        max_steps=args.max_steps or -1,
+        per_device_train_batch_size=args.batch_size,
+        learning_rate=args.lr,
+        lr_scheduler_type="constant",  # few steps on a small set: a decaying rate stops learning early
+        batch_sampler=BatchSamplers.NO_DUPLICATES,
+        seed=args.seed,
+        save_strategy="epoch",
+        save_total_limit=1,
+        logging_steps=1,
+        report_to="none",
+        use_cpu=True,
+        disable_tqdm=True,
+    )
+
+
+def _save(model, output: Path, metadata: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """The encoder folder, replaced whole, with metadata.json beside the weights."""
+    if output.exists():
+        shutil.rmtree(output)
+    model.save(str(output))
+    (output / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
 
 
 class _Progress(TrainerCallback):
