@@ -1,0 +1,104 @@
+"""The real interviewer in a real browser: the shipped adapter, converted to CTranslate2, serves two
+turns, and every text the page ever showed for a turn is a beginning of what it finally says (the
+chat never shows words it then takes back: candidates decode behind the typing indicator and only
+the chosen one is revealed)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.servers import free_port, scratch_database, wait_for_port
+from tests.test_browser import CHROMIUM, FLAGS, _browser_or_skip
+
+pytestmark = [pytest.mark.browser, pytest.mark.real_models]
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "var" / "test-models"  # the real-model tests' cache: converted once per checkout
+
+# Every text each interviewer bubble shows, in order, keyed by turn index.
+RECORD_TEXTS = """
+window.__texts = {};
+new MutationObserver(() => {
+  for (const li of document.querySelectorAll('#log li.interviewer')) {
+    const seen = (window.__texts[li.dataset.index] ||= []);
+    const text = li.querySelector('.text').textContent;
+    if (text && seen[seen.length - 1] !== text) seen.push(text);
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+@pytest.fixture
+def real_server(tmp_path):  # type: ignore[no-untyped-def]
+    with scratch_database(os.getenv("DATABASE_URL"), tmp_path) as database:
+        env = {
+            **os.environ,
+            "FAKE_MODELS": "0",
+            "DEBUG": "1",
+            "DATABASE_URL": database,
+            "VAR_DIR": str(tmp_path / "var"),
+            "MODEL_DIR": str(MODELS),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DEMO_PASSWORD": "rehearse-2026",
+        }
+        manage = [sys.executable, "manage.py"]
+        subprocess.run(manage + ["migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(manage + ["load_fixtures"], cwd=ROOT, env=env, check=True, capture_output=True)
+        # Registers and activates the shipped adapter, converts it once (cached in MODEL_DIR).
+        subprocess.run(manage + ["prepare_models"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(manage + ["ensure_admin"], cwd=ROOT, env=env, check=True, capture_output=True)
+        port = free_port()
+        with open(tmp_path / "daphne.log", "w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "webapp.asgi:application"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                wait_for_port(port)
+                yield f"http://127.0.0.1:{port}"
+            finally:
+                process.terminate()
+                process.wait(timeout=20)
+
+
+def test_the_real_interviewer_never_takes_back_streamed_words(real_server):
+    sync_playwright = _browser_or_skip()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900}, bypass_csp=True)
+        page.add_init_script(RECORD_TEXTS)
+        page.goto(f"{real_server}/login/")
+        page.fill("#id_username", "demo")
+        page.fill("#id_password", "rehearse-2026")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{real_server}/")
+        page.fill("#q", "engineer")
+        page.click("button:has-text('Search')")
+        page.click("ul.jobs a >> nth=0")
+        page.wait_for_selector("text=How your resume matches")
+        page.click("#start")
+        page.wait_for_url("**/interviews/*/")
+
+        done = "document.querySelectorAll('#log li.interviewer:not(.streaming)').length >= {n}"
+        page.wait_for_function(done.format(n=1), timeout=120_000)
+        page.wait_for_selector("#answer:enabled", timeout=60_000)
+        page.fill("#answer", "I led the migration of our billing service to PostgreSQL, cutting query time by 40%.")
+        page.press("#answer", "Enter")
+        page.wait_for_function(done.format(n=2), timeout=120_000)
+
+        texts = page.evaluate("window.__texts")
+        finals = [li.inner_text() for li in page.locator("#log li.interviewer:not(.streaming) .text").all()]
+        browser.close()
+    assert len(finals) >= 2 and all(finals)
+    for index, seen in texts.items():
+        final = seen[-1]
+        taken_back = [text for text in seen if not final.startswith(text)]
+        assert not taken_back, f"turn {index} showed text it then replaced: {taken_back!r} -> {final!r}"
+    assert any(len(seen) > 1 for seen in texts.values()), "the words were revealed as they came, not all at once"
