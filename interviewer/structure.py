@@ -124,14 +124,18 @@ def recover_lines(text: str, is_heading: Callable[[str], bool]) -> list[str]:
         pieces = [(piece, _split_headings(piece.removeprefix(BULLET), is_heading)) for piece in _split_markdown(line)]
         # A paragraph that was once many lines: long, or with headings or bullets inside.
         flat = len(line) > FLAT_LINE_CHARS or len(pieces) > 1 or any(len(parts) > 1 for _p, parts in pieces)
-        for piece, parts in pieces:
+        for n, (piece, parts) in enumerate(pieces):
             bullet = piece.startswith(BULLET)
+            # "Requirements: Experience with REST - Knowledge of Agile - ...": the first item of a
+            # list after its heading is an item like the bulleted ones that follow it.
+            list_follows = n + 1 < len(pieces) and pieces[n + 1][0].startswith(BULLET)
             for i, (part, heading) in enumerate(parts):
                 if heading:
                     out.append(part + ":")
                     continue
                 items = _split_run_together(part, flat)
-                as_bullets = len(items) > 1 or (bullet and i == 0)
+                after_heading = i > 0 and parts[i - 1][1] and i == len(parts) - 1 and list_follows
+                as_bullets = len(items) > 1 or (bullet and i == 0) or after_heading
                 out.extend(BULLET + item if as_bullets else item for item in items)
     return out
 
@@ -287,7 +291,12 @@ def _heading_at(
             continue
         strong = k == len(words) and keyword in _STRONG_KEYWORDS
         modified = colon and all(_heading_word(w) for w in words[k:])
-        if not ((k == 0 and boundary) or caps or k in asking or strong or modified):
+        # "... Agile practices Nice To Haves - Experience with Docker": heading words in title case
+        # after a lower-case word (not "... Power BI or Tableau Benefits ..."), then a bullet or a capital.
+        titled = (
+            k == 0 and len(phrase_words) >= 2 and all(w[:1].isupper() and _heading_word(w) for w in phrase_words[:-1])
+        )
+        if not ((k == 0 and boundary) or caps or k in asking or strong or modified or titled):
             continue
         phrase = " ".join(phrase_words)
         if is_heading(phrase):

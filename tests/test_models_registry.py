@@ -169,3 +169,46 @@ def test_it_converts_nothing_in_a_process_that_serves_nothing(real_settings, loa
     models_registry.activate(version("first"))
 
     assert conversions == []
+
+
+@pytest.fixture
+def shipped(tmp_path, settings, monkeypatch):  # type: ignore[no-untyped-def]
+    """A models/ folder holding one adapter for the base ``base.gguf``; MODEL_DIR in tmp_path."""
+    import json
+
+    from webapp.management.commands import prepare_models
+
+    folder = tmp_path / "shipped" / "interviewer-new"
+    folder.mkdir(parents=True)
+    (folder / "adapter_config.json").write_text("{}")
+    (folder / "adapter_model.safetensors").write_bytes(b"weights")
+    (folder / "metrics.json").write_text(json.dumps({"base": "base", "data_hash": "abc"}))
+    monkeypatch.setattr(prepare_models, "SHIPPED", tmp_path / "shipped")
+    settings.MODEL_DIR = str(tmp_path / "models")
+    return prepare_models.Command()
+
+
+@pytest.mark.django_db
+def test_it_installs_and_activates_the_shipped_adapter_on_a_fresh_install(shipped, tmp_path):
+    from pathlib import Path
+
+    shipped._install_shipped_adapters(Path("base.gguf"))
+
+    active = models_registry.active(ModelVersion.Kind.GENERATOR)
+    assert active is not None and active.path == "adapters/interviewer-new"
+    assert (tmp_path / "models" / "adapters" / "interviewer-new" / "adapter_model.safetensors").is_file()
+
+
+@pytest.mark.django_db
+def test_the_shipped_adapter_replaces_a_retired_one_but_not_the_users_own(shipped):
+    from pathlib import Path
+
+    retired = version("interviewer-fixtures")
+    models_registry.activate(retired)
+    shipped._install_shipped_adapters(Path("base.gguf"))
+    assert models_registry.active(ModelVersion.Kind.GENERATOR).path == "adapters/interviewer-new"
+
+    own = version("interviewer-mine")  # trained by the recruiter: stays active
+    models_registry.activate(own)
+    shipped._install_shipped_adapters(Path("base.gguf"))
+    assert models_registry.active(ModelVersion.Kind.GENERATOR).path == "adapters/interviewer-mine"

@@ -142,3 +142,27 @@ def test_it_keeps_a_sub_heading_inside_the_requirements_and_ends_them_at_a_why_u
         ("requirements", "React"),
     ]
     assert ("about", "Our recruiters have placed 400 engineers.") in [(f.section, f.text) for f in parsed.facts]
+
+
+def test_a_title_case_heading_inside_a_dash_list_starts_a_section():
+    text = (
+        "We ship garden sensors. Requirements: Soldering small boards by hand - Reading circuit diagrams "
+        "Nice To Haves - Experience with LoRa radios - Grafana dashboards for field data"
+    )
+    facts = [(f.section, f.text) for f in parse_document(text, JOB).facts if f.askable]
+    assert facts == [
+        ("requirements", "Soldering small boards by hand"),
+        ("requirements", "Reading circuit diagrams"),
+        ("nice_to_have", "Experience with LoRa radios"),
+        ("nice_to_have", "Grafana dashboards for field data"),
+    ]
+
+
+def test_a_section_word_after_a_product_name_ends_the_item_and_starts_its_section():
+    text = "Requirements: - Dashboards in Looker or Tableau Benefits - Dental cover - Bike scheme"
+    facts = [(f.section, f.text, f.askable) for f in parse_document(text, JOB).facts]
+    assert facts == [
+        ("requirements", "Dashboards in Looker or Tableau", True),
+        ("benefits", "Dental cover", False),
+        ("benefits", "Bike scheme", False),
+    ]

@@ -14,6 +14,9 @@ from webapp.management.progress import bar
 from webapp.models import Fact, ModelVersion
 
 SHIPPED = Path(settings.BASE_DIR) / "models"  # adapters committed with the project
+# Adapters an earlier release shipped: while one of them is active, the shipped one replaces it
+# (it was trained for a prompt this release no longer builds).
+RETIRED = frozenset({"adapters/interviewer-fixtures"})
 
 
 class Command(BaseCommand):
@@ -80,7 +83,8 @@ class Command(BaseCommand):
             )
             if created:
                 self.stdout.write(f"Registered the shipped interviewer adapter {source.name}.")
-            if models_registry.active(ModelVersion.Kind.GENERATOR) is None:
+            active = models_registry.active(ModelVersion.Kind.GENERATOR)
+            if active is None or active.path in RETIRED:
                 models_registry.activate(version)
                 self.stdout.write(f"{source.name} is the active interviewer.")
 
