@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from transformers import TrainerCallback
 
@@ -24,7 +24,9 @@ from training.tables import table
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+    from sentence_transformers.base.modality_types import SingleInput
     from sentence_transformers.sentence_transformer.evaluation import InformationRetrievalEvaluator
+    from transformers import TrainerControl, TrainerState, TrainingArguments
 
 
 @dataclass
@@ -59,8 +61,8 @@ def evaluator(pairs: list[Pair], name: str = "held-out") -> InformationRetrieval
     for p in pairs:
         relevant[query_id[p.job_requirement]].add(doc_id[p.resume_fact])
     return InformationRetrievalEvaluator(
-        queries,
-        corpus,
+        cast("dict[str, SingleInput]", queries),  # dict is invariant; texts are SingleInputs, only read
+        cast("dict[str, SingleInput]", corpus),
         relevant,
         mrr_at_k=[len(corpus)],  # the full MRR: the first relevant fact wherever it ranks
         accuracy_at_k=[1, 5],
@@ -86,10 +88,10 @@ def evaluate(model: SentenceTransformer, pairs: list[Pair]) -> dict[str, float]:
     }
 
 
-def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None] | None = None) -> dict:  # type: ignore[type-arg]
+def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None] | None = None) -> dict[str, Any]:
     """Fine-tune, evaluate before and after, save; returns the metrics written to metadata.json."""
     from datasets import Dataset
-    from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer, losses
+    from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer, losses  # type: ignore[attr-defined]  # a deprecated alias of sentence_transformer.losses, made at import time
     from sentence_transformers.sentence_transformer.training_args import (
         BatchSamplers,
         SentenceTransformerTrainingArguments,
@@ -175,7 +177,14 @@ class _Progress(TrainerCallback):
     def __init__(self, progress: Callable[[int, float], None]) -> None:
         self.progress = progress
 
-    def on_log(self, args, state, control, logs=None, **kwargs):  # type: ignore[no-untyped-def]
+    def on_log(
+        self,
+        args: TrainingArguments,
+        state: TrainerState,
+        control: TrainerControl,
+        logs: dict[str, float] | None = None,
+        **kwargs: Any,
+    ) -> None:
         if logs and "loss" in logs:
             self.progress(state.global_step, float(logs["loss"]))
 
