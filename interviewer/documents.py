@@ -14,7 +14,6 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection
 from pathlib import PurePath
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -22,6 +21,8 @@ from interviewer import facts as quality
 from interviewer.structure import HEADING_WORDS, recover_lines
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from docx.document import Document as DocxDocument
     from docx.oxml.table import CT_Tbl
     from docx.oxml.text.paragraph import CT_P

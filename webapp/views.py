@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, cast
 
 from asgiref.sync import sync_to_async
@@ -28,6 +27,8 @@ from webapp.forms import ResumeUploadForm, SignupForm, StartInterviewForm, parse
 from webapp.models import Fact, InterviewSession, JobPosting, Resume, Seniority
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from django.contrib.auth.models import User
 
     class AuthenticatedHttpRequest(HttpRequest):
