@@ -22,8 +22,12 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interviewer import weights
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 MARKER = "converted.json"
 QUANTIZATION = "int8"
@@ -75,7 +79,7 @@ def convert(
     base: Path,
     adapter_dir: Path | None = None,
     force: bool = False,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], object] | None = None,
 ) -> Path:
     """Convert the base (or the base with ``adapter_dir`` merged) once; returns the folder (idempotent).
 
@@ -105,7 +109,7 @@ def convert(
 
 
 def _convert_into(
-    work: Path, model_dir: Path, base: Path, adapter_dir: Path | None, step: Callable[[str], None]
+    work: Path, model_dir: Path, base: Path, adapter_dir: Path | None, step: Callable[[str], object]
 ) -> None:
     import ctranslate2
 
@@ -125,7 +129,7 @@ def _convert_into(
     (output / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
 
 
-def _save_merged(model, tokenizer, adapter_dir: Path, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def _save_merged(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, adapter_dir: Path, folder: Path) -> None:
     """The base with the LoRA weights folded in, saved as a plain transformers model."""
     from peft import PeftModel
 

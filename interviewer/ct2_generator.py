@@ -20,10 +20,20 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interviewer.engine import GenerationRequest, Handle
-from interviewer.generator import PROMPT_TOKENS, GenerationConfig, TextAssembler, build_prompt_ids, stop_token_ids
+from interviewer.generator import (
+    PROMPT_TOKENS,
+    GenerationConfig,
+    PromptInputs,
+    TextAssembler,
+    build_prompt_ids,
+    stop_token_ids,
+)
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +78,8 @@ class CT2Generator:
 
     def __init__(
         self,
-        model,  # type: ignore[no-untyped-def]  # ctranslate2.Generator
-        tokenizer,  # type: ignore[no-untyped-def]
+        model: Any,  # a ctranslate2.Generator: CTranslate2 ships no type hints
+        tokenizer: PreTrainedTokenizerBase,
         config: GenerationConfig | None = None,
         name: str = "base",
         max_sequences: int = 16,
@@ -89,7 +99,7 @@ class CT2Generator:
         """Release the model now (its threads end); decoding afterwards fails."""
         self.model = None
 
-    def prompt_ids(self, request_inputs) -> list[int]:  # type: ignore[no-untyped-def]
+    def prompt_ids(self, request_inputs: PromptInputs) -> list[int]:
         return build_prompt_ids(self.tokenizer, request_inputs, PROMPT_TOKENS)
 
     def prepare(self, request: GenerationRequest) -> Sequence[Any]:
@@ -135,7 +145,8 @@ class CT2Generator:
                 handle.finish([s.text.candidate() for s in mine])
 
 
-def _on_step(sequences: list[_Sequence], stop_ids: frozenset[int], step) -> bool:  # type: ignore[no-untyped-def]
+# step: a ctranslate2.GenerationStepResult (CTranslate2 ships no type hints)
+def _on_step(sequences: list[_Sequence], stop_ids: frozenset[int], step: Any) -> bool:
     """Stream one decoded token of one sequence; True stops that sequence."""
     sequence = sequences[step.batch_id]
     if sequence.handle.cancelled or sequence.failed or step.token_id in stop_ids:

@@ -165,7 +165,7 @@ def summarise(answers: Iterable[Mapping[str, Any] | None]) -> dict[str, Any] | N
     longest = max((float(a.get("longest_pause", 0)) for a in spoken), default=0.0)
     wpm = words / seconds * 60 if seconds >= MIN_SPEECH_S else None
     per_minute = sum(fillers.values()) / (seconds / 60) if seconds >= MIN_SPEECH_S else 0.0
-    block = {
+    block: dict[str, Any] = {
         "spoken": len(spoken),
         "typed": typed,
         "speech_seconds": round(seconds, 1),

@@ -15,9 +15,19 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
+from typing import TYPE_CHECKING, TypeAlias
 
 from interviewer import facts as quality
 from interviewer.structure import HEADING_WORDS, recover_lines
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from docx.document import Document as DocxDocument
+    from docx.oxml.table import CT_Tbl
+    from docx.oxml.text.paragraph import CT_P
+    from docx.oxml.text.run import CT_R
+    from pypdf import PageObject
 
 SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".markdown")
 
@@ -157,7 +167,11 @@ def read_document(
     return Digest(parsed.text, parsed.facts[:max_facts], truncated, len(parsed.facts))
 
 
-def read_in_child(connection, args: tuple, memory_bytes: int) -> None:  # type: ignore[no-untyped-def,type-arg]
+# read_document's arguments: (kind, data, text, filename, limits, max_facts).
+ReadArgs: TypeAlias = tuple[str, bytes | None, str, str, ExtractionLimits, int]
+
+
+def read_in_child(connection: Connection, args: ReadArgs, memory_bytes: int) -> None:
     """Entry point of a throw-away process: :func:`read_document` under an address-space limit.
 
     Sends ``("ok", Digest, peak_kb)``, ``("error", message, peak_kb)`` for a DocumentError, or
@@ -183,7 +197,7 @@ def read_in_child(connection, args: tuple, memory_bytes: int) -> None:  # type: 
         connection.close()
 
 
-def read_many_in_child(connection, items: list[tuple], memory_bytes: int) -> None:  # type: ignore[no-untyped-def,type-arg]
+def read_many_in_child(connection: Connection, items: list[ReadArgs], memory_bytes: int) -> None:
     """Like :func:`read_in_child` for several documents (pasted text or CSV rows) in one process:
     sends ``("ok", [("ok", Digest) | ("error", message), ...], peak_kb)`` or ``("crash", ...)``.
 
@@ -270,7 +284,7 @@ def _pdf_text(data: bytes, name: str, limits: ExtractionLimits) -> tuple[str, bo
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                ok: int = reader.decrypt("")  # a PasswordType, an IntEnum: 0 is not decrypted
             except Exception:  # noqa: BLE001 - unsupported algorithms raise many kinds
                 ok = 0
             if not ok:
@@ -302,11 +316,14 @@ def _pdf_text(data: bytes, name: str, limits: ExtractionLimits) -> tuple[str, bo
     return text, len(pages) < page_count
 
 
-def _pdf_page_text(page) -> str:  # type: ignore[no-untyped-def]
-    """Text of one PDF page, reading two-column layouts column by column."""
-    fragments: list[tuple[float, float, float, str]] = []
+Fragment: TypeAlias = tuple[float, float, float, str]  # (x, y, font size, text) of a PDF text run
 
-    def visit(text, cm, tm, font_dict, font_size):  # type: ignore[no-untyped-def]
+
+def _pdf_page_text(page: PageObject) -> str:
+    """Text of one PDF page, reading two-column layouts column by column."""
+    fragments: list[Fragment] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font_dict: object, font_size: float) -> None:
         if not text or not text.strip():
             return
         x = tm[4] * cm[0] + cm[4]
@@ -321,7 +338,7 @@ def _pdf_page_text(page) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(_fragments_to_lines(column) for column in columns)
 
 
-def _split_columns(fragments, width):  # type: ignore[no-untyped-def]
+def _split_columns(fragments: list[Fragment], width: float) -> tuple[list[Fragment], list[Fragment]] | None:
     """Return (left, right) fragment lists when the page has a clear gutter, else None."""
     if len(fragments) < 12 or width <= 0:
         return None
@@ -343,7 +360,7 @@ def _split_columns(fragments, width):  # type: ignore[no-untyped-def]
     return left, right
 
 
-def _fragments_to_lines(fragments) -> str:  # type: ignore[no-untyped-def]
+def _fragments_to_lines(fragments: list[Fragment]) -> str:
     rows: dict[int, list[tuple[float, str]]] = {}
     for x, y, _size, text in fragments:
         rows.setdefault(round(y / 3), []).append((x, text))
@@ -417,7 +434,7 @@ def _docx_text(data: bytes, name: str, limits: ExtractionLimits) -> tuple[str, b
     return "\n".join(lines), False
 
 
-def _docx_style_names(document) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _docx_style_names(document: DocxDocument) -> dict[str, str]:
     """Paragraph style id -> UI name ("heading 1" -> "Heading 1"), built once per document."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.styles import BabelFish
@@ -436,7 +453,7 @@ def _docx_style_names(document) -> dict[str, str]:  # type: ignore[no-untyped-de
     return names
 
 
-def _docx_paragraph(p, styles: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+def _docx_paragraph(p: CT_P, styles: dict[str, str]) -> str:
     """One paragraph as a line: ``## `` for headings and short all-bold lines, ``• `` for lists."""
     text = (p.text or "").strip()
     if not text:
@@ -452,12 +469,12 @@ def _docx_paragraph(p, styles: dict[str, str]) -> str:  # type: ignore[no-untype
     return text
 
 
-def _run_bold(r) -> bool:  # type: ignore[no-untyped-def]
+def _run_bold(r: CT_R) -> bool:
     rPr = r.rPr
     return bool(rPr is not None and rPr._get_bool_val("b"))
 
 
-def _docx_table(tbl) -> list[str]:  # type: ignore[no-untyped-def]
+def _docx_table(tbl: CT_Tbl) -> list[str]:
     """Rows of a table: "label: value" for two cells, cells joined by " | " otherwise."""
     from docx.oxml.ns import qn
 
@@ -1151,7 +1168,9 @@ def _split_outside_brackets(text: str) -> list[str]:
     A comma between digits is a thousands separator ("£34,000"). " / " separates items only
     between short ones: "Terraform / Pulumi", not "Looking for a Full-Stack / Back-End role".
     """
-    items, current, depth = [], [], 0
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
     last = len(text) - 1
     for i, ch in enumerate(text):
         depth += ch in "([{"

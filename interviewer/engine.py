@@ -22,7 +22,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from interviewer.generator import Cancelled, Candidate, GenerationConfig, PromptInputs, decode_config
 
@@ -85,7 +85,7 @@ class GenerationRequest:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> GenerationRequest:  # type: ignore[type-arg]
+    def from_dict(cls, data: dict[str, Any]) -> GenerationRequest:
         return cls(**{**data, "inputs": PromptInputs.from_dict(data["inputs"])})
 
 
@@ -110,7 +110,7 @@ class Event:
         return {"kind": self.kind, "text": self.text, "candidates": [c.as_dict() for c in self.candidates]}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Event:  # type: ignore[type-arg]
+    def from_dict(cls, data: dict[str, Any]) -> Event:
         return cls(
             data["kind"], data.get("text", ""), tuple(Candidate.from_dict(c) for c in data.get("candidates", []))
         )
@@ -276,6 +276,10 @@ class CandidateGenerator(Protocol):
     ) -> Candidate: ...
 
 
+# What an engine can serve: a Backend as it is, a generator through SequentialBackend.
+AnyGenerator: TypeAlias = Backend | StreamGenerator | CandidateGenerator
+
+
 class SequentialBackend:
     """Decodes one sequence at a time with a generator that has no batching (transformers' loop,
     templates, test fakes); a request's candidates are decoded one after another."""
@@ -325,11 +329,11 @@ class SequentialBackend:
         return Candidate("".join(pieces), 0.0, len(pieces))
 
 
-def as_backend(generator: object) -> Backend:
+def as_backend(generator: AnyGenerator) -> Backend:
     """A batching backend as it is; anything else with ``stream``/``candidate`` decoded sequentially."""
     if isinstance(generator, Backend):
         return generator
-    return SequentialBackend(generator)  # type: ignore[arg-type]  # checked by the protocols at call time
+    return SequentialBackend(generator)
 
 
 @dataclass
@@ -350,9 +354,9 @@ class GenerationEngine:
     waits for the next batch.
     """
 
-    def __init__(self, load: Callable[[], object]) -> None:
+    def __init__(self, load: Callable[[], AnyGenerator]) -> None:
         self._load = load
-        self._generator: object | None = None
+        self._generator: AnyGenerator | None = None
         self._backend: Backend | None = None
         self._load_lock = threading.Lock()  # guards the (slow) model load; submit never waits on it
         self._select_lock = threading.Lock()  # one worker at a time chooses its batch
@@ -361,7 +365,7 @@ class GenerationEngine:
         _engines.add(self)
 
     @property
-    def generator(self) -> object:
+    def generator(self) -> AnyGenerator | None:
         """The loaded generator (loads it on first use, in the caller's thread)."""
         self._ensure_loaded()
         return self._generator

@@ -93,16 +93,23 @@ class ExemplarBank:
         return job_title or " ".join(facts) or last_answer
 
 
+# Read-only members, so frozen dataclasses with narrower types (tuples) satisfy them.
 class TurnLike(Protocol):
-    act: Act | None  # None for a candidate turn
-    text: str
-    grounding: Sequence[tuple[str, str]]
+    @property
+    def act(self) -> Act | None: ...  # None for a candidate turn
+    @property
+    def text(self) -> str: ...
+    @property
+    def grounding(self) -> Sequence[tuple[str, str]]: ...
 
 
 class DialogLike(Protocol):
-    id: str
-    job: str
-    turns: Sequence[TurnLike]
+    @property
+    def id(self) -> str: ...
+    @property
+    def job(self) -> str: ...
+    @property
+    def turns(self) -> Sequence[TurnLike]: ...
 
 
 def from_dialogs(dialogs: Sequence[DialogLike], titles: dict[str, str] | None = None) -> list[Exemplar]:

@@ -11,11 +11,17 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from interviewer import templates
 from interviewer.vocabulary import Act
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 ROLE_USER = "user"
 ROLE_ASSISTANT = "assistant"
@@ -69,7 +75,7 @@ class PromptInputs:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> PromptInputs:  # type: ignore[type-arg]
+    def from_dict(cls, data: dict[str, Any]) -> PromptInputs:
         return cls(
             job_title=data["job_title"],
             stage=Act(data["stage"]),
@@ -114,7 +120,9 @@ def history_messages(history: list[tuple[str, str]]) -> list[dict[str, str]]:
     return messages
 
 
-def build_prompt_ids(tokenizer, inputs: PromptInputs, budget: int = PROMPT_TOKENS) -> list[int]:  # type: ignore[no-untyped-def]
+def build_prompt_ids(
+    tokenizer: PreTrainedTokenizerBase, inputs: PromptInputs, budget: int = PROMPT_TOKENS
+) -> list[int]:
     """Token ids of the chat prompt, dropping the oldest history until it fits ``budget``.
 
     The instruction, the facts and the last message are always kept whole; exemplars go first,
@@ -141,10 +149,14 @@ def build_prompt_ids(tokenizer, inputs: PromptInputs, budget: int = PROMPT_TOKEN
             raise ValueError(f"the prompt needs more than {budget} tokens even without history and facts")
 
 
-def _encode(tokenizer, inputs: PromptInputs, history) -> list[int]:  # type: ignore[no-untyped-def]
+def _encode(tokenizer: PreTrainedTokenizerBase, inputs: PromptInputs, history: list[dict[str, str]]) -> list[int]:
     messages = [{"role": "system", "content": system_prompt(inputs)}] + history
-    ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
-    if isinstance(ids, dict) or hasattr(ids, "keys"):
+    # tokenize=True: the ids, or (transformers 5's return_dict default) a BatchEncoding holding them
+    ids = cast(
+        "list[int] | Mapping[str, list[int]]",
+        tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True),
+    )
+    if isinstance(ids, Mapping):
         ids = ids["input_ids"]
     return list(ids)
 
@@ -243,13 +255,14 @@ class Candidate:
         return {"text": self.text, "mean_logprob": self.mean_logprob, "tokens": self.tokens}
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Candidate:
-        return cls(str(data["text"]), float(data["mean_logprob"]), int(data["tokens"]))  # type: ignore[arg-type]
+    def from_dict(cls, data: dict[str, Any]) -> Candidate:
+        return cls(str(data["text"]), float(data["mean_logprob"]), int(data["tokens"]))
 
 
-def stop_token_ids(tokenizer) -> set[int]:  # type: ignore[no-untyped-def]
+def stop_token_ids(tokenizer: PreTrainedTokenizerBase) -> set[int]:
     """The tokens that end an utterance: end of sequence and ChatML's ``<|im_end|>``."""
-    ids = (tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids("<|im_end|>"))
+    im_end = cast("int | None", tokenizer.convert_tokens_to_ids("<|im_end|>"))  # one token in, one id out
+    ids = (tokenizer.eos_token_id, im_end)
     return {i for i in ids if i is not None}
 
 
@@ -261,7 +274,7 @@ class TextAssembler:
     line break (``ended``); the caller also stops at a stop token or the token cap.
     """
 
-    def __init__(self, tokenizer) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, tokenizer: PreTrainedTokenizerBase) -> None:
         self.tokenizer = tokenizer
         self.ids: list[int] = []
         self.logprob_sum = 0.0
@@ -271,7 +284,7 @@ class TextAssembler:
     def push(self, token_id: int, logprob: float = 0.0) -> str:
         self.ids.append(token_id)
         self.logprob_sum += logprob
-        visible = self.tokenizer.decode(self.ids, skip_special_tokens=True).lstrip()
+        visible = cast(str, self.tokenizer.decode(self.ids, skip_special_tokens=True)).lstrip()  # flat ids: one str
         if "\n" in visible:
             visible = visible[: visible.index("\n")]  # one utterance: stop at the first line break
             self.ended = True
@@ -311,7 +324,13 @@ class DialogGenerator:
     ``GENERATOR_BACKEND=transformers``.
     """
 
-    def __init__(self, model, tokenizer, config: GenerationConfig | None = None, name: str = "base") -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        model: PreTrainedModel,
+        tokenizer: PreTrainedTokenizerBase,
+        config: GenerationConfig | None = None,
+        name: str = "base",
+    ) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.config = config or GenerationConfig()
@@ -382,7 +401,13 @@ class DialogGenerator:
                 on_piece(piece)
         return text.candidate()
 
-    def _choose(self, logits, produced: list[int], generator, config: GenerationConfig | None = None):  # type: ignore[no-untyped-def]
+    def _choose(
+        self,
+        logits: torch.Tensor,
+        produced: list[int],
+        generator: torch.Generator,
+        config: GenerationConfig | None = None,
+    ) -> tuple[int, float]:
         """(token, log-probability): greedy or nucleus sampling over repetition-penalised logits."""
         import torch
 
@@ -406,10 +431,13 @@ class DialogGenerator:
         return token, float(logprobs[token])
 
 
-def load_generator(model_dir, base_setting: str = "", adapter_dir=None, config: GenerationConfig | None = None):  # type: ignore[no-untyped-def]
+def load_generator(
+    model_dir: str | Path,
+    base_setting: str = "",
+    adapter_dir: str | Path | None = None,
+    config: GenerationConfig | None = None,
+) -> DialogGenerator:
     """A DialogGenerator over the base model (from the safetensors cache) and an optional adapter."""
-    from pathlib import Path
-
     from interviewer import weights
 
     base = weights.resolve_base(base_setting)
@@ -418,8 +446,8 @@ def load_generator(model_dir, base_setting: str = "", adapter_dir=None, config: 
     if adapter_dir is not None:
         from peft import PeftModel
 
-        model = PeftModel.from_pretrained(model, str(adapter_dir))
-        model = model.merge_and_unload()  # same speed as the base at inference
+        adapted = PeftModel.from_pretrained(model, str(adapter_dir))
+        model = adapted.merge_and_unload()  # same speed as the base at inference
         model.eval()
         name = f"{name}+{Path(adapter_dir).name}"
     return DialogGenerator(model, tokenizer, config, name=name)

@@ -8,6 +8,7 @@ output: ties break on (source, position).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -121,7 +122,7 @@ class FactSet:
         if len(self.facts) != len(self.vectors):
             raise ValueError(f"{len(self.facts)} facts but {len(self.vectors)} vectors")
 
-    def subset(self, keep) -> FactSet:  # type: ignore[no-untyped-def]
+    def subset(self, keep: Callable[[FactRef], bool]) -> FactSet:
         rows = [i for i, f in enumerate(self.facts) if keep(f)]
         dim = self.vectors.shape[1] if self.vectors.ndim == 2 else 1
         vectors = self.vectors[rows] if rows else np.zeros((0, dim), dtype=np.float32)

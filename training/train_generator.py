@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from transformers import PrinterCallback, Trainer, TrainerCallback
 
@@ -29,6 +29,12 @@ from interviewer.encoders import SentenceTransformerEncoder
 from interviewer.generator import PROMPT_TOKENS, GroundingFact, PromptInputs, build_prompt_ids
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from training.data import DataError, Dialog, Example, catalog, examples, file_hash, load_dialogs, subsample
+
+if TYPE_CHECKING:
+    import torch
+    from peft import PeftModel
+    from torch import nn
+    from transformers import TrainerControl, TrainerState, TrainingArguments
 
 IGNORE = -100
 EXEMPLARS_FILE = "exemplars.jsonl"
@@ -126,11 +132,19 @@ class TargetOnlyTrainer(Trainer):
     """The language-model head runs on the target turn's positions only: the prompt's logits
     (most of every sequence, over a 49k vocabulary) are never computed."""
 
-    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):  # type: ignore[no-untyped-def,override]
+    def compute_loss(
+        self,
+        model: nn.Module,
+        inputs: dict[str, Any],
+        return_outputs: bool = False,
+        num_items_in_batch: torch.Tensor | int | None = None,
+    ) -> torch.Tensor | tuple[torch.Tensor, Any]:
         import torch.nn.functional as F
 
         labels = inputs["labels"]
-        causal_lm = model.get_base_model()
+        # The trainer's model is the PeftModel from main(); its base's .model (the decoder) and
+        # .lm_head are named by the architecture, not by a type.
+        causal_lm: Any = cast("PeftModel", model).get_base_model()
         hidden = causal_lm.model(
             input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]
         ).last_hidden_state
@@ -147,7 +161,14 @@ class _Progress(TrainerCallback):
     def __init__(self, progress: Callable[[int, int, float], None] | None, log: Callable[[str], None]) -> None:
         self.progress, self.log = progress, log
 
-    def on_log(self, args, state, control, logs=None, **kwargs):  # type: ignore[no-untyped-def]
+    def on_log(
+        self,
+        args: TrainingArguments,
+        state: TrainerState,
+        control: TrainerControl,
+        logs: dict[str, float] | None = None,
+        **kwargs: Any,
+    ) -> None:
         logs = logs or {}
         if "loss" in logs and self.progress:
             self.progress(state.global_step, state.max_steps, float(logs["loss"]))
@@ -191,8 +212,8 @@ def main(
     trainer = TargetOnlyTrainer(
         model=model,
         args=_training_arguments(args, checkpoints, len(train)),
-        train_dataset=train,  # type: ignore[arg-type]  # a list of dicts is a map-style dataset
-        eval_dataset=valid,  # type: ignore[arg-type]
+        train_dataset=train,  # a list of dicts is a map-style dataset
+        eval_dataset=valid,
         data_collator=collate(tokenizer.pad_token_id or 0),
         callbacks=[_Progress(progress, log), *callbacks],
     )

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from transformers import TrainerCallback
 
@@ -24,7 +24,10 @@ from training.tables import table
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+    from sentence_transformers.base.modality_types import SingleInput
     from sentence_transformers.sentence_transformer.evaluation import InformationRetrievalEvaluator
+    from sentence_transformers.sentence_transformer.training_args import SentenceTransformerTrainingArguments
+    from transformers import TrainerControl, TrainerState, TrainingArguments
 
 
 @dataclass
@@ -59,8 +62,8 @@ def evaluator(pairs: list[Pair], name: str = "held-out") -> InformationRetrieval
     for p in pairs:
         relevant[query_id[p.job_requirement]].add(doc_id[p.resume_fact])
     return InformationRetrievalEvaluator(
-        queries,
-        corpus,
+        cast("dict[str, SingleInput]", queries),  # dict is invariant; texts are SingleInputs, only read
+        cast("dict[str, SingleInput]", corpus),
         relevant,
         mrr_at_k=[len(corpus)],  # the full MRR: the first relevant fact wherever it ranks
         accuracy_at_k=[1, 5],
@@ -86,10 +89,11 @@ def evaluate(model: SentenceTransformer, pairs: list[Pair]) -> dict[str, float]:
     }
 
 
-def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None] | None = None) -> dict:  # type: ignore[type-arg]
+def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None] | None = None) -> dict[str, Any]:
     """Fine-tune, evaluate before and after, save; returns the metrics written to metadata.json."""
     from datasets import Dataset
-    from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer, losses
+    from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer
+    from sentence_transformers.sentence_transformer import losses
 
     # 1. Model
     base = Path(args.base) if args.base else packaged_encoder_dir()
@@ -146,14 +150,14 @@ def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None]
     return metadata
 
 
-def _training_arguments(args: SelectorTrainingArguments, checkpoints: Path):  # type: ignore[no-untyped-def]
+def _training_arguments(args: SelectorTrainingArguments, checkpoints: Path) -> SentenceTransformerTrainingArguments:
     """The Trainer's arguments: constant rate, no duplicate texts in a batch, one checkpoint an epoch."""
+    from sentence_transformers.sentence_transformer.training_args import BatchSamplers
     from sentence_transformers.sentence_transformer.training_args import (
-        BatchSamplers,
-        SentenceTransformerTrainingArguments,
+        SentenceTransformerTrainingArguments as Arguments,
     )
 
-    return SentenceTransformerTrainingArguments(
+    return Arguments(
         output_dir=str(checkpoints),
         num_train_epochs=args.epochs,
         max_steps=args.max_steps or -1,
@@ -171,7 +175,7 @@ def _training_arguments(args: SelectorTrainingArguments, checkpoints: Path):  # 
     )
 
 
-def _save(model, output: Path, metadata: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+def _save(model: SentenceTransformer, output: Path, metadata: dict[str, Any]) -> None:
     """The encoder folder, replaced whole, with metadata.json beside the weights."""
     if output.exists():
         shutil.rmtree(output)
@@ -185,7 +189,14 @@ class _Progress(TrainerCallback):
     def __init__(self, progress: Callable[[int, float], None]) -> None:
         self.progress = progress
 
-    def on_log(self, args, state, control, logs=None, **kwargs):  # type: ignore[no-untyped-def]
+    def on_log(
+        self,
+        args: TrainingArguments,
+        state: TrainerState,
+        control: TrainerControl,
+        logs: dict[str, float] | None = None,
+        **kwargs: Any,
+    ) -> None:
         if logs and "loss" in logs:
             self.progress(state.global_step, float(logs["loss"]))
 

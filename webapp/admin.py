@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 
 from interviewer.documents import JOB, RESUME, DocumentError
@@ -23,11 +29,14 @@ from webapp import imports, knowledge, services
 from webapp.forms import BulkImportForm, JobPostingAdminForm, ResumeAdminForm
 from webapp.models import Fact, ImportJob, InterviewSession, JobPosting, ModelVersion, Resume, TrainingRun, Turn
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 admin.site.login_form = webapp_forms.AdminLoginForm
 MAX_LISTED_FAILURES = 20
 
 
-class FactInline(admin.TabularInline):
+class FactInline(admin.TabularInline[Fact, services.Document]):
     model = Fact
     fields = ("position", "section", "text", "askable", "hidden", "context", "embedded")
     readonly_fields = fields
@@ -35,7 +44,7 @@ class FactInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: services.Document | None = None) -> bool:
         return False
 
     @admin.display(boolean=True, description="Embedded")
@@ -43,7 +52,7 @@ class FactInline(admin.TabularInline):
         return bool(fact.embedding_model)
 
 
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(admin.ModelAdmin[services.Document]):
     """Shared behaviour of the job-posting and resume admins."""
 
     kind = JOB
@@ -52,33 +61,39 @@ class DocumentAdmin(admin.ModelAdmin):
     change_list_template = "admin/webapp/document_change_list.html"
     readonly_fields = ("source_file", "created")
 
-    def get_inlines(self, request, obj):  # type: ignore[no-untyped-def]
+    def get_inlines(
+        self, request: HttpRequest, obj: services.Document | None
+    ) -> list[type[InlineModelAdmin[Any, Any]]]:
         return self.inlines if obj is not None else []
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: services.Document, form: webapp_forms.DocumentAdminForm, change: bool
+    ) -> None:
         text_changed = not change or "text" in form.changed_data or form.cleaned_data.get("upload")
         super().save_model(request, obj, form, change)
         if text_changed:
             # The form read the document already (off the socket thread); store its facts here.
-            prepared = form.parsed
+            prepared = cast(services.Prepared, form.parsed)  # a valid form read its document
             services.replace_facts(obj, prepared)  # facts the owner deleted stay deleted
             for note in prepared.notes:
                 self.message_user(request, note, messages.WARNING)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+    def get_form(
+        self, request: HttpRequest, obj: services.Document | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm[services.Document]]:
         form = super().get_form(request, obj, change, **kwargs)
         prepared = getattr(request, "prepared_document", None)
         return type(form.__name__, (form,), {"prepared": prepared}) if prepared is not None else form
 
-    def _reading_first(self, callback):  # type: ignore[no-untyped-def]
+    def _reading_first(self, callback: Callable[..., HttpResponseBase]) -> Callable[..., Awaitable[HttpResponseBase]]:
         """An async front for the add and change views: a posted document is read and embedded
         off the thread that serves interview sockets, then the (sync) admin view stores it."""
 
-        async def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method == "POST":
                 user = await request.auser()
                 if user.is_active and user.is_staff:
-                    request.prepared_document = await self._read_posted(request)  # type: ignore[attr-defined]
+                    request.prepared_document = await self._read_posted(request)  # type: ignore[attr-defined]  # read back by get_form
             return await sync_to_async(callback)(request, *args, **kwargs)
 
         return view
@@ -89,7 +104,7 @@ class DocumentAdmin(admin.ModelAdmin):
         try:
             if upload:
                 data = await sync_to_async(services.read_upload, thread_sensitive=False)(upload)
-                spec = services.DocumentSpec(kind=self.kind, data=data, filename=upload.name)
+                spec = services.DocumentSpec(kind=self.kind, data=data, filename=upload.name or "")
             elif (post.get("text") or "").strip():
                 spec = services.DocumentSpec(kind=self.kind, text=post["text"])
             else:
@@ -99,11 +114,11 @@ class DocumentAdmin(admin.ModelAdmin):
             return exc
 
     @admin.display(description="Facts")
-    def fact_count(self, obj) -> int:  # type: ignore[no-untyped-def]
+    def fact_count(self, obj: services.Document) -> int:
         return obj.facts.count()
 
     @admin.action(description="Re-parse the selected documents")
-    def reparse_documents(self, request, queryset):  # type: ignore[no-untyped-def]
+    def reparse_documents(self, request: HttpRequest, queryset: QuerySet[services.Document]) -> None:
         total = 0
         for document in queryset:
             try:
@@ -112,7 +127,7 @@ class DocumentAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{document}: {exc}", messages.ERROR)
         self.message_user(request, f"Re-parsed {queryset.count()} document(s): {total} facts.", messages.SUCCESS)
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         names = {self._url_name("add"), self._url_name("change")}
         urls = [
             URLPattern(u.pattern, self._reading_first(u.callback), u.default_args, u.name)
@@ -159,7 +174,7 @@ class DocumentAdmin(admin.ModelAdmin):
                     form.add_error(None, f"Not imported: {line}")
         return await sync_to_async(self._import_page)(request, form)
 
-    def _import_form(self, request: HttpRequest, owner) -> webapp_forms.BulkImportForm:  # type: ignore[no-untyped-def]
+    def _import_form(self, request: HttpRequest, owner: User | None) -> webapp_forms.BulkImportForm:
         """The bound form, validated (files read, CSV rows split): no database work."""
         form = BulkImportForm(request.POST or None, request.FILES or None, kind=self.kind, owner=owner)
         form.is_valid()
@@ -212,14 +227,14 @@ class ResumeAdmin(DocumentAdmin):
     fields = ("upload", "label", "owner", "text", "source_file", "created")
 
     @admin.display(description="Match")
-    def match_link(self, resume: Resume):  # type: ignore[no-untyped-def]
+    def match_link(self, resume: Resume) -> SafeString:
         return format_html('<a href="{}">match to a job</a>', reverse("admin:webapp_resume_match", args=[resume.pk]))
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.match_view)
         return [path("<int:pk>/match/", view, name="webapp_resume_match")] + super().get_urls()
 
-    def match_view(self, request, pk: int):  # type: ignore[no-untyped-def]
+    def match_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The resume against a chosen job: evidence per requirement, gaps, overall score."""
         resume = get_object_or_404(Resume, pk=pk)
         if not self.has_view_permission(request, resume):
@@ -239,19 +254,19 @@ class ResumeAdmin(DocumentAdmin):
         return render(request, "admin/webapp/match.html", context)
 
 
-class TurnInline(admin.TabularInline):
+class TurnInline(admin.TabularInline[Turn, InterviewSession]):
     model = Turn
     fields = ("index", "role", "text", "reason", "latency_ms", "created")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: InterviewSession | None = None) -> bool:
         return False
 
 
 @admin.register(InterviewSession)
-class InterviewSessionAdmin(admin.ModelAdmin):
+class InterviewSessionAdmin(admin.ModelAdmin[InterviewSession]):
     list_display = ("id", "candidate", "resume", "job", "status", "started", "ended")
     list_filter = ("status",)
     search_fields = ("candidate__username", "job__title", "resume__label")
@@ -260,14 +275,14 @@ class InterviewSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModelVersion)
-class ModelVersionAdmin(admin.ModelAdmin):
+class ModelVersionAdmin(admin.ModelAdmin[ModelVersion]):
     list_display = ("name", "kind", "is_active", "base", "created")
     list_filter = ("kind", "is_active")
     readonly_fields = ("kind", "name", "path", "base", "metrics", "data_hash", "created", "is_active")
     actions = ["make_active"]
 
     @admin.action(description="Make the selected version active")
-    def make_active(self, request, queryset):  # type: ignore[no-untyped-def]
+    def make_active(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one model version.", messages.ERROR)
             return
@@ -279,19 +294,19 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingRun)
-class TrainingRunAdmin(admin.ModelAdmin):
+class TrainingRunAdmin(admin.ModelAdmin[TrainingRun]):
     list_display = ("id", "kind", "status", "started", "finished", "model_version", "summary")
     list_filter = ("kind", "status")
     readonly_fields = ("kind", "status", "arguments", "metrics", "output_dir", "model_version", "started", "finished")
 
     @admin.display(description="Metrics")
-    def summary(self, run: TrainingRun):  # type: ignore[no-untyped-def]
+    def summary(self, run: TrainingRun) -> SafeString:
         items = [f"{k}={v:.3f}" for k, v in run.metrics.items() if isinstance(v, (int, float))][:4]
         return format_html("{}", ", ".join(items))
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
     """Background bulk imports: progress, what was stored, each row or file not imported."""
 
     list_display = ("id", "kind", "status", "progress", "created_count", "failure_count", "created", "finished")
@@ -304,7 +319,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     actions = ["resume_jobs"]
     change_form_template = "admin/webapp/importjob_change_form.html"
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # jobs come from the import pages
 
     @admin.display(description="Progress")
@@ -317,7 +332,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         return len(job.failures)
 
     @admin.display(description="Not imported (row or file: why)")
-    def failure_list(self, job: ImportJob):  # type: ignore[no-untyped-def]
+    def failure_list(self, job: ImportJob) -> SafeString | str:
         items = format_html_join("", "<li>{}: {}</li>", ((where, why) for where, why in job.failures[:200]))
         more = f" and {len(job.failures) - 200} more" if len(job.failures) > 200 else ""
         return format_html("<ul>{}</ul>{}", items, more) if job.failures else "none"
@@ -332,7 +347,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         return "ok"
 
     @admin.action(description="Resume the selected failed or stalled imports")
-    def resume_jobs(self, request, queryset):  # type: ignore[no-untyped-def]
+    def resume_jobs(self, request: HttpRequest, queryset: QuerySet[ImportJob]) -> None:
         resumed = 0
         for job in queryset.exclude(status=ImportJob.Status.FINISHED):
             imports.resume(job)

@@ -12,7 +12,7 @@ by :class:`BodyLimit` around the Django app for any other server (and for tests)
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from django.core.asgi import get_asgi_application
@@ -28,8 +28,8 @@ from django.urls import Resolver404, resolve  # noqa: E402
 
 from webapp.routing import websocket_urlpatterns, worker_channels  # noqa: E402
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
+Scope = dict[str, Any]
+Message = Mapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
@@ -163,7 +163,7 @@ _bound_daphne_bodies()
 application = ProtocolTypeRouter(
     {
         "http": BodyLimit(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),  # type: ignore[arg-type]  # Django URLPatterns holding ASGI apps (see routing)
         "channel": ChannelNameRouter(worker_channels),  # `manage.py runworker <channel>`
     }
 )

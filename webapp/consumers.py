@@ -7,7 +7,7 @@ import asyncio
 import logging
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -16,6 +16,9 @@ from django.utils import timezone
 from webapp import interviews, protocol, turns
 from webapp.dbasync import db
 from webapp.models import InterviewSession, Turn
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ class HealthConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
-    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
         try:
             content = protocol.parse_json_object(text_data, bytes_data)
         except protocol.ProtocolError as exc:
@@ -45,12 +48,12 @@ class HealthConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def receive_json(self, content, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         await self.channel_layer.group_send(
             self.group, {"type": "health.pong", "echo": content.get("echo"), "layer": type(self.channel_layer).__name__}
         )
 
-    async def health_pong(self, event) -> None:  # type: ignore[no-untyped-def]
+    async def health_pong(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "pong", "echo": event["echo"], "layer": event["layer"]})
 
 
@@ -91,7 +94,7 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
         try:
             message = protocol.parse_client_message(text_data, bytes_data)
         except protocol.ProtocolError as exc:
@@ -153,7 +156,7 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_send(self.group, {"type": "interview.event", "payload": payload})
 
     async def _owned(self) -> bool:
-        user = self.scope["user"]
+        user = cast("User", self.scope["user"])  # connect() let only a signed-in user in: the lazy object is theirs
         return await db(InterviewSession.objects.filter(pk=self.session_id, candidate=user).exists)()
 
     async def _send(self, payload: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import cast
 
 import numpy as np
 
@@ -13,7 +14,7 @@ from webapp.models import Fact
 BATCH = 128
 
 
-def embed_facts(facts: list[Fact], progress: Callable[[int], None] | None = None) -> int:
+def embed_facts(facts: list[Fact], progress: Callable[[int], object] | None = None) -> int:
     """Compute and store embeddings for facts that lack one from the current encoder.
 
     Returns the number of facts (re)embedded.
@@ -42,4 +43,4 @@ def matrix(facts: list[Fact]) -> np.ndarray:
     embed_facts(facts)
     if not facts:
         return np.zeros((0, 1), dtype=np.float32)
-    return np.stack([from_bytes(f.embedding) for f in facts])
+    return np.stack([from_bytes(cast("bytes | memoryview", f.embedding)) for f in facts])  # embed_facts stored each

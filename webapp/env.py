@@ -7,6 +7,8 @@ names the variable, so a typo in ``.env`` stops start-up with a clear reason.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -24,7 +26,10 @@ def envbool(name: str, default: str) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no), got {value!r}")
 
 
-def _envnumber(name: str, default: str, cast, minimum, kind: str):  # type: ignore[no-untyped-def]
+_Number = TypeVar("_Number", int, float)
+
+
+def _envnumber(name: str, default: str, cast: Callable[[str], _Number], minimum: _Number | None, kind: str) -> _Number:
     value = os.getenv(name, default).strip()
     try:
         number = cast(value)

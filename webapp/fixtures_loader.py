@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,18 +15,21 @@ from training import data
 from webapp import services
 from webapp.models import JobPosting, Resume
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
-def catalog(fixtures_dir: Path = FIXTURES_DIR) -> list[dict]:  # type: ignore[type-arg]
+def catalog(fixtures_dir: Path = FIXTURES_DIR) -> list[dict[str, Any]]:
     return data.catalog(fixtures_dir)
 
 
-def source_name(entry: dict) -> str:  # type: ignore[type-arg]
+def source_name(entry: Mapping[str, Any]) -> str:
     return f"fixtures/{entry['file']}"
 
 
-def demo_user():  # type: ignore[no-untyped-def]
+def demo_user() -> User:
     """The owner of the fixture resumes, so a demo candidate can interview with them."""
     user, created = get_user_model().objects.get_or_create(username="demo")
     if created:
@@ -34,7 +38,7 @@ def demo_user():  # type: ignore[no-untyped-def]
     return user
 
 
-def load(fixtures_dir: Path = FIXTURES_DIR, progress: Callable[[], None] | None = None) -> tuple[int, int]:
+def load(fixtures_dir: Path = FIXTURES_DIR, progress: Callable[[], object] | None = None) -> tuple[int, int]:
     """Create the documents not yet loaded; returns (created, already there)."""
     owner = demo_user()
     created = skipped = 0

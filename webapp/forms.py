@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import QueryDict
 
 from interviewer.documents import JOB, RESUME, SUPPORTED_EXTENSIONS, DocumentError
 from interviewer.vocabulary import InterviewKind
@@ -22,18 +25,18 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
         if isinstance(data, (list, tuple)):
             return [single(d, initial) for d in data]
         return [single(data, initial)] if data else []
 
 
-class DocumentAdminForm(forms.ModelForm):
+class DocumentAdminForm(forms.ModelForm[services.Document]):
     """Admin add/change form: a file or pasted text; parsed before anything is saved."""
 
     upload = forms.FileField(
@@ -42,7 +45,7 @@ class DocumentAdminForm(forms.ModelForm):
     )
     kind = JOB
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"].required = False
         self.fields["text"].help_text = "Paste the text, or upload a file above."
@@ -54,7 +57,7 @@ class DocumentAdminForm(forms.ModelForm):
     # Set by the admin for one request: a services.Prepared, or the DocumentError reading raised.
     prepared: services.Prepared | DocumentError | None = None
 
-    def spec(self, cleaned: dict) -> services.DocumentSpec:  # type: ignore[type-arg]
+    def spec(self, cleaned: dict[str, Any]) -> services.DocumentSpec:
         """The document the form describes: the uploaded file, else the pasted text."""
         upload = cleaned.get("upload")
         if upload:
@@ -63,8 +66,8 @@ class DocumentAdminForm(forms.ModelForm):
             raise DocumentError("Upload a file or paste the text.")
         return services.DocumentSpec(kind=self.kind, text=cleaned["text"])
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast("dict[str, Any]", super().clean())  # a ModelForm's clean returns cleaned_data
         try:
             # The admin's async wrapper (webapp/admin.py) read the document off the socket thread.
             prepared = self.prepared or services.prepare(self.spec(cleaned))
@@ -94,24 +97,24 @@ class JobPostingAdminForm(DocumentAdminForm):
 class ResumeAdminForm(DocumentAdminForm):
     kind = RESUME
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The admin's autocomplete widget queries the posted owner id while re-rendering the
         # form: "abc" or a 20-digit id would crash it (ValueError / OverflowError). Refuse it here.
         owner = self.data.get("owner", "") if self.is_bound else ""
         self.bad_owner = bool(owner) and parse_id(owner) is None
         if self.bad_owner:
-            self.data = self.data.copy()
+            self.data = cast(QueryDict, self.data).copy()  # bound by the admin: request.POST
             self.data["owner"] = ""
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self) -> dict[str, Any]:
         if self.bad_owner:
             self.add_error("owner", "Select a valid owner: that id is not a number.")
         return super().clean()
 
 
 class BulkImportForm(forms.Form):
-    files = MultipleFileField(required=False, help_text="Several PDF, DOCX, TXT or Markdown files, or CSV files.")
+    files = MultipleFileField(required=False, help_text="Several PDF, DOCX, TXT or Markdown files, or CSV files.")  # type: ignore[assignment]  # a declared field (moved to base_fields), not BaseForm.files
     text_column = forms.CharField(
         required=False, initial="text", help_text="CSV only: the column holding the document text."
     )
@@ -122,7 +125,7 @@ class BulkImportForm(forms.Form):
         required=False, help_text="Store nothing if any file or row cannot be read (default: keep the good ones)."
     )
 
-    def __init__(self, *args, kind: str = JOB, owner=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, kind: str = JOB, owner: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.owner = owner
@@ -137,8 +140,8 @@ class BulkImportForm(forms.Form):
             "title_column": (data.get("title_column") or "").strip() or None,
         }
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast("dict[str, Any]", super().clean())  # a Form's clean returns cleaned_data
         files = cleaned.get("files") or []
         if not files:
             raise forms.ValidationError("Choose at least one file.")
@@ -163,7 +166,7 @@ class ResumeUploadForm(forms.Form):
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Or paste the text.")
     label = forms.CharField(required=False, max_length=200, help_text="A name for this resume (optional).")
 
-    def spec(self, owner) -> services.DocumentSpec:  # type: ignore[no-untyped-def]
+    def spec(self, owner: User | None) -> services.DocumentSpec:
         """The document to create; raises DocumentError with a message for the form."""
         upload = self.cleaned_data.get("file")
         meta = {"label": self.cleaned_data.get("label", "")}
@@ -186,7 +189,7 @@ class StartInterviewForm(forms.Form):
     minutes = forms.IntegerField(min_value=1, max_value=120, label="Minutes")
     kind = forms.ChoiceField(choices=InterviewKind.choices(), initial=InterviewKind.MIXED)
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Read at each request (not at import) so a changed setting shows; clamped to what the form takes.
         self.fields["questions"].initial = min(max(settings.INTERVIEW_QUESTIONS, 2), 30)
@@ -206,7 +209,7 @@ def parse_id(value: str | None) -> int | None:
     return int(value) if _ID.fullmatch(value) else None
 
 
-class SignupForm(UserCreationForm):  # type: ignore[type-arg]
+class SignupForm(UserCreationForm[User]):
     """Django's sign-up form, refusing a username that folds to an existing one's."""
 
     def clean_username(self) -> str:
@@ -217,11 +220,11 @@ class SignupForm(UserCreationForm):  # type: ignore[type-arg]
         return username
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # BaseModelForm's private hook, left out of django-stubs
         if self.instance.username:
             self.instance.username = services.clean_user_text(self.instance.username, single_line=True)
 
-    def save(self, commit: bool = True):  # type: ignore[no-untyped-def]
+    def save(self, commit: bool = True) -> User | None:  # type: ignore[override]  # None: a twin sign-up won the race
         """Create the user and its folded key together; a race with a twin sign-up becomes a form error."""
         try:
             with transaction.atomic():
@@ -234,7 +237,7 @@ class SignupForm(UserCreationForm):  # type: ignore[type-arg]
 class NotBlankPasswordValidator:
     """Refuses a password made only of whitespace (eight spaces pass Django's length rule)."""
 
-    def validate(self, password: str, user=None) -> None:  # type: ignore[no-untyped-def]
+    def validate(self, password: str, user: object = None) -> None:
         if not password.strip():
             raise ValidationError("Your password can’t be only spaces.", code="password_blank")
 
@@ -246,12 +249,12 @@ class _BoundedUsername:
     """Refuses a username longer than a username can be before any authentication is tried
     (django-axes would record it in a 255-character column: a 500 on PostgreSQL)."""
 
-    fields: dict  # type: ignore[type-arg]
-    cleaned_data: dict  # type: ignore[type-arg]
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
 
     def clean_username(self) -> str:
         username = self.cleaned_data.get("username", "")
-        limit = self.fields["username"].max_length or 150
+        limit = cast(forms.CharField, self.fields["username"]).max_length or 150
         if len(username) > limit:
             raise ValidationError(f"Usernames are at most {limit} characters.", code="max_length")
         return username

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -21,8 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from interviewer.documents import DocumentError
+from interviewer.encoders import Encoder
 from webapp import models_registry, services
 from webapp.models import ImportJob, ImportJobFile
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 CHANNEL = "imports"
@@ -36,7 +41,7 @@ def uses_worker() -> bool:
 
 
 def enqueue(
-    kind: str, files: Sequence[tuple[str, bytes]], options: dict[str, object], owner: object = None
+    kind: str, files: Sequence[tuple[str, bytes]], options: Mapping[str, object], owner: User | None = None
 ) -> ImportJob:
     """Store the files as a queued job and hand it to a worker once the transaction commits."""
     with transaction.atomic():
@@ -49,7 +54,9 @@ def enqueue(
 def dispatch(job_id: int) -> None:
     """Send the job to the import workers, or start it in a thread of this process."""
     if uses_worker():
-        async_to_sync(get_channel_layer().send)(CHANNEL, {"type": "import.run", "job": job_id})
+        layer = get_channel_layer()
+        assert layer is not None  # None only without CHANNEL_LAYERS, which settings always define
+        async_to_sync(layer.send)(CHANNEL, {"type": "import.run", "job": job_id})
     else:
         threading.Thread(target=run, args=(job_id,), name=f"import-{job_id}", daemon=True).start()
 
@@ -92,9 +99,9 @@ def _specs(job: ImportJob) -> list[services.DocumentSpec]:
     )
 
 
-def _import_chunk(job_id: int, specs: list[services.DocumentSpec], encoder: object) -> None:
+def _import_chunk(job_id: int, specs: list[services.DocumentSpec], encoder: Encoder) -> None:
     prepared = services.prepare_many(specs)
-    services.embed([p for p in prepared if isinstance(p, services.Prepared)], encoder)  # type: ignore[arg-type]
+    services.embed([p for p in prepared if isinstance(p, services.Prepared)], encoder)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         result = services.store_many(specs, prepared)

@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +24,9 @@ from interviewer.selector import FactRef, Selection
 from interviewer.vocabulary import Act, InterviewKind, Reason
 from webapp import embeddings, knowledge, models_registry, voice
 from webapp.models import InterviewSession, JobPosting, ModelVersion, Resume, Turn
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 MAX_ANSWER_CHARS = 4000
@@ -43,7 +47,7 @@ class InterviewError(Exception):
 # Starting and reading
 
 
-def start(candidate, resume: Resume, job: JobPosting, interview_settings: InterviewSettings) -> InterviewSession:  # type: ignore[no-untyped-def]
+def start(candidate: User, resume: Resume, job: JobPosting, interview_settings: InterviewSettings) -> InterviewSession:
     """Create a session with its plan: the facts to probe, in order, fixed for the interview."""
     selector = knowledge.selector()
     resume_set, job_set = knowledge.fact_set(resume), knowledge.fact_set(job)
@@ -160,7 +164,7 @@ class Pending:
         return out
 
 
-def _selection(data: dict) -> Selection:  # type: ignore[type-arg]
+def _selection(data: dict[str, Any]) -> Selection:
     fact = FactRef(**data["fact"])
     evidence = FactRef(**data["evidence"]) if data.get("evidence") else None
     return Selection(fact, data["score"], Reason(data["reason"]), evidence)
@@ -277,7 +281,7 @@ def _printable(text: str) -> str:
     return "".join(c for c in text if (c >= " " or c in "\n\t") and not 0xD800 <= ord(c) <= 0xDFFF)
 
 
-def end_if_closed(session_id: int) -> dict | None:  # type: ignore[type-arg]
+def end_if_closed(session_id: int) -> dict[str, Any] | None:
     """End an active interview whose closing was said (a crash between the two); else None."""
     session = InterviewSession.objects.get(pk=session_id)
     last = session.turns.order_by("-index").first()
@@ -286,7 +290,7 @@ def end_if_closed(session_id: int) -> dict | None:  # type: ignore[type-arg]
     return None
 
 
-def end(session: InterviewSession | int) -> dict:  # type: ignore[type-arg]
+def end(session: InterviewSession | int) -> dict[str, Any]:
     """End the interview (idempotent) and return its report; a turn being generated is dropped."""
     pk = session if isinstance(session, int) else session.pk
     with transaction.atomic():
@@ -301,7 +305,7 @@ def end(session: InterviewSession | int) -> dict:  # type: ignore[type-arg]
     return session.report
 
 
-def build_report(session: InterviewSession) -> dict:  # type: ignore[type-arg]
+def build_report(session: InterviewSession) -> dict[str, Any]:
     encoder = models_registry.encoder()
     job_facts = list(
         session.job.facts.filter(
@@ -335,7 +339,7 @@ def build_report(session: InterviewSession) -> dict:  # type: ignore[type-arg]
     return result
 
 
-def transcript(session: InterviewSession) -> dict:  # type: ignore[type-arg]
+def transcript(session: InterviewSession) -> dict[str, Any]:
     """The interview as plain data (the JSON download and `manage.py interview --json`)."""
     return {
         "session": session.pk,

@@ -10,17 +10,22 @@ This subclass keeps both modes; its lookup is an in-memory dict (a stat with aut
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeAlias
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase
 from whitenoise.middleware import WhiteNoiseMiddleware
+
+# The next handler: returns a response, or (in an async chain) an awaitable of one.
+GetResponse: TypeAlias = Callable[[HttpRequest], Any]
 
 
 class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):
     sync_capable = True
     async_capable = True
 
-    def __init__(self, get_response=None, settings=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: GetResponse | None = None, settings: object = None) -> None:
         if settings is None:
             from django.conf import settings
         super().__init__(get_response, settings)
@@ -28,7 +33,7 @@ class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):
         if self.is_async:
             markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.is_async:
             return self._acall(request)
         return super().__call__(request)
@@ -61,13 +66,13 @@ class RefuseNulMiddleware:
     sync_capable = True
     async_capable = True
 
-    def __init__(self, get_response) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.is_async = iscoroutinefunction(get_response)
         if self.is_async:
             markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.is_async:
             return self._acall(request)
         return self._refusal(request) or self.get_response(request)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Seniority(models.TextChoices):
@@ -39,6 +43,7 @@ class JobPosting(models.Model):
         return f"{self.title} at {self.company}" if self.company else self.title
 
     kind = "job"
+    notes: list[str]  # not a column: set by services.store, what the uploader is told
 
 
 class Resume(models.Model):
@@ -55,6 +60,7 @@ class Resume(models.Model):
         return self.label
 
     kind = "resume"
+    notes: list[str]  # not a column: set by services.store, what the uploader is told
 
 
 class Fact(models.Model):
@@ -271,7 +277,7 @@ class VoiceTake(models.Model):
 
 
 @receiver(post_delete, sender=VoiceTake, dispatch_uid="webapp.delete_take_audio")
-def delete_take_audio(sender, instance: VoiceTake, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def delete_take_audio(sender: type[VoiceTake], instance: VoiceTake, **kwargs: Any) -> None:
     """A kept recording goes with its take (and so with its interview): no orphaned voices on disk."""
     if instance.audio:
         (Path(settings.VAR_DIR) / instance.audio).unlink(missing_ok=True)
@@ -302,7 +308,7 @@ class UserKey(models.Model):
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="webapp.add_user_key")
-def add_user_key(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def add_user_key(sender: type[User], instance: User, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """Record the folded username of every new (or renamed) user; a twin raises IntegrityError."""
     if raw or (kwargs.get("update_fields") and "username" not in kwargs["update_fields"]):
         return

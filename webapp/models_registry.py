@@ -23,7 +23,7 @@ from django.db import transaction
 
 from interviewer import conversion, exemplars, weights
 from interviewer.encoders import Encoder, HashingEncoder, SentenceTransformerEncoder
-from interviewer.engine import GenerationEngine
+from interviewer.engine import AnyGenerator, GenerationEngine
 from interviewer.exemplars import Exemplar, ExemplarBank
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from webapp.models import ModelVersion
@@ -241,7 +241,7 @@ def convert(spec: GeneratorSpec) -> None:
         raise RuntimeError(f"converting {spec.adapter or spec.base or 'the base'} failed: {done.stderr[-500:]}")
 
 
-def load(spec: GeneratorSpec):  # type: ignore[no-untyped-def]
+def load(spec: GeneratorSpec) -> AnyGenerator:
     """The generator for ``spec`` (slow: reads the weights; converts first only if nothing did)."""
     from interviewer.generator import GenerationConfig, TemplateGenerator, load_generator
 

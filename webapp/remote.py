@@ -57,6 +57,7 @@ class RemoteEngine:
 
     async def _relay(self, handle: Handle) -> None:
         layer = get_channel_layer()
+        assert layer is not None  # None only without CHANNEL_LAYERS, which settings always define
         reply, request_id = await layer.new_channel(), uuid.uuid4().hex
         message = {"type": "generate.request", "id": request_id, "reply": reply, "request": handle.request.as_dict()}
         await layer.send(CHANNEL, message)

@@ -14,6 +14,7 @@ import re
 from functools import reduce
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 
 from webapp.models import Fact, JobPosting
 
@@ -63,7 +64,7 @@ def search_jobs(query: str, seniority: str = "") -> QuerySet[JobPosting]:
     terms = words(query)
     if not terms:
         return jobs.order_by("title", "id")
-    title_hits = []
+    title_hits: list[Combinable] = []  # Cases, summed into one expression
     for word in terms:
         in_facts = Fact.objects.filter(job=OuterRef("pk"), askable=True, hidden=False).filter(_contains("text", word))
         fields = _contains("title", word) | _contains("company", word) | _contains("location", word)

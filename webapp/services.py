@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from asgiref.sync import sync_to_async
@@ -41,6 +41,10 @@ from interviewer.documents import (
 )
 from interviewer.encoders import Encoder, to_bytes
 from webapp.models import Fact, JobPosting, Resume
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
 
 log = logging.getLogger(__name__)
 Document = JobPosting | Resume
@@ -67,11 +71,12 @@ def check_size(size: int, name: str) -> None:
         )
 
 
-def read_upload(upload) -> bytes:  # type: ignore[no-untyped-def]
+def read_upload(upload: UploadedFile[bytes]) -> bytes:
     """Bytes of a Django ``UploadedFile``, refusing files over MAX_UPLOAD_MB before reading them."""
-    check_size(upload.size or 0, upload.name)
+    name = str(upload.name)  # an upload always has a name (None only for a file not yet named)
+    check_size(upload.size or 0, name)
     data = upload.read()
-    check_size(len(data), upload.name)
+    check_size(len(data), name)
     return data
 
 
@@ -92,7 +97,7 @@ class DocumentSpec:
     data: bytes | None = None
     filename: str = ""
     meta: dict[str, str] = field(default_factory=dict)
-    owner: object | None = None
+    owner: User | None = None
     where: str = ""  # a CSV row ("jobs.csv row 7"); files name themselves in their messages
 
     @property
@@ -132,7 +137,7 @@ def _process_context() -> Any:
     return _context
 
 
-def run_isolated(target: Callable[..., None], args: tuple, name: str, timeout: float) -> Any:  # type: ignore[type-arg]
+def run_isolated(target: Callable[..., None], args: tuple[object, ...], name: str, timeout: float) -> Any:
     """Run ``target(connection, *args)`` in a throw-away process; return what it sends.
 
     The process is killed after ``timeout`` seconds. ``("error", message)`` becomes a
@@ -204,7 +209,7 @@ TEXT_BATCH = 100  # rows of pasted text or CSV read by one reader process
 
 
 def prepare_many(
-    specs: Sequence[DocumentSpec], progress: Callable[[], None] | None = None
+    specs: Sequence[DocumentSpec], progress: Callable[[], object] | None = None
 ) -> list[Prepared | DocumentError]:
     """Read several documents within the bounds; for each, its Prepared or the DocumentError
     that says why not (naming its CSV row). Files get a reader process each; text rows are
@@ -255,7 +260,7 @@ def _prepare_rows(specs: list[DocumentSpec]) -> list[Prepared | DocumentError]:
 
 
 def prepare_all(
-    specs: Sequence[DocumentSpec], encoder: Encoder | None = None, progress: Callable[[], None] | None = None
+    specs: Sequence[DocumentSpec], encoder: Encoder | None = None, progress: Callable[[], object] | None = None
 ) -> list[Prepared]:
     """Prepare (and embed, given an encoder) several documents; the first failure is raised."""
     out = []
@@ -339,7 +344,7 @@ def store(spec: DocumentSpec, prepared: Prepared) -> Document:
                 source_file=clean_user_text(spec.filename, single_line=True)[:500],
             )
         store_facts(document, prepared.facts, prepared.vectors, prepared.encoder_id)
-    document.notes = prepared.notes  # type: ignore[union-attr]
+    document.notes = prepared.notes
     return document
 
 
@@ -395,7 +400,7 @@ def store_facts(
         for f in facts
     ]
     embedded = vectors is not None and len(vectors) == len(rows)
-    if embedded:
+    if embedded and vectors is not None:
         for row, vector in zip(rows, vectors, strict=True):
             row.embedding, row.embedding_model = to_bytes(vector), encoder_id
     Fact.objects.bulk_create(rows, batch_size=500)
@@ -409,7 +414,7 @@ def _seniority(value: str) -> str:
     value = value.strip().lower()
     aliases = {"mid-level": "mid", "middle": "mid", "entry": "junior", "entry-level": "junior", "manager": "lead"}
     value = aliases.get(value, value)
-    valid = {c for c, _ in JobPosting._meta.get_field("seniority").choices}
+    valid = {c for c, _ in JobPosting._meta.get_field("seniority").choices or ()}
     return value if value in valid else ""
 
 
@@ -455,8 +460,8 @@ def read_csv_rows(
 
 
 def csv_specs(
-    kind: str, data: bytes, name: str, text_column: str, title_column: str | None, owner=None
-) -> list[DocumentSpec]:  # type: ignore[no-untyped-def]
+    kind: str, data: bytes, name: str, text_column: str, title_column: str | None, owner: User | None = None
+) -> list[DocumentSpec]:
     specs = []
     for number, text, title, row in read_csv_rows(data, name, text_column, title_column):
         meta = {"title": title, "label": title}
@@ -472,9 +477,9 @@ def csv_specs(
 def specs_from_files(
     kind: str,
     files: Iterable[tuple[str, bytes]],
-    text_column: str = "text",
+    text_column: str | None = "text",
     title_column: str | None = None,
-    owner: object | None = None,
+    owner: User | None = None,
 ) -> list[DocumentSpec]:
     """The documents in uploaded or named files: one per PDF/DOCX/TXT/Markdown file, one per CSV row.
 
@@ -530,7 +535,7 @@ def store_many(
 
 
 def import_documents(
-    specs: Sequence[DocumentSpec], all_or_nothing: bool = False, progress: Callable[[], None] | None = None
+    specs: Sequence[DocumentSpec], all_or_nothing: bool = False, progress: Callable[[], object] | None = None
 ) -> ImportResult:
     """Read, embed and store several documents: the good ones are kept, the bad ones reported
     by row or file (or, with ``all_or_nothing``, nothing is stored if one is bad)."""
@@ -541,7 +546,7 @@ def import_documents(
     return store_many(specs, prepared, all_or_nothing)
 
 
-def create_documents(specs: list[DocumentSpec], progress: Callable[[], None] | None = None) -> list[Document]:
+def create_documents(specs: list[DocumentSpec], progress: Callable[[], object] | None = None) -> list[Document]:
     """Store several documents as one unit: if one fails, none is stored (the error names it)."""
     return import_documents(specs, all_or_nothing=True, progress=progress).created
 

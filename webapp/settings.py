@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from dotenv import load_dotenv
 
@@ -22,6 +23,9 @@ from webapp.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Django's generic classes subscriptable at run time (admin.ModelAdmin[Resume]), as its type stubs write them.
+django_stubs_ext.monkeypatch()
 
 
 # KEY=VALUE lines of .env (python-dotenv); variables already set in the environment win.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING, cast
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -25,8 +26,19 @@ from webapp.dbasync import db
 from webapp.forms import ResumeUploadForm, SignupForm, StartInterviewForm, parse_id
 from webapp.models import Fact, InterviewSession, JobPosting, Resume, Seniority
 
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
 
-def signup(request):  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import User
+
+    class AuthenticatedHttpRequest(HttpRequest):
+        """A request to a @login_required view: its user is signed in."""
+
+        user: User
+        auser: Callable[[], Awaitable[User]]
+
+
+def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()  # None when a twin username won a race: the form says so
@@ -37,7 +49,7 @@ def signup(request):  # type: ignore[no-untyped-def]
 
 
 @login_required
-def home(request):  # type: ignore[no-untyped-def]
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = services.clean_user_text(request.GET.get("q", ""), single_line=True)[:200]
     seniority = request.GET.get("seniority", "")
     seniority = seniority if seniority in Seniority.values else ""
@@ -60,7 +72,7 @@ def home(request):  # type: ignore[no-untyped-def]
 
 @login_required
 @require_POST
-async def upload_resume(request):  # type: ignore[no-untyped-def]
+async def upload_resume(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Async: the file is read, parsed and embedded off the thread that serves interview sockets
     (under ASGI, sync views and the consumers' database calls share one thread per process)."""
     user = await request.auser()
@@ -69,7 +81,7 @@ async def upload_resume(request):  # type: ignore[no-untyped-def]
         try:
             spec = form.spec(user)
             prepared = await services.aprepare([spec])
-            resume = await sync_to_async(services.store)(spec, prepared[0])
+            resume = cast(Resume, await sync_to_async(services.store)(spec, prepared[0]))  # a resume spec
         except DocumentError as exc:
             messages.error(request, str(exc))
         else:
@@ -81,11 +93,11 @@ async def upload_resume(request):  # type: ignore[no-untyped-def]
             safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
             return redirect(target if safe else "/")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("home")
 
 
-def _bound_upload_form(request) -> ResumeUploadForm:  # type: ignore[no-untyped-def]
+def _bound_upload_form(request: HttpRequest) -> ResumeUploadForm:
     """Parses the multipart body (temporary files, no database) and validates the form."""
     form = ResumeUploadForm(request.POST, request.FILES)
     form.is_valid()
@@ -93,7 +105,7 @@ def _bound_upload_form(request) -> ResumeUploadForm:  # type: ignore[no-untyped-
 
 
 @login_required
-def resume_facts(request, resume_id: int):  # type: ignore[no-untyped-def]
+def resume_facts(request: AuthenticatedHttpRequest, resume_id: int) -> HttpResponse:
     """What was read from one of the user's resumes, by section; wrong facts can be deleted here."""
     resume = get_object_or_404(Resume, pk=resume_id, owner=request.user)
     back = _safe_next(request, request.GET.get("next"))
@@ -106,7 +118,7 @@ def resume_facts(request, resume_id: int):  # type: ignore[no-untyped-def]
 
 @login_required
 @require_POST
-def hide_fact(request, resume_id: int, fact_id: int, hidden: bool = True):  # type: ignore[no-untyped-def]
+def hide_fact(request: AuthenticatedHttpRequest, resume_id: int, fact_id: int, hidden: bool = True) -> HttpResponse:
     """Delete (hide) or restore one fact of the user's own resume; 404 for anyone else's."""
     fact = get_object_or_404(Fact, pk=fact_id, resume_id=resume_id, resume__owner=request.user)
     fact.hidden = hidden
@@ -120,7 +132,7 @@ def hide_fact(request, resume_id: int, fact_id: int, hidden: bool = True):  # ty
     return redirect(f"{target}?{urlencode({'next': back})}" if back else target)
 
 
-def _safe_next(request, target: str | None) -> str:  # type: ignore[no-untyped-def]
+def _safe_next(request: HttpRequest, target: str | None) -> str:
     """``target`` when it is a path on this site, else ""."""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -128,7 +140,7 @@ def _safe_next(request, target: str | None) -> str:  # type: ignore[no-untyped-d
 
 
 @login_required
-def new_interview(request, job_id: int):  # type: ignore[no-untyped-def]
+def new_interview(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     """Pick a resume, see the match (covered requirements and gaps), choose length and kind, start."""
     job = get_object_or_404(JobPosting, pk=job_id)
     resumes = Resume.objects.filter(owner=request.user)
@@ -137,12 +149,12 @@ def new_interview(request, job_id: int):  # type: ignore[no-untyped-def]
     form = StartInterviewForm(request.POST or None)
     if request.method == "POST" and resume is not None and form.is_valid():
         data = form.cleaned_data
-        chosen = InterviewSettings(
+        chosen_settings = InterviewSettings(
             questions=data["questions"],
             minutes=float(data["minutes"]) if data["length"] == "minutes" else None,
             kind=data["kind"],
         )
-        session = interviews.start(request.user, resume, job, chosen)
+        session = interviews.start(request.user, resume, job, chosen_settings)
         return redirect("interview", session_id=session.pk)
     report = knowledge.match(resume, job).as_dict() if resume else None
     return render(
@@ -152,7 +164,7 @@ def new_interview(request, job_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _own_session(request, session_id: int) -> InterviewSession:  # type: ignore[no-untyped-def]
+def _own_session(request: AuthenticatedHttpRequest, session_id: int) -> InterviewSession:
     """The session if it is the user's; 404 otherwise (never 403: ids are not confirmed)."""
     return get_object_or_404(
         InterviewSession.objects.select_related("job", "resume"), pk=session_id, candidate=request.user
@@ -160,7 +172,7 @@ def _own_session(request, session_id: int) -> InterviewSession:  # type: ignore[
 
 
 @login_required
-def interview(request, session_id: int):  # type: ignore[no-untyped-def]
+def interview(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     session = _own_session(request, session_id)
     voice_settings = {"enabled": settings.VOICE_ENABLED, "max_seconds": settings.VOICE_MAX_SECONDS}
     voice_settings["max_mb"] = settings.VOICE_MAX_MB
@@ -207,7 +219,7 @@ async def transcribe(request: HttpRequest, session_id: int) -> JsonResponse:
     return JsonResponse(voice.take_payload(take))
 
 
-def _session_or_none(session_id: int, user) -> InterviewSession | None:  # type: ignore[no-untyped-def]
+def _session_or_none(session_id: int, user: User) -> InterviewSession | None:
     return InterviewSession.objects.filter(pk=session_id, candidate=user).first()
 
 
@@ -216,7 +228,7 @@ def _refuse(code: str, message: str, status: int) -> JsonResponse:
 
 
 @login_required
-def report(request, session_id: int):  # type: ignore[no-untyped-def]
+def report(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     session = _own_session(request, session_id)
     if session.status != InterviewSession.Status.ENDED:
         return redirect("interview", session_id=session.pk)
@@ -227,7 +239,7 @@ def report(request, session_id: int):  # type: ignore[no-untyped-def]
 
 
 @login_required
-def transcript(request, session_id: int, fmt: str):  # type: ignore[no-untyped-def]
+def transcript(request: AuthenticatedHttpRequest, session_id: int, fmt: str) -> HttpResponse:
     session = _own_session(request, session_id)
     if fmt not in ("md", "json"):
         raise Http404("Transcripts come as .md or .json")
@@ -241,6 +253,6 @@ def transcript(request, session_id: int, fmt: str):  # type: ignore[no-untyped-d
 
 
 @login_required
-def history(request):  # type: ignore[no-untyped-def]
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     sessions = InterviewSession.objects.filter(candidate=request.user).select_related("job", "resume")
     return render(request, "webapp/history.html", {"sessions": sessions})

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from webapp import embeddings, models_registry
 from webapp.management.progress import bar
@@ -10,10 +12,10 @@ from webapp.models import Fact
 class Command(BaseCommand):
     help = "Compute fact embeddings with the active encoder (only facts embedded by another encoder)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="recompute every fact, even up-to-date ones")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         encoder = models_registry.encoder()
         facts = list(Fact.objects.order_by("pk") if options["all"] else embeddings.stale_facts())
         if options["all"]:

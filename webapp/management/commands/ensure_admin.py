@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,7 +12,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Create the admin user if missing and print how to sign in (ADMIN_USER / ADMIN_PASSWORD)."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         username = os.getenv("ADMIN_USER", "admin")
         password = os.getenv("ADMIN_PASSWORD", "")
         saved = settings.VAR_DIR / "admin-password.txt"

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer.weights import WeightsError
 from training import evaluate_feedback
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         "STAR part accuracy on the labelled answers, with the packaged all-MiniLM-L6-v2."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--answers", default=str(settings.BASE_DIR / "fixtures" / "answers.jsonl"))
         parser.add_argument("--split", choices=["test", "train", "all"], default="test")
         parser.add_argument("--json", dest="json_out", default=None, help="also write the figures to this file")
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             "--fit", action="store_true", help="print the calibration fitted on the train half (to paste in code)"
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["answers"])
         try:
             encoder = evaluate_feedback.packaged_encoder()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer.engine import GenerationEngine
 from interviewer.weights import WeightsError
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         "split of the dialogs (and the low-resource curve), through the serving engine."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dialogs", default=str(settings.BASE_DIR / "fixtures" / "dialogs.jsonl"))
         parser.add_argument("--split", choices=["test", "validation", "train"], default="test")
         parser.add_argument("--json", dest="json_out", default=None, help="also write all figures here")
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--adapter", default="", help="adapter version name (default: the active one)")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         versions = ModelVersion.objects.filter(kind=ModelVersion.Kind.GENERATOR)
         version = (
             versions.filter(name=options["adapter"]).first()
@@ -85,16 +85,12 @@ class Command(BaseCommand):
 
         return evaluate_generator.Evaluation(test, train, encoder, load, settings.GENERATOR_CANDIDATES, tick)
 
-    def _curve(self, dialogs: Path, adapter: Path | None, version) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    def _curve(self, dialogs: Path, adapter: Path | None, version: ModelVersion | None) -> dict[float, Path]:
         """Adapters for each share of the training dialogs, trained like the active one when missing."""
         base_args = version.metrics.get("arguments", {}) if version else {}
         folders = {}
         for fraction in evaluate_generator.CURVE:
-            if (
-                fraction == 1.0
-                and adapter is not None
-                and (version.metrics.get("arguments", {}).get("data_fraction", 1.0) == 1.0)
-            ):
+            if fraction == 1.0 and adapter is not None and (base_args.get("data_fraction", 1.0) == 1.0):
                 folders[fraction] = adapter
                 continue
             name = f"curve-{fraction:g}"

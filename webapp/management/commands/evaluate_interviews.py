@@ -14,25 +14,26 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer.documents import JOB, RESUME, DocumentError
+from interviewer.encoders import Encoder
 from interviewer.policy import InterviewSettings
 from interviewer.vocabulary import Act
 from training.evaluate_interviews import COLUMNS, SYSTEM_HELP, SYSTEMS, EvalTurn, Scripted, score_interviews
 from training.tables import table
 from webapp import interviews, models_registry, services, turns
-from webapp.models import ModelVersion, Turn
+from webapp.models import JobPosting, ModelVersion, Resume, Turn
 
 
 class Command(BaseCommand):
     help = "Run whole scripted interviews on real resumes and postings and compare systems (template, base, adapter, ranked)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--resumes", nargs="+", required=True, metavar="PATH", help="resume files or CSVs")
         parser.add_argument("--jobs", nargs="+", required=True, metavar="PATH", help="job posting files or CSVs")
         parser.add_argument("--pairs", type=int, default=10, help="resume/posting pairs to interview (default 10)")
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="", help="(internal) where a worker writes its figures")
         parser.add_argument("--adapter-path", default="", help="(internal) the adapter folder to evaluate")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["worker"]:
             self._worker(options)
             return
@@ -93,8 +94,14 @@ class Command(BaseCommand):
         system = options["worker"]
         call_command("migrate", verbosity=0)
         _configure(system, options["adapter_path"])
-        resumes = _import(RESUME, options["resumes"], options["resume_text_column"], None, options)
-        jobs = _import(JOB, options["jobs"], options["job_text_column"], options["job_title_column"], options)
+        # _import makes documents of the kind it is given
+        resumes = cast(
+            "list[Resume]", _import(RESUME, options["resumes"], options["resume_text_column"], None, options)
+        )
+        jobs = cast(
+            "list[JobPosting]",
+            _import(JOB, options["jobs"], options["job_text_column"], options["job_title_column"], options),
+        )
         rng = random.Random(options["seed"])
         rng.shuffle(jobs)
         pairs = [(resumes[k % len(resumes)], jobs[k % len(jobs)]) for k in range(options["pairs"])]
@@ -116,7 +123,9 @@ def _configure(system: str, adapter_path: str) -> None:
         models_registry.activate(version)
 
 
-def _import(kind: str, paths: list[str], text_column: str, title_column: str | None, options: dict[str, Any]) -> list:  # type: ignore[type-arg]
+def _import(
+    kind: str, paths: list[str], text_column: str, title_column: str | None, options: dict[str, Any]
+) -> list[services.Document]:
     """The documents of ``paths``; from each CSV, ``--rows`` rows drawn with the seed."""
     files = [(str(p), Path(p).read_bytes()) for p in paths]
     specs = services.specs_from_files(kind, files, text_column, title_column)
@@ -133,7 +142,7 @@ def _import(kind: str, paths: list[str], text_column: str, title_column: str | N
     return result.created
 
 
-def _interview(resume, job, questions: int, seed: int, encoder) -> list[EvalTurn]:  # type: ignore[no-untyped-def]
+def _interview(resume: Resume, job: JobPosting, questions: int, seed: int, encoder: Encoder) -> list[EvalTurn]:
     """One whole interview with the scripted candidate; its turns."""
     from django.contrib.auth import get_user_model
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer.encoders import SentenceTransformerEncoder
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
@@ -17,11 +18,11 @@ from webapp.models import ModelVersion
 class Command(BaseCommand):
     help = "Recall@1, Recall@5 and MRR of requirement -> evidence matching on the held-out split."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--pairs", default=str(settings.BASE_DIR / "fixtures" / "pairs.jsonl"))
         parser.add_argument("--json", dest="json_out", default=None, help="also write the figures to this file")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             _train, test = split_pairs(load_pairs(Path(options["pairs"])))
         except DataError as exc:

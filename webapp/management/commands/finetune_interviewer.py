@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer.weights import WeightsError
 from training import train_generator
@@ -16,26 +18,32 @@ from webapp.models import ModelVersion
 from webapp.runs import recorded
 
 
-def finetune(arguments: train_generator.GeneratorTrainingArguments, name: str, activate: bool, log=print):  # type: ignore[no-untyped-def]
+def finetune(
+    arguments: train_generator.GeneratorTrainingArguments,
+    name: str,
+    activate: bool,
+    log: Callable[[str], object] = print,
+) -> ModelVersion:
     """Train one adapter, record the TrainingRun and the ModelVersion; returns the version."""
     relative = Path(arguments.output_dir).relative_to(settings.MODEL_DIR)
     try:
         with recorded(ModelVersion.Kind.GENERATOR, vars(arguments), arguments.output_dir) as run:
             metrics = _train(arguments, name)
-            run.model_version, _ = ModelVersion.objects.update_or_create(
+            version, _ = ModelVersion.objects.update_or_create(
                 kind=ModelVersion.Kind.GENERATOR,
                 path=str(relative),
                 defaults={"name": name, "base": metrics["base"], "metrics": metrics, "data_hash": metrics["data_hash"]},
             )
+            run.model_version = version
             run.metrics = {k: metrics[k] for k in ("validation_loss", "steps", "seconds")}
     except (DataError, WeightsError, ValueError, OSError) as exc:
         raise CommandError(str(exc)) from None
     if activate:
-        models_registry.activate(run.model_version)
-    return run.model_version
+        models_registry.activate(version)
+    return version
 
 
-def _train(arguments: train_generator.GeneratorTrainingArguments, name: str) -> dict:  # type: ignore[type-arg]
+def _train(arguments: train_generator.GeneratorTrainingArguments, name: str) -> dict[str, Any]:
     with bar(0, f"LoRA {name}", unit="step") as progress:
 
         def tick(step: int, total: int, loss: float) -> None:
@@ -53,7 +61,7 @@ TUNABLE = ("data_fraction", "epochs", "max_steps", "lr", "rank", "batch_size", "
 class Command(BaseCommand):
     help = "Train the interviewer's LoRA adapter on interview dialogs, record it, and make it active."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dialogs", default=str(settings.BASE_DIR / "fixtures" / "dialogs.jsonl"))
         # The training knobs and their defaults come from the arguments dataclass (one place).
         for name in TUNABLE:
@@ -68,7 +76,7 @@ class Command(BaseCommand):
         parser.add_argument("--resume", action="store_true", help="continue the interrupted run of --name")
         parser.add_argument("--no-activate", action="store_true")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"] or time.strftime("interviewer-%Y%m%d-%H%M%S")
         if options["resume"] and not options["name"]:
             raise CommandError("--resume needs the --name of the run to continue")

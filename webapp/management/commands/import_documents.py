@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer.documents import JOB, RESUME, SUPPORTED_EXTENSIONS, DocumentError
 from training.tables import table
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         "each bad row or file is reported (--all-or-nothing stores none if one is bad)."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=["jobs", "resumes"])
         parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or CSV files")
         parser.add_argument("--text-column", default="text", help="CSV column with the document text (default: text)")
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         parser.add_argument("--owner", default=None, help="username that owns imported resumes")
         parser.add_argument("--all-or-nothing", action="store_true", help="store nothing if any row or file is bad")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         kind = JOB if options["kind"] == "jobs" else RESUME
         owner = None
         if options["owner"]:

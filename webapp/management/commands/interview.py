@@ -3,20 +3,21 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer.policy import InterviewSettings
 from interviewer.vocabulary import InterviewKind
 from webapp import interviews, turns
-from webapp.models import JobPosting, Resume
+from webapp.models import InterviewSession, JobPosting, Resume
 
 
 class Command(BaseCommand):
     help = "Run a whole mock interview in the terminal (answers from stdin, or one per line from --answers)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--resume", type=int, required=True, help="resume id")
         parser.add_argument("--job", type=int, required=True, help="job posting id")
         parser.add_argument("--answers", default=None, help="file with one answer per line (scripted runs)")
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=list(InterviewKind), default=InterviewKind.MIXED)
         parser.add_argument("--user", default="", help="candidate username (default: the resume's owner, or 'demo')")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         from django.conf import settings
 
         resume = Resume.objects.filter(pk=options["resume"]).first()
@@ -80,7 +81,7 @@ class Command(BaseCommand):
             Path(options["json_out"]).write_text(json.dumps(interviews.transcript(session), indent=2), encoding="utf-8")
             self.stdout.write(f"Transcript written to {options['json_out']}")
 
-    def _interviewer_turn(self, session):  # type: ignore[no-untyped-def]
+    def _interviewer_turn(self, session: InterviewSession) -> dict[str, object] | None:
         """Print the next question as it is revealed (the terminal's relay of the turn's events)."""
         live = self.stdout.isatty()
         said: dict[str, object] = {}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from interviewer.documents import DocumentError
@@ -10,7 +12,7 @@ from webapp.management.progress import bar
 class Command(BaseCommand):
     help = "Load the fixture job postings and resumes (idempotent: loaded files are skipped)."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         entries = fixtures_loader.catalog()
         if not entries:
             raise CommandError(f"no fixtures found under {fixtures_loader.FIXTURES_DIR / 'catalog'}")

@@ -4,9 +4,10 @@ import json
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer import conversion, weights
 from webapp import embeddings, models_registry
@@ -25,10 +26,10 @@ class Command(BaseCommand):
         "adapter to CTranslate2 (each once), and embed all facts."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="rebuild the cache even if it looks complete")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             base = weights.resolve_base(settings.GENERATOR_BASE)
             folder = weights.cache_dir(Path(settings.MODEL_DIR), base)
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                         Path(settings.MODEL_DIR),
                         base,
                         force=options["force"],
-                        progress=lambda m: (progress.set_postfix_str(m), progress.update(1)),
+                        progress=lambda m: (progress.set_postfix_str(m), progress.update(1)),  # type: ignore[func-returns-value]  # the tuple only sequences the two calls
                     )
                 self.stdout.write(f"Converted {base.name} to {folder} in {time.time() - started:.0f} s")
             self._install_shipped_adapters(base)
@@ -105,6 +106,6 @@ class Command(BaseCommand):
                     base,
                     adapter,
                     force=force,
-                    progress=lambda m: (progress.set_postfix_str(m), progress.update(1)),
+                    progress=lambda m: (progress.set_postfix_str(m), progress.update(1)),  # type: ignore[func-returns-value]  # the tuple only sequences the two calls
                 )
             self.stdout.write(f"Converted {folder.name} to {folder} in {time.time() - started:.0f} s")

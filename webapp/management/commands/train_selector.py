@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from training import train_selector
 from training.data import DataError, file_hash
@@ -17,7 +18,7 @@ from webapp.runs import recorded
 class Command(BaseCommand):
     help = "Fine-tune the selector's encoder on resume-job pairs (in-batch negatives) and make it active."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--pairs", default=str(settings.BASE_DIR / "fixtures" / "pairs.jsonl"))
         parser.add_argument("--epochs", type=int, default=2)
         parser.add_argument("--max-steps", type=int, default=0)
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-activate", action="store_true", help="keep the current encoder active")
         parser.add_argument("--resume", action="store_true", help="continue an interrupted run of --name")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"] or time.strftime("selector-%Y%m%d-%H%M%S")
         relative = Path("selector") / name
         arguments = train_selector.SelectorTrainingArguments(
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             models_registry.activate(run.model_version)
             self.stdout.write(f"{name} is active; run `manage.py embed_facts` to refresh the fact embeddings.")
 
-    def _train(self, arguments: train_selector.SelectorTrainingArguments) -> dict:  # type: ignore[type-arg]
+    def _train(self, arguments: train_selector.SelectorTrainingArguments) -> dict[str, Any]:
         with bar(0, "Training selector", unit="step") as progress:
 
             def tick(step: int, loss: float) -> None:
