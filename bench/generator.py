@@ -1,7 +1,7 @@
 """Generation speed, side by side on the same prompts: today's transformers loop vs CTranslate2 int8.
 
 The model is the one that serves: the packaged SmolLM2 with the shipped adapter merged
-(models/interviewer-fixtures), on both backends. Figures: single-stream tokens/s and time to first
+(models/interviewer-exemplars), on both backends. Figures: single-stream tokens/s and time to first
 token of both (exactly 40 new tokens, stop rules off); then, for CTranslate2 with 1 lane (2
 threads) and with 2 lanes (1 thread each, GENERATOR_LANES): aggregate tokens/s with 1, 4, 8 and 16
 concurrent requests (same prompt); time to first token and to the full turn with one interview
@@ -53,7 +53,7 @@ LANES = (1, 2)  # GENERATOR_LANES: batches decoded at the same time, the 2 cores
 DEFAULT_LANES = 2
 INTERVIEWS, TURNS, THINK_S = 8, 4, (0.5, 2.0)
 MODEL_DIR = Path(os.getenv("MODEL_DIR", ROOT / "var" / "models"))
-SHIPPED_ADAPTER = ROOT / "models" / "interviewer-fixtures"
+SHIPPED_ADAPTER = ROOT / "models" / "interviewer-exemplars"
 INPUTS = PromptInputs(
     job_title="Senior Platform Engineer",
     company="Quillstone Payments",

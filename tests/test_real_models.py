@@ -26,7 +26,7 @@ def model_dir() -> Path:
     return CACHE
 
 
-SHIPPED_ADAPTER = ROOT / "models" / "interviewer-fixtures"
+SHIPPED_ADAPTER = ROOT / "models" / "interviewer-exemplars"
 WAIT = 60  # seconds for one real decode on a busy 2-core machine
 
 
@@ -140,7 +140,7 @@ def test_it_cancels_one_real_sequence_and_finishes_the_other(ct2_base):
 def test_it_merges_and_converts_the_shipped_adapter(model_dir, ct2_base):
     folder = conversion.convert(model_dir, weights.packaged_gguf(), SHIPPED_ADAPTER)
 
-    assert folder.name == f"{ct2_base.name}+interviewer-fixtures"
+    assert folder.name == f"{ct2_base.name}+interviewer-exemplars"
     assert conversion.is_converted(model_dir, weights.packaged_gguf(), SHIPPED_ADAPTER)
     merged = load_ct2_generator(folder, GenerationConfig(max_new_tokens=12), name="merged")
     base = load_ct2_generator(ct2_base, GenerationConfig(max_new_tokens=12))
