@@ -62,3 +62,25 @@ def test_it_marks_each_interviewer_turn_in_markdown(alice_client, session):
 def test_it_matches_the_source_the_chat_shows(session):
     for turn in session.turns.filter(role=Turn.Role.INTERVIEWER):
         assert interviews.turn_payload(turn)["source"] == interviews.transcript(session)["turns"][turn.index]["source"]
+
+
+def test_a_spoken_answer_carries_its_delivery_in_both_exports(alice_client, session):
+    answer = session.turns.get(role=Turn.Role.CANDIDATE)
+    answer.delivery = {
+        "words": 40,
+        "speech_seconds": 18.2,
+        "wpm": 132,
+        "pace": "steady",
+        "long_pauses": [{"after": "database", "seconds": 2.4, "at": 6.0}],
+        "longest_pause": 2.4,
+        "fillers": {"um": 2},
+        "filler_count": 2,
+    }
+    answer.save(update_fields=["delivery"])
+
+    data = json.loads(alice_client.get(reverse("transcript", args=[session.pk, "json"])).content)
+    text = alice_client.get(reverse("transcript", args=[session.pk, "md"])).content.decode()
+
+    assert data["turns"][answer.index]["delivery"]["wpm"] == 132
+    assert "delivery" not in data["turns"][0]  # a typed or interviewer turn has none
+    assert f"**You:** {answer.text}\n> spoken: 132 words a minute (steady), 1 long pause, 2 filler words\n" in text

@@ -558,3 +558,19 @@ def test_it_hears_a_browser_recording_and_refuses_noise(whisper, tmp_path):
     with pytest.raises(voice.VoiceError) as refused:
         voice.transcribe(wav_bytes(noise), whisper, voice.Limits())
     assert refused.value.code == "unintelligible"
+
+
+def test_the_admin_lists_spoken_takes_read_only(client, users, alice_session):
+    from webapp.models import VoiceTake
+
+    take = VoiceTake.objects.create(session=alice_session, text="um I moved the ledger", duration=3.2)
+    client.force_login(users[2])  # charlie is staff
+    users[2].is_superuser = True
+    users[2].save()
+
+    listing = client.get("/admin/webapp/voicetake/")
+    detail = client.get(f"/admin/webapp/voicetake/{take.pk}/change/")
+
+    assert listing.status_code == 200 and "3.2" in listing.content.decode()
+    assert detail.status_code == 200 and "um I moved the ledger" in detail.content.decode()
+    assert client.get("/admin/webapp/voicetake/add/").status_code == 403

@@ -27,7 +27,17 @@ from interviewer.documents import JOB, RESUME, DocumentError
 from webapp import forms as webapp_forms
 from webapp import imports, knowledge, services
 from webapp.forms import BulkImportForm, JobPostingAdminForm, ResumeAdminForm
-from webapp.models import Fact, ImportJob, InterviewSession, JobPosting, ModelVersion, Resume, TrainingRun, Turn
+from webapp.models import (
+    Fact,
+    ImportJob,
+    InterviewSession,
+    JobPosting,
+    ModelVersion,
+    Resume,
+    TrainingRun,
+    Turn,
+    VoiceTake,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -272,6 +282,23 @@ class InterviewSessionAdmin(admin.ModelAdmin[InterviewSession]):
     search_fields = ("candidate__username", "job__title", "resume__label")
     readonly_fields = ("candidate", "resume", "job", "started", "ended", "model_version", "settings", "report")
     inlines = [TurnInline]
+
+
+@admin.register(VoiceTake)
+class VoiceTakeAdmin(admin.ModelAdmin[VoiceTake]):
+    """Spoken answers as heard: read-only (a transcript is evidence of what was said)."""
+
+    list_display = ("created", "session", "turn", "duration", "kept_audio")
+    list_filter = ("created",)
+    search_fields = ("session__candidate__username", "text")
+    readonly_fields = ("id", "session", "turn", "text", "duration", "words", "delivery", "audio", "created")
+
+    @admin.display(boolean=True, description="audio kept")
+    def kept_audio(self, take: VoiceTake) -> bool:
+        return bool(take.audio)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(ModelVersion)

@@ -358,6 +358,7 @@ def transcript(session: InterviewSession) -> dict[str, Any]:
                 "act": t.act,
                 "reason": t.reason,
                 "source": turn_source(t),
+                **({"delivery": t.delivery} if t.delivery else {}),
             }
             for t in turns(session)
         ],
@@ -385,6 +386,8 @@ def transcript_markdown(session: InterviewSession) -> str:
             lines.append(f"**Interviewer:** {t['text']} _({act}; {written})_")
         else:
             lines.append(f"**You:** {t['text']}")
+            if t.get("delivery"):
+                lines.append(f"> spoken: {spoken_line(t['delivery'])}")
         for g in t["grounding"]:
             lines.append(f"> grounded on {g['source']}: {g['text']}")
         lines.append("")
@@ -393,4 +396,15 @@ def transcript_markdown(session: InterviewSession) -> str:
         lines += ["## Report", "", report["summary"], "", "### Strengths"]
         lines += [f"- {s}" for s in report["strengths"]] + ["", "### What to practise"]
         lines += [f"- {s}" for s in report["practise"]] + [""]
+        if report.get("delivery"):
+            lines += ["### How you spoke", ""] + [f"- {note}" for note in report["delivery"].get("notes", [])] + [""]
     return "\n".join(lines)
+
+
+def spoken_line(delivery: dict[str, Any]) -> str:
+    """One spoken answer's delivery in words: "132 words a minute (steady), 1 long pause, 2 filler words"."""
+    pace = f"{delivery['wpm']} words a minute ({delivery['pace']})" if delivery.get("wpm") else "pace not measured"
+    pauses, fillers = len(delivery.get("long_pauses", [])), delivery.get("filler_count", 0)
+    return (
+        f"{pace}, {pauses} long pause{'s' if pauses != 1 else ''}, {fillers} filler word{'s' if fillers != 1 else ''}"
+    )
