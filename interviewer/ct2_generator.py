@@ -69,6 +69,11 @@ class _Sequence:
     text: TextAssembler
     cap: int
     failed: str = ""
+    stopped: bool = False  # a stop token came
+
+    @property
+    def done(self) -> bool:
+        return bool(self.failed) or self.stopped or self.text.ended or len(self.text.ids) >= self.cap
 
 
 class CT2Generator:
@@ -116,8 +121,15 @@ class CT2Generator:
             import ctranslate2
 
             ctranslate2.set_random_seed(first.seed)
+        # Sampled candidates of the same requests share their prompt: one batch entry each, its
+        # prompt read once, N hypotheses sampled from it (not N copies of the prompt to read).
+        n = handles[0].request.n
+        shared = first.temperature > 0 and n > 1 and all(h.request.n == n for h in handles)
+        hypotheses = n if shared else 1
+        prompts = [list(h.prompt) for h in handles] if shared else [list(s.handle.prompt) for s in sequences]
         self.model.generate_batch(
-            [list(s.handle.prompt) for s in sequences],
+            prompts,
+            num_hypotheses=hypotheses,
             max_length=max(s.cap for s in sequences),
             include_prompt_in_result=False,
             end_token=sorted(self.stop_ids),
@@ -128,7 +140,7 @@ class CT2Generator:
             sampling_temperature=first.temperature if first.temperature > 0 else 1.0,
             # Not a bound method: CTranslate2 may drop the callback last, in its own worker thread,
             # and a Generator destroyed there aborts the process (it would join that thread).
-            callback=functools.partial(_on_step, sequences, frozenset(self.stop_ids)),
+            callback=functools.partial(_on_step, sequences, frozenset(self.stop_ids), hypotheses),
         )
         self._finish(handles, sequences)
 
@@ -146,18 +158,30 @@ class CT2Generator:
 
 
 # step: a ctranslate2.GenerationStepResult (CTranslate2 ships no type hints)
-def _on_step(sequences: list[_Sequence], stop_ids: frozenset[int], step: Any) -> bool:
-    """Stream one decoded token of one sequence; True stops that sequence."""
-    sequence = sequences[step.batch_id]
-    if sequence.handle.cancelled or sequence.failed or step.token_id in stop_ids:
+def _on_step(sequences: list[_Sequence], stop_ids: frozenset[int], hypotheses: int, step: Any) -> bool:
+    """Stream one decoded token of one sequence; True stops its batch entry.
+
+    With ``hypotheses`` > 1 a batch entry holds every candidate of one request: it stops when the
+    request is cancelled or all its candidates are done; a finished candidate ignores the rest.
+    """
+    first = step.batch_id * hypotheses
+    sequence = sequences[first + (step.hypothesis_id if hypotheses > 1 else 0)]
+    if sequence.handle.cancelled:
         return True
+    if not sequence.done:
+        _push(sequence, stop_ids, step)
+    return all(s.done for s in sequences[first : first + hypotheses])
+
+
+def _push(sequence: _Sequence, stop_ids: frozenset[int], step: Any) -> None:
+    if step.token_id in stop_ids:
+        sequence.stopped = True
+        return
     try:
         sequence.handle.push(sequence.index, sequence.text.push(step.token_id, step.log_prob or 0.0))
     except Exception as exc:  # noqa: BLE001 - only this sequence fails; an exception must not cross into C++
         log.exception("decoding a token failed")
         sequence.failed = f"{type(exc).__name__}: {exc}"
-        return True
-    return sequence.text.ended or len(sequence.text.ids) >= sequence.cap
 
 
 def load_ct2_generator(

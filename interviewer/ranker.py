@@ -7,8 +7,9 @@ then checked against hard rules and scored. A candidate *passes* when it breaks 
 - it does not restate the instructions ("You're the interviewer", "Stage:", "Facts to ask");
 - it fits the act: every act but the closing ends on a question; a closing thanks, closes,
   asks nothing and has no number or capitalised name that is not in the documents;
-- a probe names the selected fact (it shares a key content word with it) without copying
-  more than 12 consecutive words of it;
+- a probe names the selected fact (it shares two of its content words with it, or all of a
+  shorter fact's: the grounding test of the evaluations) without copying more than 12
+  consecutive words of it;
 - a follow-up refers to what the candidate just said (a content word of the last answer, or
   embedding similarity >= 0.4 to it);
 - it repeats nothing asked in this interview (word Jaccard < 0.6, embedding similarity < 0.9)
@@ -162,6 +163,7 @@ def _features(
         "repeat_jaccard": round(repeat, 4),
         "repeat_similarity": round(similar, 4),
         "copied_words": float(max((_longest_run(text, f) for f in ctx.facts), default=0)),
+        "names_fact": float(any(_names(words, f) for f in ctx.facts)),
         "words": float(length),
     }
 
@@ -172,7 +174,7 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
         broken.append("length")
     if INSTRUCTIONS.search(text):
         broken.append("restates the instructions")
-    if ctx.act.is_probe and ctx.facts and f["fact_overlap"] <= 0:
+    if ctx.act.is_probe and ctx.facts and not f["names_fact"]:
         broken.append("does not name the fact")
     if f["copied_words"] > MAX_COPIED_WORDS:
         broken.append("copies the fact")
@@ -194,6 +196,12 @@ def _overlap(words: set[str], other: str) -> float:
     if not keys:
         return 0.0
     return min(1.0, len(words & keys) / min(3, len(keys)))
+
+
+def _names(words: set[str], fact: str) -> bool:
+    """``words`` hold two of the fact's content words (all of them when it has fewer)."""
+    keys = content_words(fact)
+    return bool(keys) and len(words & keys) >= min(2, len(keys))
 
 
 def _jaccard(a: str, b: str) -> float:
