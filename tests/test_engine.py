@@ -588,3 +588,49 @@ def test_it_times_out_a_sync_reader_instead_of_hanging():
 
     with pytest.raises(TimeoutError):
         next(handle.iter(timeout=0.05))
+
+
+class _Text:
+    """A stand-in TextAssembler: each token id is a word; the utterance ends at id 9."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def push(self, token_id: int, log_prob: float) -> str:
+        self.ids.append(token_id)
+        return f" w{token_id}"
+
+    @property
+    def ended(self) -> bool:
+        return 9 in self.ids
+
+
+class _Step:
+    def __init__(self, batch_id: int, hypothesis_id: int, token_id: int) -> None:
+        self.batch_id, self.hypothesis_id, self.token_id, self.log_prob = batch_id, hypothesis_id, token_id, -0.1
+
+
+def test_sampled_hypotheses_of_one_prompt_stream_to_their_own_candidates():
+    from interviewer.ct2_generator import _on_step, _Sequence
+
+    class Pushes:
+        cancelled = False
+
+        def __init__(self) -> None:
+            self.pieces: list[tuple[int, str]] = []
+
+        def push(self, index: int, piece: str) -> None:
+            self.pieces.append((index, piece))
+
+    a, b = Pushes(), Pushes()
+    sequences = [_Sequence(h, i, _Text(), cap=3) for h in (a, b) for i in range(2)]  # type: ignore[arg-type]
+    stop = frozenset({0})
+
+    assert _on_step(sequences, stop, 2, _Step(1, 1, 5)) is False  # request b, candidate 1
+    assert _on_step(sequences, stop, 2, _Step(0, 0, 9)) is False  # a's candidate 0 ends; candidate 1 has not
+    assert _on_step(sequences, stop, 2, _Step(0, 0, 7)) is False  # a finished candidate ignores the rest
+    assert _on_step(sequences, stop, 2, _Step(0, 1, 0)) is True  # a stop token: every candidate of a is done
+
+    assert a.pieces == [(0, " w9")] and b.pieces == [(1, " w5")]
+    a.cancelled = True
+    assert _on_step(sequences, stop, 2, _Step(0, 1, 4)) is True  # a cancelled request stops its batch entry
