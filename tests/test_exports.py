@@ -84,3 +84,14 @@ def test_a_spoken_answer_carries_its_delivery_in_both_exports(alice_client, sess
     assert data["turns"][answer.index]["delivery"]["wpm"] == 132
     assert "delivery" not in data["turns"][0]  # a typed or interviewer turn has none
     assert f"**You:** {answer.text}\n> spoken: 132 words a minute (steady), 1 long pause, 2 filler words\n" in text
+
+
+def test_each_interviewer_turn_carries_its_ranker_score_in_json(alice_client, session):
+    written = session.turns.get(index=2)
+    written.score, written.candidates = 0.71, {"decoded": 6, "passed": 4}
+    written.save(update_fields=["score", "candidates"])
+
+    data = json.loads(alice_client.get(reverse("transcript", args=[session.pk, "json"])).content)
+
+    assert data["turns"][2]["score"] == 0.71 and data["turns"][2]["candidates"] == {"decoded": 6, "passed": 4}
+    assert "score" not in data["turns"][1]  # the candidate's answer

@@ -266,7 +266,7 @@ class ResumeAdmin(DocumentAdmin):
 
 class TurnInline(admin.TabularInline[Turn, InterviewSession]):
     model = Turn
-    fields = ("index", "role", "text", "reason", "latency_ms", "created")
+    fields = ("index", "role", "text", "act", "source", "score", "candidates", "reason", "latency_ms", "created")
     readonly_fields = fields
     extra = 0
     can_delete = False

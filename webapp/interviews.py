@@ -358,6 +358,7 @@ def transcript(session: InterviewSession) -> dict[str, Any]:
                 "act": t.act,
                 "reason": t.reason,
                 "source": turn_source(t),
+                **({"score": t.score, "candidates": t.candidates} if t.role == Turn.Role.INTERVIEWER else {}),
                 **({"delivery": t.delivery} if t.delivery else {}),
             }
             for t in turns(session)
