@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from transformers import TrainerCallback
+from transformers import PrinterCallback, TrainerCallback
 
 from interviewer.selector import retrieval_metrics
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
@@ -126,6 +126,7 @@ def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None]
         evaluator=held_out,
         callbacks=[_Progress(progress)] if progress else [],
     )
+    trainer.remove_callback(PrinterCallback)  # progress goes to the command's bar, not raw dicts
     started = time.time()
     resume = args.resume and any(checkpoints.glob("checkpoint-*"))
     result = trainer.train(resume_from_checkpoint=True if resume else None)
