@@ -180,5 +180,26 @@ def template_question(act: Act, facts: Sequence[str], title: str, asked: Sequenc
         choices = choices[-1:]
     start = (sum(map(ord, fact)) + len(asked)) % len(choices)
     rotated = [choices[(start + i) % len(choices)].format(**values) for i in range(len(choices))]
-    asked_lower = {q.strip().lower() for q in asked}
-    return next((t for t in rotated if t.strip().lower() not in asked_lower), rotated[0])
+    # The first wording not close to anything asked (word Jaccard < 0.6, the evaluations' near
+    # repeat), else the least close one.
+    return min(
+        rotated, key=lambda t: (max((_jaccard(t, q) for q in asked), default=0.0) >= NEAR_REPEAT, _closest(t, asked))
+    )
+
+
+NEAR_REPEAT = 0.6
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def _jaccard(a: str, b: str) -> float:
+    x, y = _words(a), _words(b)
+    return len(x & y) / len(x | y) if x | y else 0.0
+
+
+def _closest(text: str, asked: Sequence[str]) -> float:
+    """How close ``text`` comes to an earlier question (0 when it is far from all of them)."""
+    close = max((_jaccard(text, q) for q in asked), default=0.0)
+    return close if close >= NEAR_REPEAT else 0.0

@@ -53,3 +53,14 @@ def test_it_reads_a_resume_achievement_as_what_the_candidate_did():
 
 def test_it_asks_a_behavioral_question_when_a_probe_has_no_fact():
     assert template_question(Act.GAP_PROBE, [], "SRE", []) == template_question(Act.BEHAVIORAL, [], "SRE", [])
+
+
+def test_a_template_avoids_a_wording_close_to_one_already_asked():
+    from interviewer.templates import NEAR_REPEAT, _jaccard
+
+    answer = "We moved the billing jobs to a queue and I wrote the retry logic."
+    first = template_question(Act.FOLLOW_UP, [], "Backend Engineer", [], answer)
+    # The same follow-up on a slightly different answer: another wording, not a near repeat.
+    second = template_question(Act.FOLLOW_UP, [], "Backend Engineer", [first], answer.replace("billing", "invoice"))
+
+    assert _jaccard(first, second) < NEAR_REPEAT
