@@ -63,6 +63,9 @@ _TEMPLATES: dict[Act, tuple[str, ...]] = {
     Act.FOLLOW_UP: (
         "You mentioned {said}. What did you do yourself there, and what was the result?",
         "Let's stay with {said} for a moment. Can you put a number on the outcome?",
+        "On {said}: can you give one specific example, with your own part in it and the result?",
+        "When you talk about {said}, what exactly was your role, and how did it turn out?",
+        # the last one names nothing: for a follow-up without an answer to refer to
         "Can you make that concrete: one specific example, your own part in it, and the result?",
     ),
     Act.BEHAVIORAL: (
@@ -176,8 +179,8 @@ def template_question(act: Act, facts: Sequence[str], title: str, asked: Sequenc
         "verb_phrase": phrase[:1].lower() + phrase[1:],
         "said": _said(last_answer),
     }
-    if act is Act.FOLLOW_UP and not last_answer:
-        choices = choices[-1:]
+    if act is Act.FOLLOW_UP:
+        choices = choices[:-1] if last_answer else choices[-1:]  # a follow-up names what was said
     start = (sum(map(ord, fact)) + len(asked)) % len(choices)
     rotated = [choices[(start + i) % len(choices)].format(**values) for i in range(len(choices))]
     # The first wording not close to anything asked (word Jaccard < 0.6, the evaluations' near

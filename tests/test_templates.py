@@ -64,3 +64,11 @@ def test_a_template_avoids_a_wording_close_to_one_already_asked():
     second = template_question(Act.FOLLOW_UP, [], "Backend Engineer", [first], answer.replace("billing", "invoice"))
 
     assert _jaccard(first, second) < NEAR_REPEAT
+
+
+def test_every_follow_up_wording_names_something_the_candidate_said():
+    answer = "I cut the Kafka consumer lag from 40 minutes to 2 by batching commits."
+    asked: list[str] = []
+    for _ in range(4):
+        asked.append(template_question(Act.FOLLOW_UP, [], "Data Engineer", asked, answer))
+    assert all("Kafka" in q or "40" in q for q in asked), asked
