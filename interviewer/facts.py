@@ -324,7 +324,7 @@ def is_fragment(text: str, item: bool = False, names: bool = True) -> bool:
     Args:
         text: a tidied piece (no contact details).
         item: whether it is an item of a list (a skill such as "Python" is then a fact).
-        names: whether a line of capitalised names is a fragment ("Raiffeisen Bank Russia");
+        names: whether a line of capitalised names is a fragment ("Northwind Savings Bank");
             not in education, where "BSc Physics, University of Leeds" is the claim.
     """
     if item and SHORT_SKILL.fullmatch(text.strip()):
@@ -359,7 +359,7 @@ def _is_keyword_soup(words: list[str]) -> bool:
 
 
 def _is_name_like(text: str) -> bool:
-    """No lower-case content word: "Raiffeisen Bank Russia", "Senior Data Analyst, Acme Corp"."""
+    """No lower-case content word: "Northwind Savings Bank", "Senior Data Analyst, Acme Corp"."""
     if text.isupper() and len(text.split()) >= 6:
         return False  # a sentence written in capitals
     words = [w.strip("()[],.;:|–—-") for w in text.split()]
