@@ -6,13 +6,11 @@ the chosen one is revealed)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port, scratch_database, wait_for_port
+from tests.servers import base_env, daphnes, manage, scratch_database
 from tests.test_browser import CHROMIUM, FLAGS, _browser_or_skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_models]
@@ -35,37 +33,18 @@ new MutationObserver(() => {
 @pytest.fixture
 def real_server(tmp_path):  # type: ignore[no-untyped-def]
     with scratch_database(os.getenv("DATABASE_URL"), tmp_path) as database:
-        env = {
-            **os.environ,
-            "FAKE_MODELS": "0",
-            "DEBUG": "1",
-            "DATABASE_URL": database,
-            "VAR_DIR": str(tmp_path / "var"),
-            "MODEL_DIR": str(MODELS),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DEMO_PASSWORD": "rehearse-2026",
-        }
-        manage = [sys.executable, "manage.py"]
-        subprocess.run(manage + ["migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run(manage + ["load_fixtures"], cwd=ROOT, env=env, check=True, capture_output=True)
-        # Registers and activates the shipped adapter, converts it once (cached in MODEL_DIR).
-        subprocess.run(manage + ["prepare_models"], cwd=ROOT, env=env, check=True, capture_output=True)
-        subprocess.run(manage + ["ensure_admin"], cwd=ROOT, env=env, check=True, capture_output=True)
-        port = free_port()
-        with open(tmp_path / "daphne.log", "w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "webapp.asgi:application"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-                wait_for_port(port)
-                yield f"http://127.0.0.1:{port}"
-            finally:
-                process.terminate()
-                process.wait(timeout=20)
+        env = base_env(
+            FAKE_MODELS="0",
+            DATABASE_URL=database,
+            VAR_DIR=str(tmp_path / "var"),
+            MODEL_DIR=str(MODELS),
+            DEMO_PASSWORD="rehearse-2026",
+        )
+        manage(env, "migrate", "-v0")
+        manage(env, "load_fixtures")
+        manage(env, "prepare_models")  # registers and activates the shipped adapter, converts it once (cached)
+        with daphnes(env, 1, tmp_path) as [server]:
+            yield server.url
 
 
 def test_the_real_interviewer_never_takes_back_streamed_words(real_server):
