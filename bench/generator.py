@@ -2,15 +2,15 @@
 
 The model is the one that serves: the packaged SmolLM2 with the shipped adapter merged
 (models/interviewer-exemplars), on both backends. Figures: single-stream tokens/s and time to first
-token of both (exactly 40 new tokens, stop rules off); then, for CTranslate2 with 1 lane (2
-threads) and with 2 lanes (1 thread each, GENERATOR_LANES): aggregate tokens/s with 1, 4, 8 and 16
-concurrent requests (same prompt); time to first token and to the full turn with one interview
+token of both (exactly 40 new tokens, stop rules off); then, for CTranslate2 with 1 lane of 2
+threads, 2 lanes of 1 thread and 2 lanes of 2 threads (GENERATOR_LANES x GENERATOR_THREADS):
+aggregate tokens/s with 1, 4, 8 and 16 concurrent requests (same prompt); time to first token and to the full turn with one interview
 alone and with 8 at once through the engine (the first 4 interviewer turns of 8 fixture test
 dialogs, real stop rules, 0.5-2 s between turns), and with turn k of all 8 submitted at the same
 moment (8 concurrent requests of different prompt lengths); 6 sampled candidates of up to 40
 tokens for one turn. Also: load time from the caches (transformers in this process; CTranslate2 in a fresh
 process that has loaded the encoder, as a serving process has) and that process's resident
-memory after one turn (encoder + CTranslate2 generator, GENERATOR_LANES=2).
+memory after one turn (encoder + CTranslate2 generator, the default lanes and threads).
 
 Run: .venv/bin/python bench/generator.py   (converts what it needs once, untimed)
 Last line: one JSON object of figures.
@@ -49,8 +49,9 @@ THREADS = min(2, os.cpu_count() or 1)
 NEW_TOKENS = 40
 ROUNDS = 3
 CONCURRENCY = (1, 4, 8, 16)
-LANES = (1, 2)  # GENERATOR_LANES: batches decoded at the same time, the 2 cores split between them
-DEFAULT_LANES = 2
+# (GENERATOR_LANES, GENERATOR_THREADS): batches decoded at the same time, cores each one uses
+LANES = ((1, 2), (2, 1), (2, 2))
+DEFAULT_LANES = (2, 1)
 INTERVIEWS, TURNS, THINK_S = 8, 4, (0.5, 2.0)
 MODEL_DIR = Path(os.getenv("MODEL_DIR", ROOT / "var" / "models"))
 SHIPPED_ADAPTER = ROOT / "models" / "interviewer-exemplars"
@@ -215,7 +216,7 @@ from interviewer.vocabulary import Act
 encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
 encoder.encode(["Five years of Python in production"])
 started = time.perf_counter()
-generator = load_ct2_generator(pathlib.Path({folder!r}), lanes={lanes})
+generator = load_ct2_generator(pathlib.Path({folder!r}), lanes={lanes}, threads={threads})
 load_s = time.perf_counter() - started
 engine = GenerationEngine(lambda: generator)
 list(engine.submit(PromptInputs("Engineer", Act.OPENING)).iter(timeout=600))
@@ -223,10 +224,10 @@ print(json.dumps([load_s, psutil.Process().memory_info().rss]))
 """
 
 
-def serving_process(folder: Path, lanes: int) -> tuple[float, float]:
+def serving_process(folder: Path, lanes: tuple[int, int]) -> tuple[float, float]:
     """(load s, RSS MB) of a fresh process that loads the encoder, then the CTranslate2 generator
     (the libraries already imported, as in a serving process), and decodes one turn."""
-    script = SERVING_SCRIPT.format(root=str(ROOT), folder=str(folder), lanes=lanes)
+    script = SERVING_SCRIPT.format(root=str(ROOT), folder=str(folder), lanes=lanes[0], threads=lanes[1])
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=600)
     load_s, rss = json.loads(out.stdout.strip().splitlines()[-1])
     return load_s, rss / 2**20
@@ -286,8 +287,9 @@ def serving(ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
     }
 
 
-def ct2_figures(folder: Path, lanes: int) -> dict[str, float]:
-    ct2 = ct2_generator.load_ct2_generator(folder, GenerationConfig(max_new_tokens=NEW_TOKENS), lanes=lanes)
+def ct2_figures(folder: Path, lanes: int, threads: int) -> dict[str, float]:
+    config = GenerationConfig(max_new_tokens=NEW_TOKENS)
+    ct2 = ct2_generator.load_ct2_generator(folder, config, lanes=lanes, threads=threads)
     figures = exact_streams(ct2)
     ct2.config = GenerationConfig(max_new_tokens=60)  # GENERATOR_MAX_NEW_TOKENS's default
     figures.update(serving(ct2))
@@ -306,8 +308,8 @@ def main() -> None:
         "prompt_tokens": len(ct2.prompt_ids(INPUTS)),  # type: ignore[attr-defined]
     }
     del ct2
-    for lanes in LANES:
-        figures.update({f"ct2_{lanes}_lanes_{k}": v for k, v in ct2_figures(folder, lanes).items()})
+    for lanes, threads in LANES:
+        figures.update({f"ct2_{lanes}x{threads}_{k}": v for k, v in ct2_figures(folder, lanes, threads).items()})
     # torch's two threads slow down many times over when anything else runs: measure the loop
     # before and after CTranslate2 and keep its better run (the comparison then favours it).
     last_run = transformers_single(hf)
@@ -319,7 +321,7 @@ def main() -> None:
     load_s, rss_mb = serving_process(folder, DEFAULT_LANES)
     figures["ct2_load_s"], figures["serving_rss_mb"] = round(load_s, 2), round(rss_mb, 1)
     figures["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
-    figures["ratios"] = {f"{lanes}_lanes": ratios(figures, f"ct2_{lanes}_lanes_") for lanes in LANES}
+    figures["ratios"] = {f"{lanes}x{threads}": ratios(figures, f"ct2_{lanes}x{threads}_") for lanes, threads in LANES}
     for key, value in figures.items():
         if key != "ratios":
             print(f"{key:>48}: {value}")

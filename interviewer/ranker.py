@@ -9,7 +9,8 @@ then checked against hard rules and scored. A candidate *passes* when it breaks 
   asks nothing and has no number or capitalised name that is not in the documents;
 - a probe names the selected fact (it shares two of its content words with it, or all of a
   shorter fact's: the grounding test of the evaluations) without copying more than 12
-  consecutive words of it;
+  consecutive words of any fact; naming only the resume evidence shown beside a job
+  requirement does not count (``targets``: the facts the turn was planned to probe);
 - a follow-up refers to what the candidate just said (a content word of the last answer, or
   embedding similarity >= 0.4 to it);
 - it repeats nothing asked in this interview (word Jaccard < 0.6, embedding similarity < 0.9)
@@ -65,11 +66,16 @@ class RankContext:
     """What a turn's words are judged against."""
 
     act: Act
-    facts: Sequence[str] = ()
+    facts: Sequence[str] = ()  # every fact the prompt showed (selected facts and their evidence)
     last_answer: str = ""
     asked: Sequence[str] = ()  # the interviewer's earlier turns in this interview
     known_words: frozenset[str] = frozenset()  # lower-cased words of both documents (closings)
     exemplars: Sequence[str] = ()  # the exemplars the prompt showed: adapt them, never copy them
+    targets: Sequence[str] | None = None  # the facts a probe must name (None: every one of ``facts``)
+
+    @property
+    def must_name(self) -> Sequence[str]:
+        return self.facts if self.targets is None else self.targets
 
 
 @dataclass
@@ -163,7 +169,7 @@ def _features(
         "repeat_jaccard": round(repeat, 4),
         "repeat_similarity": round(similar, 4),
         "copied_words": float(max((_longest_run(text, f) for f in ctx.facts), default=0)),
-        "names_fact": float(any(_names(words, f) for f in ctx.facts)),
+        "names_fact": float(any(_names(words, f) for f in ctx.must_name)),
         "words": float(length),
     }
 
@@ -174,7 +180,7 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
         broken.append("length")
     if INSTRUCTIONS.search(text):
         broken.append("restates the instructions")
-    if ctx.act.is_probe and ctx.facts and not f["names_fact"]:
+    if ctx.act.is_probe and ctx.must_name and not f["names_fact"]:
         broken.append("does not name the fact")
     if f["copied_words"] > MAX_COPIED_WORDS:
         broken.append("copies the fact")

@@ -38,6 +38,20 @@ def test_it_refuses_a_probe_that_copies_more_than_twelve_words_of_the_fact():
     assert reasons("How have you tuned PostgreSQL streaming replication and recovery?", ctx) == []
 
 
+def test_a_requirement_probe_must_name_the_requirement_not_only_its_resume_evidence():
+    evidence = "Migrated the billing ledger from MySQL to a managed cloud database"
+    ctx = RankContext(act=Act.REQUIREMENT_PROBE, facts=[FACT, evidence], targets=[FACT])
+    assert "does not name the fact" in reasons("What did you learn when you migrated the billing ledger?", ctx)
+    assert reasons("How did you set up PostgreSQL replication after the billing migration?", ctx) == []
+    # without targets every fact the prompt showed counts (the fixture dialogs' grounding)
+    assert (
+        reasons(
+            "What did you learn when you migrated the billing ledger?", RankContext(**{**ctx.__dict__, "targets": None})
+        )
+        == []
+    )
+
+
 def test_it_refuses_repeats_of_earlier_questions():
     ctx = RankContext(act=Act.REQUIREMENT_PROBE, facts=[FACT], asked=["How have you run PostgreSQL backups here?"])
     assert "repeats a question" in reasons("So how have you run PostgreSQL backups there?", ctx)

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from interviewer.engine import GenerationEngine
-from interviewer.generator import Cancelled, TemplateGenerator
+from interviewer.generator import Cancelled, PromptInputs, TemplateGenerator
 from interviewer.vocabulary import Act
 from tests.interview_helpers import next_turn, start
 from webapp import interviews, models_registry, turns
@@ -125,6 +125,47 @@ def test_it_falls_back_to_a_template_when_the_model_fails_and_releases_nothing_t
     assert turn.source == "template" and turn.text.endswith("?")
     session.refresh_from_db()
     assert session.claim_owner == ""
+
+
+class PassesOnTheSecondRound(TemplateGenerator):
+    """Mumbles in the first round of candidates; writes a usable question in the second."""
+
+    name = "second-round"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[PromptInputs] = []
+
+    def stream(self, inputs, cancel=None):  # type: ignore[no-untyped-def]
+        self.seen.append(inputs)
+        if len(self.seen) <= 2:  # the first round's two candidates
+            yield "Hmm."
+            return
+        yield from super().stream(inputs, cancel)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_round_without_exemplars_comes_before_the_template(users, engine_of, settings):
+    settings.GENERATOR_CANDIDATES, settings.GENERATOR_RETRIES = 2, 1
+    session = start(users[0])
+    generator = PassesOnTheSecondRound()
+    engine_of(generator)
+    turn = next_turn(session)
+    assert turn.source == "second-round" and turn.text.endswith("?")
+    assert turn.candidates == {"decoded": 4, "passed": 2}
+    assert len(generator.seen) == 4 and all(inputs.exemplars == [] for inputs in generator.seen[2:])
+    assert generator.seen[0].stage == generator.seen[2].stage and generator.seen[0].facts == generator.seen[2].facts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_retries_a_failed_round_goes_to_the_template(users, engine_of, settings):
+    settings.GENERATOR_CANDIDATES, settings.GENERATOR_RETRIES = 2, 0
+    session = start(users[0])
+    generator = PassesOnTheSecondRound()
+    engine_of(generator)
+    turn = next_turn(session)
+    assert turn.source == "template" and turn.candidates == {"decoded": 2, "passed": 0}
+    assert len(generator.seen) == 2
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,8 +4,8 @@
 :func:`run_turn` claims the turn due next (a lease in the database that its holder renews
 while it works, so across processes exactly one generator works on a turn and a dead one's
 turn is taken over), plans it (policy, selector and exemplars), decodes N sampled candidates
-in one batch on the engine, lets the ranker choose the words (a template only when no
-candidate passes), saves the turn whole and only then reveals its words. It yields the protocol events in order: ``thinking``, ``token``..., ``turn``,
+in one batch on the engine, lets the ranker choose the words (when none passes, one more batch
+from the prompt without exemplars; a template only when no candidate of either passes), saves the turn whole and only then reveals its words. It yields the protocol events in order: ``thinking``, ``token``..., ``turn``,
 then ``state`` (or the ``report`` after a closing); ``error`` if something broke. Nothing is
 yielded after the final event, and the words streamed are exactly the words saved.
 
@@ -22,7 +22,7 @@ import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
@@ -162,6 +162,7 @@ def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], sou
         asked=pending.asked,
         known_words=pending.known_words,
         exemplars=pending.inputs.exemplars,
+        targets=[s.fact.text for s in pending.plan.selections],
     )
     chosen, passed = ranker.best(candidates, context, models_registry.encoder()) if candidates else (None, 0)
     counts = {"decoded": len(candidates), "passed": passed}
@@ -170,13 +171,23 @@ def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], sou
     return Draft(chosen.text, source, chosen.score, counts)
 
 
-def request_for(pending: interviews.Pending) -> GenerationRequest | None:
-    """What to ask the engine: N sampled candidates (one greedy when N is 1); None for templates only."""
+def request_for(pending: interviews.Pending, attempt: int = 0) -> GenerationRequest | None:
+    """What to ask the engine: N sampled candidates (one greedy when N is 1); None for templates only.
+
+    Attempt 1 (a second round, when no candidate of the first passed): new seeds, and the prompt
+    without its exemplars, whose subject sometimes leaks into every candidate instead of the fact.
+    """
     n = settings.GENERATOR_CANDIDATES
     if n <= 0:
         return None
-    seed = (pending.session_id * 1009 + pending.index) % 2**31
-    return GenerationRequest(pending.inputs, n=n, sample=n > 1, seed=seed, stream=False)
+    seed = (pending.session_id * 1009 + pending.index + attempt * 7919) % 2**31
+    inputs = replace(pending.inputs, exemplars=[]) if attempt else pending.inputs
+    return GenerationRequest(inputs, n=n, sample=n > 1, seed=seed, stream=False)
+
+
+def rounds() -> int:
+    """How many batches of candidates a turn may decode: a second only for sampled candidates."""
+    return 1 + settings.GENERATOR_RETRIES if settings.GENERATOR_CANDIDATES > 1 else 1
 
 
 # ---------------------------------------------------------------------------
@@ -218,13 +229,29 @@ async def run_turn(session_id: int) -> AsyncIterator[Event]:
 
 
 async def _decode(mine: Claim, pending: interviews.Pending) -> Draft | None:
-    """Decode the candidates on the engine while keeping the claim alive, then choose the words;
-    None when the claim was lost (the turn is dropped)."""
-    request = request_for(pending)
-    if request is None:
+    """Decode candidates on the engine while keeping the claim alive, then choose the words;
+    another round when none passed (``GENERATOR_RETRIES``); None when the claim was lost (the
+    turn is dropped)."""
+    if request_for(pending) is None:
         return await asyncio.to_thread(choose, pending, [], "template")
     engine = await db(models_registry.engine)()
-    handle = engine.submit(request)
+    candidates: list[tuple[str, float]] = []
+    draft: Draft | None = None
+    for attempt in range(rounds()):
+        request = request_for(pending, attempt)
+        assert request is not None
+        decoded = await _candidates(mine, engine.submit(request))
+        if decoded is None:
+            return None
+        candidates += decoded
+        draft = await asyncio.to_thread(choose, pending, candidates, engine.name)
+        if draft.source != "template":
+            break
+    return draft
+
+
+async def _candidates(mine: Claim, handle: Handle) -> list[tuple[str, float]] | None:
+    """(text, mean log-probability) of every candidate decoded; None when the claim was lost."""
     lost = asyncio.Event()
     keeper = asyncio.create_task(_keep(mine, handle, lost))
     candidates: list[tuple[str, float]] = []
@@ -244,9 +271,7 @@ async def _decode(mine: Claim, pending: interviews.Pending) -> Draft | None:
     finally:
         keeper.cancel()
         handle.cancel()
-    if lost.is_set():
-        return None
-    return await asyncio.to_thread(choose, pending, candidates, engine.name)
+    return None if lost.is_set() else candidates
 
 
 async def _keep(mine: Claim, handle: Handle, lost: asyncio.Event) -> None:
