@@ -149,7 +149,8 @@ def is_duty(phrase: str) -> bool:
 
 
 def _said(answer: str) -> str:
-    """Something the candidate said, to name in a follow-up: a name, a figure, else a long word."""
+    """Something the candidate said, to name in a follow-up: a name, a figure, else a long word
+    (a common word with "the": "You mentioned the situation", not "You mentioned situation")."""
     tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9+#.%-]*[A-Za-z0-9%]|[A-Za-z0-9]", answer)
     first_words = {m.group(1) for m in re.finditer(r"(?:^|[.!?]\s+)([A-Za-z]+)", answer)}
     keys = content_words(answer) - _GENERIC
@@ -159,7 +160,11 @@ def _said(answer: str) -> str:
         return (named or any(c.isdigit() for c in token), len(token) >= 6, len(token))
 
     candidates = [t for t in tokens if t.lower() in keys or any(c.isdigit() for c in t)]
-    return max(candidates, key=salience) if candidates else "that"
+    if not candidates:
+        return "that"
+    said = max(candidates, key=salience)
+    named_or_figure = salience(said)[0]
+    return said if named_or_figure else f"the {said}"
 
 
 def template_question(act: Act, facts: Sequence[str], title: str, asked: Sequence[str], last_answer: str = "") -> str:

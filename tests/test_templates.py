@@ -46,6 +46,11 @@ def test_it_names_something_the_candidate_said_in_a_follow_up():
     assert "Kubernetes" in text or "2023" in text
 
 
+def test_a_common_word_the_candidate_said_reads_as_a_noun_phrase():
+    text = template_question(Act.FOLLOW_UP, [], "SRE", [], "I'm not sure, it depends on the situation, kind of.")
+    assert "the situation" in text and "mentioned situation" not in text
+
+
 def test_it_reads_a_resume_achievement_as_what_the_candidate_did():
     text = template_question(Act.RESUME_DEEP_DIVE, ["Migrated the ledger from MySQL to PostgreSQL"], "SRE", [])
     assert "you migrated the ledger from MySQL to PostgreSQL" in text or "how you migrated" in text
