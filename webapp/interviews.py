@@ -172,6 +172,7 @@ def _selection(data: dict[str, Any]) -> Selection:
 
 def plan_next(session_id: int, index: int) -> Pending | None:
     """What the interviewer turn ``index`` should do, or None once the closing was said."""
+    started = time.monotonic()  # the turn's latency counts its planning too
     session = InterviewSession.objects.select_related("job", "resume").get(pk=session_id)
     history = turns(session)
     past = [
@@ -203,7 +204,7 @@ def plan_next(session_id: int, index: int) -> Pending | None:
     )
     asked = [t.text for t in history if t.role == Turn.Role.INTERVIEWER]
     known = frozenset(WORD.findall(f"{session.resume.text} {session.job.text} {session.job.title}".lower()))
-    return Pending(session.pk, index, plan, inputs, asked, time.monotonic(), last_answer, known)
+    return Pending(session.pk, index, plan, inputs, asked, started, last_answer, known)
 
 
 def _follow_up(session: InterviewSession, history: list[Turn]) -> tuple[str, list[Selection]]:

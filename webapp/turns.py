@@ -5,9 +5,11 @@
 while it works, so across processes exactly one generator works on a turn and a dead one's
 turn is taken over), plans it (policy, selector and exemplars), decodes N sampled candidates
 in one batch on the engine, lets the ranker choose the words (when none passes, one more batch
-from the prompt without exemplars; a template only when no candidate of either passes), saves the turn whole and only then reveals its words. It yields the protocol events in order: ``thinking``, ``token``..., ``turn``,
-then ``state`` (or the ``report`` after a closing); ``error`` if something broke. Nothing is
-yielded after the final event, and the words streamed are exactly the words saved.
+from the prompt without exemplars; a template only when no candidate of either passes), saves
+the turn whole and only then reveals its words. It yields the protocol events in order:
+``thinking``, ``token``..., ``turn``, then ``state`` (or the ``report`` after a closing);
+``error`` if something broke. Nothing is yielded after the final event, and the words streamed
+are exactly the words saved.
 
 One cancellation rule: a turn whose claim is lost (the interview ended, or another process
 took over a lapsed claim) is dropped whole, never saved as a template.
@@ -171,23 +173,28 @@ def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], sou
     return Draft(chosen.text, source, chosen.score, counts)
 
 
-def request_for(pending: interviews.Pending, attempt: int = 0) -> GenerationRequest | None:
-    """What to ask the engine: N sampled candidates (one greedy when N is 1); None for templates only.
+def requests_for(pending: interviews.Pending) -> list[GenerationRequest]:
+    """The batches of candidates a turn may decode, in order; none for templates only.
 
-    Attempt 1 (a second round, when no candidate of the first passed): new seeds, and the prompt
-    without its exemplars, whose subject sometimes leaks into every candidate instead of the fact.
+    The first: N sampled candidates (one greedy when N is 1). Then, for sampled candidates,
+    ``GENERATOR_RETRIES`` more, each decoded only when no candidate so far passed the ranker: new
+    seeds, and the prompt without its exemplars, whose subject sometimes leaks into every
+    candidate instead of the fact.
     """
     n = settings.GENERATOR_CANDIDATES
     if n <= 0:
-        return None
-    seed = (pending.session_id * 1009 + pending.index + attempt * 7919) % 2**31
-    inputs = replace(pending.inputs, exemplars=[]) if attempt else pending.inputs
-    return GenerationRequest(inputs, n=n, sample=n > 1, seed=seed, stream=False)
-
-
-def rounds() -> int:
-    """How many batches of candidates a turn may decode: a second only for sampled candidates."""
-    return 1 + settings.GENERATOR_RETRIES if settings.GENERATOR_CANDIDATES > 1 else 1
+        return []
+    rounds = 1 + settings.GENERATOR_RETRIES if n > 1 else 1
+    return [
+        GenerationRequest(
+            replace(pending.inputs, exemplars=[]) if attempt else pending.inputs,
+            n=n,
+            sample=n > 1,
+            seed=(pending.session_id * 1009 + pending.index + attempt * 7919) % 2**31,
+            stream=False,
+        )
+        for attempt in range(rounds)
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -232,20 +239,18 @@ async def _decode(mine: Claim, pending: interviews.Pending) -> Draft | None:
     """Decode candidates on the engine while keeping the claim alive, then choose the words;
     another round when none passed (``GENERATOR_RETRIES``); None when the claim was lost (the
     turn is dropped)."""
-    if request_for(pending) is None:
+    requests = requests_for(pending)
+    if not requests:
         return await asyncio.to_thread(choose, pending, [], "template")
     engine = await db(models_registry.engine)()
     candidates: list[tuple[str, float]] = []
-    draft: Draft | None = None
-    for attempt in range(rounds()):
-        request = request_for(pending, attempt)
-        assert request is not None
+    for request in requests:
         decoded = await _candidates(mine, engine.submit(request))
         if decoded is None:
             return None
         candidates += decoded
         draft = await asyncio.to_thread(choose, pending, candidates, engine.name)
-        if draft.source != "template":
+        if draft.source != "template" or not decoded:  # chosen, or the model failed: no second try
             break
     return draft
 
