@@ -21,7 +21,7 @@ import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from interviewer.generator import Cancelled, Candidate, GenerationConfig, PromptInputs, decode_config
@@ -87,6 +87,29 @@ class GenerationRequest:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GenerationRequest:
         return cls(**{**data, "inputs": PromptInputs.from_dict(data["inputs"])})
+
+
+def candidate_requests(inputs: PromptInputs, n: int, retries: int, seed: int) -> list[GenerationRequest]:
+    """The batches of candidates one turn may decode, in order (serving and the evaluations alike).
+
+    The first: ``n`` sampled candidates (one greedy when ``n`` is 1). Then, for sampled
+    candidates, ``retries`` more, each decoded only when no candidate so far passed the ranker:
+    new seeds, and the prompt without its exemplars, whose subject sometimes leaks into every
+    candidate instead of the fact. None for ``n`` < 1 (templates only).
+    """
+    if n < 1:
+        return []
+    rounds = 1 + retries if n > 1 else 1
+    return [
+        GenerationRequest(
+            replace(inputs, exemplars=[]) if attempt else inputs,
+            n=n,
+            sample=n > 1,
+            seed=(seed + attempt * 7919) % 2**31,
+            stream=False,
+        )
+        for attempt in range(rounds)
+    ]
 
 
 @dataclass(frozen=True)

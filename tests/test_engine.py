@@ -17,6 +17,7 @@ from interviewer.engine import (
     GenerationEngine,
     GenerationRequest,
     Handle,
+    candidate_requests,
     fit_batch,
 )
 from interviewer.generator import Cancelled, Candidate, GroundingFact, PromptInputs, TemplateGenerator
@@ -634,3 +635,14 @@ def test_sampled_hypotheses_of_one_prompt_stream_to_their_own_candidates():
     assert a.pieces == [(0, " w9")] and b.pieces == [(1, " w5")]
     a.cancelled = True
     assert _on_step(sequences, stop, 2, _Step(0, 1, 4)) is True  # a cancelled request stops its batch entry
+
+
+def test_a_turn_decodes_a_second_batch_without_exemplars_only_for_sampled_candidates():
+    inputs = PromptInputs("SRE", Act.REQUIREMENT_PROBE, exemplars=["How did you run on-call?"])
+    first, second = candidate_requests(inputs, 6, 1, seed=5)
+    assert (first.n, first.sample, first.inputs.exemplars) == (6, True, ["How did you run on-call?"])
+    assert (second.n, second.sample, second.inputs.exemplars) == (6, True, [])
+    assert second.seed != first.seed and second.inputs.stage is Act.REQUIREMENT_PROBE
+    assert inputs.exemplars == ["How did you run on-call?"]  # the turn's own inputs are untouched
+    assert [r.sample for r in candidate_requests(inputs, 1, 3, seed=5)] == [False]  # greedy: one batch
+    assert candidate_requests(inputs, 0, 1, seed=5) == []  # templates only

@@ -21,7 +21,7 @@ import numpy as np
 
 from interviewer import metrics, ranker
 from interviewer.encoders import Encoder
-from interviewer.engine import DONE, GenerationEngine, GenerationRequest
+from interviewer.engine import DONE, GenerationEngine, GenerationRequest, candidate_requests
 from interviewer.exemplars import ExemplarBank, from_dialogs
 from interviewer.generator import GroundingFact, PromptInputs, postprocess, template_question
 from interviewer.ranker import RankContext
@@ -70,14 +70,11 @@ def training_bank(dialogs_path: Path, fixtures_dir: Path, encoder: Encoder) -> E
 
 
 def decode(
-    engine: GenerationEngine, all_cases: Sequence[Case], n: int, progress: Callable[[int], None] | None
+    engine: GenerationEngine, requests: Sequence[GenerationRequest], progress: Callable[[int], None] | None
 ) -> list[list[tuple[str, float]]]:
-    """Every case's candidates: one greedy (n = 1) or n sampled, all submitted at once so the
-    engine batches them as it batches live interviews."""
-    handles = [
-        engine.submit(GenerationRequest(c.inputs, n=n, sample=n > 1, seed=i, stream=False))
-        for i, c in enumerate(all_cases)
-    ]
+    """Every request's candidates, all submitted at once so the engine batches them as it batches
+    live interviews."""
+    handles = [engine.submit(r) for r in requests]
     out = []
     for handle in handles:
         candidates: list[tuple[str, float]] = []
@@ -136,27 +133,38 @@ class Evaluation:
     load: Loader
     candidates: int
     progress: Callable[[str, int, int], None] | None = None
+    retries: int = 0  # GENERATOR_RETRIES: later batches for the turns where no candidate passed
 
     def greedy(self, name: str, adapter: Path | None) -> list[str]:
-        raws = self._decode(name, adapter, 1)
+        raws = self._decode(name, adapter, [candidate_requests(c.inputs, 1, 0, i)[0] for i, c in enumerate(self.test)])
         return [clean(r[0][0] if r else "", c) for r, c in zip(raws, self.test, strict=True)]
 
     def ranked(self, adapter: Path | None) -> tuple[list[str], float]:
-        raws = self._decode("ranked", adapter, self.candidates)
-        said = [served(r, c, self.encoder) for r, c in zip(raws, self.test, strict=True)]
+        """As served: the candidates of every turn, then the later batches of the turns where none
+        passed (``retries``), ranked together."""
+        rounds = [candidate_requests(c.inputs, self.candidates, self.retries, i) for i, c in enumerate(self.test)]
+        raws: list[list[tuple[str, float]]] = [[] for _ in self.test]
+        said: list[tuple[str, bool]] = [("", False)] * len(self.test)
+        for attempt in range(max(map(len, rounds), default=0)):
+            due = [i for i, r in enumerate(rounds) if attempt < len(r) and not said[i][1]]
+            for i, got in zip(due, self._decode("ranked", adapter, [rounds[i][attempt] for i in due]), strict=True):
+                raws[i] += got
+                said[i] = served(raws[i], self.test[i], self.encoder)
         return [text for text, _ in said], sum(model for _, model in said) / max(1, len(said))
 
-    def _decode(self, name: str, adapter: Path | None, n: int) -> list[list[tuple[str, float]]]:
+    def _decode(
+        self, name: str, adapter: Path | None, requests: list[GenerationRequest]
+    ) -> list[list[tuple[str, float]]]:
         engine = self.load(adapter)
         done = [0]
 
         def tick(k: int) -> None:
             done[0] += k
             if self.progress:
-                self.progress(name, done[0], len(self.test))
+                self.progress(name, done[0], len(requests))
 
         try:
-            return decode(engine, self.test, n, tick)
+            return decode(engine, requests, tick)
         finally:
             engine.stop()
 

@@ -24,7 +24,7 @@ import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
@@ -33,7 +33,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from interviewer import ranker
-from interviewer.engine import CANCELLED, DONE, ERROR, LOST, GenerationRequest, Handle
+from interviewer.engine import CANCELLED, DONE, ERROR, LOST, GenerationRequest, Handle, candidate_requests
 from interviewer.generator import template_question
 from interviewer.ranker import RankContext
 from interviewer.vocabulary import Act
@@ -174,27 +174,9 @@ def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], sou
 
 
 def requests_for(pending: interviews.Pending) -> list[GenerationRequest]:
-    """The batches of candidates a turn may decode, in order; none for templates only.
-
-    The first: N sampled candidates (one greedy when N is 1). Then, for sampled candidates,
-    ``GENERATOR_RETRIES`` more, each decoded only when no candidate so far passed the ranker: new
-    seeds, and the prompt without its exemplars, whose subject sometimes leaks into every
-    candidate instead of the fact.
-    """
-    n = settings.GENERATOR_CANDIDATES
-    if n <= 0:
-        return []
-    rounds = 1 + settings.GENERATOR_RETRIES if n > 1 else 1
-    return [
-        GenerationRequest(
-            replace(pending.inputs, exemplars=[]) if attempt else pending.inputs,
-            n=n,
-            sample=n > 1,
-            seed=(pending.session_id * 1009 + pending.index + attempt * 7919) % 2**31,
-            stream=False,
-        )
-        for attempt in range(rounds)
-    ]
+    """The batches of candidates this turn may decode (interviewer.engine.candidate_requests)."""
+    seed = pending.session_id * 1009 + pending.index
+    return candidate_requests(pending.inputs, settings.GENERATOR_CANDIDATES, settings.GENERATOR_RETRIES, seed)
 
 
 # ---------------------------------------------------------------------------

@@ -83,7 +83,9 @@ class Command(BaseCommand):
             generator = models_registry.load(spec)
             return GenerationEngine(lambda: generator)
 
-        return evaluate_generator.Evaluation(test, train, encoder, load, settings.GENERATOR_CANDIDATES, tick)
+        return evaluate_generator.Evaluation(
+            test, train, encoder, load, settings.GENERATOR_CANDIDATES, tick, settings.GENERATOR_RETRIES
+        )
 
     def _curve(self, dialogs: Path, adapter: Path | None, version: ModelVersion | None) -> dict[float, Path]:
         """Adapters for each share of the training dialogs, trained like the active one when missing."""
