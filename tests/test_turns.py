@@ -144,28 +144,27 @@ class PassesOnTheSecondRound(TemplateGenerator):
         yield from super().stream(inputs, cancel)
 
 
+@pytest.mark.parametrize(
+    ("retries", "source", "counts"),
+    [(1, "second-round", {"decoded": 4, "passed": 2}), (0, "template", {"decoded": 2, "passed": 0})],
+)
 @pytest.mark.django_db(transaction=True)
-def test_a_second_round_without_exemplars_comes_before_the_template(users, engine_of, settings):
-    settings.GENERATOR_CANDIDATES, settings.GENERATOR_RETRIES = 2, 1
+def test_a_second_round_without_exemplars_comes_before_the_template(
+    users, engine_of, settings, retries, source, counts
+):
+    settings.GENERATOR_CANDIDATES, settings.GENERATOR_RETRIES = 2, retries
     session = start(users[0])
     generator = PassesOnTheSecondRound()
     engine_of(generator)
     turn = next_turn(session)
-    assert turn.source == "second-round" and turn.text.endswith("?")
-    assert turn.candidates == {"decoded": 4, "passed": 2}
-    assert len(generator.seen) == 4 and all(inputs.exemplars == [] for inputs in generator.seen[2:])
-    assert generator.seen[0].stage == generator.seen[2].stage and generator.seen[0].facts == generator.seen[2].facts
-
-
-@pytest.mark.django_db(transaction=True)
-def test_without_retries_a_failed_round_goes_to_the_template(users, engine_of, settings):
-    settings.GENERATOR_CANDIDATES, settings.GENERATOR_RETRIES = 2, 0
-    session = start(users[0])
-    generator = PassesOnTheSecondRound()
-    engine_of(generator)
-    turn = next_turn(session)
-    assert turn.source == "template" and turn.candidates == {"decoded": 2, "passed": 0}
-    assert len(generator.seen) == 2
+    assert turn.source == source and turn.text.endswith("?")
+    assert turn.candidates == counts and len(generator.seen) == counts["decoded"]
+    first, second = generator.seen[:2], generator.seen[2:]
+    assert all(inputs.exemplars == [] for inputs in second)  # the second round shows no exemplar
+    assert all(
+        s.stage == f.stage and s.facts == f.facts and s.history == f.history
+        for s, f in zip(second, first[: len(second)], strict=True)
+    )
 
 
 @pytest.mark.django_db(transaction=True)
