@@ -4,8 +4,8 @@ The model is the one that serves: the packaged SmolLM2 with the shipped adapter 
 (models/interviewer-exemplars), on both backends. Figures: single-stream tokens/s and time to first
 token of both (exactly 40 new tokens, stop rules off); then, for CTranslate2 with 1 lane of 2
 threads, 2 lanes of 1 thread and 2 lanes of 2 threads (GENERATOR_LANES x GENERATOR_THREADS):
-aggregate tokens/s with 1, 4, 8 and 16 concurrent requests (same prompt); time to first token and to the full turn with one interview
-alone and with 8 at once through the engine (the first 4 interviewer turns of 8 fixture test
+aggregate tokens/s with 1, 4, 8 and 16 concurrent requests (same prompt); time to first token
+and to the full turn with one interview alone and with 8 at once through the engine (the first 4 interviewer turns of 8 fixture test
 dialogs, real stop rules, 0.5-2 s between turns), and with turn k of all 8 submitted at the same
 moment (8 concurrent requests of different prompt lengths); 6 sampled candidates of up to 40
 tokens for one turn. Also: load time from the caches (transformers in this process; CTranslate2 in a fresh
@@ -224,10 +224,11 @@ print(json.dumps([load_s, psutil.Process().memory_info().rss]))
 """
 
 
-def serving_process(folder: Path, lanes: tuple[int, int]) -> tuple[float, float]:
+def serving_process(folder: Path, setting: tuple[int, int]) -> tuple[float, float]:
     """(load s, RSS MB) of a fresh process that loads the encoder, then the CTranslate2 generator
     (the libraries already imported, as in a serving process), and decodes one turn."""
-    script = SERVING_SCRIPT.format(root=str(ROOT), folder=str(folder), lanes=lanes[0], threads=lanes[1])
+    lanes, threads = setting
+    script = SERVING_SCRIPT.format(root=str(ROOT), folder=str(folder), lanes=lanes, threads=threads)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=600)
     load_s, rss = json.loads(out.stdout.strip().splitlines()[-1])
     return load_s, rss / 2**20

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from interviewer import templates
 from interviewer.vocabulary import Act
+from interviewer.words import word_jaccard
 
 if TYPE_CHECKING:
     import torch
@@ -174,24 +175,12 @@ _META = re.compile(
     re.I,
 )
 _AI_TALK = re.compile(r"\b(as an ai|language model|i'm an ai|i am an ai|how can i (?:help|assist))\b", re.I)
-_WORD = re.compile(r"[a-z0-9']+")
 MAX_WORDS = 60
-
-
-def normalise_question(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
 
 
 def is_repeat(text: str, asked: list[str], threshold: float = 0.75) -> bool:
     """True when ``text`` is (nearly) a question already asked in this interview (word Jaccard)."""
-    words = normalise_question(text)
-    if not words:
-        return False
-    for previous in asked:
-        other = normalise_question(previous)
-        if other and len(words & other) / len(words | other) >= threshold:
-            return True
-    return False
+    return any(word_jaccard(text, previous) >= threshold for previous in asked)
 
 
 def looks_english(text: str) -> bool:

@@ -36,6 +36,7 @@ import numpy as np
 
 from interviewer.encoders import Encoder
 from interviewer.generator import postprocess
+from interviewer.metrics import is_grounded
 from interviewer.vocabulary import Act
 from interviewer.words import STOPWORDS, content_words
 
@@ -169,7 +170,7 @@ def _features(
         "repeat_jaccard": round(repeat, 4),
         "repeat_similarity": round(similar, 4),
         "copied_words": float(max((_longest_run(text, f) for f in ctx.facts), default=0)),
-        "names_fact": float(any(_names(words, f) for f in ctx.must_name)),
+        "names_fact": float(is_grounded(text, list(ctx.must_name))),
         "words": float(length),
     }
 
@@ -202,12 +203,6 @@ def _overlap(words: set[str], other: str) -> float:
     if not keys:
         return 0.0
     return min(1.0, len(words & keys) / min(3, len(keys)))
-
-
-def _names(words: set[str], fact: str) -> bool:
-    """``words`` hold two of the fact's content words (all of them when it has fewer)."""
-    keys = content_words(fact)
-    return bool(keys) and len(words & keys) >= min(2, len(keys))
 
 
 def _jaccard(a: str, b: str) -> float:

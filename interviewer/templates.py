@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from interviewer.vocabulary import Act
-from interviewer.words import content_words
+from interviewer.words import content_words, word_jaccard
 
 MAX_TOPIC_WORDS = 12
 
@@ -190,24 +190,13 @@ def template_question(act: Act, facts: Sequence[str], title: str, asked: Sequenc
     rotated = [choices[(start + i) % len(choices)].format(**values) for i in range(len(choices))]
     # The first wording not close to anything asked (word Jaccard < 0.6, the evaluations' near
     # repeat), else the least close one.
-    return min(
-        rotated, key=lambda t: (max((_jaccard(t, q) for q in asked), default=0.0) >= NEAR_REPEAT, _closest(t, asked))
-    )
+    return min(rotated, key=lambda t: _closeness(t, asked))
 
 
 NEAR_REPEAT = 0.6
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9']+", text.lower()))
-
-
-def _jaccard(a: str, b: str) -> float:
-    x, y = _words(a), _words(b)
-    return len(x & y) / len(x | y) if x | y else 0.0
-
-
-def _closest(text: str, asked: Sequence[str]) -> float:
-    """How close ``text`` comes to an earlier question (0 when it is far from all of them)."""
-    close = max((_jaccard(text, q) for q in asked), default=0.0)
-    return close if close >= NEAR_REPEAT else 0.0
+def _closeness(text: str, asked: Sequence[str]) -> tuple[bool, float]:
+    """(a near repeat of an earlier question?, how near: 0 when far from all of them)."""
+    close = max((word_jaccard(text, q) for q in asked), default=0.0)
+    return (True, close) if close >= NEAR_REPEAT else (False, 0.0)

@@ -14,6 +14,15 @@ STOPWORDS = frozenset(
 )
 
 
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def word_jaccard(a: str, b: str) -> float:
+    """Word-set Jaccard of two texts (lower-cased words and apostrophes); 0 when both have none."""
+    x, y = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
+    return len(x & y) / len(x | y) if x | y else 0.0
+
+
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
