@@ -112,3 +112,29 @@ def test_it_names_a_folder_that_holds_no_adapter(tmp_path, base, conversions):
     with pytest.raises(weights.WeightsError, match="holds no adapter"):
         conversion.convert(tmp_path / "models", base, tmp_path / "not-an-adapter")
     assert conversions == []
+
+
+@pytest.mark.parametrize(("lanes", "threads", "expected"), [(2, 0, 4), (1, 0, 4), (2, 1, 1)])
+def test_every_lane_uses_every_core_unless_told_otherwise(tmp_path, monkeypatch, lanes, threads, expected):
+    import ctranslate2
+    import transformers
+
+    from interviewer import ct2_generator
+
+    made: dict[str, object] = {}
+
+    class Tokenizer:
+        eos_token_id = 2
+
+        def convert_tokens_to_ids(self, token: str) -> int:
+            return 3
+
+    monkeypatch.setattr(ctranslate2, "Generator", lambda folder, **kwargs: made.update(kwargs) or object())
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 0)
+    monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", lambda *a, **k: Tokenizer())
+    monkeypatch.setattr(ct2_generator.os, "cpu_count", lambda: 4)
+    (tmp_path / conversion.MARKER).write_text("{}", encoding="utf-8")
+
+    generator = ct2_generator.load_ct2_generator(tmp_path, lanes=lanes, threads=threads)
+
+    assert (made["inter_threads"], made["intra_threads"]) == (lanes, expected) and generator.lanes == lanes
