@@ -135,7 +135,7 @@ class CT2Generator:
             end_token=sorted(self.stop_ids),
             return_scores=True,  # the callback's log_prob
             repetition_penalty=first.repetition_penalty,
-            sampling_topk=0 if first.temperature > 0 else 1,
+            sampling_topk=first.top_k if first.temperature > 0 else 1,
             sampling_topp=first.top_p if first.temperature > 0 else 1.0,
             sampling_temperature=first.temperature if first.temperature > 0 else 1.0,
             # Not a bound method: CTranslate2 may drop the callback last, in its own worker thread,

@@ -93,6 +93,10 @@ class GenerationConfig:
     context_tokens: int = 384  # prompt + new tokens never exceed this (nor the model's own context)
     temperature: float = 0.0  # 0 = greedy
     top_p: float = 0.9
+    # Sampling draws from the top_k likeliest tokens (then the top_p nucleus of those), as
+    # transformers' own default does: sorting the whole 49k vocabulary for every sampled token
+    # cost CTranslate2 a third of the time of a turn's 6 candidates on 2 cores (1.80 s -> 1.24 s).
+    top_k: int = 50
     repetition_penalty: float = 1.15
     seed: int = 0
 
@@ -397,7 +401,7 @@ class DialogGenerator:
         generator: torch.Generator,
         config: GenerationConfig | None = None,
     ) -> tuple[int, float]:
-        """(token, log-probability): greedy or nucleus sampling over repetition-penalised logits."""
+        """(token, log-probability): greedy, or nucleus sampling within the top_k over repetition-penalised logits."""
         import torch
 
         config = config or self.config
@@ -413,6 +417,8 @@ class DialogGenerator:
             return token, float(logprobs[token])
         probs = torch.softmax(logits / config.temperature, dim=-1)
         ordered, index = torch.sort(probs, descending=True)
+        if config.top_k > 0:
+            ordered, index = ordered[: config.top_k], index[: config.top_k]
         keep = torch.cumsum(ordered, dim=-1) - ordered < config.top_p
         ordered = ordered * keep
         choice = torch.multinomial(ordered / ordered.sum(), 1, generator=generator)

@@ -646,3 +646,32 @@ def test_a_turn_decodes_a_second_batch_without_exemplars_only_for_sampled_candid
     assert inputs.exemplars == ["How did you run on-call?"]  # the turn's own inputs are untouched
     assert [r.sample for r in candidate_requests(inputs, 1, 3, seed=5)] == [False]  # greedy: one batch
     assert candidate_requests(inputs, 0, 1, seed=5) == []  # templates only
+
+
+@pytest.mark.parametrize(("sample", "topk"), [(True, 50), (False, 1)])
+def test_ctranslate2_samples_from_the_top_k_tokens_and_decodes_greedy_requests_greedily(sample, topk):
+    from interviewer.ct2_generator import CT2Generator
+
+    class Tokenizer:
+        eos_token_id = 2
+
+        def convert_tokens_to_ids(self, token: str) -> int:
+            return 3
+
+    class Model:
+        def __init__(self) -> None:
+            self.options: dict[str, object] = {}
+
+        def generate_batch(self, prompts, **options):  # type: ignore[no-untyped-def]
+            self.options = options
+            return []
+
+    model = Model()
+    generator = CT2Generator(model, Tokenizer())  # type: ignore[arg-type]
+    handle = Handle(GenerationRequest(request("sampled"), n=3 if sample else 1, sample=sample, seed=4))
+    handle.prompt = ["<|im_start|>", "hello"]
+
+    generator.decode([handle])
+
+    assert model.options["sampling_topk"] == topk
+    assert handle.finished

@@ -381,3 +381,20 @@ def test_it_stops_streaming_when_cancelled_mid_way():
     with pytest.raises(Cancelled):
         next(stream)
     assert first == template_question(inputs(), [t for r, t in HISTORY if r == "interviewer"]).split(" ")[0]
+
+
+@pytest.mark.parametrize(("top_k", "most"), [(3, 3), (0, 100)])
+def test_the_transformers_sampler_draws_only_from_the_top_k_tokens(top_k, most):
+    import torch
+
+    from interviewer.generator import DialogGenerator, GenerationConfig
+
+    generator = object.__new__(DialogGenerator)  # _choose needs only the settings
+    config = GenerationConfig(temperature=1.0, top_p=1.0, top_k=top_k, repetition_penalty=1.0)
+    logits = torch.zeros(100)
+    logits[:3] = 0.5  # the three likeliest tokens, barely ahead of the other 97
+    rng = torch.Generator().manual_seed(0)
+
+    drawn = {generator._choose(logits.clone(), [], rng, config)[0] for _ in range(300)}
+
+    assert drawn <= set(range(most)) and len(drawn) > (most // 2)
