@@ -51,7 +51,7 @@ ROUNDS = 3
 CONCURRENCY = (1, 4, 8, 16)
 # (GENERATOR_LANES, GENERATOR_THREADS): batches decoded at the same time, cores each one uses
 LANES = ((1, 2), (2, 1), (2, 2))
-DEFAULT_LANES = (2, 2)
+DEFAULT_LANES = (2, 1)  # GENERATOR_LANES=2, GENERATOR_THREADS=0 on 2 cores
 INTERVIEWS, TURNS, THINK_S = 8, 4, (0.5, 2.0)
 MODEL_DIR = Path(os.getenv("MODEL_DIR", ROOT / "var" / "models"))
 SHIPPED_ADAPTER = ROOT / "models" / "interviewer-exemplars"

@@ -195,10 +195,12 @@ def load_ct2_generator(
 ) -> CT2Generator:
     """A CT2Generator from a converted folder (``interviewer.conversion``): model and tokenizer.
 
-    ``lanes`` batches decode at the same time, each on ``threads`` cores (0: every core). A lane
-    alone then decodes on all the cores, and two busy lanes share them: on 2 cores, 2 lanes of 2
-    threads decoded one turn's 6 candidates in 2.58 s where 2 lanes of 1 thread took 3.77 s, and
-    8 concurrent requests at 43.6 tokens/s against 24.6 (bench/generator.py).
+    ``lanes`` batches decode at the same time, each on ``threads`` cores (0: the cores shared out
+    among the lanes, at least one each). Decoding a handful of sequences is too small a job to
+    split across threads: on 2 cores with top-k sampling, 2 lanes of 1 thread decoded one turn's 6
+    candidates in 1.3-1.4 s where 2 lanes of 2 threads took 2.0-2.1 s and 1 lane of 2 threads
+    1.7 s, and served 8 interviews with a p95 first token of 1.2 s against 1.6 s
+    (bench/generator.py; with full-vocabulary sampling on a slower machine 2 threads a lane won).
 
     Raises:
         WeightsError: the folder is missing or damaged (says how to rebuild it).
@@ -216,7 +218,7 @@ def load_ct2_generator(
         raise WeightsError(f"{folder} is not a converted model; run `.venv/bin/python manage.py prepare_models`.")
     device = choose_device(device)
     if threads == 0:
-        threads = os.cpu_count() or 1
+        threads = max(1, (os.cpu_count() or 1) // lanes)
     try:
         model = ctranslate2.Generator(
             str(folder), device=device, compute_type=compute_type(device), inter_threads=lanes, intra_threads=threads

@@ -114,8 +114,10 @@ def test_it_names_a_folder_that_holds_no_adapter(tmp_path, base, conversions):
     assert conversions == []
 
 
-@pytest.mark.parametrize(("lanes", "threads", "expected"), [(2, 0, 4), (1, 0, 4), (2, 1, 1)])
-def test_every_lane_uses_every_core_unless_told_otherwise(tmp_path, monkeypatch, lanes, threads, expected):
+@pytest.mark.parametrize(
+    ("lanes", "threads", "expected"), [(2, 0, 2), (1, 0, 4), (3, 0, 1), (5, 0, 1), (2, 1, 1), (2, 4, 4)]
+)
+def test_the_lanes_share_the_cores_unless_told_otherwise(tmp_path, monkeypatch, lanes, threads, expected):
     import ctranslate2
     import transformers
 
