@@ -13,7 +13,7 @@ import numpy as np
 
 from interviewer.encoders import Encoder
 from interviewer.generator import is_repeat
-from interviewer.words import content_words, tokens
+from interviewer.words import key_words, tokens
 
 
 def _ngrams(words: list[str], n: int) -> Counter[tuple[str, ...]]:
@@ -63,11 +63,11 @@ def embedding_similarity(hypotheses: list[str], references: list[str], encoder: 
 
 
 def is_grounded(turn: str, facts: list[str], min_shared: int = 2) -> bool:
-    """The turn uses a selected fact: it shares at least ``min_shared`` content words with one."""
-    words = content_words(turn)
-    return any(
-        len(words & content_words(f)) >= min(min_shared, len(content_words(f))) for f in facts if content_words(f)
-    )
+    """The turn uses a selected fact: it shares at least ``min_shared`` content words with one (all
+    of a shorter fact's; a fact of short words only, such as "AI" or "Go", by those words)."""
+    words = set(tokens(turn))
+    keys = [key_words(f) for f in facts]
+    return any(len(words & k) >= min(min_shared, len(k)) for k in keys if k)
 
 
 def grounding_rate(hypotheses: list[str], facts: list[list[str]]) -> float:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# A word, its 's/'re/... kept, and the # or + of C#, F#, C++ (else "C#" would be the letter c).
+_TOKEN = re.compile(r"[a-z0-9]+(?:[#+]+|'[a-z]+)?")
 STOPWORDS = frozenset(
     "a an the and or but of to in on at for with by from as is are was were be been being it its this that these "
     "those you your yours i me my we our us they them their he she his her what which who whom how why when where "
@@ -28,5 +29,11 @@ def tokens(text: str) -> list[str]:
 
 
 def content_words(text: str) -> set[str]:
-    """The words that carry meaning: no stop words, none of two letters or fewer."""
-    return {w for w in tokens(text) if w not in STOPWORDS and len(w) > 2}
+    """The words that carry meaning: no stop words, none of two letters or fewer (but C#, F#)."""
+    return {w for w in tokens(text) if w not in STOPWORDS and (len(w) > 2 or w[-1] in "#+")}
+
+
+def key_words(text: str) -> set[str]:
+    """What a fact is named by: its content words, or for a fact that has none (AI, Go, UX), its
+    words of any length that are not stop words."""
+    return content_words(text) or {w for w in tokens(text) if w not in STOPWORDS}

@@ -45,6 +45,22 @@ def test_it_calls_a_turn_grounded_when_it_names_its_fact():
     assert metrics.grounding_rate(["How did PostgreSQL production go?", "Hi?"], [facts, []]) == 1.0
 
 
+@pytest.mark.parametrize(
+    ("turn", "fact", "grounded"),
+    [
+        ("Which services have you written in C#?", "C#", True),
+        ("Which services have you written in C?", "C#", False),
+        ("Where have you used C++ and F# together?", "C++ or F#", True),
+        ("How have you put AI models into production?", "AI", True),
+        ("How have you put models into production?", "AI", False),
+    ],
+)
+def test_it_names_a_fact_of_short_words_by_those_words(turn, fact, grounded):
+    # "C#" used to read as the letter c, and a fact of short words had no words to name it by:
+    # every probe of such a skill was refused and fell back to a template.
+    assert metrics.is_grounded(turn, [fact]) is grounded
+
+
 def test_it_reports_every_metric_together():
     out = metrics.all_metrics([HYP], [REF], [[REF]], [[]], HashingEncoder())
     assert set(out) >= {"bleu1", "bleu2", "rouge_l", "distinct1", "distinct2", "embedding_similarity"}
