@@ -120,6 +120,11 @@ class CT2Generator:
         if first.temperature > 0:
             import ctranslate2
 
+            # CTranslate2 keeps one random generator per lane thread, seeded from this value only
+            # at that lane's first sampled batch: later batches continue the lane's stream, so a
+            # request's seed does not fix its samples here (it does on the transformers backend),
+            # and a run is repeatable only up to which lane decodes what. A second batch still
+            # draws new samples (the stream has moved on).
             ctranslate2.set_random_seed(first.seed)
         # Sampled candidates of the same requests share their prompt: one batch entry each, its
         # prompt read once, N hypotheses sampled from it (not N copies of the prompt to read).
