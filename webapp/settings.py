@@ -92,9 +92,9 @@ GENERATOR_DEVICE = envchoice("GENERATOR_DEVICE", "auto", ("auto", "cpu", "cuda")
 GENERATOR_BATCH = envint("GENERATOR_BATCH", "16", minimum=1)
 GENERATOR_LANES = envint("GENERATOR_LANES", "2", minimum=1)
 GENERATOR_CANDIDATES = envint("GENERATOR_CANDIDATES", "6", minimum=1)
-# When no candidate passes the ranker: this many more batches (new seeds, no exemplars) before
+# When no candidate passes the ranker: this many more batches (sampled anew, no exemplars) before
 # the template fallback.
-GENERATOR_RETRIES = envint("GENERATOR_RETRIES", "1", minimum=0)
+GENERATOR_RETRIES = envint("GENERATOR_RETRIES", "2", minimum=0)
 INTERVIEW_QUESTIONS = envint("INTERVIEW_QUESTIONS", "8", minimum=1)
 INTERVIEW_MINUTES = envfloat("INTERVIEW_MINUTES", "20", minimum=1)
 FAKE_MODELS = envbool("FAKE_MODELS", "0")
