@@ -355,6 +355,42 @@ def test_it_decodes_on_a_free_lane_while_another_batch_runs(engines):
     assert backend.batches == [["first"], ["second"]]
 
 
+def test_it_shares_requests_waiting_together_out_among_the_free_lanes(engines):
+    backend = BatchingBackend(lanes=2)
+    engine = engines(backend)
+    done(engine.submit(request("warm-up")))  # the model is loaded and both lanes' workers run
+    holding, gate = backend.hold(1)  # the first of the next batches keeps its lane busy
+
+    with engine._select_lock:  # no lane chooses before all four are waiting
+        handles = [engine.submit(request(f"r{i}")) for i in range(4)]
+    assert holding.wait(WAIT)
+    rest = [h for h in handles if not h.finished and h.inputs.job_title not in backend.batches[1]]
+    for handle in rest:
+        done(handle)  # decoded on the other lane meanwhile
+    gate.set()
+    for handle in handles:
+        done(handle)
+
+    assert [len(batch) for batch in backend.batches[1:]] == [2, 2]
+
+
+def test_a_free_lane_takes_every_waiting_request_while_the_other_lane_decodes(engines):
+    backend = BatchingBackend(lanes=2)
+    holding, gate = backend.hold(0)
+    engine = engines(backend)
+
+    first = engine.submit(request("first"))
+    assert holding.wait(WAIT)
+    with engine._select_lock:
+        handles = [engine.submit(request(f"r{i}")) for i in range(4)]
+    for handle in handles:
+        done(handle)
+    gate.set()
+    done(first)
+
+    assert backend.batches == [["first"], ["r0", "r1", "r2", "r3"]]
+
+
 def test_it_keeps_a_batch_within_the_sequence_limit(engines):
     backend = BatchingBackend(max_sequences=4)
     holding, gate = backend.hold(0)
