@@ -5,8 +5,9 @@ then checked against hard rules and scored. A candidate *passes* when it breaks 
 
 - it is usable at all (English, one utterance, not assistant talk, 4-40 words);
 - it does not restate the instructions ("You're the interviewer", "Stage:", "Facts to ask");
-- it fits the act: every act but the closing ends on a question; a closing thanks, closes,
-  asks nothing and has no number or capitalised name that is not in the documents;
+- it fits the act: every act but the closing ends on a question; a closing thanks or says
+  goodbye, asks nothing, promises no timeline (days, weeks, a season) and has no number (digits
+  or words) or capitalised name that is not in the documents;
 - a probe names the selected fact (it shares two of its content words with it, or all of a
   shorter fact's: the grounding test of the evaluations) without copying more than 12
   consecutive words of any fact; naming only the resume evidence shown beside a job
@@ -57,6 +58,21 @@ ASKS_FOR_MISSING = re.compile(
     r"\b(?:you personally|your (?:own )?(?:part|role|contribution)|what did you|how did you|number|how many|"
     r"how much|measure|result|outcome|impact|specific|example|exactly|step)\b",
     re.I,
+)
+CLOSES = re.compile(
+    r"\b(?:thank|thanks|appreciate|grateful|pleasure|enjoyed|good ?bye|bye|all the best|best of luck|good luck|"
+    r"take care|in touch|that's all|that concludes|wrap(?:s|ped)? (?:it |things )?up)\b",
+    re.I,
+)
+# The interviewer knows nothing of the hiring timeline: a closing that promises one made it up.
+PROMISES = re.compile(
+    r"\b(?:days?|weeks?|months?|years?|tomorrow|spring|summer|autumn|fall|winter|monday|tuesday|wednesday|"
+    r"thursday|friday|weekend)\b",
+    re.I,
+)
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred "
+    "thousand million dozen half".split()
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+#.-]*")
 _NAME_OR_NUMBER = re.compile(r"\b(?:\d[\d,.%]*|[A-Z][a-z]+(?:[A-Z][a-z]+)*)\b")
@@ -188,8 +204,10 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
     if ctx.act is Act.FOLLOW_UP and ctx.last_answer:
         if f["answer_overlap"] <= 0 and f["answer_similarity"] < FOLLOW_UP_SIMILARITY:
             broken.append("ignores the last answer")
-    if ctx.act is Act.CLOSING and ("?" in text or _invents(text, ctx.known_words)):
+    if ctx.act is Act.CLOSING and ("?" in text or PROMISES.search(text) or _invents(text, ctx.known_words)):
         broken.append("a closing that asks or invents")
+    if ctx.act is Act.CLOSING and not CLOSES.search(text):
+        broken.append("a closing that does not close")
     if f["repeat_jaccard"] >= NEAR_REPEAT_JACCARD or f["repeat_similarity"] >= NEAR_REPEAT_SIMILARITY:
         broken.append("repeats a question")
     if any(_jaccard(text, e) >= NEAR_REPEAT_JACCARD for e in ctx.exemplars):
@@ -225,9 +243,13 @@ def _longest_run(text: str, fact: str) -> int:
 
 
 def _invents(text: str, known: frozenset[str]) -> bool:
-    """A number or a capitalised name (not the first word, not a common word) absent from the documents."""
+    """A number (digits or words) or a capitalised name (not the first word, not a common word)
+    absent from the documents."""
+    numbers = [w for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS]
     if not known:
-        return bool(re.search(r"\d", text))
+        return bool(re.search(r"\d", text)) or bool(numbers)
+    if any(w not in known for w in numbers):
+        return True
     tokens = _NAME_OR_NUMBER.findall(text)
     first = text.split()[0] if text.split() else ""
     for token in tokens:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from interviewer import ranker
 from interviewer.encoders import HashingEncoder
 from interviewer.exemplars import Exemplar, ExemplarBank
@@ -69,6 +71,25 @@ def test_it_keeps_closings_to_thanks_without_invented_facts():
     ctx = RankContext(act=Act.CLOSING, known_words=frozenset({"acme", "backend"}), asked=["Any questions?"])
     assert reasons("Thank you for your time today, we'll be in touch soon.", ctx) == []
     assert "a closing that asks or invents" in reasons("Thanks! Our team of 10 at Globex will call you.", ctx)
+
+
+@pytest.mark.parametrize(
+    ("closing", "broken"),
+    [
+        ("Thanks, expect a response from the team within three weeks.", "a closing that asks or invents"),
+        (
+            "Thank you. We'll pass your details on and start the hiring process next spring.",
+            "a closing that asks or invents",
+        ),
+        ("Thanks for coming in; our five engineers enjoyed it.", "a closing that asks or invents"),
+        ("Good, you'd meet our engineers on a small backend endpoint.", "a closing that does not close"),
+    ],
+)
+def test_a_closing_thanks_and_closes_without_a_timeline_or_a_number_the_documents_lack(closing, broken):
+    ctx = RankContext(act=Act.CLOSING, known_words=frozenset({"acme", "backend", "two"}), asked=["Any questions?"])
+    assert broken in reasons(closing, ctx)
+    assert reasons("Thanks for talking with me today; it was good to hear about your two backend projects.", ctx) == []
+    assert reasons("It was a pleasure; we'll be in touch about next steps.", ctx) == []
 
 
 def test_it_ranks_more_fluent_words_higher_when_both_pass():
