@@ -1,0 +1,48 @@
+"""The figures of whole scripted interviews (training.evaluate_interviews.score_interviews)."""
+
+from __future__ import annotations
+
+from interviewer.encoders import HashingEncoder
+from interviewer.vocabulary import Act
+from training.evaluate_interviews import EvalTurn, score_interviews
+
+FACT = "Production PostgreSQL database experience"
+
+
+def interview(closing: str) -> list[EvalTurn]:
+    return [
+        EvalTurn("interviewer", "Welcome! What drew you to this job?", Act.OPENING, (), "model", 1.0),
+        EvalTurn("candidate", "I like building payment systems."),
+        EvalTurn(
+            "interviewer",
+            "How have you run PostgreSQL databases in production?",
+            Act.REQUIREMENT_PROBE,
+            (FACT,),
+            "model",
+            2.0,
+        ),
+        EvalTurn("candidate", "I'm not sure, it depends."),
+        EvalTurn(
+            "interviewer", "Which database did you run, and what was your own part?", Act.FOLLOW_UP, (), "template", 0.1
+        ),
+        EvalTurn("candidate", "Postgres, I ran the upgrades."),
+        EvalTurn("interviewer", closing, Act.CLOSING, (), "model", 3.0),
+    ]
+
+
+def test_it_scores_sources_grounding_questions_follow_ups_and_closings():
+    interviews = [
+        interview("Thank you for your time today; we'll be in touch."),
+        interview("Thanks! Expect an answer within two weeks."),  # a timeline nobody gave
+    ]
+
+    figures = score_interviews(interviews, HashingEncoder())
+
+    assert figures["turns"] == 8 and figures["interviews"] == 2
+    assert figures["model_share"] == 0.75  # the follow-ups were templates
+    assert figures["probe_grounding"] == 1.0
+    assert figures["question_rate"] == 1.0
+    assert figures["exact_repeats"] == 0 and figures["near_repeat_rate"] == 0.0
+    assert figures["follow_ups"] == 2 and figures["follow_up_relevance"] == 0.0  # names nothing said
+    assert figures["closings_that_close"] == 0.5
+    assert figures["first_word_p50_s"] == 1.5
