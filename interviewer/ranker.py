@@ -6,8 +6,8 @@ then checked against hard rules and scored. A candidate *passes* when it breaks 
 - it is usable at all (English, one utterance, not assistant talk, 4-40 words);
 - it does not restate the instructions ("You're the interviewer", "Stage:", "Facts to ask");
 - it fits the act: every act but the closing ends on a question; a closing thanks or says
-  goodbye, asks nothing, promises no timeline (days, weeks, a season) and has no number (digits
-  or words) or capitalised name that is not in the documents;
+  goodbye, asks nothing, promises neither a timeline (days, weeks, a season) nor a decision
+  (hiring you, an offer, a next round) and has no number (digits or words) or capitalised name that is not in the documents;
 - a probe names the selected fact (it shares two of its content words with it, or all of a
   shorter fact's: the grounding test of the evaluations) without copying more than 12
   consecutive words of any fact; naming only the resume evidence shown beside a job
@@ -64,10 +64,11 @@ CLOSES = re.compile(
     r"take care|in touch|that's all|that concludes|wrap(?:s|ped)? (?:it |things )?up)\b",
     re.I,
 )
-# The interviewer knows nothing of the hiring timeline: a closing that promises one made it up.
+# The interviewer knows nothing of the hiring decision or its timeline: a closing that promises
+# either made it up.
 PROMISES = re.compile(
     r"\b(?:days?|weeks?|months?|years?|tomorrow|spring|summer|autumn|fall|winter|monday|tuesday|wednesday|"
-    r"thursday|friday|weekend)\b",
+    r"thursday|friday|weekend|hir(?:e|ing) you|offer|you(?:'ve| have) got the (?:job|role)|next round|onsite)\b",
     re.I,
 )
 _NUMBER_WORDS = frozenset(

@@ -82,6 +82,7 @@ def test_it_keeps_closings_to_thanks_without_invented_facts():
             "a closing that asks or invents",
         ),
         ("Thanks for coming in; our five engineers enjoyed it.", "a closing that asks or invents"),
+        ("Thanks for that: we're looking forward to hiring you.", "a closing that asks or invents"),
         ("Good, you'd meet our engineers on a small backend endpoint.", "a closing that does not close"),
     ],
 )

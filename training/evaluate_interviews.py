@@ -94,7 +94,7 @@ def _refers_to(text: str, answer: str, encoder: Encoder) -> bool:
 
 
 def _closes(text: str) -> bool:
-    """A closing that thanks or says goodbye, asks nothing and promises no timeline."""
+    """A closing that thanks or says goodbye, asks nothing and promises no timeline or decision."""
     return bool(CLOSES.search(text)) and "?" not in text and not PROMISES.search(text)
 
 
