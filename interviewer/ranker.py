@@ -7,7 +7,8 @@ then checked against hard rules and scored. A candidate *passes* when it breaks 
 - it does not restate the instructions ("You're the interviewer", "Stage:", "Facts to ask");
 - it fits the act: every act but the closing ends on a question; a closing thanks or says
   goodbye, asks nothing, promises neither a timeline (days, weeks, a season) nor a decision
-  (hiring you, an offer, a next round) and has no number (digits or words) or capitalised name that is not in the documents;
+  (hiring you, an offer, a next round) and has no number (digits or words) or capitalised
+  name that is not in the documents;
 - a probe names the selected fact (it shares two of its content words with it, or all of a
   shorter fact's: the grounding test of the evaluations) without copying more than 12
   consecutive words of any fact; naming only the resume evidence shown beside a job
@@ -39,7 +40,7 @@ from interviewer.encoders import Encoder
 from interviewer.generator import postprocess
 from interviewer.metrics import is_grounded
 from interviewer.vocabulary import Act
-from interviewer.words import STOPWORDS, content_words
+from interviewer.words import STOPWORDS, content_words, tokens
 
 MIN_WORDS, MAX_WORDS = 4, 40
 MAX_COPIED_WORDS = 12
@@ -243,17 +244,22 @@ def _longest_run(text: str, fact: str) -> int:
     return best
 
 
+def closes(text: str) -> bool:
+    """A closing that thanks or says goodbye, asks nothing and promises no timeline or decision
+    (what the evaluations count; the ranker also refuses numbers and names the documents lack)."""
+    return bool(CLOSES.search(text)) and "?" not in text and not PROMISES.search(text)
+
+
 def _invents(text: str, known: frozenset[str]) -> bool:
     """A number (digits or words) or a capitalised name (not the first word, not a common word)
     absent from the documents."""
-    numbers = [w for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS]
+    numbers = [w for w in tokens(text) if w in _NUMBER_WORDS]
     if not known:
         return bool(re.search(r"\d", text)) or bool(numbers)
     if any(w not in known for w in numbers):
         return True
-    tokens = _NAME_OR_NUMBER.findall(text)
     first = text.split()[0] if text.split() else ""
-    for token in tokens:
+    for token in _NAME_OR_NUMBER.findall(text):
         low = token.lower().strip(".,")
         if token == first or low in STOPWORDS or low in _CLOSING_WORDS:
             continue

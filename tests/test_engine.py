@@ -340,19 +340,22 @@ def test_it_decodes_the_requests_waiting_together_in_one_batch(engines):
     assert backend.batches == [["first"], ["second", "third", "fourth"]]
 
 
-def test_it_decodes_on_a_free_lane_while_another_batch_runs(engines):
+@pytest.mark.parametrize("names", [("second",), ("r0", "r1", "r2", "r3")])
+def test_a_free_lane_takes_every_waiting_request_while_the_other_lane_decodes(engines, names):
     backend = BatchingBackend(lanes=2)
     holding, gate = backend.hold(0)
     engine = engines(backend)
 
     first = engine.submit(request("first"))
     assert holding.wait(WAIT)
-    second = engine.submit(request("second"))
+    with engine._select_lock:  # no lane chooses before all of them are waiting
+        handles = [engine.submit(request(name)) for name in names]
 
-    assert events(second)[-1] == (DONE, "".join(pieces_for(request("second"))))  # while the first holds
+    for handle in handles:  # decoded while the first holds
+        assert events(handle)[-1] == (DONE, "".join(pieces_for(handle.inputs)))
     gate.set()
     assert events(first)[-1][0] == DONE
-    assert backend.batches == [["first"], ["second"]]
+    assert backend.batches == [["first"], list(names)]
 
 
 def test_it_shares_requests_waiting_together_out_among_the_free_lanes(engines):
@@ -372,23 +375,6 @@ def test_it_shares_requests_waiting_together_out_among_the_free_lanes(engines):
         done(handle)
 
     assert [len(batch) for batch in backend.batches[1:]] == [2, 2]
-
-
-def test_a_free_lane_takes_every_waiting_request_while_the_other_lane_decodes(engines):
-    backend = BatchingBackend(lanes=2)
-    holding, gate = backend.hold(0)
-    engine = engines(backend)
-
-    first = engine.submit(request("first"))
-    assert holding.wait(WAIT)
-    with engine._select_lock:
-        handles = [engine.submit(request(f"r{i}")) for i in range(4)]
-    for handle in handles:
-        done(handle)
-    gate.set()
-    done(first)
-
-    assert backend.batches == [["first"], ["r0", "r1", "r2", "r3"]]
 
 
 def test_it_keeps_a_batch_within_the_sequence_limit(engines):

@@ -18,7 +18,7 @@ import numpy as np
 
 from interviewer.encoders import Encoder
 from interviewer.metrics import is_grounded
-from interviewer.ranker import CLOSES, FOLLOW_UP_SIMILARITY, INSTRUCTIONS, NEAR_REPEAT_JACCARD, PROMISES
+from interviewer.ranker import FOLLOW_UP_SIMILARITY, INSTRUCTIONS, NEAR_REPEAT_JACCARD, closes
 from interviewer.templates import topic
 from interviewer.vocabulary import Act
 from interviewer.words import content_words
@@ -93,11 +93,6 @@ def _refers_to(text: str, answer: str, encoder: Encoder) -> bool:
     return float(vectors[0] @ vectors[1]) >= FOLLOW_UP_SIMILARITY
 
 
-def _closes(text: str) -> bool:
-    """A closing that thanks or says goodbye, asks nothing and promises no timeline or decision."""
-    return bool(CLOSES.search(text)) and "?" not in text and not PROMISES.search(text)
-
-
 def score_interviews(interviews: Sequence[Sequence[EvalTurn]], encoder: Encoder) -> dict[str, float]:
     """The figures of issue 12 over finished interviews (interviewer turns only, where it says so)."""
     asked = [t for interview in interviews for t in interview if t.role == "interviewer"]
@@ -132,7 +127,7 @@ def score_interviews(interviews: Sequence[Sequence[EvalTurn]], encoder: Encoder)
         "follow_up_relevance": share(relevant, follow_ups),
         "follow_ups": follow_ups,
         "instruction_restatements": sum(bool(INSTRUCTIONS.search(t.text)) for t in asked),
-        "closings_that_close": share(sum(_closes(t.text) for t in closings), len(closings)),
+        "closings_that_close": share(sum(closes(t.text) for t in closings), len(closings)),
         "first_word_p50_s": round(statistics.median(latencies), 2) if latencies else 0.0,
         "first_word_p95_s": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 2) if latencies else 0.0,
     }
