@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,16 +117,10 @@ class CT2Generator:
             for h in handles
             for i in range(h.request.n)
         ]
+        # Each lane samples from its own random stream, seeded once at load (``seed_lanes``): a
+        # request's seed does not fix its samples here (it does on the transformers backend), and
+        # a run is repeatable only up to which lane decodes what.
         first = handles[0].request.config(self.config)
-        if first.temperature > 0:
-            import ctranslate2
-
-            # CTranslate2 keeps one random generator per lane thread, seeded from this value only
-            # at that lane's first sampled batch: later batches continue the lane's stream, so a
-            # request's seed does not fix its samples here (it does on the transformers backend),
-            # and a run is repeatable only up to which lane decodes what. A second batch still
-            # draws new samples (the stream has moved on).
-            ctranslate2.set_random_seed(first.seed)
         # Sampled candidates of the same requests share their prompt: one batch entry each, its
         # prompt read once, N hypotheses sampled from it (not N copies of the prompt to read).
         n = handles[0].request.n
@@ -189,6 +184,51 @@ def _push(sequence: _Sequence, stop_ids: frozenset[int], step: Any) -> None:
         sequence.failed = f"{type(exc).__name__}: {exc}"
 
 
+SEED_WAIT_S = 30.0
+
+
+def seed_lanes(model: Any, start: list[str], lanes: int, seed: int) -> None:
+    """Seed each lane's random generator apart: ``seed`` for the first, ``seed + 1`` for the next...
+
+    CTranslate2 seeds a lane thread's generator once, from its global seed, at the lane's first
+    sampled token, and never again. Lanes that first sampled at the same moment got the same seed,
+    and from then on drew the same numbers: the two halves of a request split across two lanes
+    came back as the same 3 candidates twice. So each lane samples one token here, in turn, with
+    its own global seed, and holds its lane (in the callback) until every lane is seeded: the next
+    call can only run on a lane not yet seeded.
+    """
+    import ctranslate2
+
+    release = threading.Event()
+
+    def sample_once(seeded: threading.Event) -> None:
+        def hold(step: Any) -> bool:
+            seeded.set()
+            release.wait(SEED_WAIT_S)
+            return True
+
+        try:
+            model.generate_batch([start], max_length=1, sampling_topk=2, include_prompt_in_result=False, callback=hold)
+        except Exception:  # noqa: BLE001 - unseeded lanes still decode, only their samples may coincide
+            log.exception("seeding a lane's random generator failed")
+        finally:
+            seeded.set()
+
+    workers = []
+    try:
+        for lane in range(lanes):
+            ctranslate2.set_random_seed(seed + lane)
+            seeded = threading.Event()
+            worker = threading.Thread(target=sample_once, args=(seeded,), name=f"seed-lane-{lane}", daemon=True)
+            worker.start()
+            workers.append(worker)
+            seeded.wait(SEED_WAIT_S)
+    finally:
+        release.set()
+        for worker in workers:
+            worker.join(SEED_WAIT_S)
+
+
 def load_ct2_generator(
     folder: Path,
     config: GenerationConfig | None = None,
@@ -230,6 +270,7 @@ def load_ct2_generator(
         )
         tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         limit = int(json.loads(marker.read_text(encoding="utf-8")).get("context_limit", 2048))
+        seed_lanes(model, [tokenizer.eos_token], lanes, (config or GenerationConfig()).seed)
     except Exception as exc:  # noqa: BLE001 - any failure here means a damaged conversion
         raise WeightsError(
             f"The converted model at {folder} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]}). "

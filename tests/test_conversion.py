@@ -126,12 +126,19 @@ def test_the_lanes_share_the_cores_unless_told_otherwise(tmp_path, monkeypatch, 
     made: dict[str, object] = {}
 
     class Tokenizer:
-        eos_token_id = 2
+        eos_token, eos_token_id = "</s>", 2
 
         def convert_tokens_to_ids(self, token: str) -> int:
             return 3
 
-    monkeypatch.setattr(ctranslate2, "Generator", lambda folder, **kwargs: made.update(kwargs) or object())
+    class Model:
+        def __init__(self, folder: str, **kwargs: object) -> None:
+            made.update(kwargs)
+
+        def generate_batch(self, prompts: list[list[str]], callback, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
+            callback(None)  # one sampled token per lane (seed_lanes)
+
+    monkeypatch.setattr(ctranslate2, "Generator", Model)
     monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 0)
     monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", lambda *a, **k: Tokenizer())
     monkeypatch.setattr(ct2_generator.os, "cpu_count", lambda: 4)

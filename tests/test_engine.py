@@ -90,6 +90,7 @@ class BatchingBackend:
 
     ``hold(k)``: batch number ``k`` holds after its first step until its gate opens (so that
     others queue up meanwhile). A job title "unbuildable" fails in ``prepare``; "crash" makes the whole batch raise.
+    Candidate i of a request with seed s is ``pieces_for(inputs, s + i)``.
     """
 
     name = "batching"
@@ -99,6 +100,7 @@ class BatchingBackend:
         self.max_sequences = max_sequences
         self.lanes = lanes
         self.batches: list[list[str]] = []
+        self.decoded: list[list[tuple[str, int]]] = []  # (job title, candidates) of each batch, once decoded
         self.holds: dict[int, tuple[threading.Event, threading.Event]] = {}
         self.closed = False
 
@@ -125,7 +127,7 @@ class BatchingBackend:
             for handle, i in sequences:
                 if handle.cancelled:
                     continue  # this sequence stops; the others go on
-                piece = pieces_for(handle.inputs, i)[step]
+                piece = pieces_for(handle.inputs, handle.request.seed + i)[step]  # a part's seeds go on
                 texts[(id(handle), i)] = texts.get((id(handle), i), "") + piece
                 handle.push(i, piece)
             if step == 0 and len(self.batches) - 1 in self.holds:
@@ -136,7 +138,9 @@ class BatchingBackend:
             if handle.cancelled:
                 handle.finish_cancelled()
             else:
-                handle.finish([Candidate(texts[(id(handle), i)], -1.0 - i, 5) for i in range(handle.request.n)])
+                first = handle.request.seed
+                handle.finish([Candidate(texts[(id(handle), i)], -1.0 - first - i, 5) for i in range(handle.request.n)])
+        self.decoded.append([(h.inputs.job_title, h.request.n) for h in handles])
 
 
 @pytest.fixture
@@ -420,6 +424,64 @@ def test_it_returns_n_candidates_and_streams_only_the_first(engines):
     assert [e.text for e in seen if e.kind == TOKEN] == pieces_for(inputs)
     assert [c.text for c in seen[-1].candidates] == ["".join(pieces_for(inputs, i)) for i in range(3)]
     assert [c.mean_logprob for c in seen[-1].candidates] == [-1.0, -2.0, -3.0]
+
+
+def test_a_lone_request_for_candidates_is_split_across_the_free_lanes(engines):
+    backend = BatchingBackend(lanes=2)
+    engine = engines(backend)
+    done(engine.submit(request("warm-up")))  # the model is loaded and both lanes' workers run
+    inputs = request("split")
+    holding, gate = backend.hold(1)  # the first part keeps its lane until the second part is decoded
+
+    handle = engine.submit(GenerationRequest(inputs, n=6, sample=True))
+    assert holding.wait(WAIT)
+    for _ in range(int(WAIT / 0.01)):
+        if len(backend.decoded) == 2:
+            break
+        threading.Event().wait(0.01)
+    assert backend.decoded[1] == [("split", 3)]  # the second part, on the other lane, meanwhile
+    assert not handle.finished  # the request waits for every candidate
+    gate.set()
+    seen = list(handle.iter(timeout=WAIT))
+
+    assert backend.batches[1:] == [["split"], ["split"]]
+    assert [e.text for e in seen if e.kind == TOKEN] == pieces_for(inputs)  # candidate 0 streams, once
+    assert [e.kind for e in seen].count(DONE) == 1
+    assert [c.text for c in seen[-1].candidates] == ["".join(pieces_for(inputs, i)) for i in range(6)]
+    assert [c.mean_logprob for c in seen[-1].candidates] == [-1.0 - i for i in range(6)]
+
+
+def test_a_request_is_not_split_while_the_other_lane_decodes(engines):
+    backend = BatchingBackend(lanes=2)
+    holding, gate = backend.hold(0)
+    engine = engines(backend)
+    engine.submit(request("first"))
+    assert holding.wait(WAIT)
+
+    last = done(engine.submit(GenerationRequest(request("whole"), n=6, sample=True)))
+    gate.set()
+
+    assert backend.batches[1] == ["whole"] and backend.decoded[0] == [("whole", 6)]
+    assert len(last.candidates) == 6
+
+
+@pytest.mark.parametrize("ending", ["cancel", "fail"])
+def test_a_split_request_ends_once_when_one_part_is_cancelled_or_fails(engines, ending):
+    backend = BatchingBackend(lanes=2)
+    engine = engines(backend)
+    done(engine.submit(request("warm-up")))
+    holding, gate = backend.hold(1)
+    name = "crash" if ending == "fail" else "split"
+
+    handle = engine.submit(GenerationRequest(request(name), n=4, sample=True, stream=False))
+    if ending == "cancel":
+        assert holding.wait(WAIT)
+        handle.cancel()
+    gate.set()
+    seen = [e.kind for e in handle.iter(timeout=WAIT)]
+
+    assert seen == ([CANCELLED] if ending == "cancel" else [ERROR])
+    assert done(engine.submit(request("after"))).text == "".join(pieces_for(request("after")))
 
 
 def test_it_sends_no_tokens_for_a_request_that_does_not_stream(engines):

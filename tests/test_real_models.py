@@ -119,6 +119,29 @@ def test_it_samples_several_real_candidates(model_dir, ct2_base, backend):
     assert len({c.text for c in candidates}) > 1  # sampled, not three copies of the greedy answer
 
 
+def test_candidates_split_across_two_lanes_are_sampled_apart(ct2_base, monkeypatch):
+    generator = load_ct2_generator(ct2_base, GenerationConfig(max_new_tokens=16), lanes=2, threads=1)
+    decoded: list[list[int]] = []
+    decode = generator.decode
+
+    def recording(handles):  # type: ignore[no-untyped-def]
+        decoded.append([h.request.n for h in handles])
+        decode(handles)
+
+    monkeypatch.setattr(generator, "decode", recording)
+    engine = GenerationEngine(lambda: generator)
+    try:
+        assert list(engine.submit(INPUTS).iter(timeout=WAIT))[-1].kind == DONE  # both lanes' workers run
+        *_, last = engine.submit(GenerationRequest(INPUTS, n=6, sample=True, stream=False)).iter(timeout=WAIT)
+    finally:
+        engine.close()
+
+    assert decoded[1:] == [[3], [3]]  # one part on each lane
+    texts = [c.text for c in last.candidates]
+    assert last.kind == DONE and len(texts) == 6
+    assert texts[:3] != texts[3:]  # each lane draws its own random numbers (seed_lanes)
+
+
 def test_it_cancels_one_real_sequence_and_finishes_the_other(ct2_base):
     import threading
 
