@@ -609,8 +609,9 @@ class GenerationEngine:
         """The first ``share`` candidates of a waiting request, to decode now; the rest waits in its
         place for the next free lane.
 
-        Only when other lanes are free: a lone turn's 6 candidates on 2 lanes of 1 core are decoded as two parts of 3 in
-        1.6 s instead of 2.3 s as one (the prompt is read on both lanes; bench/generator.py).
+        Only when other lanes are free: on 2 lanes of 1 core (AVX2), a lone turn's 6 candidates took
+        1.7 s as one batch, the other core idle, and take 1.0-1.3 s as two parts of 3 (each lane
+        reads the prompt; bench/generator.py).
         """
         head, rest = split(handle, share)
         with self._queue.changed:
