@@ -300,7 +300,7 @@ class _Part(Handle):
         self.whole.handle.finish_cancelled()
 
 
-def split(handle: Handle, n: int) -> tuple[Handle, Handle]:
+def split_candidates(handle: Handle, n: int) -> tuple[Handle, Handle]:
     """(the first ``n`` candidates of ``handle``, the rest), as parts reporting to the same whole."""
     if isinstance(handle, _Part):
         whole, first = handle.whole, handle.first
@@ -613,7 +613,7 @@ class GenerationEngine:
         1.7 s as one batch, the other core idle, and take 1.0-1.3 s as two parts of 3 (each lane
         reads the prompt; bench/generator.py).
         """
-        head, rest = split(handle, share)
+        head, rest = split_candidates(handle, share)
         with self._queue.changed:
             self._queue.waiting = [rest if h is handle else h for h in self._queue.waiting]
             self._queue.changed.notify_all()

@@ -4,8 +4,11 @@ Every candidate is cleaned as the app cleans model output (:func:`generator.post
 then checked against hard rules and scored. A candidate *passes* when it breaks no rule:
 
 - it is usable at all (English, one utterance, not assistant talk, 4-40 words);
-- it does not restate the instructions ("You're the interviewer", "Stage:", "Facts to ask");
-- it fits the act: every act but the closing ends on a question; a closing thanks or says
+- it does not restate the instructions ("You're the interviewer", "Stage:", "Thank the candidate
+  and close": the acts' labels, the instructions' wording, the candidate in the third person) and
+  does not echo more than 6 consecutive words of an answer of the candidate's;
+- it fits the act: every act but the closing ends on a question; an invitation of the
+  candidate's questions invites them ("What would you like to know...?"); a closing thanks or says
   goodbye, asks nothing, promises neither a timeline (days, weeks, a season) nor a decision
   (hiring you, an offer, a next round) and has no number (digits or words) or capitalised
   name that is not in the documents;
@@ -44,15 +47,30 @@ from interviewer.words import STOPWORDS, content_words, tokens
 
 MIN_WORDS, MAX_WORDS = 4, 40
 MAX_COPIED_WORDS = 12
+MAX_ECHOED_WORDS = 6  # consecutive words of an answer: quoting a phrase of it, not parroting it
 NEAR_REPEAT_JACCARD = 0.6
 NEAR_REPEAT_SIMILARITY = 0.9
 FOLLOW_UP_SIMILARITY = 0.4
 WEIGHTS = {"grounding": 0.4, "fluency": 0.25, "act_fit": 0.2, "novelty": 0.15}
 
+# Words of the prompt's instructions, not of an interviewer: the acts' labels, the instruction
+# sentences' own wording, and the candidate in the third person ("Thank the candidate and close",
+# a held-out closing; "the same approach as this candidate", a held-out follow-up).
 INSTRUCTIONS = re.compile(
-    r"\b(?:you(?:'re| are) (?:the|an?) interviewer|stage\s*:|facts? to ask|ask one (?:specific )?question|"
+    r"\b(?:you(?:'re| are) (?:the|an?) interviewer|stage\s*:|facts? to ask|"
+    r"ask one (?:specific |follow-up |behavioral |warm-up )?question|ask nothing|in one or two sentences|"
+    r"(?:thank|greet|invite) the candidate|the candidate's (?:questions|last answer)|this candidate|"
+    r"their last answer|(?:this|the) requirement of the job|(?:this|a) point from their resume|"
+    r"a good question of this kind|"
     r"requirement_probe|resume_deep_dive|gap_probe|follow_up|candidate_questions|as the interviewer|"
     r"job requirement below|resume fact below|example question)\b",
+    re.I,
+)
+# The candidate's questions are invited: "What questions do you have for me?", "What would you
+# like to know about the team?", "Is there anything you'd like to ask?"
+INVITES = re.compile(
+    r"\b(?:(?:any|what|which|other|your) (?:other |more )?questions?|questions? for (?:me|us|the panel)|"
+    r"(?:like|want|wish) to (?:ask|know|understand|learn|hear)|ask (?:me|us)\b|anything (?:else )?(?:you|about))",
     re.I,
 )
 ASKS_FOR_MISSING = re.compile(
@@ -69,7 +87,9 @@ CLOSES = re.compile(
 # either made it up.
 PROMISES = re.compile(
     r"\b(?:days?|weeks?|months?|years?|tomorrow|spring|summer|autumn|fall|winter|monday|tuesday|wednesday|"
-    r"thursday|friday|weekend|hir(?:e|ing) you|offer|you(?:'ve| have) got the (?:job|role)|next round|onsite)\b",
+    r"thursday|friday|weekend|hir(?:e|ing) you|offer|you(?:'ve| have) got the (?:job|role)|next round|onsite|"
+    r"passed (?:the |this |our )?(?:technical |first )?(?:interview|round|stage)|"
+    r"move (?:you )?forward|next stage|shortlist(?:ed)?)\b",
     re.I,
 )
 _NUMBER_WORDS = frozenset(
@@ -91,6 +111,7 @@ class RankContext:
     known_words: frozenset[str] = frozenset()  # lower-cased words of both documents (closings)
     exemplars: Sequence[str] = ()  # the exemplars the prompt showed: adapt them, never copy them
     targets: Sequence[str] | None = None  # the facts a probe must name (None: every one of ``facts``)
+    answers: Sequence[str] = ()  # the candidate's earlier answers (never echoed, like the last one)
 
     @property
     def must_name(self) -> Sequence[str]:
@@ -188,6 +209,7 @@ def _features(
         "repeat_jaccard": round(repeat, 4),
         "repeat_similarity": round(similar, 4),
         "copied_words": float(max((_longest_run(text, f) for f in ctx.facts), default=0)),
+        "echoed_words": float(max(_longest_run(text, a) for a in [ctx.last_answer, *ctx.answers])),
         "names_fact": float(is_grounded(text, list(ctx.must_name))),
         "words": float(length),
     }
@@ -203,9 +225,13 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
         broken.append("does not name the fact")
     if f["copied_words"] > MAX_COPIED_WORDS:
         broken.append("copies the fact")
+    if f["echoed_words"] > MAX_ECHOED_WORDS:
+        broken.append("echoes the answer")
     if ctx.act is Act.FOLLOW_UP and ctx.last_answer:
         if f["answer_overlap"] <= 0 and f["answer_similarity"] < FOLLOW_UP_SIMILARITY:
             broken.append("ignores the last answer")
+    if ctx.act is Act.CANDIDATE_QUESTIONS and not invites(text):
+        broken.append("does not invite questions")
     if ctx.act is Act.CLOSING and ("?" in text or PROMISES.search(text) or _invents(text, ctx.known_words)):
         broken.append("a closing that asks or invents")
     if ctx.act is Act.CLOSING and not CLOSES.search(text):
@@ -248,6 +274,11 @@ def closes(text: str) -> bool:
     """A closing that thanks or says goodbye, asks nothing and promises no timeline or decision
     (what the evaluations count; the ranker also refuses numbers and names the documents lack)."""
     return bool(CLOSES.search(text)) and "?" not in text and not PROMISES.search(text)
+
+
+def invites(text: str) -> bool:
+    """An invitation of the candidate's questions that invites them (what the evaluations count)."""
+    return bool(INVITES.search(text))
 
 
 def _invents(text: str, known: frozenset[str]) -> bool:

@@ -9,7 +9,7 @@ from training.evaluate_interviews import EvalTurn, score_interviews
 FACT = "Production PostgreSQL database experience"
 
 
-def interview(closing: str) -> list[EvalTurn]:
+def interview(closing: str, invitation: str = "What would you like to know about the team?") -> list[EvalTurn]:
     return [
         EvalTurn("interviewer", "Welcome! What drew you to this job?", Act.OPENING, (), "model", 1.0),
         EvalTurn("candidate", "I like building payment systems."),
@@ -26,6 +26,8 @@ def interview(closing: str) -> list[EvalTurn]:
             "interviewer", "Which database did you run, and what was your own part?", Act.FOLLOW_UP, (), "template", 0.1
         ),
         EvalTurn("candidate", "Postgres, I ran the upgrades."),
+        EvalTurn("interviewer", invitation, Act.CANDIDATE_QUESTIONS, (), "model", 1.5),
+        EvalTurn("candidate", "How big is the team?"),
         EvalTurn("interviewer", closing, Act.CLOSING, (), "model", 3.0),
     ]
 
@@ -33,16 +35,25 @@ def interview(closing: str) -> list[EvalTurn]:
 def test_it_scores_sources_grounding_questions_follow_ups_and_closings():
     interviews = [
         interview("Thank you for your time today; we'll be in touch."),
-        interview("Thanks! Expect an answer within two weeks."),  # a timeline nobody gave
+        # a timeline nobody gave, and a question that invites none of the candidate's
+        interview("Thanks! Expect an answer within two weeks.", "What do you look forward to in your next role?"),
     ]
 
     figures = score_interviews(interviews, HashingEncoder())
 
-    assert figures["turns"] == 8 and figures["interviews"] == 2
-    assert figures["model_share"] == 0.75  # the follow-ups were templates
+    assert figures["turns"] == 10 and figures["interviews"] == 2
+    assert figures["model_share"] == 0.8  # the follow-ups were templates
     assert figures["probe_grounding"] == 1.0
     assert figures["question_rate"] == 1.0
     assert figures["exact_repeats"] == 0 and figures["near_repeat_rate"] == 0.0
     assert figures["follow_ups"] == 2 and figures["follow_up_relevance"] == 0.0  # names nothing said
     assert figures["closings_that_close"] == 0.5
+    assert figures["invitations_that_invite"] == 0.5
+    assert figures["instruction_restatements"] == 0
     assert figures["first_word_p50_s"] == 1.5
+
+
+def test_it_counts_a_recital_of_the_instructions_wording():
+    figures = score_interviews([interview("That's a good answer. Thank the candidate and close.")], HashingEncoder())
+
+    assert figures["instruction_restatements"] == 1

@@ -31,6 +31,39 @@ def test_it_refuses_instruction_recitals_and_assistant_talk():
         "You're the interviewer for the role. Stage: requirement_probe. Ask about PostgreSQL backups?"
     )
     assert reasons("As an AI language model, how can I help with PostgreSQL?") == ["unusable"]
+    closing = RankContext(act=Act.CLOSING, asked=["Any questions?"])
+    assert "restates the instructions" in reasons("That's a good answer. Thank the candidate and close.", closing)
+    assert "restates the instructions" in reasons(
+        "We worked with the same approach as this candidate. How have you run PostgreSQL backups?"
+    )
+    assert "restates the instructions" in reasons(
+        "Ask one follow-up question about their last answer: how did the PostgreSQL replication go?"
+    )
+
+
+def test_it_refuses_words_that_echo_an_answer():
+    answer = "I'm not sure, it depends on the situation. I have done some of that, kind of."
+    closing = RankContext(act=Act.CLOSING, last_answer=answer, asked=["Any questions?"])
+    echo = "I'm not sure, it depends on the situation. Thank you for your time."
+    assert "echoes the answer" in reasons(echo, closing)
+    earlier = RankContext(act=Act.CLOSING, last_answer="How big is the team?", answers=[answer], asked=["Any?"])
+    assert "echoes the answer" in reasons(echo, earlier)  # an earlier answer, not only the last
+    follow_up = RankContext(act=Act.FOLLOW_UP, last_answer="We moved the billing service to Kubernetes in six months.")
+    assert reasons("You moved the billing service to Kubernetes: what was your own part?", follow_up) == []
+
+
+def test_an_invitation_of_the_candidates_questions_invites_them():
+    ctx = RankContext(act=Act.CANDIDATE_QUESTIONS, last_answer="I led the PostgreSQL upgrade.", asked=["Hi?"])
+    assert "does not invite questions" in reasons("Where would you start for a director of web development?", ctx)
+    assert "does not invite questions" in reasons(
+        'How do you answer a question like that from a team: "What about your role, and what would you say?"', ctx
+    )
+    for invitation in (
+        "What would you like to know about the team or the role?",
+        "We're nearly at time. What questions do you have for me?",
+        "Before we wrap up, is there anything you'd like to ask about how we work?",
+    ):
+        assert reasons(invitation, ctx) == [], invitation
 
 
 def test_it_refuses_a_probe_that_copies_more_than_twelve_words_of_the_fact():
@@ -83,6 +116,7 @@ def test_it_keeps_closings_to_thanks_without_invented_facts():
         ),
         ("Thanks for coming in; our five engineers enjoyed it.", "a closing that asks or invents"),
         ("Thanks for that: we're looking forward to hiring you.", "a closing that asks or invents"),
+        ("We're glad to see you've passed the technical interview. Thank you.", "a closing that asks or invents"),
         ("Good, you'd meet our engineers on a small backend endpoint.", "a closing that does not close"),
     ],
 )

@@ -18,7 +18,7 @@ import numpy as np
 
 from interviewer.encoders import Encoder
 from interviewer.metrics import is_grounded
-from interviewer.ranker import FOLLOW_UP_SIMILARITY, INSTRUCTIONS, NEAR_REPEAT_JACCARD, closes
+from interviewer.ranker import FOLLOW_UP_SIMILARITY, INSTRUCTIONS, NEAR_REPEAT_JACCARD, closes, invites
 from interviewer.templates import topic
 from interviewer.vocabulary import Act
 from interviewer.words import content_words
@@ -99,6 +99,7 @@ def score_interviews(interviews: Sequence[Sequence[EvalTurn]], encoder: Encoder)
     probes = [t for t in asked if t.act is not None and t.act.is_probe and t.facts]
     questions = [t for t in asked if t.act is not None and t.act.asks_question]
     closings = [t for t in asked if t.act is Act.CLOSING]
+    invitations = [t for t in asked if t.act is Act.CANDIDATE_QUESTIONS]
     exact = near = 0
     follow_ups = relevant = 0
     for interview in interviews:
@@ -128,6 +129,7 @@ def score_interviews(interviews: Sequence[Sequence[EvalTurn]], encoder: Encoder)
         "follow_ups": follow_ups,
         "instruction_restatements": sum(bool(INSTRUCTIONS.search(t.text)) for t in asked),
         "closings_that_close": share(sum(closes(t.text) for t in closings), len(closings)),
+        "invitations_that_invite": share(sum(invites(t.text) for t in invitations), len(invitations)),
         "first_word_p50_s": round(statistics.median(latencies), 2) if latencies else 0.0,
         "first_word_p95_s": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 2) if latencies else 0.0,
     }
@@ -142,5 +144,6 @@ COLUMNS = [
     ("follow_up_relevance", "follow-ups on the answer"),
     ("instruction_restatements", "instruction recitals"),
     ("closings_that_close", "closings that close"),
+    ("invitations_that_invite", "invitations that invite"),
     ("first_word_p50_s", "first word p50 s"),
 ]
