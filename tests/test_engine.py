@@ -169,6 +169,15 @@ def done(handle: Handle) -> Event:
     return last
 
 
+def busy(engines, backend: BatchingBackend):  # type: ignore[no-untyped-def]
+    """(engine, its first request, gate): the first request's batch holds its lane until the gate opens."""
+    holding, gate = backend.hold(0)
+    engine = engines(backend)
+    first = engine.submit(request("first"))
+    assert holding.wait(WAIT)
+    return engine, first, gate
+
+
 def test_it_streams_tokens_then_one_done_with_the_joined_text(engines):
     engine = engines(ScriptedGenerator())
     inputs = request("opening")
@@ -328,11 +337,7 @@ def test_it_restarts_the_worker_after_stop(engines):
 
 def test_it_decodes_the_requests_waiting_together_in_one_batch(engines):
     backend = BatchingBackend()
-    holding, gate = backend.hold(0)
-    engine = engines(backend)
-
-    first = engine.submit(request("first"))
-    assert holding.wait(WAIT)
+    engine, first, gate = busy(engines, backend)
     waiting = [engine.submit(request(name)) for name in ("second", "third", "fourth")]
     gate.set()
 
@@ -347,11 +352,7 @@ def test_it_decodes_the_requests_waiting_together_in_one_batch(engines):
 @pytest.mark.parametrize("names", [("second",), ("r0", "r1", "r2", "r3")])
 def test_a_free_lane_takes_every_waiting_request_while_the_other_lane_decodes(engines, names):
     backend = BatchingBackend(lanes=2)
-    holding, gate = backend.hold(0)
-    engine = engines(backend)
-
-    first = engine.submit(request("first"))
-    assert holding.wait(WAIT)
+    engine, first, gate = busy(engines, backend)
     with engine._select_lock:  # no lane chooses before all of them are waiting
         handles = [engine.submit(request(name)) for name in names]
 
@@ -383,11 +384,7 @@ def test_it_shares_requests_waiting_together_out_among_the_free_lanes(engines):
 
 def test_it_keeps_a_batch_within_the_sequence_limit(engines):
     backend = BatchingBackend(max_sequences=4)
-    holding, gate = backend.hold(0)
-    engine = engines(backend)
-
-    engine.submit(request("first"))
-    assert holding.wait(WAIT)
+    engine, _, gate = busy(engines, backend)
     handles = [engine.submit(GenerationRequest(request(f"r{i}"), n=2, sample=True)) for i in range(3)]
     gate.set()
 
@@ -453,10 +450,7 @@ def test_a_lone_request_for_candidates_is_split_across_the_free_lanes(engines):
 
 def test_a_request_is_not_split_while_the_other_lane_decodes(engines):
     backend = BatchingBackend(lanes=2)
-    holding, gate = backend.hold(0)
-    engine = engines(backend)
-    engine.submit(request("first"))
-    assert holding.wait(WAIT)
+    engine, _, gate = busy(engines, backend)
 
     last = done(engine.submit(GenerationRequest(request("whole"), n=6, sample=True)))
     gate.set()
@@ -506,11 +500,7 @@ def test_it_decodes_candidates_one_after_another_without_a_batching_backend(engi
 
 def test_it_fails_only_the_request_whose_prompt_cannot_be_built(engines):
     backend = BatchingBackend()
-    holding, gate = backend.hold(0)
-    engine = engines(backend)
-
-    engine.submit(request("first"))
-    assert holding.wait(WAIT)
+    engine, _, gate = busy(engines, backend)
     bad, good = engine.submit(request("unbuildable")), engine.submit(request("good"))
     gate.set()
 
