@@ -262,12 +262,14 @@ class _Whole:
     def __init__(self, handle: Handle) -> None:
         self.handle = handle
         self._lock = threading.Lock()
+        self._left = handle.request.n  # candidates of parts not yet finished
         self._candidates: dict[int, Candidate] = {}
 
-    def add(self, first: int, candidates: Sequence[Candidate]) -> None:
+    def add(self, part: _Part, candidates: Sequence[Candidate]) -> None:
         with self._lock:
-            self._candidates.update((first + i, c) for i, c in enumerate(candidates))
-            if len(self._candidates) < self.handle.request.n:
+            self._left -= part.request.n
+            self._candidates.update((part.first + i, c) for i, c in enumerate(candidates))
+            if self._left > 0:
                 return
             gathered = [self._candidates[i] for i in sorted(self._candidates)]
         self.handle.finish(gathered)
@@ -289,7 +291,7 @@ class _Part(Handle):
 
     def finish(self, candidates: Sequence[Candidate]) -> None:
         super().finish(candidates)
-        self.whole.add(self.first, candidates)
+        self.whole.add(self, candidates)
 
     def fail(self, message: str) -> None:
         super().fail(message)

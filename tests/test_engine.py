@@ -448,6 +448,19 @@ def test_a_lone_request_for_candidates_is_split_across_the_free_lanes(engines):
     assert [c.mean_logprob for c in seen[-1].candidates] == [-1.0 - i for i in range(6)]
 
 
+def test_a_request_split_more_than_once_comes_back_whole_and_in_order(engines):
+    backend = BatchingBackend(lanes=4)
+    engine = engines(backend)
+    done(engine.submit(request("warm-up")))
+    inputs = request("split")
+
+    last = done(engine.submit(GenerationRequest(inputs, n=6, sample=True, stream=False)))
+
+    parts = [n for batch in backend.decoded[1:] for name, n in batch if name == "split"]
+    assert len(parts) > 1 and sum(parts) == 6
+    assert [c.text for c in last.candidates] == ["".join(pieces_for(inputs, i)) for i in range(6)]
+
+
 def test_a_request_is_not_split_while_the_other_lane_decodes(engines):
     backend = BatchingBackend(lanes=2)
     engine, _, gate = busy(engines, backend)
