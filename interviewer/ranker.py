@@ -61,7 +61,7 @@ INSTRUCTIONS = re.compile(
     r"ask one (?:specific |follow-up |behavioral |warm-up )?question|ask nothing|in one or two sentences|"
     r"(?:thank|greet|invite) the candidate|the candidate's (?:questions|last answer)|this candidate|"
     r"their last answer|(?:this|the) requirement of the job|(?:this|a) point from their resume|"
-    r"a good question of this kind|"
+    r"a good question of this kind|part, a number|a number, or the result|"
     r"requirement_probe|resume_deep_dive|gap_probe|follow_up|candidate_questions|as the interviewer|"
     r"job requirement below|resume fact below|example question)\b",
     re.I,

@@ -39,6 +39,8 @@ def test_it_refuses_instruction_recitals_and_assistant_talk():
     assert "restates the instructions" in reasons(
         "Ask one follow-up question about their last answer: how did the PostgreSQL replication go?"
     )
+    follow_up = RankContext(act=Act.FOLLOW_UP, last_answer="I tuned PostgreSQL replication.", asked=["Hi?"])
+    assert "restates the instructions" in reasons("What about PostgreSQL replication: your part, a number?", follow_up)
 
 
 def test_it_refuses_words_that_echo_an_answer():
