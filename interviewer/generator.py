@@ -64,6 +64,11 @@ class PromptInputs:
     def __post_init__(self) -> None:
         self.stage = Act(self.stage)  # an unknown act is an error, never a silent requirement probe
 
+    @property
+    def answers(self) -> list[str]:
+        """The candidate's answers so far, oldest first."""
+        return [text for role, text in self.history if role == "candidate"]
+
     def as_dict(self) -> dict[str, object]:
         """Plain JSON-able data (for an engine in another process)."""
         return {

@@ -209,7 +209,7 @@ def _features(
         "repeat_jaccard": round(repeat, 4),
         "repeat_similarity": round(similar, 4),
         "copied_words": float(max((_longest_run(text, f) for f in ctx.facts), default=0)),
-        "echoed_words": float(max(_longest_run(text, a) for a in [ctx.last_answer, *ctx.answers])),
+        "echoed_words": float(max(_longest_run(text, a) for a in {ctx.last_answer, *ctx.answers})),
         "names_fact": float(is_grounded(text, list(ctx.must_name))),
         "words": float(length),
     }
@@ -219,7 +219,7 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
     broken = []
     if not MIN_WORDS <= f["words"] <= MAX_WORDS:
         broken.append("length")
-    if INSTRUCTIONS.search(text):
+    if recites(text):
         broken.append("restates the instructions")
     if ctx.act.is_probe and ctx.must_name and not f["names_fact"]:
         broken.append("does not name the fact")
@@ -268,6 +268,11 @@ def _longest_run(text: str, fact: str) -> int:
                 best = max(best, current[j])
         previous = current
     return best
+
+
+def recites(text: str) -> bool:
+    """Words of the prompt's instructions rather than an interviewer's (what the evaluations count)."""
+    return bool(INSTRUCTIONS.search(text))
 
 
 def closes(text: str) -> bool:

@@ -98,9 +98,13 @@ def clean(raw: str, case: Case) -> str:
 
 def served(candidates: list[tuple[str, float]], case: Case, encoder: Encoder) -> tuple[str, bool]:
     """The words the app says for ``case`` (the ranker's pick, else the template); and whether the model's."""
-    answers = [text for role, text in case.inputs.history if role == "candidate"]
     context = RankContext(
-        case.example.stage, case.facts, case.last_answer, case.asked, exemplars=case.inputs.exemplars, answers=answers
+        case.example.stage,
+        case.facts,
+        case.last_answer,
+        case.asked,
+        exemplars=case.inputs.exemplars,
+        answers=case.inputs.answers,
     )
     chosen, _ = ranker.best(candidates, context, encoder)
     if chosen is not None and chosen.text is not None:

@@ -18,7 +18,7 @@ import numpy as np
 
 from interviewer.encoders import Encoder
 from interviewer.metrics import is_grounded
-from interviewer.ranker import FOLLOW_UP_SIMILARITY, INSTRUCTIONS, NEAR_REPEAT_JACCARD, closes, invites
+from interviewer.ranker import FOLLOW_UP_SIMILARITY, NEAR_REPEAT_JACCARD, closes, invites, recites
 from interviewer.templates import topic
 from interviewer.vocabulary import Act
 from interviewer.words import content_words
@@ -127,7 +127,7 @@ def score_interviews(interviews: Sequence[Sequence[EvalTurn]], encoder: Encoder)
         "near_repeat_rate": share(near, len(asked)),
         "follow_up_relevance": share(relevant, follow_ups),
         "follow_ups": follow_ups,
-        "instruction_restatements": sum(bool(INSTRUCTIONS.search(t.text)) for t in asked),
+        "instruction_restatements": sum(recites(t.text) for t in asked),
         "closings_that_close": share(sum(closes(t.text) for t in closings), len(closings)),
         "invitations_that_invite": share(sum(invites(t.text) for t in invitations), len(invitations)),
         "first_word_p50_s": round(statistics.median(latencies), 2) if latencies else 0.0,

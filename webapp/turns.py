@@ -165,7 +165,7 @@ def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], sou
         known_words=pending.known_words,
         exemplars=pending.inputs.exemplars,
         targets=[s.fact.text for s in pending.plan.selections],
-        answers=[text for role, text in pending.inputs.history if role == "candidate"],
+        answers=pending.inputs.answers,
     )
     chosen, passed = ranker.best(candidates, context, models_registry.encoder()) if candidates else (None, 0)
     counts = {"decoded": len(candidates), "passed": passed}
