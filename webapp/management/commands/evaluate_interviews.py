@@ -29,6 +29,18 @@ from training.tables import table
 from webapp import interviews, models_registry, services, turns
 from webapp.models import JobPosting, ModelVersion, Resume, Turn
 
+# The options the parent passes on to each system's child run.
+FORWARDED = (
+    "pairs",
+    "seed",
+    "rows",
+    "questions",
+    "samples",
+    "resume_text_column",
+    "job_text_column",
+    "job_title_column",
+)
+
 
 class Command(BaseCommand):
     help = "Run whole scripted interviews on real resumes and postings and compare systems (template, base, adapter, ranked)."
@@ -45,6 +57,7 @@ class Command(BaseCommand):
         parser.add_argument("--job-text-column", default="job_description")
         parser.add_argument("--job-title-column", default="job_title")
         parser.add_argument("--json", dest="json_out", default=None, help="write every figure and sample turns here")
+        parser.add_argument("--samples", type=int, default=3, help="whole interviews written to --json (default 3)")
         parser.add_argument("--worker", default="", help="(internal) run one system here")
         parser.add_argument("--out", default="", help="(internal) where a worker writes its figures")
         parser.add_argument("--adapter-path", default="", help="(internal) the adapter folder to evaluate")
@@ -74,7 +87,7 @@ class Command(BaseCommand):
         argv += ["evaluate_interviews", "--worker", system, "--out", str(out), "--adapter-path", adapter_path]
         for key in ("resumes", "jobs"):
             argv += [f"--{key}", *[str(Path(p).resolve()) for p in options[key]]]
-        for key in ("pairs", "seed", "rows", "questions", "resume_text_column", "job_text_column", "job_title_column"):
+        for key in FORWARDED:
             argv += [f"--{key.replace('_', '-')}", str(options[key])]
         env = {
             **os.environ,
@@ -108,7 +121,8 @@ class Command(BaseCommand):
         encoder = models_registry.encoder()
         finished = [_interview(resume, job, options["questions"], k, encoder) for k, (resume, job) in enumerate(pairs)]
         scores = score_interviews(finished, encoder)
-        samples = [[t.__dict__ | {"act": t.act.value if t.act else ""} for t in f] for f in finished[:3]]
+        kept = finished[: options["samples"]]
+        samples = [[t.__dict__ | {"act": t.act.value if t.act else ""} for t in f] for f in kept]
         payload = {"scores": scores, "pairs": [(r.label, j.title) for r, j in pairs], "samples": samples}
         Path(options["out"]).write_text(json.dumps(payload, default=str), encoding="utf-8")
 
