@@ -3,15 +3,21 @@
 Every candidate is cleaned as the app cleans model output (:func:`generator.postprocess`),
 then checked against hard rules and scored. A candidate *passes* when it breaks no rule:
 
-- it is usable at all (English, one utterance, not assistant talk, 4-40 words);
+- it is usable at all (English, one utterance, not assistant talk, 4-40 words); a question's
+  lead-in sentence that the turn cannot stand behind (a claim of the model's own, words that
+  follow from nothing) is dropped first, and the question is judged alone (``trim_lead_in``);
+- it does not speak as a candidate would ("I've built...", "my experience"), names no number that
+  neither the facts shown nor the dialog hold and no capitalised name the documents lack, and a
+  requirement or gap probe does not tell the candidate they meet the requirement ("You're an
+  expert in C#...") unless the resume evidence shown or their answers say so;
 - it does not restate the instructions ("You're the interviewer", "Stage:", "Thank the candidate
   and close": the acts' labels, the instructions' wording, the candidate in the third person) and
   does not echo more than 6 consecutive words of an answer of the candidate's;
 - it fits the act: every act but the closing ends on a question; an invitation of the
   candidate's questions invites them ("What would you like to know...?"); a closing thanks or says
-  goodbye, asks nothing, promises neither a timeline (days, weeks, a season) nor a decision
-  (hiring you, an offer, a next round) and has no number (digits or words) or capitalised
-  name that is not in the documents;
+  goodbye, asks nothing (no question mark, no "tell me about..."), promises neither a timeline
+  (hours, days, weeks, a season) nor a decision (hiring you, an offer, a next round or interview)
+  and has no number (digits or words) or capitalised name that is not in the documents;
 - a probe names the selected fact (it shares two of its content words with it, or all of a
   shorter fact's: the grounding test of the evaluations) without copying more than 12
   consecutive words of any fact; naming only the resume evidence shown beside a job
@@ -86,12 +92,46 @@ CLOSES = re.compile(
 # The interviewer knows nothing of the hiring decision or its timeline: a closing that promises
 # either made it up.
 PROMISES = re.compile(
-    r"\b(?:days?|weeks?|months?|years?|tomorrow|spring|summer|autumn|fall|winter|monday|tuesday|wednesday|"
+    r"\b(?:hours?|days?|weeks?|months?|years?|tomorrow|spring|summer|autumn|fall|winter|monday|tuesday|wednesday|"
     r"thursday|friday|weekend|hir(?:e|ing) you|offer|you(?:'ve| have) got the (?:job|role)|next round|onsite|"
     r"passed (?:the |this |our )?(?:technical |first )?(?:interview|round|stage)|"
-    r"move (?:you )?forward|next stage|shortlist(?:ed)?)\b",
+    r"move (?:you )?forward|next stage|shortlist(?:ed)?|(?:follow-up|second|next|another|final) (?:interview|call|meeting))\b",
     re.I,
 )
+# The interviewer talking as a candidate would: experience of its own ("I've built a solid
+# foundation in application development", a held-out opening) or wanting the job.
+SPEAKS_AS_CANDIDATE = re.compile(
+    r"\b(?:i(?:'ve| have)(?: also)? (?:built|worked|led|managed|developed|designed|created|delivered|spent|used|"
+    r"gained|learned|been (?:working|leading|building|using))|i(?:'m| am) (?:so |really )?(?:excited|eager|keen|"
+    r"passionate|thrilled) (?:about|to)|my (?:experience|background|resume|cv|skills|career|degree|"
+    r"previous (?:role|job)))\b",
+    re.I,
+)
+# A lead-in that only acknowledges the answer or greets: "Thanks for that.", "That's a good
+# start.", "Hello, and welcome to the Platform Engineer role."
+ACKNOWLEDGES = re.compile(
+    r"^(?:thanks|thank you|great|good|nice|okay|ok|right|i see|got it|understood|that makes sense|"
+    r"that(?:'s| is) (?:helpful|useful|clear|interesting|great|good|a good (?:start|starting point|point|answer))|"
+    r"hi|hello|welcome|good (?:morning|afternoon|evening))\b",
+    re.I,
+)
+MAX_ACKNOWLEDGEMENT_WORDS = 12
+# Asking without a question mark: a closing that says "Tell me about your approach..." asks.
+ASKS = re.compile(
+    r"\b(?:tell me|tell us|walk me through|talk me through|describe|explain|share (?:with me|more|how|what|your)|"
+    r"(?:love|like|want) to hear more)\b",
+    re.I,
+)
+# A sentence that tells the candidates what they are, have or did: "You're an expert in C#...",
+# "You have a GED...", "You mentioned Agile practices in your resume." (held-out probes that said
+# the job's requirement was the candidate's own).
+CLAIMS_OF_THE_CANDIDATE = re.compile(
+    r"^\W*(?:so,?\s+)?(?:you(?:'re| are|'ve| have| had| must| know| worked| ran| built| led| used| mentioned)|"
+    r"your (?:knowledge|experience|skills?|background|resume|cv|degree))\b",
+    re.I,
+)
+_LEAD_IN = re.compile(r"(?<=[.!])\s+")
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|,\s+(?:and|but)\s+")
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred "
     "thousand million dozen half".split()
@@ -149,6 +189,8 @@ def best(candidates: Sequence[tuple[str, float]], ctx: RankContext, encoder: Enc
 
 def _clean(raw: str, ctx: RankContext) -> Verdict:
     text = postprocess(raw, list(ctx.asked), want_question=ctx.act.asks_question)
+    if text is not None and ctx.act.asks_question and not recites(text):  # a recital is refused whole
+        text = trim_lead_in(text, ctx)
     verdict = Verdict(raw, text)
     if text is None:
         verdict.reasons.append("unusable")
@@ -232,7 +274,15 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
             broken.append("ignores the last answer")
     if ctx.act is Act.CANDIDATE_QUESTIONS and not invites(text):
         broken.append("does not invite questions")
-    if ctx.act is Act.CLOSING and ("?" in text or PROMISES.search(text) or _invents(text, ctx.known_words)):
+    if SPEAKS_AS_CANDIDATE.search(text):
+        broken.append("speaks as the candidate")
+    if ctx.act.asks_question and _names_what_nobody_gave(text, ctx):
+        broken.append("names a number or name nobody gave")
+    if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and _claims_the_requirement(text, ctx):
+        broken.append("says the candidate meets the requirement")
+    if ctx.act is Act.CLOSING and (
+        "?" in text or ASKS.search(text) or PROMISES.search(text) or _invents(text, ctx.known_words)
+    ):
         broken.append("a closing that asks or invents")
     if ctx.act is Act.CLOSING and not CLOSES.search(text):
         broken.append("a closing that does not close")
@@ -241,6 +291,63 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
     if any(_jaccard(text, e) >= NEAR_REPEAT_JACCARD for e in ctx.exemplars):
         broken.append("copies the exemplar")
     return broken
+
+
+def trim_lead_in(text: str, ctx: RankContext) -> str:
+    """The question without its lead-in sentence when the turn cannot stand behind it.
+
+    The model often opens a fair question with a claim it made up ("You've worked with more than
+    20 people.", a held-out invitation whose documents say no such thing) or with words that follow
+    from nothing ("Congratulations.", "It does, and you didn't."). A lead-in is kept when it has
+    no number the facts and the dialog lack and no name the documents lack, does not speak as a
+    candidate, and either acknowledges the answer or greets, or speaks of what the prompt showed
+    (a content word of a fact or of the last answer). The question then stands alone and is
+    judged as it is.
+    """
+    parts = _LEAD_IN.split(text, maxsplit=1)
+    if len(parts) < 2 or _stands_behind(parts[0], ctx):
+        return text
+    question = parts[1]
+    return question[0].upper() + question[1:]
+
+
+def _stands_behind(lead: str, ctx: RankContext) -> bool:
+    lead = lead.replace("\u2019", "'")
+    if SPEAKS_AS_CANDIDATE.search(lead) or _names_what_nobody_gave(lead, ctx):
+        return False
+    if _invents(lead, ctx.known_words | _shown(ctx)):  # with no documents, a name the dialog lacks
+        return False
+    if ACKNOWLEDGES.match(lead) and len(lead.split()) <= MAX_ACKNOWLEDGEMENT_WORDS:
+        return True
+    about = content_words(" ".join([*ctx.facts, ctx.last_answer]))
+    return bool(content_words(lead) & about)
+
+
+def _shown(ctx: RankContext) -> frozenset[str]:
+    """The words of what the prompt showed: the facts and the dialog."""
+    said = [*ctx.facts, ctx.last_answer, *ctx.answers, *ctx.asked]
+    return frozenset(w for text in said for w in tokens(text))
+
+
+def _names_what_nobody_gave(text: str, ctx: RankContext) -> bool:
+    """A number that neither the facts shown nor the dialog hold ("a 15% failure", "nine years"),
+    or a capitalised name that neither they nor the documents hold ("Schoology", "Sierra")."""
+    shown = _shown(ctx)
+    if any((w in _NUMBER_WORDS and w != "one") or w[0].isdigit() for w in tokens(text) if w not in shown):
+        return True
+    return bool(ctx.known_words) and _names_unknown(text, ctx.known_words | shown)
+
+
+def _claims_the_requirement(text: str, ctx: RankContext) -> bool:
+    """A probe that tells the candidates they have what the job asks for ("You're an expert in C#,
+    JavaScript and MSSQL"), when neither the resume evidence shown nor their answers say so."""
+    targets = list(ctx.must_name)
+    support = [f for f in ctx.facts if f not in targets] + [ctx.last_answer, *ctx.answers]
+    for sentence in _SENTENCE.split(text.replace("\u2019", "'")):
+        if CLAIMS_OF_THE_CANDIDATE.match(sentence) and is_grounded(sentence, targets):
+            if not is_grounded(sentence, [s for s in support if s]):
+                return True
+    return False
 
 
 def _overlap(words: set[str], other: str) -> float:
@@ -278,7 +385,7 @@ def recites(text: str) -> bool:
 def closes(text: str) -> bool:
     """A closing that thanks or says goodbye, asks nothing and promises no timeline or decision
     (what the evaluations count; the ranker also refuses numbers and names the documents lack)."""
-    return bool(CLOSES.search(text)) and "?" not in text and not PROMISES.search(text)
+    return bool(CLOSES.search(text)) and "?" not in text and not ASKS.search(text) and not PROMISES.search(text)
 
 
 def invites(text: str) -> bool:
@@ -292,9 +399,12 @@ def _invents(text: str, known: frozenset[str]) -> bool:
     numbers = [w for w in tokens(text) if w in _NUMBER_WORDS]
     if not known:
         return bool(re.search(r"\d", text)) or bool(numbers)
-    if any(w not in known for w in numbers):
-        return True
-    first = text.split()[0] if text.split() else ""
+    return any(w not in known for w in numbers) or _names_unknown(text, known)
+
+
+def _names_unknown(text: str, known: frozenset[str]) -> bool:
+    """A capitalised name or a number in digits (not the first word, not a common word) not in ``known``."""
+    first = text.split()[0].strip(".,;:!?") if text.split() else ""  # "Hello," is the first word too
     for token in _NAME_OR_NUMBER.findall(text):
         low = token.lower().strip(".,")
         if token == first or low in STOPWORDS or low in _CLOSING_WORDS:

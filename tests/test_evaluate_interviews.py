@@ -57,3 +57,11 @@ def test_it_counts_a_recital_of_the_instructions_wording():
     figures = score_interviews([interview("That's a good answer. Thank the candidate and close.")], HashingEncoder())
 
     assert figures["instruction_restatements"] == 1
+
+
+def test_a_closing_that_asks_without_a_question_mark_does_not_close():
+    figures = score_interviews(
+        [interview("Thanks, that's useful. Tell me about your approach to the team.")], HashingEncoder()
+    )
+
+    assert figures["closings_that_close"] == 0.0

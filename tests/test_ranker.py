@@ -119,6 +119,9 @@ def test_it_keeps_closings_to_thanks_without_invented_facts():
         ("Thanks for coming in; our five engineers enjoyed it.", "a closing that asks or invents"),
         ("Thanks for that: we're looking forward to hiring you.", "a closing that asks or invents"),
         ("We're glad to see you've passed the technical interview. Thank you.", "a closing that asks or invents"),
+        ("Thank you; we'll discuss the backend case with you in an hour.", "a closing that asks or invents"),
+        ("That's helpful, thank you. We'll set up a follow-up interview.", "a closing that asks or invents"),
+        ("I'd love to hear more about that, thank you.", "a closing that asks or invents"),
         ("Good, you'd meet our engineers on a small backend endpoint.", "a closing that does not close"),
     ],
 )
@@ -150,3 +153,81 @@ def test_it_retrieves_exemplars_of_the_same_act_nearest_first_and_never_from_the
     assert [e.dialog_id for e in bank.nearest(Act.REQUIREMENT_PROBE, ["PostgreSQL"], exclude_dialog="d1")] == ["d2"]
     assert bank.nearest(Act.FOLLOW_UP, last_answer="We migrated a database")[0].dialog_id == "d4"
     assert bank.nearest(Act.CLOSING) == []
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "Congratulations.",  # follows from nothing
+        "It does, and you didn't.",
+        "Your team ran twelve PostgreSQL clusters.",  # a number neither the facts nor the dialog hold
+        "You ran PostgreSQL at Initech for years.",  # a name the documents lack
+        "I've built PostgreSQL replication myself for a decade.",  # the interviewer speaking as a candidate
+        "I'm excited about the role and PostgreSQL.",
+    ],
+)
+def test_a_lead_in_the_turn_cannot_stand_behind_is_dropped_and_the_question_judged_alone(lead_in):
+    question = "How have you set up PostgreSQL replication and tested your backups?"
+    ranked = ranker.rank([(f"{lead_in} {question}", -1.0)], PROBE, ENCODER)
+    assert ranked[0].text == question and ranked[0].passed
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "Thanks, that makes sense.",  # an acknowledgement
+        "That’s a good start, thanks for that.",
+        "Hello, and welcome to the interview.",  # a greeting
+        "PostgreSQL backups matter a lot here.",  # speaks of the fact shown
+        "The job asks for replication experience.",
+    ],
+)
+def test_a_lead_in_that_acknowledges_or_speaks_of_the_facts_is_kept(lead_in):
+    question = "How have you set up PostgreSQL replication and tested your backups?"
+    ranked = ranker.rank([(f"{lead_in} {question}", -1.0)], PROBE, ENCODER)
+    assert ranked[0].text == f"{lead_in} {question}" and ranked[0].passed
+
+
+def test_a_question_left_without_its_lead_in_must_still_fit_the_act():
+    ctx = RankContext(act=Act.FOLLOW_UP, last_answer="I tuned PostgreSQL replication lag.", asked=["Hi?"])
+    verdict = ranker.rank([("Congratulations. What would you do differently?", -1.0)], ctx, ENCODER)[0]
+    assert verdict.text == "What would you do differently?"
+    assert "ignores the last answer" in verdict.reasons  # the lead-in no longer carries the turn
+
+
+def test_the_interviewer_never_speaks_as_the_candidate():
+    assert "speaks as the candidate" in reasons("What would my experience with PostgreSQL backups add here?")
+
+
+def test_a_closing_that_asks_without_a_question_mark_asks():
+    ctx = RankContext(act=Act.CLOSING, known_words=frozenset({"backend"}), asked=["Any questions?"])
+    closing = "Thanks, that's useful. Tell me about your approach to the backend team."
+    assert "a closing that asks or invents" in reasons(closing, ctx)
+    assert not ranker.closes(closing)
+
+
+def test_a_question_names_no_number_or_name_that_nobody_gave():
+    ctx = RankContext(
+        act=Act.REQUIREMENT_PROBE,
+        facts=[FACT],
+        last_answer="I ran backups for 3 clusters.",
+        known_words=frozenset({"postgresql", "acme", "backups"}),
+    )
+    assert "names a number or name nobody gave" in reasons(
+        "How did you handle a 15% failure of PostgreSQL backups?", ctx
+    )
+    assert "names a number or name nobody gave" in reasons("How did Globex run PostgreSQL backups with you?", ctx)
+    assert reasons("How did you run PostgreSQL backups for those 3 clusters at Acme?", ctx) == []
+    assert reasons("What is one thing you changed in your PostgreSQL backups?", ctx) == []
+
+
+def test_a_probe_never_tells_the_candidate_they_meet_the_requirement():
+    requirement = "Expert in C#, JavaScript and MSSQL 2012 or above"
+    gap = RankContext(act=Act.GAP_PROBE, facts=[requirement], targets=[requirement])
+    assert "says the candidate meets the requirement" in reasons(
+        "You're an expert in C#, JavaScript and MSSQL. What do you plan to focus on?", gap
+    )
+    assert reasons("The role asks for C# and MSSQL 2012 or above: how have you used them?", gap) == []
+    evidence = "Built C# services on MSSQL at a bank"
+    probe = RankContext(act=Act.REQUIREMENT_PROBE, facts=[requirement, evidence], targets=[requirement])
+    assert reasons("You've used C# and MSSQL at a bank. How deep does your C# go?", probe) == []

@@ -151,7 +151,7 @@ class Pending:
     asked: list[str]
     started: float
     last_answer: str = ""
-    known_words: frozenset[str] = frozenset()  # words of both documents: a closing may use only these
+    known_words: frozenset[str] = frozenset()  # words of both documents, the title and the company
 
     def grounding(self) -> list[dict[str, object]]:
         """What the turn is grounded on, as saved on the turn and shown under "Why this question?"."""
@@ -203,7 +203,8 @@ def plan_next(session_id: int, index: int) -> Pending | None:
         exemplars=[e.text for e in shown],
     )
     asked = [t.text for t in history if t.role == Turn.Role.INTERVIEWER]
-    known = frozenset(WORD.findall(f"{session.resume.text} {session.job.text} {session.job.title}".lower()))
+    documents = f"{session.resume.text} {session.job.text} {session.job.title} {session.job.company}"
+    known = frozenset(WORD.findall(documents.lower()))
     return Pending(session.pk, index, plan, inputs, asked, started, last_answer, known)
 
 
