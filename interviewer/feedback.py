@@ -23,6 +23,7 @@ from interviewer.encoders import Encoder
 from interviewer.vocabulary import Act
 
 SHORT_WORDS = 15
+OFF_TOPIC_ANSWER = "an off-topic answer"  # the follow-up reason (the turn's plan ends with it)
 VAGUE_BELOW = 0.7  # star.Reading.specifics under this is vague (fitted on the train half)
 COVER_THRESHOLD = 0.3  # cosine between a requirement and the answer sentence that supports it
 SINGLE_WORD_EXTRA = 0.2  # a sentence sharing one content word with the requirement must be this much closer
@@ -88,7 +89,7 @@ class AnswerFeedback:
         if self.candidate_question:
             return ""
         if self.off_topic:
-            return "an off-topic answer"
+            return OFF_TOPIC_ANSWER
         if self.short:
             return "a short answer"
         return "a vague answer" if self.vague else ""

@@ -457,11 +457,12 @@ def load_generator(
 # Template questions: the fallback when the model's output is unusable, and the fake in tests
 
 
-def template_question(inputs: PromptInputs, asked: list[str] | None = None) -> str:
-    """The template for the turn (interviewer.templates): the last resort, and the stand-in model."""
+def template_question(inputs: PromptInputs, asked: list[str] | None = None, redirect: bool = False) -> str:
+    """The template for the turn (interviewer.templates): the last resort, and the stand-in model.
+    ``redirect``: a follow-up on an off-topic answer, back to work."""
     last_answer = next((text for role, text in reversed(inputs.history) if role == "candidate"), "")
     facts = [f.text for f in inputs.facts]
-    return templates.template_question(inputs.stage, facts, inputs.job_title, asked or [], last_answer)
+    return templates.template_question(inputs.stage, facts, inputs.job_title, asked or [], last_answer, redirect)
 
 
 class TemplateGenerator:

@@ -95,6 +95,39 @@ _DUTY_TEMPLATES: dict[Act, tuple[str, ...]] = {
     ),
 }
 
+# Job facts that ask for a qualification ("High school diploma/GED required") are not work one
+# "did": a held-out probe read "How would you approach Bachelor's Degree preferred in your first
+# months here?".
+_CREDENTIAL = re.compile(
+    r"\b(?:degrees?|diploma|ged|bachelor(?:'s|’s|s)?|master(?:'s|’s|s)?|phd|doctorate|mba|"
+    r"certificat(?:e|es|ion|ions)|certified|licen[cs]es?|licensed|accredit(?:ed|ation))\b",
+    re.I,
+)
+_CREDENTIAL_TEMPLATES: dict[Act, tuple[str, ...]] = {
+    Act.REQUIREMENT_PROBE: (
+        "The role asks for {topic}. Could you tell me about your studies or certifications there?",
+        "On {topic}: which qualifications do you hold, and how have you used them in your work?",
+    ),
+    Act.GAP_PROBE: (
+        "The role asks for {topic}, which I didn't see on your resume. Do you hold it, or something equivalent?",
+        "The posting lists {topic}. How do your qualifications or experience cover that?",
+    ),
+}
+# A follow-up on an answer about something else (a hobby, the weekend) brings the talk back to
+# work: a held-out template asked "When you talk about the sourdough, what exactly was your role?"
+_REDIRECTS = (
+    "That sounds like a good way to switch off. Let's keep to your work, though: can you give me one concrete "
+    "example from a recent project, your own part in it and the result?",
+    "Let's bring it back to work for a moment: what is one project you're proud of, what was your part, and how "
+    "did it turn out?",
+)
+_REQUIRED = re.compile(r"\s+(?:is |are )?(?:required|preferred|a plus|desired|desirable|essential|mandatory)$", re.I)
+
+
+def is_credential(fact: str) -> bool:
+    """A fact that asks for a qualification: a degree, a diploma, a certificate, a licence."""
+    return bool(_CREDENTIAL.search(fact))
+
 
 def topic(fact: str) -> str:
     """The core of a fact as a short phrase: no label, dates, brackets, lead-ins or trailing clauses."""
@@ -107,7 +140,7 @@ def topic(fact: str) -> str:
     if len(words) > MAX_TOPIC_WORDS:
         cut = next((i for i in range(MAX_TOPIC_WORDS, 3, -1) if words[i - 1].lower() not in _DANGLING), MAX_TOPIC_WORDS)
         words = words[:cut]
-    text = " ".join(words).rstrip(" ,;:-")
+    text = _REQUIRED.sub("", " ".join(words).rstrip(" ,;:-"))
     if len(text.split()) > 2:
         text = _TRAILING.sub("", text)
     if not text:
@@ -167,8 +200,13 @@ def _said(answer: str) -> str:
     return said if named_or_figure else f"the {said}"
 
 
-def template_question(act: Act, facts: Sequence[str], title: str, asked: Sequence[str], last_answer: str = "") -> str:
-    """A template for ``act`` on the first fact, not already asked in this interview (deterministic)."""
+def template_question(
+    act: Act, facts: Sequence[str], title: str, asked: Sequence[str], last_answer: str = "", redirect: bool = False
+) -> str:
+    """A template for ``act`` on the first fact, not already asked in this interview (deterministic).
+
+    ``redirect``: the follow-up is on an off-topic answer, and brings the talk back to work.
+    """
     fact = facts[0] if facts else ""
     choices = _TEMPLATES[act]
     if act.is_probe and not fact:
@@ -178,6 +216,8 @@ def template_question(act: Act, facts: Sequence[str], title: str, asked: Sequenc
     phrase = topic(fact) if fact else ""
     if act in _DUTY_TEMPLATES and is_duty(phrase):
         choices = _DUTY_TEMPLATES[act]
+    if act in _CREDENTIAL_TEMPLATES and is_credential(fact):
+        choices = _CREDENTIAL_TEMPLATES[act]
     values = {
         "title": title,
         "topic": phrase,
@@ -186,6 +226,7 @@ def template_question(act: Act, facts: Sequence[str], title: str, asked: Sequenc
     }
     if act is Act.FOLLOW_UP:
         choices = choices[:-1] if last_answer else choices[-1:]  # a follow-up names what was said
+        choices = _REDIRECTS if redirect else choices
     start = (sum(map(ord, fact)) + len(asked)) % len(choices)
     rotated = [choices[(start + i) % len(choices)].format(**values) for i in range(len(choices))]
     # The first wording not close to anything asked (word Jaccard < 0.6, the evaluations' near

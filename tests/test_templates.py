@@ -78,3 +78,24 @@ def test_every_follow_up_wording_names_something_the_candidate_said():
     for _ in range(4):
         asked.append(template_question(Act.FOLLOW_UP, [], "Data Engineer", asked, answer))
     assert all("Kafka" in q or "40" in q for q in asked), asked
+
+
+@pytest.mark.parametrize(
+    ("act", "fact"),
+    [
+        (Act.GAP_PROBE, "High school diploma/GED required"),
+        (Act.REQUIREMENT_PROBE, "Bachelor's Degree in Computer Science preferred"),
+        (Act.GAP_PROBE, "Valid forklift licence required"),
+    ],
+)
+def test_a_qualification_is_asked_about_as_a_qualification_not_as_work_done(act, fact):
+    question = template_question(act, [fact], "Analyst", [])
+    assert "qualification" in question or "certification" in question or "hold it" in question
+    assert "required" not in question and "preferred" not in question
+    assert "Tell me about a time" not in question and "get up to speed" not in question
+
+
+def test_a_follow_up_on_an_off_topic_answer_brings_the_talk_back_to_work():
+    answer = "Outside work I bake sourdough bread every weekend."
+    question = template_question(Act.FOLLOW_UP, [], "Analyst", [], answer, redirect=True)
+    assert "work" in question and "sourdough" not in question and question.endswith("?")

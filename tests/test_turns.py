@@ -9,8 +9,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from interviewer import feedback
 from interviewer.engine import GenerationEngine
 from interviewer.generator import Cancelled, PromptInputs, TemplateGenerator
+from interviewer.policy import TurnPlan
 from interviewer.vocabulary import Act
 from tests.interview_helpers import next_turn, start
 from webapp import interviews, models_registry, turns
@@ -208,3 +210,19 @@ def test_it_says_nothing_more_after_the_closing_but_the_report(users):
     session.refresh_from_db()
     assert session.status == InterviewSession.Status.ENDED and session.report
     assert turns.run_turn_sync(session.pk) == []
+
+
+def test_a_follow_up_on_an_off_topic_answer_brings_the_talk_back_to_work_without_the_model():
+    question, digression = "How do you run Kubernetes upgrades?", "I bake sourdough bread and go kayaking at weekends."
+    inputs = PromptInputs(
+        "Platform Engineer", Act.FOLLOW_UP, history=[("interviewer", question), ("candidate", digression)]
+    )
+    plan = TurnPlan(Act.FOLLOW_UP, f"follow-up on {feedback.OFF_TOPIC_ANSWER}")
+    pending = interviews.Pending(1, 2, plan, inputs, [question], 0.0, digression)
+
+    assert turns.requests_for(pending) == []  # no candidates decoded for it
+    draft = turns.choose(pending, [], "template")
+    assert draft.source == "template" and "work" in draft.text and "sourdough" not in draft.text
+
+    vague = interviews.Pending(1, 2, TurnPlan(Act.FOLLOW_UP, "follow-up on a vague answer"), inputs, [question], 0.0)
+    assert turns.requests_for(vague) != []  # any other follow-up is the model's to write

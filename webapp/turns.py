@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from interviewer import ranker
+from interviewer import feedback, ranker
 from interviewer.engine import CANCELLED, DONE, ERROR, LOST, GenerationRequest, Handle, candidate_requests
 from interviewer.generator import template_question
 from interviewer.ranker import RankContext
@@ -170,12 +170,21 @@ def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], sou
     chosen, passed = ranker.best(candidates, context, models_registry.encoder()) if candidates else (None, 0)
     counts = {"decoded": len(candidates), "passed": passed}
     if chosen is None or chosen.text is None:
-        return Draft(template_question(pending.inputs, pending.asked), "template", None, counts)
+        return Draft(template_question(pending.inputs, pending.asked, redirects(pending)), "template", None, counts)
     return Draft(chosen.text, source, chosen.score, counts)
+
+
+def redirects(pending: interviews.Pending) -> bool:
+    """A follow-up on an off-topic answer: the template brings the talk back to work, and the model
+    is not asked (on the held-out interviews it followed the digression: "Do you have a partner in
+    the field of bakery?")."""
+    return pending.plan.act is Act.FOLLOW_UP and pending.plan.reason.endswith(feedback.OFF_TOPIC_ANSWER)
 
 
 def requests_for(pending: interviews.Pending) -> list[GenerationRequest]:
     """The batches of candidates this turn may decode (interviewer.engine.candidate_requests)."""
+    if redirects(pending):
+        return []
     seed = pending.session_id * 1009 + pending.index
     return candidate_requests(pending.inputs, settings.GENERATOR_CANDIDATES, settings.GENERATOR_RETRIES, seed)
 
