@@ -9,7 +9,7 @@ then checked against hard rules and scored. A candidate *passes* when it breaks 
 - it does not speak as a candidate would ("I've built...", "my experience"), names no number that
   neither the facts shown nor the dialog hold and no capitalised name the documents lack, and a
   requirement or gap probe does not tell the candidate they meet the requirement ("You're an
-  expert in C#...") unless the resume evidence shown or their answers say so;
+  expert in...") unless the resume evidence shown or their answers say so;
 - it does not restate the instructions ("You're the interviewer", "Stage:", "Thank the candidate
   and close": the acts' labels, the instructions' wording, the candidate in the third person) and
   does not echo more than 6 consecutive words of an answer of the candidate's;
@@ -122,9 +122,9 @@ ASKS = re.compile(
     r"(?:love|like|want) to hear more)\b",
     re.I,
 )
-# A sentence that tells the candidates what they are, have or did: "You're an expert in C#...",
-# "You have a GED...", "You mentioned Agile practices in your resume." (held-out probes that said
-# the job's requirement was the candidate's own).
+# A sentence that tells the candidates what they are, have or did: "You're an expert in...",
+# "You have a diploma...", "You mentioned ... in your resume." (held-out probes that said the
+# job's requirement was the candidate's own).
 CLAIMS_OF_THE_CANDIDATE = re.compile(
     r"^\W*(?:so,?\s+)?(?:you(?:'re| are|'ve| have| had| must| know| worked| ran| built| led| used| mentioned)|"
     r"your (?:knowledge|experience|skills?|background|resume|cv|degree))\b",
@@ -331,7 +331,7 @@ def _shown(ctx: RankContext) -> frozenset[str]:
 
 def _names_what_nobody_gave(text: str, ctx: RankContext) -> bool:
     """A number that neither the facts shown nor the dialog hold ("a 15% failure", "nine years"),
-    or a capitalised name that neither they nor the documents hold ("Schoology", "Sierra")."""
+    or a capitalised name that neither they nor the documents hold (a tool or an employer the model made up)."""
     shown = _shown(ctx)
     if any((w in _NUMBER_WORDS and w != "one") or w[0].isdigit() for w in tokens(text) if w not in shown):
         return True
@@ -339,8 +339,8 @@ def _names_what_nobody_gave(text: str, ctx: RankContext) -> bool:
 
 
 def _claims_the_requirement(text: str, ctx: RankContext) -> bool:
-    """A probe that tells the candidates they have what the job asks for ("You're an expert in C#,
-    JavaScript and MSSQL"), when neither the resume evidence shown nor their answers say so."""
+    """A probe that tells the candidates they have what the job asks for ("You're an expert in
+    <the requirement's tools>"), when neither the resume evidence shown nor their answers say so."""
     targets = list(ctx.must_name)
     support = [f for f in ctx.facts if f not in targets] + [ctx.last_answer, *ctx.answers]
     for sentence in _SENTENCE.split(text.replace("\u2019", "'")):

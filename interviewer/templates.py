@@ -95,7 +95,7 @@ _DUTY_TEMPLATES: dict[Act, tuple[str, ...]] = {
     ),
 }
 
-# Job facts that ask for a qualification ("High school diploma/GED required") are not work one
+# Job facts that ask for a qualification (a diploma or a degree "required") are not work one
 # "did": a held-out probe read "How would you approach Bachelor's Degree preferred in your first
 # months here?".
 _CREDENTIAL = re.compile(

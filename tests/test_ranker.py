@@ -222,12 +222,12 @@ def test_a_question_names_no_number_or_name_that_nobody_gave():
 
 
 def test_a_probe_never_tells_the_candidate_they_meet_the_requirement():
-    requirement = "Expert in C#, JavaScript and MSSQL 2012 or above"
+    requirement = "Expert in Go, Kafka and PostgreSQL 14 or newer"
     gap = RankContext(act=Act.GAP_PROBE, facts=[requirement], targets=[requirement])
     assert "says the candidate meets the requirement" in reasons(
-        "You're an expert in C#, JavaScript and MSSQL. What do you plan to focus on?", gap
+        "You're an expert in Go, Kafka and PostgreSQL. What do you plan to focus on?", gap
     )
-    assert reasons("The role asks for C# and MSSQL 2012 or above: how have you used them?", gap) == []
-    evidence = "Built C# services on MSSQL at a bank"
+    assert reasons("The role asks for Go and PostgreSQL 14 or newer: how have you used them?", gap) == []
+    evidence = "Built Kafka pipelines on PostgreSQL at a bank"
     probe = RankContext(act=Act.REQUIREMENT_PROBE, facts=[requirement, evidence], targets=[requirement])
-    assert reasons("You've used C# and MSSQL at a bank. How deep does your C# go?", probe) == []
+    assert reasons("You've used Kafka and PostgreSQL at a bank. How deep does your Kafka work go?", probe) == []
