@@ -99,7 +99,7 @@ _DUTY_TEMPLATES: dict[Act, tuple[str, ...]] = {
 # "did": a held-out probe read "How would you approach Bachelor's Degree preferred in your first
 # months here?".
 _CREDENTIAL = re.compile(
-    r"\b(?:degrees?|diploma|ged|bachelor(?:'s|’s|s)?|master(?:'s|’s|s)?|phd|doctorate|mba|"
+    r"\b(?:degrees?|diploma|ged|bachelor(?:'s|’s|s)?|master(?:'s|’s|s)|master (?:of|degree)|phd|doctorate|mba|"
     r"certificat(?:e|es|ion|ions)|certified|licen[cs]es?|licensed|accredit(?:ed|ation))\b",
     re.I,
 )

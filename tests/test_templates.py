@@ -95,6 +95,12 @@ def test_a_qualification_is_asked_about_as_a_qualification_not_as_work_done(act,
     assert "Tell me about a time" not in question and "get up to speed" not in question
 
 
+def test_work_that_only_contains_a_qualification_word_is_still_work():
+    assert (
+        template_question(Act.REQUIREMENT_PROBE, ["Master data management in SAP"], "Analyst", []).count("qualif") == 0
+    )
+
+
 def test_a_follow_up_on_an_off_topic_answer_brings_the_talk_back_to_work():
     answer = "Outside work I bake sourdough bread every weekend."
     question = template_question(Act.FOLLOW_UP, [], "Analyst", [], answer, redirect=True)
