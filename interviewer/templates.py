@@ -96,7 +96,7 @@ _DUTY_TEMPLATES: dict[Act, tuple[str, ...]] = {
 }
 
 # Job facts that ask for a qualification (a diploma or a degree "required") are not work one
-# "did": a held-out probe read "How would you approach Bachelor's Degree preferred in your first
+# "did": a held-out probe read "How would you approach <a degree the posting prefers> in your first
 # months here?".
 _CREDENTIAL = re.compile(
     r"\b(?:degrees?|diploma|ged|bachelor(?:'s|’s|s)?|master(?:'s|’s|s)|master (?:of|degree)|phd|doctorate|mba|"
