@@ -83,7 +83,7 @@ def test_every_follow_up_wording_names_something_the_candidate_said():
 @pytest.mark.parametrize(
     ("act", "fact"),
     [
-        (Act.GAP_PROBE, "A secondary school diploma or equivalent is required"),
+        (Act.GAP_PROBE, "Secondary school diploma or an equivalent qualification required"),
         (Act.REQUIREMENT_PROBE, "Bachelor's Degree in Computer Science preferred"),
         (Act.GAP_PROBE, "Valid forklift licence required"),
     ],
