@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
 from interviewer.encoders import HashingEncoder
 from interviewer.vocabulary import Act
 from training.evaluate_interviews import EvalTurn, score_interviews
 
 FACT = "Production PostgreSQL database experience"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def interview(closing: str, invitation: str = "What would you like to know about the team?") -> list[EvalTurn]:
@@ -65,3 +72,25 @@ def test_a_closing_that_asks_without_a_question_mark_does_not_close():
     )
 
     assert figures["closings_that_close"] == 0.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_writes_as_many_whole_interviews_as_asked(tmp_path):
+    resumes = sorted(str(p) for p in (ROOT / "fixtures" / "resumes").iterdir())[:2]
+    jobs = sorted(str(p) for p in (ROOT / "fixtures" / "jobs").iterdir())[:2]
+    out = tmp_path / "interviews.json"
+
+    call_command(
+        "evaluate_interviews",
+        resumes=resumes,
+        jobs=jobs,
+        pairs=3,
+        questions=3,
+        systems=["template"],
+        samples=2,
+        json_out=str(out),
+    )
+
+    run = json.loads(out.read_text())["template"]
+    assert run["scores"]["interviews"] == 3 and len(run["samples"]) == 2  # 3 interviewed, 2 written out
+    assert all(turn["role"] in ("interviewer", "candidate") for interview in run["samples"] for turn in interview)
