@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -156,6 +157,12 @@ class RankContext:
     @property
     def must_name(self) -> Sequence[str]:
         return self.facts if self.targets is None else self.targets
+
+    @cached_property
+    def shown(self) -> frozenset[str]:
+        """The words of what the prompt showed: the facts and the dialog (once per turn, not per candidate)."""
+        said = [*self.facts, self.last_answer, *self.answers, *self.asked]
+        return frozenset(w for text in said for w in tokens(text))
 
 
 @dataclass
@@ -276,13 +283,13 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
         broken.append("does not invite questions")
     if SPEAKS_AS_CANDIDATE.search(text):
         broken.append("speaks as the candidate")
-    if ctx.act.asks_question and _names_what_nobody_gave(text, ctx):
+    if ctx.act.asks_question and (
+        _number_nobody_gave(text, ctx) or (ctx.known_words and _names_unknown(text, ctx.known_words | ctx.shown))
+    ):
         broken.append("names a number or name nobody gave")
     if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and _claims_the_requirement(text, ctx):
         broken.append("says the candidate meets the requirement")
-    if ctx.act is Act.CLOSING and (
-        "?" in text or ASKS.search(text) or PROMISES.search(text) or _invents(text, ctx.known_words)
-    ):
+    if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words)):
         broken.append("a closing that asks or invents")
     if ctx.act is Act.CLOSING and not CLOSES.search(text):
         broken.append("a closing that does not close")
@@ -313,9 +320,9 @@ def trim_lead_in(text: str, ctx: RankContext) -> str:
 
 def _stands_behind(lead: str, ctx: RankContext) -> bool:
     lead = lead.replace("\u2019", "'")
-    if SPEAKS_AS_CANDIDATE.search(lead) or _names_what_nobody_gave(lead, ctx):
+    if SPEAKS_AS_CANDIDATE.search(lead) or _number_nobody_gave(lead, ctx):
         return False
-    if _invents(lead, ctx.known_words | _shown(ctx)):  # with no documents, a name the dialog lacks
+    if _names_unknown(lead, ctx.known_words | ctx.shown):  # with no documents, a name the dialog lacks
         return False
     if ACKNOWLEDGES.match(lead) and len(lead.split()) <= MAX_ACKNOWLEDGEMENT_WORDS:
         return True
@@ -323,19 +330,10 @@ def _stands_behind(lead: str, ctx: RankContext) -> bool:
     return bool(content_words(lead) & about)
 
 
-def _shown(ctx: RankContext) -> frozenset[str]:
-    """The words of what the prompt showed: the facts and the dialog."""
-    said = [*ctx.facts, ctx.last_answer, *ctx.answers, *ctx.asked]
-    return frozenset(w for text in said for w in tokens(text))
-
-
-def _names_what_nobody_gave(text: str, ctx: RankContext) -> bool:
-    """A number that neither the facts shown nor the dialog hold ("a 15% failure", "nine years"),
-    or a capitalised name that neither they nor the documents hold (a tool or an employer the model made up)."""
-    shown = _shown(ctx)
-    if any((w in _NUMBER_WORDS and w != "one") or w[0].isdigit() for w in tokens(text) if w not in shown):
-        return True
-    return bool(ctx.known_words) and _names_unknown(text, ctx.known_words | shown)
+def _number_nobody_gave(text: str, ctx: RankContext) -> bool:
+    """A number (digits or words, but "one") that neither the facts shown nor the dialog hold ("a 15%
+    failure", "nine years"). Names are checked against the documents too (``_names_unknown``)."""
+    return any((w in _NUMBER_WORDS and w != "one") or w[0].isdigit() for w in tokens(text) if w not in ctx.shown)
 
 
 def _claims_the_requirement(text: str, ctx: RankContext) -> bool:
@@ -385,7 +383,12 @@ def recites(text: str) -> bool:
 def closes(text: str) -> bool:
     """A closing that thanks or says goodbye, asks nothing and promises no timeline or decision
     (what the evaluations count; the ranker also refuses numbers and names the documents lack)."""
-    return bool(CLOSES.search(text)) and "?" not in text and not ASKS.search(text) and not PROMISES.search(text)
+    return bool(CLOSES.search(text)) and not _asks_or_promises(text)
+
+
+def _asks_or_promises(text: str) -> bool:
+    """Asks something (a question mark, "tell me about...") or promises a timeline or a decision."""
+    return "?" in text or bool(ASKS.search(text)) or bool(PROMISES.search(text))
 
 
 def invites(text: str) -> bool:

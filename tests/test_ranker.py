@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from interviewer import ranker
@@ -82,9 +84,7 @@ def test_a_requirement_probe_must_name_the_requirement_not_only_its_resume_evide
     assert reasons("How did you set up PostgreSQL replication after the billing migration?", ctx) == []
     # without targets every fact the prompt showed counts (the fixture dialogs' grounding)
     assert (
-        reasons(
-            "What did you learn when you migrated the billing ledger?", RankContext(**{**ctx.__dict__, "targets": None})
-        )
+        reasons("What did you learn when you migrated the billing ledger?", dataclasses.replace(ctx, targets=None))
         == []
     )
 
