@@ -8,6 +8,20 @@ from webapp import models_registry
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """On SQLite, test on a file as the app runs, not Django's default shared-cache in-memory
+    database: that one locks whole tables between connections and fails at once ("database table
+    is locked") instead of waiting, and knows neither WAL nor the busy timeout, so a background
+    import thread and a request collided there as they never do on the configured file. A fresh
+    folder per run, so no WAL file of an earlier, killed run is ever replayed into it."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """Async code reaches the database from worker threads whose connections outlive the tests;
     end them before pytest-django drops the PostgreSQL test database."""

@@ -19,8 +19,8 @@ def db(func: Callable[..., Any]) -> Callable[..., Any]:
 
     On PostgreSQL each call may use any thread of the pool, so a slow request in one interview
     (or a sync view) never queues the others behind it. SQLite allows one writer at a time
-    anyway, and its shared in-memory test database locks across threads, so there every call
-    runs on Django's one shared thread (``settings.DB_SHARED_THREAD``). Inside
+    anyway (the others wait for its lock, see ``SQLITE_OPTIONS`` in webapp/env.py), so there
+    every call runs on Django's one shared thread (``settings.DB_SHARED_THREAD``). Inside
     :func:`in_caller_thread` every call runs in the synchronous caller's thread, on the caller's
     own connection (which may be inside a transaction, so it is not tidied).
     """

@@ -82,6 +82,17 @@ def envpair(name: str) -> tuple[str, str] | None:
     return parts[0], parts[1]
 
 
+# SQLite shared by a request, a background import thread and other processes: readers never wait
+# for the writer (WAL), a writer waits up to 20 s for another instead of failing at once (busy
+# timeout), and every transaction takes the write lock when it begins (IMMEDIATE), so a transaction
+# that read first never fails at its first write: SQLite cannot wait there, it can only refuse.
+SQLITE_OPTIONS: dict[str, object] = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+
+
 def database_from_url(name: str, default: str) -> dict[str, object]:
     """Django's ``DATABASES["default"]`` from a URL such as ``postgres://user@host:5432/db``
     (parsed by dj-database-url; only SQLite and PostgreSQL are supported here).
@@ -102,7 +113,7 @@ def database_from_url(name: str, default: str) -> dict[str, object]:
         example = "sqlite:///var/db.sqlite3" if scheme == "sqlite" else "postgres://postgres@127.0.0.1:5432/interviewer"
         raise ImproperlyConfigured(f"{name}: the URL needs a database name or file, e.g. {example}")
     if scheme == "sqlite":
-        return {"ENGINE": config["ENGINE"], "NAME": config["NAME"], "OPTIONS": {"timeout": 20}}
+        return {"ENGINE": config["ENGINE"], "NAME": config["NAME"], "OPTIONS": dict(SQLITE_OPTIONS)}
     config["PORT"] = str(config.get("PORT") or "")
     return config
 

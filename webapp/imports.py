@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from interviewer.documents import DocumentError
@@ -58,7 +58,16 @@ def dispatch(job_id: int) -> None:
         assert layer is not None  # None only without CHANNEL_LAYERS, which settings always define
         async_to_sync(layer.send)(CHANNEL, {"type": "import.run", "job": job_id})
     else:
-        threading.Thread(target=run, args=(job_id,), name=f"import-{job_id}", daemon=True).start()
+        threading.Thread(target=run_in_thread, args=(job_id,), name=f"import-{job_id}", daemon=True).start()
+
+
+def run_in_thread(job_id: int) -> None:
+    """:func:`run` as the body of a thread of its own: the thread's database connections are closed
+    when it ends, so none is left open (holding SQLite's files, or a PostgreSQL backend) after it."""
+    try:
+        run(job_id)
+    finally:
+        connections.close_all()
 
 
 def run(job_id: int) -> None:
