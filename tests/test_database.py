@@ -17,6 +17,18 @@ def test_it_runs_on_the_configured_database():
     assert connection.vendor == ("postgresql" if uses_postgres() else "sqlite")
 
 
+@pytest.mark.skipif(uses_postgres(), reason="SQLite's own settings; this run is on PostgreSQL")
+@pytest.mark.django_db
+def test_it_tests_sqlite_on_a_file_in_wal_mode_with_a_busy_timeout_and_immediate_transactions():
+    """As the app runs it, not on Django's shared-cache in-memory test database, which fails at
+    once with "database table is locked" when two threads meet."""
+    assert not connection.is_in_memory_db()
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 20_000
+    assert connection.transaction_mode == "IMMEDIATE"
+
+
 @pytest.mark.django_db
 def test_it_has_no_missing_migrations():
     call_command("makemigrations", "webapp", "--check", "--dry-run", stdout=io.StringIO())

@@ -27,7 +27,13 @@ def test_it_parses_database_urls(monkeypatch):
         "6543",
     )
     monkeypatch.delenv("DATABASE_URL")
-    assert env.database_from_url("DATABASE_URL", "sqlite:////tmp/a.sqlite3")["NAME"] == "/tmp/a.sqlite3"
+    sqlite = env.database_from_url("DATABASE_URL", "sqlite:////tmp/a.sqlite3")
+    assert sqlite["NAME"] == "/tmp/a.sqlite3"
+    assert sqlite["OPTIONS"] == {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 
 
 @pytest.mark.parametrize(
