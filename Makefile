@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 .PHONY: run test install install-dev prepare lint bench clean
 
 run: install prepare
-	@$(BIN)/python manage.py ensure_admin
+	@$(BIN)/python manage.py ensure_admin --host $(HOST) --port $(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) webapp.asgi:application
 
