@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from interviewer.bases import PromptStyle
 from interviewer.engine import GenerationRequest, Handle
 from interviewer.generator import (
     PROMPT_TOKENS,
     GenerationConfig,
     PromptInputs,
     TextAssembler,
-    build_prompt_ids,
+    build_prompt,
     stop_token_ids,
 )
 
@@ -91,6 +92,8 @@ class CT2Generator:
         max_sequences: int = 16,
         context_limit: int = 2048,
         lanes: int = 1,
+        style: PromptStyle = PromptStyle.COMPACT,
+        budget: int = PROMPT_TOKENS,
     ) -> None:
         self.model = model
         self.tokenizer = tokenizer
@@ -98,6 +101,8 @@ class CT2Generator:
         self.name = name
         self.max_sequences = max_sequences
         self.lanes = lanes  # the model's inter_threads: batches decoded at the same time
+        self.style = style
+        self.budget = budget
         self.stop_ids = stop_token_ids(tokenizer)
         self.context_tokens = min(self.config.context_tokens, context_limit)
 
@@ -106,14 +111,16 @@ class CT2Generator:
         self.model = None
 
     def prompt_ids(self, request_inputs: PromptInputs) -> list[int]:
-        return build_prompt_ids(self.tokenizer, request_inputs, PROMPT_TOKENS)
+        return build_prompt(self.tokenizer, request_inputs, self.style, self.budget)
 
     def prepare(self, request: GenerationRequest) -> Sequence[Any]:
         return self.tokenizer.convert_ids_to_tokens(self.prompt_ids(request.inputs))
 
     def decode(self, handles: list[Handle]) -> None:
         sequences = [
-            _Sequence(h, i, TextAssembler(self.tokenizer), h.request.config(self.config).max_new_tokens)
+            _Sequence(
+                h, i, TextAssembler(self.tokenizer, h.inputs.prefix), h.request.config(self.config).max_new_tokens
+            )
             for h in handles
             for i in range(h.request.n)
         ]
@@ -237,6 +244,8 @@ def load_ct2_generator(
     threads: int = 0,
     max_sequences: int = 16,
     lanes: int = 1,
+    style: PromptStyle = PromptStyle.COMPACT,
+    budget: int = PROMPT_TOKENS,
 ) -> CT2Generator:
     """A CT2Generator from a converted folder (``interviewer.conversion``): model and tokenizer.
 
@@ -268,7 +277,9 @@ def load_ct2_generator(
         model = ctranslate2.Generator(
             str(folder), device=device, compute_type=compute_type(device), inter_threads=lanes, intra_threads=threads
         )
-        tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        # CTranslate2's config.json names no transformers version, which transformers takes for an old
+        # Mistral tokenizer and warns about; these tokenizers need no regex fix (checked on Qwen2.5's).
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True, fix_mistral_regex=False)
         limit = int(json.loads(marker.read_text(encoding="utf-8")).get("context_limit", 2048))
         seed_lanes(model, [tokenizer.eos_token], lanes, (config or GenerationConfig()).seed)
     except Exception as exc:  # noqa: BLE001 - any failure here means a damaged conversion
@@ -276,4 +287,4 @@ def load_ct2_generator(
             f"The converted model at {folder} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]}). "
             "Rebuild it with `.venv/bin/python manage.py prepare_models --force`."
         ) from None
-    return CT2Generator(model, tokenizer, config, name, max_sequences, limit, lanes)
+    return CT2Generator(model, tokenizer, config, name, max_sequences, limit, lanes, style, budget)

@@ -23,7 +23,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
@@ -92,20 +92,24 @@ class GenerationRequest:
         return cls(**{**data, "inputs": PromptInputs.from_dict(data["inputs"])})
 
 
-def candidate_requests(inputs: PromptInputs, n: int, retries: int, seed: int) -> list[GenerationRequest]:
-    """The batches of candidates one turn may decode, in order (serving and the evaluations alike).
+def candidate_requests(
+    inputs: PromptInputs, n: int, retries: int, seed: int, exemplars: bool = True
+) -> list[GenerationRequest]:
+    """The batches of candidates one turn may decode, in order (the fixture evaluation, and a
+    served turn's fallback round).
 
-    The first: ``n`` sampled candidates (one greedy when ``n`` is 1). Then, for sampled
-    candidates, ``retries`` more, each decoded only when no candidate so far passed the ranker:
-    new seeds, and the prompt without its exemplars, whose subject sometimes leaks into every
-    candidate instead of the fact. None for ``n`` < 1 (templates only).
+    The first: ``n`` sampled candidates (one greedy when ``n`` is 1), from the prompt with its
+    exemplars unless ``exemplars`` is False. Then, for sampled candidates, ``retries`` more, each
+    decoded only when no candidate so far passed the ranker: new seeds, and the prompt without its
+    exemplars, whose subject sometimes leaks into every candidate instead of the fact. None for
+    ``n`` < 1 (templates only).
     """
     if n < 1:
         return []
     rounds = 1 + retries if n > 1 else 1
     return [
         GenerationRequest(
-            replace(inputs, exemplars=[]) if attempt else inputs,
+            replace(inputs, exemplars=[]) if attempt or not exemplars else inputs,
             n=n,
             sample=n > 1,
             seed=(seed + attempt * 7919) % 2**31,
@@ -232,7 +236,7 @@ class Handle:
             if event.terminal:
                 return
 
-    async def aiter(self) -> AsyncIterator[Event]:
+    async def aiter(self) -> AsyncGenerator[Event, None]:
         """The same events for asyncio code; waiting holds no thread."""
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Event] = asyncio.Queue()
@@ -457,6 +461,11 @@ class GenerationEngine:
     @property
     def backend(self) -> Backend:
         return self._ensure_loaded()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the generator is loaded (without loading it)."""
+        return self._backend is not None
 
     @property
     def name(self) -> str:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from interviewer import templates
+from interviewer import prompt, templates
+from interviewer.bases import PromptStyle
 from interviewer.vocabulary import Act
 from interviewer.words import word_jaccard
 
@@ -60,6 +61,7 @@ class PromptInputs:
     history: list[tuple[str, str]] = field(default_factory=list)  # (role "interviewer"|"candidate", text)
     company: str = ""
     exemplars: list[str] = field(default_factory=list)  # interviewer turns of other dialogs, same act
+    prefix: str = ""  # the start of the interviewer's words, written by the code; the model continues it
 
     def __post_init__(self) -> None:
         self.stage = Act(self.stage)  # an unknown act is an error, never a silent requirement probe
@@ -78,6 +80,7 @@ class PromptInputs:
             "history": [[role, text] for role, text in self.history],
             "company": self.company,
             "exemplars": list(self.exemplars),
+            "prefix": self.prefix,
         }
 
     @classmethod
@@ -89,6 +92,7 @@ class PromptInputs:
             history=[(role, text) for role, text in data.get("history", [])],
             company=data.get("company", ""),
             exemplars=list(data.get("exemplars", [])),
+            prefix=str(data.get("prefix", "")),
         )
 
 
@@ -161,20 +165,60 @@ def build_prompt_ids(
 
 def _encode(tokenizer: PreTrainedTokenizerBase, inputs: PromptInputs, history: list[dict[str, str]]) -> list[int]:
     messages = [{"role": "system", "content": system_prompt(inputs)}] + history
+    return _chat_ids(tokenizer, messages, True)
+
+
+def _chat_ids(tokenizer: PreTrainedTokenizerBase, messages: list[dict[str, str]], generation: bool) -> list[int]:
     # tokenize=True: the ids, or (transformers 5's return_dict default) a BatchEncoding holding them
     ids = cast(
         "list[int] | Mapping[str, list[int]]",
-        tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True),
+        tokenizer.apply_chat_template(messages, add_generation_prompt=generation, tokenize=True),
     )
     if isinstance(ids, Mapping):
         ids = ids["input_ids"]
     return list(ids)
 
 
+def build_prompt(
+    tokenizer: PreTrainedTokenizerBase,
+    inputs: PromptInputs,
+    style: PromptStyle = PromptStyle.COMPACT,
+    budget: int = PROMPT_TOKENS,
+) -> list[int]:
+    """The prompt's token ids for ``inputs`` in the base's style, ending with the code-written start
+    of the interviewer's words (``inputs.prefix``) where there is one.
+
+    The compact style is ``build_prompt_ids``. The instruct style (``interviewer.prompt``: the
+    system message, a worked example of the act, the turn's task) keeps within ``budget`` by dropping
+    facts after the first (the one the task is about), then the example.
+
+    Raises:
+        ValueError: when even the task with one fact and no example exceeds the budget.
+    """
+    start = _prefix_ids(tokenizer, inputs.prefix) if inputs.prefix else []
+    if style is PromptStyle.COMPACT:
+        return build_prompt_ids(tokenizer, inputs, budget) + start
+    facts, examples = list(inputs.facts), 1
+    while True:
+        ids = _chat_ids(tokenizer, prompt.messages(replace(inputs, facts=facts), examples), True) + start
+        if len(ids) <= budget:
+            return ids
+        if len(facts) > 1:
+            facts.pop()
+        elif examples > 0:
+            examples -= 1
+        else:
+            raise ValueError(f"the prompt needs more than {budget} tokens even with one fact and no example")
+
+
+def _prefix_ids(tokenizer: PreTrainedTokenizerBase, prefix: str) -> list[int]:
+    return list(cast("list[int]", tokenizer.encode(prefix, add_special_tokens=False)))
+
+
 # ---------------------------------------------------------------------------
 # Post-processing
 
-_ROLE_LABEL = re.compile(
+ROLE_LABEL = re.compile(
     r"^\s*(?:\*\*)?(?:interviewer|assistant|hiring manager|recruiter|me|q|question(?:\s*\d+)?)(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*",
     re.I,
 )
@@ -183,7 +227,7 @@ _META = re.compile(
     r"(?:follow[- ]up )?question[^:]*:\s*)?|^\s*here(?:'s| is) (?:a|my|the) (?:follow[- ]up )?question[^:]*:\s*",
     re.I,
 )
-_AI_TALK = re.compile(r"\b(as an ai|language model|i'm an ai|i am an ai|how can i (?:help|assist))\b", re.I)
+AI_TALK = re.compile(r"\b(as an ai|language model|i'm an ai|i am an ai|how can i (?:help|assist))\b", re.I)
 MAX_WORDS = 60
 
 
@@ -206,10 +250,10 @@ def postprocess(raw: str, asked: list[str] | None = None, want_question: bool = 
     text = raw.replace("<|im_end|>", "\n").strip().strip('"').strip()
     text = text.split("\n")[0].strip() if text else ""
     for _ in range(2):
-        text = _ROLE_LABEL.sub("", text)
+        text = ROLE_LABEL.sub("", text)
         text = _META.sub("", text).strip()
     text = text.strip('"“” ').strip()
-    if not text or _AI_TALK.search(text) or not looks_english(text):
+    if not text or AI_TALK.search(text) or not looks_english(text):
         return None
     if want_question and "?" in text:
         text = text[: text.index("?") + 1]
@@ -272,8 +316,9 @@ class TextAssembler:
     line break (``ended``); the caller also stops at a stop token or the token cap.
     """
 
-    def __init__(self, tokenizer: PreTrainedTokenizerBase) -> None:
+    def __init__(self, tokenizer: PreTrainedTokenizerBase, prefix: str = "") -> None:
         self.tokenizer = tokenizer
+        self.prefix = prefix  # the words the prompt already put in the interviewer's mouth
         self.ids: list[int] = []
         self.logprob_sum = 0.0
         self.text = ""
@@ -282,7 +327,8 @@ class TextAssembler:
     def push(self, token_id: int, logprob: float = 0.0) -> str:
         self.ids.append(token_id)
         self.logprob_sum += logprob
-        visible = cast(str, self.tokenizer.decode(self.ids, skip_special_tokens=True)).lstrip()  # flat ids: one str
+        decoded = cast(str, self.tokenizer.decode(self.ids, skip_special_tokens=True))  # flat ids: one str
+        visible = (self.prefix + decoded).lstrip()
         if "\n" in visible:
             visible = visible[: visible.index("\n")]  # one utterance: stop at the first line break
             self.ended = True
@@ -328,17 +374,21 @@ class DialogGenerator:
         tokenizer: PreTrainedTokenizerBase,
         config: GenerationConfig | None = None,
         name: str = "base",
+        style: PromptStyle = PromptStyle.COMPACT,
+        budget: int = PROMPT_TOKENS,
     ) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.config = config or GenerationConfig()
         self.name = name
+        self.style = style
+        self.budget = budget
         self.stop_ids = stop_token_ids(tokenizer)
         limit = getattr(model.config, "max_position_embeddings", 2048) or 2048
         self.context_tokens = min(self.config.context_tokens, limit)
 
     def prompt_ids(self, inputs: PromptInputs) -> list[int]:
-        return build_prompt_ids(self.tokenizer, inputs, PROMPT_TOKENS)
+        return build_prompt(self.tokenizer, inputs, self.style, self.budget)
 
     def stream(
         self,
@@ -358,7 +408,7 @@ class DialogGenerator:
         import torch
 
         config = config or self.config
-        text = text if text is not None else TextAssembler(self.tokenizer)
+        text = text if text is not None else TextAssembler(self.tokenizer, inputs.prefix)
         generator = torch.Generator().manual_seed(config.seed)
         input_ids = torch.tensor([self.prompt_ids(inputs)])
         past = None
@@ -393,7 +443,7 @@ class DialogGenerator:
         Raises:
             Cancelled: when ``cancel`` is set.
         """
-        text = TextAssembler(self.tokenizer)
+        text = TextAssembler(self.tokenizer, inputs.prefix)
         for piece in self.stream(inputs, cancel, config, text):
             if on_piece is not None:
                 on_piece(piece)
@@ -438,11 +488,12 @@ def load_generator(
     config: GenerationConfig | None = None,
 ) -> DialogGenerator:
     """A DialogGenerator over the base model (from the safetensors cache) and an optional adapter."""
-    from interviewer import weights
+    from interviewer import bases, weights
 
-    base = weights.resolve_base(base_setting)
+    base = weights.resolve_base(base_setting, Path(model_dir))
     model, tokenizer = weights.load_base(Path(model_dir), base)
     name = weights.base_name(base)
+    style, budget = bases.prompt_of(base)
     if adapter_dir is not None:
         from peft import PeftModel
 
@@ -450,7 +501,7 @@ def load_generator(
         model = adapted.merge_and_unload()  # same speed as the base at inference
         model.eval()
         name = f"{name}+{Path(adapter_dir).name}"
-    return DialogGenerator(model, tokenizer, config, name=name)
+    return DialogGenerator(model, tokenizer, config, name=name, style=style, budget=budget)
 
 
 # ---------------------------------------------------------------------------

@@ -47,10 +47,10 @@ from functools import cached_property
 import numpy as np
 
 from interviewer.encoders import Encoder
-from interviewer.generator import postprocess
+from interviewer.generator import AI_TALK, ROLE_LABEL, looks_english, postprocess
 from interviewer.metrics import is_grounded
 from interviewer.vocabulary import Act
-from interviewer.words import STOPWORDS, content_words, tokens
+from interviewer.words import STOPWORDS, content_words, key_words, tokens
 
 MIN_WORDS, MAX_WORDS = 4, 40
 MAX_COPIED_WORDS = 12
@@ -194,6 +194,86 @@ def best(candidates: Sequence[tuple[str, float]], ctx: RankContext, encoder: Enc
     return (ranked[0] if passed else None), passed
 
 
+def judge(text: str, ctx: RankContext, encoder: Encoder, logprob: float = 0.0) -> Verdict:
+    """Judge ``text`` exactly as it is (no cleaning, no lead-in dropped): the words of a streamed
+    turn, some of which the candidate has already seen."""
+    verdict = Verdict(text, text)
+    _judge([verdict], [logprob], ctx, encoder)
+    if ctx.act.asks_question and not asks(text):
+        verdict.reasons.append("asks nothing")
+    elif ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and ctx.must_name and not _asks_about_it(text, ctx):
+        verdict.reasons.append("the question leaves the fact")
+    verdict.passed = not verdict.reasons
+    return verdict
+
+
+# Words by which a question points back at what the sentence before it named.
+_REFERS = frozenset("it this that these those them such there its their".split())
+
+
+def _asks_about_it(text: str, ctx: RankContext) -> bool:
+    """Whether a probe's question (its last sentence) is about the fact: it names one of the fact's
+    words or points back at it ("What experience do you have with it?"), rather than asking
+    something else after naming the fact ("This role requires C#. What language do you know well?")."""
+    question = [s for s in _LEAD_IN.split(text.strip()) if s][-1]
+    words = set(tokens(question))
+    return bool(words & _REFERS) or any(words & key_words(fact) for fact in ctx.must_name)
+
+
+def sentence_problems(sentence: str, ctx: RankContext, first: bool = True) -> list[str]:
+    """What is wrong with one finished sentence of a turn, on its own (the rules that need nothing
+    after it); empty when it may be shown. ``first``: nothing of the turn was shown before it."""
+    text = sentence.replace("\u2019", "'").strip()
+    problems = []
+    if not text or ROLE_LABEL.match(text) or AI_TALK.search(text) or not looks_english(text):
+        problems.append("unusable")
+    if len(text.split()) > MAX_WORDS:
+        problems.append("length")
+    if recites(text):
+        problems.append("restates the instructions")
+    if SPEAKS_AS_CANDIDATE.search(text):
+        problems.append("speaks as the candidate")
+    if _misquotes(text, ctx):
+        problems.append("quotes words nobody said")
+    if ctx.act.asks_question and (
+        _number_nobody_gave(text, ctx) or (ctx.known_words and _names_unknown(text, ctx.known_words | ctx.shown))
+    ):
+        problems.append("names a number or name nobody gave")
+    if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and _claims_the_requirement(text, ctx):
+        problems.append("says the candidate meets the requirement")
+    if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words)):
+        problems.append("a closing that asks or invents")
+    if first and ctx.act.asks_question and not asks(text) and not _stands_behind(text, ctx):
+        problems.append("a lead-in the turn cannot stand behind")
+    return problems
+
+
+_QUOTED = re.compile(r"[\"“]([^\"“”]{2,}?)[\"”]")
+MAX_QUOTED_WORDS = 12
+
+
+def _misquotes(text: str, ctx: RankContext) -> bool:
+    """Words in quotes that neither the candidate's answers nor the facts shown say (ignoring case
+    and punctuation), or a quote too long to be a quote."""
+    sources = [_plain(t) for t in (ctx.last_answer, *ctx.answers, *ctx.facts) if t]
+    for quote in _QUOTED.findall(text):
+        plain = _plain(quote)
+        if not plain:
+            continue
+        if len(plain.split()) > MAX_QUOTED_WORDS or not any(plain in source for source in sources):
+            return True
+    return False
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9%$#+]+(?:'[a-z]+)?", text.lower().replace("\u2019", "'")))
+
+
+def _unquoted(text: str) -> str:
+    """``text`` without its quoted words (a quote of the answer is not an echo of it)."""
+    return _QUOTED.sub(" ", text)
+
+
 def _clean(raw: str, ctx: RankContext) -> Verdict:
     text = postprocess(raw, list(ctx.asked), want_question=ctx.act.asks_question)
     if text is not None and ctx.act.asks_question and not recites(text):  # a recital is refused whole
@@ -258,7 +338,7 @@ def _features(
         "repeat_jaccard": round(repeat, 4),
         "repeat_similarity": round(similar, 4),
         "copied_words": float(max((_longest_run(text, f) for f in ctx.facts), default=0)),
-        "echoed_words": float(max(_longest_run(text, a) for a in {ctx.last_answer, *ctx.answers})),
+        "echoed_words": float(max(_longest_run(_unquoted(text), a) for a in {ctx.last_answer, *ctx.answers})),
         "names_fact": float(is_grounded(text, list(ctx.must_name))),
         "words": float(length),
     }
@@ -276,6 +356,8 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
         broken.append("copies the fact")
     if f["echoed_words"] > MAX_ECHOED_WORDS:
         broken.append("echoes the answer")
+    if _misquotes(text, ctx):
+        broken.append("quotes words nobody said")
     if ctx.act is Act.FOLLOW_UP and ctx.last_answer:
         if f["answer_overlap"] <= 0 and f["answer_similarity"] < FOLLOW_UP_SIMILARITY:
             broken.append("ignores the last answer")
@@ -373,6 +455,12 @@ def _longest_run(text: str, fact: str) -> int:
                 best = max(best, current[j])
         previous = current
     return best
+
+
+def asks(text: str) -> bool:
+    """Whether ``text`` asks something: a question mark, or a sentence that requests an answer
+    ("Tell me about a time...", "Walk me through...")."""
+    return "?" in text or any(ASKS.match(s) for s in _SENTENCE.split(text))
 
 
 def recites(text: str) -> bool:

@@ -12,6 +12,14 @@ from collections.abc import Sequence
 from interviewer.vocabulary import Act
 from interviewer.words import content_words, word_jaccard
 
+_PLACE = re.compile(r"\s+(?:job|position|opening)\s+in\s+[A-Z][\w .,'-]*$", re.I)
+
+
+def clean_title(title: str) -> str:
+    """A job title without the place a job board appended to it ("Billing Specialist Job in Madison")."""
+    return _PLACE.sub("", title).strip() or title
+
+
 MAX_TOPIC_WORDS = 12
 
 _LABEL = re.compile(r"^\s*(?:[-*•▪·]\s*)?[A-Za-z][A-Za-z /&-]{1,30}:\s+(?=\S)")
@@ -219,7 +227,7 @@ def template_question(
     if act in _CREDENTIAL_TEMPLATES and is_credential(fact):
         choices = _CREDENTIAL_TEMPLATES[act]
     values = {
-        "title": title,
+        "title": clean_title(title),
         "topic": phrase,
         "verb_phrase": phrase[:1].lower() + phrase[1:],
         "said": _said(last_answer),

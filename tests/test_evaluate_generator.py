@@ -1,10 +1,11 @@
-"""The fixture evaluation speaks as serving does: its ranked system decodes a later batch (no
-exemplars, new seeds) only for the turns where no candidate of the first passed."""
+"""The fixture evaluation speaks as serving does: its served system streams one greedy turn through
+the gate, and decodes a fallback round (no exemplars, new seeds) only where the gate refused it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from interviewer.bases import PromptStyle
 from interviewer.encoders import HashingEncoder
 from interviewer.engine import GenerationEngine
 from interviewer.generator import PromptInputs, TemplateGenerator, template_question
@@ -31,28 +32,28 @@ class MumblesBesideAnExemplar(TemplateGenerator):
         yield from super().stream(inputs, cancel)
 
 
-def evaluation(generator: MumblesBesideAnExemplar, retries: int) -> evaluate_generator.Evaluation:
+def evaluation(generator: MumblesBesideAnExemplar, candidates: int) -> evaluate_generator.Evaluation:
     encoder = HashingEncoder()
     bank = evaluate_generator.training_bank(DIALOGS, FIXTURES, encoder)
     test = evaluate_generator.cases(DIALOGS, FIXTURES, "test", bank, limit=6)
-    assert all(c.inputs.exemplars for c in test)  # every case's first batch sees an exemplar
+    assert all(c.inputs.exemplars for c in test)  # every case's first, streamed turn sees an exemplar
     return evaluate_generator.Evaluation(
-        test, [], encoder, lambda adapter: GenerationEngine(lambda: generator), 2, retries=retries
+        test, [], encoder, lambda adapter: GenerationEngine(lambda: generator), candidates, style=PromptStyle.COMPACT
     )
 
 
-def test_the_ranked_system_decodes_a_second_batch_without_exemplars_where_none_passed():
+def test_the_served_system_decodes_a_fallback_round_without_exemplars_where_the_first_was_refused():
     generator = MumblesBesideAnExemplar()
-    said, model_share = evaluation(generator, retries=1).ranked(None)
-    first, second = generator.seen[:12], generator.seen[12:]
-    assert all(i.exemplars for i in first) and len(second) == 12  # 6 turns x 2 candidates, twice
+    said, model_share = evaluation(generator, candidates=2).served(None)
+    first, second = generator.seen[:6], generator.seen[6:]
+    assert all(i.exemplars for i in first) and len(second) == 12  # 6 turns, then 2 candidates each
     assert all(i.exemplars == [] for i in second)
     assert model_share > 0 and all(said)
 
 
-def test_without_retries_the_ranked_system_falls_back_to_templates():
+def test_without_a_fallback_round_the_served_system_falls_back_to_templates():
     generator = MumblesBesideAnExemplar()
-    run = evaluation(generator, retries=0)
-    said, model_share = run.ranked(None)
-    assert len(generator.seen) == 12 and model_share == 0.0
+    run = evaluation(generator, candidates=0)
+    said, model_share = run.served(None)
+    assert len(generator.seen) == 6 and model_share == 0.0
     assert said == [template_question(c.inputs, c.asked) for c in run.test]

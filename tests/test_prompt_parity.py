@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from interviewer import bases
 from interviewer.exemplars import Exemplar
 from interviewer.generator import PROMPT_TOKENS, build_prompt_ids
 from tests.interview_helpers import next_turn, start
@@ -49,4 +50,5 @@ def test_it_builds_identical_prompt_ids_for_a_training_example_and_a_live_turn(u
 
 
 def test_it_trains_with_the_serving_prompt_budget():
-    assert GeneratorTrainingArguments.__dataclass_fields__["prompt_tokens"].default == PROMPT_TOKENS
+    assert GeneratorTrainingArguments.__dataclass_fields__["prompt_tokens"].default == 0  # 0: the base's own
+    assert bases.SMOLLM2.prompt_tokens == PROMPT_TOKENS

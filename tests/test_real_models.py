@@ -1,5 +1,7 @@
 """The packaged weights for real: GGUF -> safetensors cache -> CTranslate2 (base and the shipped adapter
-merged), real tokens streamed through both backends and the engine, a LoRA smoke run."""
+merged), real tokens streamed through both backends and the engine, a LoRA smoke run. These run on
+the small base (SmolLM2-135M); one test joins, checks, converts and decodes the default base
+(Qwen2.5-Coder-1.5B-Instruct), as `make run` does."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import conversion, weights
+from interviewer import bases, conversion, weights
 from interviewer.ct2_generator import load_ct2_generator
 from interviewer.engine import CANCELLED, DONE, TOKEN, GenerationEngine, GenerationRequest
 from interviewer.generator import Cancelled, GenerationConfig, GroundingFact, PromptInputs, load_generator
@@ -18,6 +20,7 @@ from interviewer.vocabulary import Act
 pytestmark = pytest.mark.real_models
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "var" / "test-models"  # converted once per checkout, reused by later runs
+SMALL = bases.SMOLLM2.name
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +57,7 @@ def test_it_converts_the_packaged_gguf_once(model_dir):
 
 
 def test_it_streams_a_few_tokens_and_can_be_cancelled(model_dir):
-    generator = load_generator(model_dir, config=GenerationConfig(max_new_tokens=6))
+    generator = load_generator(model_dir, SMALL, config=GenerationConfig(max_new_tokens=6))
     pieces = list(generator.stream(INPUTS))
     assert pieces and all(isinstance(p, str) for p in pieces)
     assert len(generator.tokenizer("".join(pieces))["input_ids"]) <= 7
@@ -93,7 +96,7 @@ def test_it_streams_real_tokens_through_the_engine(model_dir, ct2_base, backend)
     if backend == "ctranslate2":
         generator = load_ct2_generator(ct2_base, config, max_sequences=4)
     else:
-        generator = load_generator(model_dir, config=config)
+        generator = load_generator(model_dir, SMALL, config=config)
 
     seen = engine_events(generator, GenerationRequest(INPUTS))
 
@@ -109,7 +112,7 @@ def test_it_samples_several_real_candidates(model_dir, ct2_base, backend):
     if backend == "ctranslate2":
         generator = load_ct2_generator(ct2_base, config, max_sequences=8)
     else:
-        generator = load_generator(model_dir, config=config)
+        generator = load_generator(model_dir, SMALL, config=config)
 
     seen = engine_events(generator, GenerationRequest(INPUTS, n=3, sample=True, seed=7, stream=False))
 
@@ -197,6 +200,7 @@ def smoke_arguments(model_dir: Path, output: Path, steps: int):  # type: ignore[
         model_dir=model_dir,
         fixtures_dir=ROOT / "fixtures",
         max_steps=steps,
+        base=SMALL,
         max_dialogs=3,
         batch_size=2,
         checkpoint_every=1,
@@ -213,7 +217,10 @@ def test_it_trains_a_lora_adapter_for_two_steps(model_dir, tmp_path):
     assert (tmp_path / "adapter" / "adapter_model.safetensors").is_file()
     saved = json.loads((tmp_path / "adapter" / "metrics.json").read_text())
     assert saved["data_hash"] and saved["trainable_parameters"] > 100_000
-    generator = load_generator(model_dir, adapter_dir=tmp_path / "adapter", config=GenerationConfig(max_new_tokens=3))
+    assert saved["base"] == weights.base_name(weights.packaged_gguf()) and saved["prompt_style"] == "compact"
+    generator = load_generator(
+        model_dir, SMALL, adapter_dir=tmp_path / "adapter", config=GenerationConfig(max_new_tokens=3)
+    )
     assert generator.name.endswith("+adapter") and list(generator.stream(INPUTS))
 
 
@@ -237,3 +244,32 @@ def test_it_resumes_an_interrupted_lora_run(model_dir, tmp_path):
     assert any("resumed at step 2" in line for line in logs)
     assert metrics["steps"] == 3
     assert (tmp_path / "adapter" / "exemplars.jsonl").is_file()  # serving rebuilds the same prompts
+
+
+def test_it_joins_checks_converts_and_streams_the_default_base(tmp_path):
+    """As `make run` prepares it: the 22 packaged parts joined and checked, the safetensors cache in
+    float16, CTranslate2 int8, and a turn streamed from the instruct prompt with its code-written start."""
+    from interviewer.bases import PromptStyle
+
+    base = weights.resolve_base("", CACHE)
+    folder = conversion.convert(CACHE, base)
+    cache = weights.cache_dir(CACHE, base)
+    marker = json.loads((cache / weights.CACHE_MARKER).read_text())
+    assert marker["sha256"] == bases.QWEN.sha256 and marker["dtype"] == "torch.float16"
+    assert not base.exists()  # the joined GGUF is dropped once the cache holds it
+    assert json.loads((cache / "config.json").read_text())["tie_word_embeddings"] is False
+
+    generator = load_ct2_generator(
+        folder, GenerationConfig(max_new_tokens=16), style=PromptStyle.INSTRUCT, budget=bases.QWEN.prompt_tokens
+    )
+    probe = PromptInputs(
+        "Backend Engineer",
+        Act.REQUIREMENT_PROBE,
+        [GroundingFact("job", "Production PostgreSQL experience")],
+        [("interviewer", "Tell me about yourself."), ("candidate", "I build payment APIs in Python.")],
+        prefix="This role",
+    )
+    seen = engine_events(generator, GenerationRequest(probe))
+    pieces, last = [e.text for e in seen if e.kind == TOKEN], seen[-1]
+    assert last.kind == DONE and pieces[0].startswith("This role") and last.text == "".join(pieces)
+    assert "PostgreSQL" in last.text or "Postgres" in last.text  # it speaks of the requirement

@@ -130,7 +130,7 @@ def test_it_falls_back_to_a_template_when_the_model_fails_and_releases_nothing_t
 
 
 class PassesOnTheSecondRound(TemplateGenerator):
-    """Mumbles in the first round of candidates; writes a usable question in the second."""
+    """Mumbles in the streamed first round; writes a usable question in the fallback round."""
 
     name = "second-round"
 
@@ -140,33 +140,83 @@ class PassesOnTheSecondRound(TemplateGenerator):
 
     def stream(self, inputs, cancel=None):  # type: ignore[no-untyped-def]
         self.seen.append(inputs)
-        if len(self.seen) <= 2:  # the first round's two candidates
+        if len(self.seen) == 1:  # the streamed candidate
             yield "Hmm."
             return
         yield from super().stream(inputs, cancel)
 
 
 @pytest.mark.parametrize(
-    ("retries", "source", "counts"),
-    [(1, "second-round", {"decoded": 4, "passed": 2}), (0, "template", {"decoded": 2, "passed": 0})],
+    ("candidates", "source", "counts"),
+    [(2, "second-round", {"decoded": 3, "passed": 2}), (0, "template", {"decoded": 1, "passed": 0})],
 )
 @pytest.mark.django_db(transaction=True)
-def test_a_second_round_without_exemplars_comes_before_the_template(
-    users, engine_of, settings, retries, source, counts
+def test_a_fallback_round_without_exemplars_comes_before_the_template(
+    users, engine_of, settings, candidates, source, counts
 ):
-    settings.GENERATOR_CANDIDATES, settings.GENERATOR_RETRIES = 2, retries
+    settings.GENERATOR_CANDIDATES = candidates
     session = start(users[0])
     generator = PassesOnTheSecondRound()
     engine_of(generator)
-    turn = next_turn(session)
+    events = turns.run_turn_sync(session.pk)
+    turn = Turn.objects.get(session=session, index=0)
     assert turn.source == source and turn.text.endswith("?")
     assert turn.candidates == counts and len(generator.seen) == counts["decoded"]
-    first, second = generator.seen[:2], generator.seen[2:]
-    assert all(inputs.exemplars == [] for inputs in second)  # the second round shows no exemplar
-    assert all(
-        s.stage == f.stage and s.facts == f.facts and s.history == f.history
-        for s, f in zip(second, first[: len(second)], strict=True)
-    )
+    first, fallback = generator.seen[0], generator.seen[1:]
+    assert all(inputs.exemplars == [] for inputs in fallback)  # the fallback round shows no exemplar
+    assert all(f.stage == first.stage and f.facts == first.facts and f.history == first.history for f in fallback)
+    shown = "".join(e["text"] for e in events if e["type"] == "token")
+    assert shown == turn.text and "Hmm" not in shown  # the refused words were never shown
+
+
+class ThenRambles(TemplateGenerator):
+    """A first sentence that passes, then a question that names a figure nobody gave."""
+
+    name = "rambles"
+
+    def stream(self, inputs, cancel=None):  # type: ignore[no-untyped-def]
+        yield "Thanks for that."
+        yield " How did you cut the budget by 73% in 2019?"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_never_takes_back_a_shown_sentence_and_ends_on_a_template_question(users, engine_of):
+    session = start(users[0])
+    engine_of(ThenRambles())
+    events = turns.run_turn_sync(session.pk)
+    turn = Turn.objects.get(session=session, index=0)
+    shown = "".join(e["text"] for e in events if e["type"] == "token")
+    assert shown == turn.text == "Thanks for that. What draws you to this role?"
+    assert "73%" not in shown and turn.source == "rambles+template"
+    assert interviews.turn_source(turn) == "model"  # its first sentence is the model's
+
+
+class Stalls(TemplateGenerator):
+    """Decodes far slower than the deadline allows, until it is cancelled."""
+
+    name = "stalls"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancelled = threading.Event()
+
+    def stream(self, inputs, cancel=None):  # type: ignore[no-untyped-def]
+        while cancel is None or not cancel.wait(0.05):
+            pass
+        self.cancelled.set()
+        raise Cancelled()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_decides_every_turn_by_the_deadline_with_a_template(users, engine_of, settings):
+    settings.TURN_DEADLINE_S = 0.5
+    session = start(users[0])
+    generator = Stalls()
+    engine_of(generator)
+    turn = next_turn(session)
+    assert turn is not None and turn.source == "template" and turn.text.endswith("?")
+    assert generator.cancelled.wait(5)  # the stalled decode was stopped, not left running
+    assert turn.first_word_ms is not None and turn.latency_ms is not None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -220,9 +270,9 @@ def test_a_follow_up_on_an_off_topic_answer_brings_the_talk_back_to_work_without
     plan = TurnPlan(Act.FOLLOW_UP, f"follow-up on {feedback.OFF_TOPIC_ANSWER}")
     pending = interviews.Pending(1, 2, plan, inputs, [question], 0.0, digression)
 
-    assert turns.requests_for(pending) == []  # no candidates decoded for it
+    assert turns.spoken_request(pending) is None and turns.requests_for(pending, 6) == []  # no model asked
     draft = turns.choose(pending, [], "template")
     assert draft.source == "template" and "work" in draft.text and "sourdough" not in draft.text
 
     vague = interviews.Pending(1, 2, TurnPlan(Act.FOLLOW_UP, "follow-up on a vague answer"), inputs, [question], 0.0)
-    assert turns.requests_for(vague) != []  # any other follow-up is the model's to write
+    assert turns.spoken_request(vague) is not None  # any other follow-up is the model's to write

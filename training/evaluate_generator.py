@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from interviewer import metrics, ranker
+from interviewer import metrics, prompt, ranker
+from interviewer.bases import PromptStyle
+from interviewer.critic import Critic
+from interviewer.critic import Turn as CriticTurn
 from interviewer.encoders import Encoder
 from interviewer.engine import DONE, GenerationEngine, GenerationRequest, candidate_requests
 from interviewer.exemplars import ExemplarBank, from_dialogs
+from interviewer.gate import Gate
 from interviewer.generator import GroundingFact, PromptInputs, postprocess, template_question
 from interviewer.ranker import RankContext
 from training.data import Example, catalog, examples, load_dialogs
@@ -112,6 +116,21 @@ def served(candidates: list[tuple[str, float]], case: Case, encoder: Encoder) ->
     return template_question(case.inputs, case.asked), False
 
 
+def gated(raw: str, case: Case, encoder: Encoder, critic: Critic | None = None) -> tuple[str, str]:
+    """(the words a live turn shows for the streamed ``raw`` text, how): ``Gate.outcome``."""
+    context = RankContext(
+        case.example.stage,
+        case.facts,
+        case.last_answer,
+        case.asked,
+        exemplars=case.inputs.exemplars,
+        targets=case.facts[:1] if case.example.stage.is_probe else None,
+        answers=case.inputs.answers,
+    )
+    gate = Gate(context, critic)
+    return gate.outcome(gate.finish(raw, encoder))
+
+
 def retrieval_baseline(train: list[Case], test: list[Case], encoder: Encoder) -> list[str]:
     """The training question whose context (act, facts, last answer) is nearest to the test context."""
 
@@ -138,25 +157,59 @@ class Evaluation:
     train: list[Case]
     encoder: Encoder
     load: Loader
-    candidates: int
+    candidates: int  # sampled candidates of a fallback round
     progress: Callable[[str, int, int], None] | None = None
-    retries: int = 0  # GENERATOR_RETRIES: later batches for the turns where no candidate passed
+    style: PromptStyle = PromptStyle.INSTRUCT  # how the base is prompted (a code-written start or none)
+    critic: Critic | None = None
 
     def greedy(self, name: str, adapter: Path | None) -> list[str]:
         raws = self._decode(name, adapter, [candidate_requests(c.inputs, 1, 0, i)[0] for i, c in enumerate(self.test)])
         return [clean(r[0][0] if r else "", c) for r, c in zip(raws, self.test, strict=True)]
 
-    def ranked(self, adapter: Path | None) -> tuple[list[str], float]:
-        """As served: the candidates of every turn, then the later batches of the turns where none
-        passed (``retries``), ranked together."""
-        rounds = [candidate_requests(c.inputs, self.candidates, self.retries, i) for i, c in enumerate(self.test)]
-        raws: list[list[tuple[str, float]]] = [[] for _ in self.test]
-        said: list[tuple[str, bool]] = [("", False)] * len(self.test)
-        for attempt in range(max(map(len, rounds), default=0)):
-            due = [i for i, r in enumerate(rounds) if attempt < len(r) and not said[i][1]]
-            for i, got in zip(due, self._decode("ranked", adapter, [rounds[i][attempt] for i in due]), strict=True):
-                raws[i] += got
-                said[i] = served(raws[i], self.test[i], self.encoder)
+    def served(self, adapter: Path | None) -> tuple[list[str], float]:
+        """As a live turn is served: the streamed greedy turn with its code-written start, gated
+        sentence by sentence (a template question after a first sentence shown and a refused rest);
+        where the gate refused the first sentence, one fallback round of sampled candidates, ranked;
+        else the template. Returns the texts and the share of turns with the model's words."""
+        style = self.style
+        first = [
+            GenerationRequest(
+                replace(c.inputs, prefix=prompt.prefix(c.example.stage, len(c.example.history), c.last_answer))
+                if style is PromptStyle.INSTRUCT
+                else c.inputs
+            )
+            for c in self.test
+        ]
+        said: list[tuple[str, bool]] = []
+        refused = []
+        for i, (got, case) in enumerate(zip(self._decode("served", adapter, first), self.test, strict=True)):
+            text, how = gated(got[0][0] if got else "", case, self.encoder, self.critic)
+            said.append((text, how != "refused"))
+            if how == "refused":
+                refused.append(i)
+        if refused and self.candidates > 0:
+            second = [
+                candidate_requests(
+                    replace(
+                        self.test[i].inputs,
+                        prefix=prompt.prefix(
+                            self.test[i].example.stage, len(self.test[i].example.history), self.test[i].last_answer, 1
+                        )
+                        if style is PromptStyle.INSTRUCT
+                        else "",
+                    ),
+                    self.candidates,
+                    0,
+                    i,
+                    exemplars=False,
+                )[0]
+                for i in refused
+            ]
+            for i, got in zip(refused, self._decode("served (fallback)", adapter, second), strict=True):
+                said[i] = served(got, self.test[i], self.encoder)
+        else:
+            for i in refused:
+                said[i] = (template_question(self.test[i].inputs, self.test[i].asked), False)
         return [text for text, _ in said], sum(model for _, model in said) / max(1, len(said))
 
     def _decode(
@@ -179,14 +232,22 @@ class Evaluation:
 def evaluate(run: Evaluation, adapter_dir: Path | None, curve_dirs: dict[float, Path] | None = None) -> dict[str, Any]:
     """All systems on one split; returns {"systems": {...}, "curve": [...], "examples": [...]}."""
     outputs: dict[str, list[str]] = {"base (zero-shot)": run.greedy("base (zero-shot)", None)}
-    model_share = None
+    shares: dict[str, float] = {}
+    outputs["base, as served"], shares["base, as served"] = run.served(None)
     if adapter_dir is not None:
         outputs["base + adapter"] = run.greedy("base + adapter", adapter_dir)
-        outputs["ranked (as served)"], model_share = run.ranked(adapter_dir)
+        outputs["base + adapter, as served"], shares["base + adapter, as served"] = run.served(adapter_dir)
     outputs["retrieval (nearest training question)"] = retrieval_baseline(run.train, run.test, run.encoder)
     systems = {name: score(out, run.test, run.encoder) for name, out in outputs.items()}
-    if model_share is not None:
-        systems["ranked (as served)"]["model_share"] = model_share
+    for name, share in shares.items():
+        systems[name]["model_share"] = round(share, 3)
+    if run.critic is not None:
+        for name, out in outputs.items():
+            turns = [
+                CriticTurn(c.example.stage, text, c.facts, c.last_answer) for text, c in zip(out, run.test, strict=True)
+            ]
+            refused = run.critic.not_ok(turns, run.encoder) >= run.critic.threshold
+            systems[name]["critic_ok"] = round(1 - float(refused.mean()), 3)
     curve = []
     for fraction, folder in sorted((curve_dirs or {}).items()):
         out = outputs["base + adapter"] if folder == adapter_dir else run.greedy(f"adapter {fraction:g}", folder)
@@ -222,12 +283,14 @@ COLUMNS = [
     ("grounding_rate", "Ground"),
     ("question_rate", "Q-rate"),
     ("repetition_rate", "Repeat"),
+    ("critic_ok", "critic ok"),
+    ("model_share", "model words"),
 ]
 CURVE_COLUMNS = [("bleu2", "BLEU-2"), ("rouge_l", "ROUGE-L"), ("embedding_similarity", "EmbSim"), ("grounding_rate", "Ground"), ("question_rate", "Q-rate")]  # fmt: skip
 
 
 def markdown_table(result: dict[str, Any]) -> str:
-    rows = [(name, *[m[k] for k, _ in COLUMNS]) for name, m in result["systems"].items()]
+    rows = [(name, *[m.get(k, "") for k, _ in COLUMNS]) for name, m in result["systems"].items()]
     text = table(rows, ("system", *[label for _, label in COLUMNS]), markdown=True)
     if result["curve"]:
         curve = [

@@ -1,7 +1,7 @@
 """LoRA fine-tuning of the dialog generator on interview dialogs (the only part trained on them).
 
 Each example is the serving prompt (instruction + selected facts + an exemplar interviewer
-turn from *another* dialog + the dialog so far, cut to ``generator.PROMPT_TOKENS``) -> the next
+turn from *another* dialog + the dialog so far, in the base's prompt style and budget) -> the next
 interviewer turn. Logits and loss are computed on the target turn only (the prompt's positions
 never reach the language-model head), batches group examples of similar length, and the
 ``transformers.Trainer`` runs the loop: progress, validation loss each epoch, resumable
@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 from transformers import PrinterCallback, Trainer, TrainerCallback
 
-from interviewer import exemplars, weights
+from interviewer import bases, exemplars, weights
+from interviewer.bases import PromptStyle
 from interviewer.encoders import SentenceTransformerEncoder
-from interviewer.generator import PROMPT_TOKENS, GroundingFact, PromptInputs, build_prompt_ids
+from interviewer.generator import GroundingFact, PromptInputs, build_prompt
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from training.data import DataError, Dialog, Example, catalog, examples, file_hash, load_dialogs, subsample
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from transformers import TrainerControl, TrainerState, TrainingArguments
 
 IGNORE = -100
+LARGE_BASE = 500_000_000  # parameters above which training checkpoints the activations
 EXEMPLARS_FILE = "exemplars.jsonl"
 
 
@@ -46,14 +48,21 @@ class GeneratorTrainingArguments:
     output_dir: Path = field(metadata={"help": "where the adapter, config and metrics are saved"})
     model_dir: Path = field(metadata={"help": "MODEL_DIR: the base model's safetensors cache lives here"})
     fixtures_dir: Path = field(metadata={"help": "folder with catalog/*.json for job titles"})
-    base: str = field(default="", metadata={"help": "GENERATOR_BASE (.gguf or model folder); empty = packaged"})
+    base: str = field(
+        default="",
+        metadata={
+            "help": "GENERATOR_BASE: a registered base, a .gguf file or a model folder; empty = the default base"
+        },
+    )
     data_fraction: float = field(default=1.0, metadata={"help": "share of training dialogs to use (nested subsets)"})
     epochs: float = field(default=2.0, metadata={"help": "passes over the training examples"})
     max_steps: int = field(default=0, metadata={"help": "stop after this many optimizer steps (0: no limit)"})
     batch_size: int = field(default=8, metadata={"help": "examples per optimizer step"})
     lr: float = field(default=4e-4, metadata={"help": "peak AdamW learning rate (cosine decay, 5% warm-up)"})
     rank: int = field(default=8, metadata={"help": "LoRA rank r (alpha = 2r)"})
-    prompt_tokens: int = field(default=PROMPT_TOKENS, metadata={"help": "token budget of each prompt (as served)"})
+    prompt_tokens: int = field(
+        default=0, metadata={"help": "token budget of each prompt's turn part (0: the base's, as served)"}
+    )
     max_dialogs: int = field(default=0, metadata={"help": "use only the first N training dialogs (smoke runs)"})
     validation_examples: int = field(default=48, metadata={"help": "validation examples scored each epoch"})
     checkpoint_every: int = field(default=20, metadata={"help": "save a resumable checkpoint every N steps"})
@@ -78,9 +87,12 @@ def prompt_inputs(example: Example, shown: Sequence[exemplars.Exemplar]) -> Prom
     )
 
 
-def encode_example(tokenizer: Any, inputs: PromptInputs, target: str, prompt_tokens: int) -> dict[str, list[int]]:
-    """Input ids and labels: labels only on the interviewer turn and its end marker."""
-    prompt = build_prompt_ids(tokenizer, inputs, prompt_tokens)
+def encode_example(
+    tokenizer: Any, inputs: PromptInputs, target: str, prompt_tokens: int, style: PromptStyle = PromptStyle.COMPACT
+) -> dict[str, list[int]]:
+    """Input ids and labels: labels only on the interviewer turn and its end marker. The prompt is
+    the base's as served (``build_prompt``)."""
+    prompt = build_prompt(tokenizer, inputs, style, prompt_tokens)
     answer = tokenizer(target + "<|im_end|>", add_special_tokens=False)["input_ids"]
     return {"input_ids": prompt + answer, "labels": [IGNORE] * len(prompt) + answer}
 
@@ -91,6 +103,7 @@ def build_dataset(
     jobs: dict[str, dict[str, str]],
     tokenizer: Any,
     budget: int,
+    style: PromptStyle = PromptStyle.COMPACT,
 ) -> list[dict[str, list[int]]]:
     """Every interviewer turn of ``dialogs`` as an example, its exemplar from another dialog."""
     out = []
@@ -104,7 +117,7 @@ def build_dataset(
             k=1,
             exclude_dialog=example.dialog_id,
         )
-        out.append(encode_example(tokenizer, prompt_inputs(example, shown), example.target, budget))
+        out.append(encode_example(tokenizer, prompt_inputs(example, shown), example.target, budget, style))
     return out
 
 
@@ -197,14 +210,17 @@ def main(
     checkpoints = output.with_name(output.name + ".checkpoints")
 
     # 1. Model: the frozen base from the safetensors cache
-    base = weights.resolve_base(args.base)
+    base = weights.resolve_base(args.base, Path(args.model_dir))
     model, tokenizer = weights.load_base(Path(args.model_dir), base)
 
-    # 2. Data: fixed split by dialog; exemplars from the training dialogs, never a turn's own dialog
-    train_dialogs, bank, train, valid = _data(args, tokenizer)
+    # 2. Data: fixed split by dialog; exemplars from the training dialogs, never a turn's own dialog;
+    # the prompt in the base's style and budget, as served
+    style, budget = bases.prompt_of(base)
+    args.prompt_tokens = args.prompt_tokens or budget
+    train_dialogs, bank, train, valid = _data(args, tokenizer, style)
 
     # 3. LoRA on the attention projections; the base stays frozen
-    model = get_peft_model(model, lora_config(args.rank))
+    model = get_peft_model(_checkpointed(model), lora_config(args.rank))
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     log(f"trainable parameters: {trainable:,}; {len(train)} training and {len(valid)} validation examples")
 
@@ -239,6 +255,15 @@ def main(
     return metrics
 
 
+def _checkpointed(model: Any) -> Any:
+    """A large base recomputes its activations in the backward pass (gradient checkpointing) rather
+    than holding them: the 1.5B base's, in float32, would not fit beside its weights in a few GB."""
+    if sum(p.numel() for p in model.parameters()) > LARGE_BASE:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        model.enable_input_require_grads()
+    return model
+
+
 def lora_config(rank: int) -> Any:
     """LoRA on the attention projections (q, k, v, o), alpha = 2r."""
     from peft import LoraConfig
@@ -264,6 +289,7 @@ def _metrics(  # noqa: PLR0913 - one record of one run
 ) -> dict[str, Any]:
     return {
         "base": weights.base_name(base),
+        "prompt_style": str(bases.prompt_of(base)[0]),
         "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(args).items()},
         "data_hash": file_hash(Path(args.dialogs)),
         **counts,
@@ -281,7 +307,7 @@ def _metrics(  # noqa: PLR0913 - one record of one run
 
 
 def _data(
-    args: GeneratorTrainingArguments, tokenizer: Any
+    args: GeneratorTrainingArguments, tokenizer: Any, style: PromptStyle = PromptStyle.COMPACT
 ) -> tuple[list[Dialog], exemplars.ExemplarBank, list[dict[str, list[int]]], list[dict[str, list[int]]]]:
     """Training dialogs, the exemplar bank built from them, and the encoded train and validation examples."""
     dialogs = load_dialogs(Path(args.dialogs))
@@ -295,8 +321,10 @@ def _data(
         exemplars.from_dialogs(train_dialogs, {k: v.get("title", "") for k, v in jobs.items()}),
         SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID),
     )
-    train = build_dataset(train_dialogs, bank, jobs, tokenizer, args.prompt_tokens)
-    valid = build_dataset([d for d in dialogs if d.split == "validation"], bank, jobs, tokenizer, args.prompt_tokens)
+    train = build_dataset(train_dialogs, bank, jobs, tokenizer, args.prompt_tokens, style)
+    valid = build_dataset(
+        [d for d in dialogs if d.split == "validation"], bank, jobs, tokenizer, args.prompt_tokens, style
+    )
     wanted = 4 * args.max_dialogs or args.validation_examples
     return train_dialogs, bank, train, valid[:: max(1, len(valid) // max(1, wanted))][:wanted]
 

@@ -18,12 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from interviewer import feedback
+from interviewer.bases import PromptStyle
 from interviewer.generator import GroundingFact, PromptInputs
 from interviewer.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
 from interviewer.selector import FactRef, Selection
 from interviewer.vocabulary import Act, InterviewKind, Reason
 from webapp import embeddings, knowledge, models_registry, voice
-from webapp.models import InterviewSession, JobPosting, ModelVersion, Resume, Turn
+from webapp.models import InterviewSession, JobPosting, Resume, Turn
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -53,7 +54,8 @@ def start(candidate: User, resume: Resume, job: JobPosting, interview_settings: 
     resume_set, job_set = knowledge.fact_set(resume), knowledge.fact_set(job)
     match = selector.match(resume_set, job_set)
     plan = selector.plan(resume_set, job_set, turns=interview_settings.questions + 4, match=match)
-    version = None if settings.FAKE_MODELS else models_registry.active(ModelVersion.Kind.GENERATOR)
+    version = None if settings.FAKE_MODELS else models_registry.active_adapter()
+    models_registry.warm()  # the opening turn comes next: load the generator now if it is not
     return InterviewSession.objects.create(
         candidate=candidate,
         resume=resume,
@@ -191,8 +193,13 @@ def plan_next(session_id: int, index: int) -> Pending | None:
         if s.evidence is not None:
             facts.append(GroundingFact(s.evidence.source, s.evidence.text))
     last_answer = history[-1].text if history and history[-1].role == Turn.Role.CANDIDATE else ""
-    shown = models_registry.exemplar_bank().nearest(
-        plan.act, [f.text for f in facts], last_answer, session.job.title, k=EXEMPLARS_PER_TURN
+    # The instruct prompt carries worked examples of its own; the compact one an exemplar per turn.
+    shown = (
+        models_registry.exemplar_bank().nearest(
+            plan.act, [f.text for f in facts], last_answer, session.job.title, k=EXEMPLARS_PER_TURN
+        )
+        if models_registry.prompt_style() is PromptStyle.COMPACT
+        else []
     )
     inputs = PromptInputs(
         job_title=session.job.title,

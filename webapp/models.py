@@ -227,7 +227,14 @@ class Turn(models.Model):
     reason = models.CharField(max_length=200, blank=True, help_text="Why the policy chose this act now.")
     source = models.CharField(max_length=40, blank=True, help_text="Which generator wrote the turn.")
     created = models.DateTimeField(auto_now_add=True)
-    latency_ms = models.FloatField(null=True, blank=True, help_text="Generation time of an interviewer turn.")
+    latency_ms = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="An interviewer turn's time, from its start (the answer saved) to its last word.",
+    )
+    first_word_ms = models.FloatField(
+        null=True, blank=True, help_text="From the start of an interviewer turn to its first word shown."
+    )
     score = models.FloatField(null=True, blank=True, help_text="The ranker's score of the chosen words.")
     candidates = models.JSONField(
         default=dict, blank=True, help_text="How many candidates were decoded and how many passed the ranker."

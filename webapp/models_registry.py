@@ -21,7 +21,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from interviewer import conversion, exemplars, weights
+from interviewer import bases, conversion, exemplars, weights
+from interviewer.critic import Critic
 from interviewer.encoders import Encoder, HashingEncoder, SentenceTransformerEncoder
 from interviewer.engine import AnyGenerator, GenerationEngine
 from interviewer.exemplars import Exemplar, ExemplarBank
@@ -66,6 +67,7 @@ def reset() -> None:
     reset_encoder()
     reset_engine()
     _banks.clear()
+    _critics.clear()
 
 
 # ---------------------------------------------------------------------------
@@ -78,7 +80,7 @@ EXEMPLARS_FILE = "exemplars.jsonl"
 
 def exemplar_bank() -> ExemplarBank:
     """The bank for the active generator and encoder (built once, then cached)."""
-    version = None if settings.FAKE_MODELS else active(ModelVersion.Kind.GENERATOR)
+    version = None if settings.FAKE_MODELS else active_adapter()
     source = model_path(version) / EXEMPLARS_FILE if version else None
     if source is None or not source.is_file():
         source = Path(settings.BASE_DIR) / "fixtures" / "dialogs.jsonl"
@@ -181,7 +183,7 @@ def generator_spec() -> GeneratorSpec:
     """The one place that decides which generator serves."""
     if settings.FAKE_MODELS:
         return GeneratorSpec(FAKE)
-    version = active(ModelVersion.Kind.GENERATOR)
+    version = active_adapter()
     return GeneratorSpec(
         backend=settings.GENERATOR_BACKEND,
         base=settings.GENERATOR_BASE,
@@ -189,10 +191,98 @@ def generator_spec() -> GeneratorSpec:
         version_id=version.pk if version else None,
         device=settings.GENERATOR_DEVICE,
         batch=settings.GENERATOR_BATCH,
-        lanes=settings.GENERATOR_LANES,
+        lanes=settings.GENERATOR_LANES or _base_lanes(),
         threads=settings.GENERATOR_THREADS,
         max_new_tokens=settings.GENERATOR_MAX_NEW_TOKENS,
     )
+
+
+def active_adapter() -> ModelVersion | None:
+    """The active interviewer adapter, when it was trained on the base that serves: an adapter of
+    another base (the 135M one's, after ``GENERATOR_BASE`` changed) would not fit, and the base
+    serves alone until one trained on it is made active."""
+    version = active(ModelVersion.Kind.GENERATOR)
+    if version is None or not version.base:
+        return version
+    serving = weights.base_name(base_path())
+    if version.base != serving:
+        log.warning(
+            "The active adapter %s was trained on %s, not %s: the base serves without it",
+            version,
+            version.base,
+            serving,
+        )
+        return None
+    return version
+
+
+def base_path() -> Path:
+    """The configured generator base (``GENERATOR_BASE``) as a path (interviewer.weights.resolve_base)."""
+    return weights.resolve_base(settings.GENERATOR_BASE, Path(settings.MODEL_DIR))
+
+
+def prompt_style() -> bases.PromptStyle:
+    """How the serving base is prompted (the stand-in models of tests: the instruct style's turns)."""
+    if settings.FAKE_MODELS:
+        return bases.PromptStyle.COMPACT
+    return bases.prompt_of(base_path())[0]
+
+
+def _base_lanes() -> int:
+    spec = bases.for_path(base_path())
+    return spec.lanes if spec is not None else bases.QWEN.lanes
+
+
+def fallback_candidates() -> int:
+    """Sampled candidates of a turn's fallback round: ``GENERATOR_CANDIDATES``, else the base's own."""
+    if settings.GENERATOR_CANDIDATES is not None:
+        return max(0, settings.GENERATOR_CANDIDATES)
+    if settings.FAKE_MODELS:
+        return 1
+    spec = bases.for_path(base_path())
+    return spec.candidates if spec is not None else bases.QWEN.candidates
+
+
+_critics: dict[str, Critic | None] = {}
+
+
+def critic() -> Critic | None:
+    """The critic of whole turns (``CRITIC_PATH``), when there is one fitted on the encoder in use."""
+    if settings.CRITIC_PATH == "off" or settings.FAKE_MODELS:
+        return None
+    key = f"{settings.CRITIC_PATH}:{encoder().model_id}"
+    with _lock:
+        if key in _critics:
+            return _critics[key]
+    found: Critic | None = None
+    try:
+        found = Critic.load(Path(settings.CRITIC_PATH))
+    except (OSError, ValueError, KeyError) as exc:
+        log.info("No critic of turns at %s (%s): the gate's rules alone judge them", settings.CRITIC_PATH, exc)
+    if found is not None and found.encoder_id != encoder().model_id:
+        log.warning("The critic was fitted on %s, not on %s: not used", found.encoder_id, encoder().model_id)
+        found = None
+    with _lock:
+        _critics[key] = found
+    return found
+
+
+def warm() -> None:
+    """Load this process's generator in the background, so the first turn does not wait for it
+    (a no-op when turns are decoded remotely, or once it is loaded)."""
+    if settings.GENERATOR_MODE == "remote":
+        return
+    current = local_engine()
+    if current.loaded:
+        return
+    threading.Thread(target=_load_quietly, args=(current,), name="generator-warm-up", daemon=True).start()
+
+
+def _load_quietly(current: GenerationEngine) -> None:
+    try:
+        current.backend  # noqa: B018 - loads the model
+    except Exception as exc:  # noqa: BLE001 - the first turn will load it again and report why
+        log.error("The generator could not be loaded ahead of the first turn: %s", exc)
 
 
 def engine() -> GenerationEngine | RemoteEngine:
@@ -222,7 +312,7 @@ def is_ready(spec: GeneratorSpec) -> bool:
     """Whether ``spec`` can load without converting first."""
     if spec.backend != CTRANSLATE2:
         return True
-    base = weights.resolve_base(spec.base)
+    base = weights.resolve_base(spec.base, Path(settings.MODEL_DIR))
     return conversion.is_converted(Path(settings.MODEL_DIR), base, spec.adapter)
 
 
@@ -258,10 +348,13 @@ def load(spec: GeneratorSpec) -> AnyGenerator:
 
     if not is_ready(spec):
         convert(spec)
-    base = weights.resolve_base(spec.base)
+    base = weights.resolve_base(spec.base, Path(settings.MODEL_DIR))
     folder = conversion.target_dir(Path(settings.MODEL_DIR), base, spec.adapter)
     name = weights.base_name(base) + (f"+{spec.adapter.name}" if spec.adapter else "")
-    return load_ct2_generator(folder, config, name, spec.device, spec.threads, spec.batch, spec.lanes)
+    style, budget = bases.prompt_of(base)
+    return load_ct2_generator(
+        folder, config, name, spec.device, spec.threads, spec.batch, spec.lanes, style=style, budget=budget
+    )
 
 
 class _Engines:

@@ -85,16 +85,32 @@ if IMPORT_WORKER not in ("auto", "worker", "thread"):
 
 # Models: see README "Configuration".
 GENERATOR_BASE = os.getenv("GENERATOR_BASE", "")
-GENERATOR_MAX_NEW_TOKENS = envint("GENERATOR_MAX_NEW_TOKENS", "40", minimum=8)
+GENERATOR_MAX_NEW_TOKENS = envint("GENERATOR_MAX_NEW_TOKENS", "48", minimum=8)
 GENERATOR_THREADS = envint("GENERATOR_THREADS", "0", minimum=0)
 GENERATOR_BACKEND = envchoice("GENERATOR_BACKEND", "ctranslate2", ("ctranslate2", "transformers"))
 GENERATOR_DEVICE = envchoice("GENERATOR_DEVICE", "auto", ("auto", "cpu", "cuda"))
 GENERATOR_BATCH = envint("GENERATOR_BATCH", "16", minimum=1)
-GENERATOR_LANES = envint("GENERATOR_LANES", "2", minimum=1)
-GENERATOR_CANDIDATES = envint("GENERATOR_CANDIDATES", "6", minimum=1)
-# When no candidate passes the ranker: this many more batches (sampled anew, no exemplars) before
-# the template fallback.
-GENERATOR_RETRIES = envint("GENERATOR_RETRIES", "2", minimum=0)
+# Batches CTranslate2 decodes at once (empty: the base's own, 1 for the 1.5B base, whose one turn decodes
+# fastest on every core, 2 for the 135M one)
+GENERATOR_LANES: int | None = (
+    envint("GENERATOR_LANES", "1", minimum=1) if os.getenv("GENERATOR_LANES", "").strip() else None
+)
+# A turn streams one greedy candidate, shown sentence by sentence as each passes the gate; when its
+# first sentence fails, one fallback round samples GENERATOR_CANDIDATES candidates and shows the best
+# (empty: the base's own number, 2 for the 1.5B base, 6 for the 135M one; 0: no fallback round).
+GENERATOR_CANDIDATES: int | None = (
+    envint("GENERATOR_CANDIDATES", "0", minimum=0) if os.getenv("GENERATOR_CANDIDATES", "").strip() else None
+)
+# Every turn is decided this many seconds after it starts (the answer saved): whatever round is
+# running then is cut short, and a template finishes the turn.
+TURN_DEADLINE_S = envfloat("TURN_DEADLINE_S", "7.5", minimum=1)
+# The fallback round runs only with at least this many seconds left before the deadline.
+FALLBACK_MIN_S = envfloat("FALLBACK_MIN_S", "3", minimum=0)
+# The learned critic of whole turns (manage.py critic train): a turn it refuses is treated as one the
+# gate refused. Empty: the critic that ships in models/critic/; "off": none.
+CRITIC_PATH = os.getenv("CRITIC_PATH", "").strip() or str(BASE_DIR / "models" / "critic" / "critic.json")
+# Evaluation only (evaluate_interviews --systems template): every turn a template, no model asked.
+GENERATOR_TEMPLATES_ONLY = False
 INTERVIEW_QUESTIONS = envint("INTERVIEW_QUESTIONS", "8", minimum=1)
 INTERVIEW_MINUTES = envfloat("INTERVIEW_MINUTES", "20", minimum=1)
 FAKE_MODELS = envbool("FAKE_MODELS", "0")

@@ -3,16 +3,21 @@
 
 :func:`run_turn` claims the turn due next (a lease in the database that its holder renews
 while it works, so across processes exactly one generator works on a turn and a dead one's
-turn is taken over), plans it (policy, selector and exemplars), decodes N sampled candidates
-in one batch on the engine, lets the ranker choose the words (when none passes, one more batch
-from the prompt without exemplars; a template only when no candidate of either passes), saves
-the turn whole and only then reveals its words. It yields the protocol events in order:
-``thinking``, ``token``..., ``turn``, then ``state`` (or the ``report`` after a closing);
-``error`` if something broke. Nothing is yielded after the final event, and the words streamed
-are exactly the words saved.
+turn is taken over), plans it (policy, selector and exemplars) and speaks it (:func:`_speak`):
+one greedy candidate is decoded on the engine and streamed, each sentence shown the moment it
+passes the gate (interviewer.gate), so the candidate reads the first words about a sentence
+after decoding starts; a turn whose first sentence fails gets one fallback round of sampled
+candidates (the ranker's best) when time is left, else a template. Every turn is decided within
+``TURN_DEADLINE_S`` of its start, and nothing shown is ever taken back: a turn whose question
+fails after its first sentence was shown ends on a template question that follows from it.
+
+It yields the protocol events in order: ``thinking``, ``token``..., ``turn`` (the saved turn),
+then ``state`` (or the ``report`` after a closing); ``error`` if something broke. Nothing is
+yielded after the final event, and the words saved are exactly the words streamed.
 
 One cancellation rule: a turn whose claim is lost (the interview ended, or another process
-took over a lapsed claim) is dropped whole, never saved as a template.
+took over a lapsed claim) is dropped whole, never saved; the process that takes it over starts
+with ``thinking`` again, which clears what was shown of it.
 """
 
 from __future__ import annotations
@@ -24,21 +29,25 @@ import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from interviewer import feedback, ranker
-from interviewer.engine import CANCELLED, DONE, ERROR, LOST, GenerationRequest, Handle, candidate_requests
+from interviewer import feedback, prompt, ranker
+from interviewer.bases import PromptStyle
+from interviewer.engine import CANCELLED, DONE, ERROR, LOST, TOKEN, GenerationRequest, Handle, candidate_requests
+from interviewer.gate import Gate
 from interviewer.generator import template_question
 from interviewer.ranker import RankContext
 from interviewer.vocabulary import Act
 from webapp import interviews, models_registry
 from webapp.dbasync import db, in_caller_thread
+from webapp.interviews import TEMPLATE
 from webapp.models import InterviewSession, Turn
 
 log = logging.getLogger(__name__)
@@ -115,7 +124,7 @@ def release(mine: Claim) -> None:
     )
 
 
-def save(mine: Claim, pending: interviews.Pending, draft: Draft) -> Turn | None:
+def save(mine: Claim, pending: interviews.Pending, draft: Draft, first_word_s: float | None = None) -> Turn | None:
     """Save the turn whole and drop the claim, only while the claim is still ours.
 
     Returns None (nothing saved) when the interview ended meanwhile or another worker took
@@ -139,6 +148,7 @@ def save(mine: Claim, pending: interviews.Pending, draft: Draft) -> Turn | None:
                 score=draft.score,
                 candidates=draft.candidates,
                 latency_ms=round(latency, 1),
+                first_word_ms=round(first_word_s * 1000, 1) if first_word_s is not None else None,
             )
             session.claim_index, session.claim_owner, session.claim_expires = None, "", None
             session.save(update_fields=["claim_index", "claim_owner", "claim_expires"])
@@ -151,13 +161,9 @@ def save(mine: Claim, pending: interviews.Pending, draft: Draft) -> Turn | None:
 # Choosing the words
 
 
-def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], source: str) -> Draft:
-    """The best candidate that passes the ranker (interviewer.ranker), else a template.
-
-    ``candidates`` are (raw text, mean token log-probability); an empty list (templates only,
-    or the model failed) goes straight to the template.
-    """
-    context = RankContext(
+def rank_context(pending: interviews.Pending) -> RankContext:
+    """What the turn's words are judged against (the gate while streaming, the ranker after)."""
+    return RankContext(
         act=pending.plan.act,
         facts=[f.text for f in pending.inputs.facts],
         last_answer=pending.last_answer,
@@ -167,11 +173,24 @@ def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], sou
         targets=[s.fact.text for s in pending.plan.selections],
         answers=pending.inputs.answers,
     )
+
+
+def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], source: str) -> Draft:
+    """The best candidate of a fallback round that passes the ranker (interviewer.ranker), else a template.
+
+    ``candidates`` are (raw text, mean token log-probability); an empty list (templates only,
+    or the model failed) goes straight to the template.
+    """
+    context = rank_context(pending)
     chosen, passed = ranker.best(candidates, context, models_registry.encoder()) if candidates else (None, 0)
     counts = {"decoded": len(candidates), "passed": passed}
     if chosen is None or chosen.text is None:
-        return Draft(template_question(pending.inputs, pending.asked, redirects(pending)), "template", None, counts)
+        return template_draft(pending, counts)
     return Draft(chosen.text, source, chosen.score, counts)
+
+
+def template_draft(pending: interviews.Pending, counts: dict[str, int] | None = None) -> Draft:
+    return Draft(template_question(pending.inputs, pending.asked, redirects(pending)), TEMPLATE, None, counts or {})
 
 
 def redirects(pending: interviews.Pending) -> bool:
@@ -181,12 +200,32 @@ def redirects(pending: interviews.Pending) -> bool:
     return pending.plan.act is Act.FOLLOW_UP and pending.plan.reason.endswith(feedback.OFF_TOPIC_ANSWER)
 
 
-def requests_for(pending: interviews.Pending) -> list[GenerationRequest]:
-    """The batches of candidates this turn may decode (interviewer.engine.candidate_requests)."""
-    if redirects(pending):
+def spoken_request(pending: interviews.Pending) -> GenerationRequest | None:
+    """The first round: one candidate, greedy, streamed (None: templates only, or a redirect)."""
+    if redirects(pending) or settings.GENERATOR_TEMPLATES_ONLY:
+        return None
+    inputs = replace(pending.inputs, prefix=prefix_for(pending))
+    return GenerationRequest(inputs, n=1, sample=False, seed=_seed(pending), stream=True)
+
+
+def requests_for(pending: interviews.Pending, candidates: int) -> list[GenerationRequest]:
+    """The fallback round: ``candidates`` sampled (not streamed), from the prompt without exemplars
+    and with the other wording of the turn's start (interviewer.engine.candidate_requests)."""
+    if redirects(pending) or candidates < 1:
         return []
-    seed = pending.session_id * 1009 + pending.index
-    return candidate_requests(pending.inputs, settings.GENERATOR_CANDIDATES, settings.GENERATOR_RETRIES, seed)
+    inputs = replace(pending.inputs, prefix=prefix_for(pending, attempt=1))
+    return candidate_requests(inputs, candidates, 0, _seed(pending) + 7919, exemplars=False)
+
+
+def _seed(pending: interviews.Pending) -> int:
+    return pending.session_id * 1009 + pending.index
+
+
+def prefix_for(pending: interviews.Pending, attempt: int = 0) -> str:
+    """The start of the interviewer's words the code writes for this turn ("" for none)."""
+    if models_registry.prompt_style() is not PromptStyle.INSTRUCT:
+        return ""
+    return prompt.prefix(pending.plan.act, pending.index, pending.last_answer, attempt)
 
 
 # ---------------------------------------------------------------------------
@@ -194,7 +233,7 @@ def requests_for(pending: interviews.Pending) -> list[GenerationRequest]:
 
 
 async def run_turn(session_id: int) -> AsyncIterator[Event]:
-    """Generate, save and announce the interviewer turn due next, if this worker gets its claim."""
+    """Generate, announce and save the interviewer turn due next, if this worker gets its claim."""
     report = await db(interviews.end_if_closed)(session_id)
     if report is not None:  # the closing was saved, but the process died before the report
         yield report
@@ -208,15 +247,20 @@ async def run_turn(session_id: int) -> AsyncIterator[Event]:
         if pending is None:
             return
         yield {"type": "thinking", "index": mine.index}
-        draft = await _decode(mine, pending)
-        if draft is None:
+        speech = Speech(mine.index, pending.started)
+        async for event in _speak(mine, pending, speech):
+            yield event
+        if speech.draft is None:
             return
-        turn = await db(save)(mine, pending, draft)
+        turn = await db(save)(mine, pending, speech.draft, speech.first_word_s)
         saved = turn is not None
         if turn is None:
             return
-        async for event in _announce(turn):
-            yield event
+        yield await db(interviews.turn_payload)(turn)
+        if turn.act == Act.CLOSING:
+            yield await db(interviews.end)(turn.session_id)
+        else:
+            yield {"type": "state", "status": "active", "awaiting": "answer"}
     except TurnLost:
         yield {"type": "error", "code": "generation_failed", "message": "The interviewer could not answer; retrying."}
     except Exception:  # noqa: BLE001 - tell the client instead of dying silently
@@ -227,44 +271,171 @@ async def run_turn(session_id: int) -> AsyncIterator[Event]:
             await asyncio.shield(db(release)(mine))
 
 
-async def _decode(mine: Claim, pending: interviews.Pending) -> Draft | None:
-    """Decode candidates on the engine while keeping the claim alive, then choose the words;
-    another round when none passed (``GENERATOR_RETRIES``); None when the claim was lost (the
-    turn is dropped)."""
-    requests = requests_for(pending)
-    if not requests:
-        return await asyncio.to_thread(choose, pending, [], "template")
+@dataclass
+class Speech:
+    """The words of one turn as they are shown: ``shown`` is every word the candidate has seen."""
+
+    index: int
+    started: float  # time.monotonic() when the turn started
+    shown: str = ""
+    first_word_s: float | None = None
+    draft: Draft | None = None  # the turn's words once decided (None: the turn was dropped)
+
+    def say(self, words: str) -> list[Event]:
+        """``words`` as token events (one a word, each with its offset), appended to what was shown."""
+        events: list[Event] = []
+        for word in words.split():
+            piece = word if not self.shown else " " + word
+            events.append({"type": "token", "index": self.index, "text": piece, "offset": len(self.shown)})
+            self.shown += piece
+        if events and self.first_word_s is None:
+            self.first_word_s = time.monotonic() - self.started
+        return events
+
+    def left(self) -> float:
+        """Seconds left before the turn must be decided (``TURN_DEADLINE_S`` from its start)."""
+        return settings.TURN_DEADLINE_S - (time.monotonic() - self.started)
+
+
+async def _speak(mine: Claim, pending: interviews.Pending, speech: Speech) -> AsyncIterator[Event]:
+    """Decide the turn's words, yielding them as token events as they are decided; ``speech.draft``
+    holds the result (None when the claim was lost: the turn is dropped).
+
+    1. One candidate, greedy, streamed: each finished sentence that passes the gate is shown at
+       once; decoding stops when the question is asked.
+    2. When its first sentence fails (nothing shown yet) and time is left: one fallback round of
+       sampled candidates, ranked, the best shown whole.
+    3. Otherwise a template: the turn's template when nothing was shown; after a first sentence
+       shown, a template question that follows from it. The deadline ends any round early.
+    """
+    request = spoken_request(pending)
+    if request is None:
+        speech.draft = template_draft(pending)
+        await _reveal(speech, speech.draft.text)
+        for event in speech.say(speech.draft.text):
+            yield event
+        return
     engine = await db(models_registry.engine)()
-    candidates: list[tuple[str, float]] = []
-    for request in requests:
-        decoded = await _candidates(mine, engine.submit(request))
-        if decoded is None:
-            return None
-        candidates += decoded
-        draft = await asyncio.to_thread(choose, pending, candidates, engine.name)
-        if draft.source != "template" or not decoded:  # chosen, or the model failed: no second try
-            break
-    return draft
+    encoder = await asyncio.to_thread(models_registry.encoder)
+    gate = Gate(rank_context(pending), await asyncio.to_thread(models_registry.critic))
+    handle = engine.submit(request)
+    for event in speech.say(gate.open(request.inputs.prefix)):  # the code's own start: shown at once
+        yield event
+    outcome = Outcome()
+    async for _ in _streamed(mine, handle, gate, speech, outcome):
+        for event in speech.say(gate.text[len(speech.shown) :]):
+            yield event
+    if outcome.lost:
+        return
+    verdict = await asyncio.to_thread(gate.finish, outcome.text, encoder, outcome.logprob)
+    counts = {"decoded": 1, "passed": int(verdict.passed)}
+    if not verdict.passed:
+        log.info("interview %s turn %s: streamed words refused (%s)", mine.session_id, mine.index, verdict.reasons)
+    text, how = gate.outcome(verdict)
+    if how in ("passed", "closed"):
+        for event in speech.say(text[len(speech.shown) :]):
+            yield event
+        speech.draft = Draft(text, engine.name, verdict.score if verdict.passed else None, counts)
+        return
+    if how == "tail":
+        speech.draft = Draft(text, f"{engine.name}+{TEMPLATE}", None, counts)
+    else:
+        speech.draft = await _fallback(mine, pending, engine, speech, counts)
+        if speech.draft is None:
+            return
+        await _reveal(speech, speech.draft.text)
+    for event in speech.say(speech.draft.text[len(speech.shown) :]):
+        yield event
 
 
-async def _candidates(mine: Claim, handle: Handle) -> list[tuple[str, float]] | None:
-    """(text, mean log-probability) of every candidate decoded; None when the claim was lost."""
+@dataclass
+class Outcome:
+    """How a streamed decode ended."""
+
+    text: str = ""  # the candidate's text (as far as it was decoded)
+    logprob: float = 0.0
+    lost: bool = False  # the claim was lost: drop the turn
+
+
+async def _streamed(mine: Claim, handle: Handle, gate: Gate, speech: Speech, outcome: Outcome) -> AsyncIterator[str]:
+    """Yields whenever the gate lets more of candidate 0 of ``handle`` through (``gate.text``); stops
+    at the gate's refusal, the question asked, the end of the decode or the deadline (the decode is
+    cancelled)."""
     lost = asyncio.Event()
     keeper = asyncio.create_task(_keep(mine, handle, lost))
-    candidates: list[tuple[str, float]] = []
+    events = handle.aiter()
     try:
-        async for event in handle.aiter():
-            if event.kind == DONE:
-                candidates = [(c.text, c.mean_logprob) for c in event.candidates]
-            elif event.kind == CANCELLED:
-                return None
-            elif event.kind == LOST:  # a remote worker died or never answered: drop the turn, retry it
+        while not gate.done:
+            try:
+                event = await asyncio.wait_for(anext(events), max(0.01, speech.left()))
+            except (TimeoutError, StopAsyncIteration):
+                break  # the deadline: what passed so far is all there is
+            if event.kind == TOKEN:
+                outcome.text += event.text
+                if gate.push(outcome.text):
+                    yield gate.text
+            elif event.kind == DONE:
+                if event.candidates:
+                    outcome.text, outcome.logprob = event.candidates[0].text, event.candidates[0].mean_logprob
+                break
+            elif event.kind == LOST:
                 log.warning(
                     "interview %s: turn %s lost (%s); it will be retried", mine.session_id, mine.index, event.text
                 )
                 raise TurnLost(event.text)
             elif event.kind == ERROR:
                 log.error("interview %s: generation failed: %s", mine.session_id, event.text)
+                break
+            elif event.kind == CANCELLED:  # not by us (we cancel only after the loop): the turn is dropped
+                lost.set()
+                break
+    finally:
+        keeper.cancel()
+        handle.cancel()
+        await events.aclose()
+    outcome.lost = lost.is_set()
+
+
+async def _fallback(
+    mine: Claim, pending: interviews.Pending, engine: Any, speech: Speech, counts: dict[str, int]
+) -> Draft | None:
+    """One round of sampled candidates when there is time for it, ranked; else (or when none
+    passes) the template. None when the claim was lost."""
+    candidates = models_registry.fallback_candidates()
+    requests = requests_for(pending, candidates) if speech.left() > settings.FALLBACK_MIN_S else []
+    if not requests:
+        return template_draft(pending, counts)
+    decoded = await _candidates(mine, engine.submit(requests[0]), speech.left())
+    if decoded is None:
+        return None
+    draft = await asyncio.to_thread(choose, pending, decoded, engine.name)
+    return replace(
+        draft, candidates={"decoded": counts["decoded"] + len(decoded), "passed": draft.candidates["passed"]}
+    )
+
+
+async def _candidates(mine: Claim, handle: Handle, timeout: float) -> list[tuple[str, float]] | None:
+    """(text, mean log-probability) of every candidate decoded within ``timeout`` seconds ([] when
+    the deadline came first); None when the claim was lost."""
+    lost = asyncio.Event()
+    keeper = asyncio.create_task(_keep(mine, handle, lost))
+    candidates: list[tuple[str, float]] = []
+    try:
+        async with asyncio.timeout(max(0.01, timeout)):
+            async for event in handle.aiter():
+                if event.kind == DONE:
+                    candidates = [(c.text, c.mean_logprob) for c in event.candidates]
+                elif event.kind == CANCELLED:
+                    return None
+                elif event.kind == LOST:  # a remote worker died or never answered: drop the turn, retry it
+                    log.warning(
+                        "interview %s: turn %s lost (%s); it will be retried", mine.session_id, mine.index, event.text
+                    )
+                    raise TurnLost(event.text)
+                elif event.kind == ERROR:
+                    log.error("interview %s: generation failed: %s", mine.session_id, event.text)
+    except TimeoutError:
+        log.info("interview %s: turn %s: the fallback round ran out of time", mine.session_id, mine.index)
     finally:
         keeper.cancel()
         handle.cancel()
@@ -281,27 +452,10 @@ async def _keep(mine: Claim, handle: Handle, lost: asyncio.Event) -> None:
             return
 
 
-async def _announce(turn: Turn) -> AsyncIterator[Event]:
-    """Reveal the saved words as tokens, then the turn, then what comes next."""
-    async for event in reveal(turn.index, turn.text):
-        yield event
-    yield await db(interviews.turn_payload)(turn)
-    if turn.act == Act.CLOSING:
-        yield await db(interviews.end)(turn.session_id)
-    else:
-        yield {"type": "state", "status": "active", "awaiting": "answer"}
-
-
-async def reveal(index: int, text: str) -> AsyncIterator[Event]:
-    """The words of ``text`` as ``token`` events, each with the offset where it starts."""
-    pause = settings.REVEAL_WORD_MS / 1000
-    offset = 0
-    for i, word in enumerate(text.split(" ")):
-        piece = word if i == 0 else " " + word
-        yield {"type": "token", "index": index, "text": piece, "offset": offset}
-        offset += len(piece)
-        if pause:
-            await asyncio.sleep(pause)
+async def _reveal(speech: Speech, text: str) -> None:
+    """The cosmetic pause before words decided whole are shown (``REVEAL_WORD_MS`` a word)."""
+    if settings.REVEAL_WORD_MS:
+        await asyncio.sleep(min(0.3, settings.REVEAL_WORD_MS / 1000 * 4))
 
 
 def run_turn_sync(session_id: int, on_event: Callable[[Event], None] | None = None) -> list[Event]:

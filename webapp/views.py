@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from interviewer.documents import DocumentError
 from interviewer.policy import InterviewSettings
 from interviewer.voice import VoiceError
-from webapp import interviews, knowledge, search, services, voice
+from webapp import interviews, knowledge, models_registry, search, services, voice
 from webapp.dbasync import db
 from webapp.forms import ResumeUploadForm, SignupForm, StartInterviewForm, parse_id
 from webapp.models import Fact, InterviewSession, JobPosting, Resume, Seniority
@@ -157,6 +157,7 @@ def new_interview(request: AuthenticatedHttpRequest, job_id: int) -> HttpRespons
         session = interviews.start(request.user, resume, job, chosen_settings)
         return redirect("interview", session_id=session.pk)
     report = knowledge.match(resume, job).as_dict() if resume else None
+    models_registry.warm()  # an interview may start from this page: have the generator loaded by then
     return render(
         request,
         "webapp/new_interview.html",

@@ -40,9 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         versions = ModelVersion.objects.filter(kind=ModelVersion.Kind.GENERATOR)
         version = (
-            versions.filter(name=options["adapter"]).first()
-            if options["adapter"]
-            else models_registry.active(ModelVersion.Kind.GENERATOR)
+            versions.filter(name=options["adapter"]).first() if options["adapter"] else models_registry.active_adapter()
         )
         if options["adapter"] and version is None:
             raise CommandError(f"no adapter named {options['adapter']!r}; train one with finetune_interviewer")
@@ -84,7 +82,14 @@ class Command(BaseCommand):
             return GenerationEngine(lambda: generator)
 
         return evaluate_generator.Evaluation(
-            test, train, encoder, load, settings.GENERATOR_CANDIDATES, tick, settings.GENERATOR_RETRIES
+            test,
+            train,
+            encoder,
+            load,
+            models_registry.fallback_candidates(),
+            tick,
+            models_registry.prompt_style(),
+            models_registry.critic(),
         )
 
     def _curve(self, dialogs: Path, adapter: Path | None, version: ModelVersion | None) -> dict[float, Path]:

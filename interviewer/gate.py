@@ -1,0 +1,193 @@
+"""The gate: which of a turn's words may be shown while they are still being decoded.
+
+The interviewer's words stream to the candidate sentence by sentence: each sentence is checked
+the moment it is complete and shown only if it passes, so the first words arrive about one
+sentence after decoding starts, and nothing shown is ever taken back. A sentence fails when it
+says what the interviewer cannot stand behind (``sentence_problems``: a claim about the
+candidate or the company that nothing supports, a quote the candidate never said, words of a
+candidate or of the instructions, a question in a closing). When the decode ends, the whole
+turn is judged as it will be saved (``ranker.judge``: the act done, the fact named, no repeat).
+
+The caller decides what a failure costs (``webapp.turns``): nothing shown yet, another round or
+a template; a first sentence shown, a template question to end the turn on (``tail``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from interviewer import ranker
+from interviewer.critic import Critic
+from interviewer.critic import Turn as CriticTurn
+from interviewer.encoders import Encoder
+from interviewer.prompt import is_condition
+from interviewer.ranker import RankContext, Verdict
+from interviewer.templates import topic
+from interviewer.vocabulary import Act
+
+# A sentence ends at . ! or ? (then any closing quote or bracket) followed by a space and a capital
+# or an opening quote; "e.g. this" and "2.5 years" do not end one.
+_BOUNDARY = re.compile(r"(?<=[.!?])([\"”’')\]]*)\s+(?=[A-Z\"“(])")
+_ENDS = re.compile(r"[.!?][\"”’')\]]*$")
+MAX_SENTENCES = 2  # an interviewer's turn here: a lead-in and a question, or a question alone
+
+
+def split(text: str) -> tuple[list[str], str]:
+    """(the finished sentences of ``text``, the unfinished rest)."""
+    done, start = [], 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.start() + len(match.group(1))
+        if _open_quote(text[start:end]):
+            continue  # 'You said "it was late. We" ...': a sentence does not end inside a quote
+        done.append(text[start:end].strip())
+        start = match.end()
+    return [s for s in done if s], text[start:].strip()
+
+
+def _open_quote(text: str) -> bool:
+    return (text.count('"') + text.count("“") + text.count("”")) % 2 == 1
+
+
+def complete_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that are finished (another has begun after them)."""
+    return split(text)[0]
+
+
+def sentences(text: str) -> list[str]:
+    """Every sentence of ``text``, the unfinished last one included."""
+    done, rest = split(text)
+    return done + ([rest] if rest else [])
+
+
+@dataclass
+class Gate:
+    """Feeds on one candidate's text as it grows; says which words may be shown and when to stop."""
+
+    ctx: RankContext
+    critic: Critic | None = None  # judges the whole turn once it is decoded (None: the rules alone)
+    shown: list[str] = field(default_factory=list)  # the sentences passed, in order
+    failed: str = ""  # why the words were refused ("" while they pass)
+    opened: str = ""  # a code-written start shown before its sentence was decoded ("This role")
+
+    @property
+    def text(self) -> str:
+        """The words passed so far, as they are shown (an opened start alone while its sentence decodes)."""
+        return " ".join(self.shown) or self.opened
+
+    def open(self, start: str) -> str:
+        """The code-written start of the turn (``PromptInputs.prefix``), before anything is decoded:
+        the words that may be shown at once. Whole sentences ('You said "..."') are checked like any
+        other; a fragment ("This role") is the code's own, shown now, and its sentence is checked
+        when decoded (``outcome`` completes it if that sentence fails)."""
+        start = " ".join(start.split())
+        if not start:
+            return ""
+        done, rest = split(start + " X")  # a start that ends a sentence is a sentence
+        if rest == "X" and done:
+            return self._admit(done)
+        self.opened = start
+        return start
+
+    def push(self, text: str) -> str:
+        """Take the candidate's whole text so far; return the words that may be shown now ("" for none)."""
+        if self.failed:
+            return ""
+        done = complete_sentences(text)
+        return self._admit(done[len(self.shown) :])
+
+    def finish(self, text: str, encoder: Encoder, logprob: float = 0.0) -> Verdict:
+        """The decode ended: the last sentence is checked, then the whole turn as it would be saved.
+
+        Returns the whole turn's verdict. When it passes, ``text`` is every word passed (minus what
+        was shown before: what the caller shows now); when it fails, the sentences decoded after the
+        last one shown are dropped (they were never shown), so ``outcome`` ends on what was.
+        """
+        done, rest = split(text)
+        before = list(self.shown)
+        if not self.failed:
+            # the unfinished rest counts only when it ends as a sentence ends (not cut by the token cap)
+            ended = rest if _ENDS.search(rest) else ""
+            self._admit([*done, *([ended] if ended else [])][len(self.shown) :])
+        whole = " ".join(self.shown)
+        if not whole:
+            return Verdict(text, None, reasons=[self.failed or "unusable"])
+        verdict = ranker.judge(whole, self.ctx, encoder, logprob)
+        if self.failed and not verdict.reasons:
+            verdict.reasons.append(self.failed)
+        if not verdict.reasons and self.critic is not None:
+            turn = CriticTurn(self.ctx.act, whole, list(self.ctx.facts), self.ctx.last_answer)
+            if self.critic.refuses(turn, encoder):
+                verdict.reasons.append("the critic finds it odd")
+        verdict.passed = not verdict.reasons
+        if not verdict.passed:
+            self.shown = before
+        return verdict
+
+    def outcome(self, verdict: Verdict) -> tuple[str, str]:
+        """(the turn's words, how) once ``finish`` judged it: "passed" (the words passed), "tail" (the
+        words shown, then the act's template question: nothing shown is taken back), "closed" (a
+        closing whose shown words already close), or "refused" ("": nothing was shown)."""
+        if verdict.passed:
+            return self.text, "passed"
+        fact = next(iter(self.ctx.must_name), "")
+        if not self.shown and self.opened:  # the start was shown, its sentence refused: the code ends it
+            return f"{self.opened} {completion(self.ctx)} {tail(self.ctx.act, fact)}", "tail"
+        if not self.text:
+            return "", "refused"
+        if self.ctx.act is Act.CLOSING and ranker.closes(self.text):
+            return self.text, "closed"
+        return f"{self.text} {tail(self.ctx.act, fact)}", "tail"
+
+    @property
+    def done(self) -> bool:
+        """No more words are wanted: a refusal, a question asked (for acts that ask), or two sentences."""
+        if self.failed or len(self.shown) >= MAX_SENTENCES:
+            return True
+        return self.ctx.act.asks_question and any(s.endswith("?") for s in self.shown)
+
+    def _admit(self, new: list[str]) -> str:
+        passed = []
+        for sentence in (" ".join(s.split()) for s in new):
+            if self.done:
+                break
+            problems = ranker.sentence_problems(sentence, self.ctx, first=not self.shown)
+            if problems:
+                self.failed = problems[0]
+                break
+            self.shown.append(sentence)
+            passed.append(sentence)
+        return " ".join(passed)
+
+
+# A question that can end any turn whose first sentence was shown but whose question failed: it
+# asks about what that sentence raised, whatever it was.
+TAILS: dict[Act, tuple[str, ...]] = {
+    Act.OPENING: ("What draws you to this role?",),
+    Act.RESUME_DEEP_DIVE: ("What was your own part in that, and what came of it?",),
+    Act.REQUIREMENT_PROBE: ("Where have you done that, and how did it go?",),
+    Act.GAP_PROBE: ("What experience do you have with that, if any?",),
+    Act.FOLLOW_UP: ("What was your own part in it, and what was the result?",),
+    Act.BEHAVIORAL: ("What did you do, and how did it turn out?",),
+    Act.CANDIDATE_QUESTIONS: ("What would you like to ask me about the role or the team?",),
+    Act.CLOSING: ("Thank you for your time today.",),
+}
+
+
+CONDITION_TAIL = "Do you have that, or something equivalent?"
+
+
+def tail(act: Act, fact: str = "") -> str:
+    """The template question that ends a turn; a qualification or a condition is asked about as one."""
+    if act.is_probe and fact and is_condition(fact):
+        return CONDITION_TAIL
+    return TAILS[act][0]
+
+
+def completion(ctx: RankContext) -> str:
+    """The rest of a sentence begun by a probe's code-written start ("This role" / "The role") when
+    the model's words for it were refused: it states the fact the turn is about."""
+    fact = next(iter(ctx.must_name), "")
+    if not fact:
+        return "matters here."
+    return f"asks for {topic(fact)}." if is_condition(fact) else f"involves {topic(fact)}."

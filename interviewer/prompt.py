@@ -1,0 +1,378 @@
+"""The ``instruct`` prompt: written for instruction-following bases (Qwen2.5-Coder-1.5B-Instruct).
+
+A small instruct model follows the task it reads last, not a persona set at the top of a long
+chat: given the dialog as chat turns, it answered the candidate instead of doing the act. So
+the prompt is a task per turn:
+
+- the system message: who speaks, what the two documents are (a job requirement is the hiring
+  company's, a resume line the candidate's past elsewhere), what may never be claimed;
+- worked examples of this turn's act, each a task and the words a good interviewer says (our own
+  wording, written for this project), as earlier user and assistant messages;
+- this turn's task: the role, the facts labelled by document, the last question and answer where
+  the act needs them, and the act in plain words with the fact it is about;
+- the start of the interviewer's words (``PromptInputs.prefix``) where the code writes it: a
+  probe starts "This role ..." so the model states the requirement as the job's, never as the
+  candidate's; a follow-up starts ``You said "..."`` so it quotes the candidate's own words.
+
+Only the act's own examples are shown: all of them at once made a prompt of about 1,100 tokens,
+and CTranslate2 on 2 cores read it at about 70 tokens/s, decoded a third slower after it, and
+batched several interviews' turns slower than it decoded them one by one, even with the examples
+cached as its static prompt (measured here: 4 turns at once 34.6 s against 5.7 s for one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from interviewer.templates import clean_title
+from interviewer.vocabulary import Act, Source
+from interviewer.words import content_words
+
+if TYPE_CHECKING:
+    from interviewer.generator import PromptInputs
+
+ANSWER_WORDS = 50  # the last answer as the prompt shows it (its first words)
+
+SYSTEM = (
+    "You are a friendly, experienced job interviewer. Reply with exactly what you say next to the candidate: one "
+    "or two short sentences. Job requirements describe the role you are hiring for; resume lines, the candidate's "
+    "past work elsewhere. Never say the candidate has done or said anything their resume lines or answers do not say."
+)
+
+TASKS = {
+    Act.OPENING: "Welcome the candidate in a few words, then ask one warm-up question about their background.",
+    Act.RESUME_DEEP_DIVE: "Name this resume line in a few words, then ask what they did themselves, how, or what came of it",
+    Act.REQUIREMENT_PROBE: (
+        "State this job requirement briefly as the role's, then ask one short question about their own experience "
+        "with it; name the resume line only if it shows the same thing, and never assume they have done it"
+    ),
+    Act.GAP_PROBE: (
+        "Their resume does not show this job requirement. State it briefly as the role's, then ask one short "
+        "question about any experience they have with it, without assuming they have it"
+    ),
+    Act.FOLLOW_UP: (
+        "Quote a few of their exact words in double quotes, then ask one question about those words that makes "
+        "them concrete: their own part, a number, or the result. Bring in no other subject."
+    ),
+    Act.BEHAVIORAL: (
+        'Ask one behavioral question ("Tell me about a time...") about a situation around this line, adding no '
+        "details it does not give"
+    ),
+    Act.CANDIDATE_QUESTIONS: "Say you have asked all your questions and invite theirs about the role or the team.",
+    Act.CLOSING: "Thank the candidate and end the interview. Ask nothing; promise nothing about next steps or a decision.",
+}
+# A requirement that is a qualification or a condition (a degree, a licence, a clearance, a schedule)
+# is held or met, not "experienced": asked the skill's question, the model asked what experience a
+# candidate had "with a high school diploma".
+CONDITION_TASK = (
+    "State this requirement briefly as the role's; it is a qualification or a condition, so ask plainly whether "
+    "they have it or can meet it"
+)
+_CONDITION = re.compile(
+    r"\b(?:degrees?|diploma|ged|bachelor(?:'s|’s|s)?|master(?:'s|’s)|phd|doctorate|mba|certificat(?:e|es|ion|ions)|"
+    r"certified|licen[cs]es?|licensed|clearance|citizen(?:ship)?|authori[sz]ed to work|work permit|visa|"
+    r"driving record|relocat\w*|travel|shifts?|weekends?|nights?|overtime|on[- ]call|lift(?:ing)? (?:up to )?\d+)\b",
+    re.I,
+)
+
+
+def is_condition(requirement: str) -> bool:
+    """A requirement one holds or meets (a qualification, a licence, a schedule), not a skill one uses."""
+    return bool(_CONDITION.search(requirement))
+
+
+# The acts whose task names the one fact it is about (the first of the facts shown).
+_TARGET = {Act.RESUME_DEEP_DIVE: Source.RESUME, Act.REQUIREMENT_PROBE: Source.JOB, Act.GAP_PROBE: Source.JOB}
+_ANY_FACT = frozenset({Act.BEHAVIORAL})  # the task names its first fact, from either document
+# The acts that show the last question and answer: a probe moves to a new subject, and shown the
+# answer the model followed it up instead of probing.
+_SHOWS_ANSWER = frozenset({Act.FOLLOW_UP, Act.CANDIDATE_QUESTIONS, Act.CLOSING})
+
+
+@dataclass(frozen=True)
+class Demo:
+    """One worked example: a turn's context and the words a good interviewer says."""
+
+    title: str
+    company: str
+    act: Act
+    job: tuple[str, ...]
+    resume: tuple[str, ...]
+    question: str
+    answer: str
+    reply: str
+    when: str = ""  # the situation it shows (``situation``): a turn is shown the example of its own
+
+
+DEMOS = (
+    Demo(
+        "Junior Data Analyst",
+        "Larkspur Groceries",
+        Act.OPENING,
+        (),
+        (),
+        "",
+        "",
+        "Welcome, and thanks for coming in. To start, could you tell me a little about yourself and why this role "
+        "appealed to you?",
+    ),
+    Demo(
+        "Backend Engineer",
+        "Tidewater Bank",
+        Act.RESUME_DEEP_DIVE,
+        (),
+        ("Cut p95 latency of the payments API from 900 ms to 180 ms by moving fraud checks to an async queue.",),
+        "",
+        "",
+        "You cut the payments API's p95 latency from 900 ms to 180 ms. What made moving the fraud checks to a queue "
+        "safe?",
+    ),
+    Demo(
+        "Staff Accountant",
+        "Harborline Freight",
+        Act.REQUIREMENT_PROBE,
+        ("Prepare monthly balance sheet reconciliations and resolve variances.",),
+        ("Reconciled 14 bank and intercompany accounts each month at a logistics firm.",),
+        "",
+        "",
+        "This role owns the balance sheet reconciliations every month. When one of your 14 accounts didn't tie out, "
+        "how did you track down the variance?",
+    ),
+    Demo(
+        "Customer Support Lead",
+        "Brightline Telecom",
+        Act.GAP_PROBE,
+        ("Experience managing a team against CSAT and first-contact resolution targets.",),
+        (),
+        "",
+        "",
+        "This role manages a team against CSAT and first-contact resolution targets. What experience do you have "
+        "with targets like those, if any?",
+        "skill",
+    ),
+    Demo(
+        "Site Reliability Engineer",
+        "Quillfield",
+        Act.GAP_PROBE,
+        ("Hands-on experience running Kubernetes clusters in production.",),
+        (),
+        "",
+        "",
+        "This role runs our Kubernetes clusters in production, and I didn't see Kubernetes on your resume. How "
+        "would you get up to speed on it?",
+    ),
+    Demo(
+        "Mechanical Design Engineer",
+        "Orrin Motors",
+        Act.FOLLOW_UP,
+        (),
+        (),
+        "Tell me about a project that slipped.",
+        "We missed the design freeze, and it was partly on me. We sorted it out in the end.",
+        'You said "it was partly on me". What exactly did you get wrong, and what did you change afterwards?',
+        "specific",
+    ),
+    Demo(
+        "Payroll Specialist",
+        "Marlow Health",
+        Act.FOLLOW_UP,
+        (),
+        (),
+        "How do you handle an urgent payroll correction?",
+        "It depends, really. I've done a few of those, more or less.",
+        'You said "I\'ve done a few of those". Can you walk me through the last one: what went wrong, and what did '
+        "you do?",
+        "vague",
+    ),
+    Demo(
+        "Product Designer",
+        "Fernhollow",
+        Act.BEHAVIORAL,
+        ("Work closely with engineers to ship features in two-week cycles.",),
+        (),
+        "",
+        "",
+        "Tell me about a time an engineer pushed back on one of your designs late in a sprint. What did you do?",
+        "job",
+    ),
+    Demo(
+        "Frontend Developer",
+        "Lindqvist Media",
+        Act.BEHAVIORAL,
+        (),
+        ("TypeScript",),
+        "",
+        "",
+        "Tell me about a recent piece of work where you used TypeScript. What did it make easier, and what harder?",
+        "resume",
+    ),
+    Demo(
+        "Nurse Educator",
+        "St. Aldric Hospital",
+        Act.CANDIDATE_QUESTIONS,
+        (),
+        (),
+        "How do you keep new nurses engaged?",
+        "I ask each one what they want to learn first and build their plan from that.",
+        "Thanks, those are all my questions. What would you like to ask me about the role or the team?",
+    ),
+    Demo(
+        "Warehouse Supervisor",
+        "Pellham Logistics",
+        Act.GAP_PROBE,
+        ("Forklift certification and availability for rotating weekend shifts.",),
+        (),
+        "",
+        "",
+        "This role needs a forklift certification and rotating weekend shifts. Do you hold the certification, and "
+        "can you work those shifts?",
+        "condition",
+    ),
+    Demo(
+        "Sales Development Representative",
+        "Brightwater",
+        Act.CLOSING,
+        (),
+        (),
+        "What would you like to ask me?",
+        "How is the team's success measured?",
+        "The team lead can answer that best, and I'll pass your question on. Thank you for your time today; it was "
+        "a pleasure talking with you.",
+        "question",
+    ),
+    Demo(
+        "Civil Engineer",
+        "Ostrava Works",
+        Act.CLOSING,
+        (),
+        (),
+        "What would you like to ask me about the role?",
+        "Nothing for now, I think you covered it.",
+        "Then that's everything from me. Thanks for walking me through your projects, and good luck.",
+        "answer",
+    ),
+)
+
+
+def task_message(
+    title: str,
+    company: str,
+    act: Act,
+    job: Sequence[str],
+    resume: Sequence[str],
+    question: str = "",
+    answer: str = "",
+) -> str:
+    """The user message of one turn: the role, the facts by document, the last exchange, the task."""
+    lines = [f"Role: {clean_title(title)}" + (f" at {company}" if company else "")]
+    lines += [f"Job requirement: {text}" for text in job]
+    lines += [f"Resume: {text}" for text in resume]
+    if answer and act in _SHOWS_ANSWER:
+        if question and act is Act.FOLLOW_UP:
+            lines.append(f"Your last question: {question}")
+        lines.append(f"Candidate's answer: {' '.join(answer.split()[:ANSWER_WORDS])}")
+    task = TASKS[act]
+    source = _TARGET.get(act)
+    target = (job if source is Source.JOB else resume)[:1] if source else ()
+    if act in _ANY_FACT:
+        target = ([*resume, *job])[:1]
+    if act is Act.BEHAVIORAL and not target:
+        task = 'Ask one behavioral question ("Tell me about a time...") about a situation this job brings.'
+    if target and source is Source.JOB and is_condition(target[0]):
+        task = CONDITION_TASK
+    if target:
+        task = f'{task}: "{target[0]}"'
+    lines.append(f"Task: {task}")
+    return "\n".join(lines)
+
+
+def situation(act: Act, job: Sequence[str], resume: Sequence[str], answer: str) -> str:
+    """Which worked example fits the turn: a follow-up on a vague or a specific answer, a probe of a
+    condition or a skill, a behavioral question on a job or a resume line, a closing after a
+    question or an answer ("" where the act has one example)."""
+    if act is Act.FOLLOW_UP:
+        return "vague" if _VAGUE.search(answer) else "specific"
+    if act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE):
+        return "condition" if job and is_condition(job[0]) else "skill"
+    if act is Act.BEHAVIORAL:
+        return "resume" if resume else "job"
+    if act is Act.CLOSING:
+        return "question" if "?" in answer else "answer"
+    return ""
+
+
+def example_messages(act: Act, when: str = "", examples: int = 1) -> list[dict[str, str]]:
+    """The system message and ``examples`` (0 or 1) worked example of ``act`` that fits ``when``,
+    as the messages before the turn's task: one example, because every token of the prompt is read
+    on the CPU before the first word (about 0.2 s per 40 tokens on 2 cores)."""
+    messages = [{"role": "system", "content": SYSTEM}]
+    mine = [d for d in DEMOS if d.act is act]
+    chosen = [d for d in mine if d.when == when][:1] or mine[:1]
+    for demo in chosen[:examples]:
+        content = task_message(demo.title, demo.company, demo.act, demo.job, demo.resume, demo.question, demo.answer)
+        messages += [{"role": "user", "content": content}, {"role": "assistant", "content": demo.reply}]
+    return messages
+
+
+def messages(inputs: PromptInputs, examples: int = 1) -> list[dict[str, str]]:
+    """The whole instruct prompt as chat messages: system, the fitting worked example, this turn's task."""
+    job = [f.text for f in inputs.facts if f.source == Source.JOB]
+    resume = [f.text for f in inputs.facts if f.source != Source.JOB]
+    question = next((text for role, text in reversed(inputs.history) if role == "interviewer"), "")
+    answer = inputs.history[-1][1] if inputs.history and inputs.history[-1][0] == "candidate" else ""
+    content = task_message(inputs.job_title, inputs.company, inputs.stage, job, resume, question, answer)
+    when = situation(inputs.stage, job, resume, answer)
+    return [*example_messages(inputs.stage, when, examples), {"role": "user", "content": content}]
+
+
+# The code-written start of a turn: a probe states the requirement as the role's (the 1.5B base
+# otherwise told candidates they had it: "You're confident with Google Analytics 4"); a follow-up
+# quotes the candidate's own words, chosen by the code (asked to quote, the model quoted the
+# question instead).
+PREFIXES: dict[Act, tuple[str, ...]] = {
+    Act.REQUIREMENT_PROBE: ("This role", "The role"),
+    Act.GAP_PROBE: ("This role", "The role"),
+    Act.FOLLOW_UP: ('You said "{quote}".', 'You mentioned "{quote}".'),
+}
+
+
+def prefix(act: Act, index: int, last_answer: str = "", attempt: int = 0) -> str:
+    """The start of the interviewer's words for turn ``index`` ("" for none); ``attempt`` 1 is the
+    other wording, for a fallback round."""
+    choices = PREFIXES.get(act, ())
+    if not choices or (act is Act.FOLLOW_UP and not last_answer.strip()):
+        return ""
+    chosen = choices[(index // 2 + attempt) % len(choices)]
+    return chosen.format(quote=quote_of(last_answer)) if "{quote}" in chosen else chosen
+
+
+# Words that make an answer vague: the follow-up quotes them and asks for the concrete version.
+_VAGUE = re.compile(
+    r"\b(?:not sure|depends|kind of|sort of|some of (?:that|it|those)|stuff|things like that|a bit|more or less|"
+    r"it varies|various|a few|somewhat|generally|usually|i guess|i think)\b",
+    re.I,
+)
+_CLAUSE = re.compile(r"(?<=[.!?;:])\s+|,\s+(?:(?:and|but|so|then|which)\s+)?|\s+(?:-|–|—)\s+")
+MAX_QUOTE_WORDS = 10
+
+
+def quote_of(answer: str) -> str:
+    """A few of the candidate's own words for a follow-up to quote (at most ten, a whole clause where
+    one fits): the vague part of a vague answer, else the clause that says the most (a figure first)."""
+    clauses = [c.strip(" .,;:!?\"'“”") for c in _CLAUSE.split(answer)]
+    clauses = [c for c in clauses if len(c.split()) >= 2]
+    if not clauses:
+        return " ".join(answer.split()[:MAX_QUOTE_WORDS]).strip(" .,;:!?\"'“”")
+    vague = [c for c in clauses if _VAGUE.search(c)]
+
+    def says(clause: str) -> tuple[bool, int, int]:
+        fits = len(clause.split()) <= MAX_QUOTE_WORDS
+        meaning = len([w for w in content_words(clause) if "'" not in w])  # "I'm" says nothing
+        return (fits, 2 * any(ch.isdigit() for ch in clause) + meaning, -abs(len(clause.split()) - 5))
+
+    best = max(vague or clauses, key=says)
+    words = best.split()
+    return " ".join(words[:MAX_QUOTE_WORDS]) if len(words) > MAX_QUOTE_WORDS else best

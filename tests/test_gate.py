@@ -1,0 +1,232 @@
+"""interviewer.gate and interviewer.prompt: the words of a streamed turn shown sentence by sentence,
+only those the interviewer can stand behind, and the instruct prompt they come from."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from interviewer import prompt
+from interviewer.bases import PromptStyle
+from interviewer.encoders import HashingEncoder
+from interviewer.gate import Gate, complete_sentences, sentences, split, tail
+from interviewer.generator import GroundingFact, PromptInputs, TextAssembler, build_prompt
+from interviewer.ranker import RankContext, asks
+from interviewer.vocabulary import Act
+
+REQUIREMENT = "Hands-on experience running Kubernetes clusters in production."
+EVIDENCE = "Moved 40 services from VMs to containers on ECS, cutting deploy time from an hour to eight minutes."
+ANSWER = "I'm not sure, it depends on the team. I have done some of that, kind of."
+KNOWN = frozenset("kubernetes clusters production ecs containers services deploy vms acme platform".split())
+
+
+def context(act: Act = Act.REQUIREMENT_PROBE, **kwargs) -> RankContext:  # type: ignore[no-untyped-def]
+    facts = {Act.REQUIREMENT_PROBE: [REQUIREMENT, EVIDENCE], Act.FOLLOW_UP: [], Act.CLOSING: []}.get(act, [EVIDENCE])
+    targets = [REQUIREMENT] if act is Act.REQUIREMENT_PROBE else None
+    defaults = {"last_answer": ANSWER, "answers": [ANSWER], "known_words": KNOWN}
+    return RankContext(act, facts, targets=targets, **(defaults | kwargs))
+
+
+def test_it_splits_sentences_but_not_inside_a_quote_or_a_number():
+    assert split("This role runs 2.5 clusters. Where have you") == (["This role runs 2.5 clusters."], "Where have you")
+    assert complete_sentences('You said "it was late. We fixed it". What next? Ok') == [
+        'You said "it was late. We fixed it".',
+        "What next?",
+    ]
+    assert sentences("One. Two?") == ["One.", "Two?"]
+
+
+def test_it_shows_a_sentence_the_moment_the_next_one_begins_and_stops_at_the_question():
+    gate = Gate(context())
+    text = "This role runs Kubernetes clusters in production."
+    assert gate.push(text) == ""  # not finished until another sentence starts
+    text += " How"
+    assert gate.push(text) == "This role runs Kubernetes clusters in production."
+    text += " would you get up to speed on running them?"
+    verdict = gate.finish(text, HashingEncoder())
+    assert verdict.passed, verdict.reasons
+    assert gate.text == text and gate.done
+
+
+def test_it_refuses_a_sentence_that_credits_the_candidate_with_the_requirement():
+    gate = Gate(context())
+    text = "You're an expert in running Kubernetes clusters in production. How"
+    assert gate.push(text) == "" and gate.failed == "says the candidate meets the requirement"
+    assert gate.push(text + " did you learn?") == ""  # refused once, nothing more is shown
+    assert not gate.finish(text, HashingEncoder()).passed
+
+
+@pytest.mark.parametrize(
+    ("act", "sentence", "problem"),
+    [
+        (
+            Act.REQUIREMENT_PROBE,
+            "This role cut costs by 37% at Globex last year.",
+            "names a number or name nobody gave",
+        ),
+        (Act.FOLLOW_UP, 'You said "we shipped it in a week".', "quotes words nobody said"),
+        (Act.REQUIREMENT_PROBE, "I've built Kubernetes platforms for ten years.", "speaks as the candidate"),
+        (Act.CLOSING, "Thanks for your time, we'll call you within two days.", "a closing that asks or invents"),
+        (Act.RESUME_DEEP_DIVE, "Congratulations on the weather.", "a lead-in the turn cannot stand behind"),
+    ],
+)
+def test_it_refuses_what_the_interviewer_cannot_stand_behind(act, sentence, problem):
+    gate = Gate(context(act))
+    gate.push(sentence + " Next")
+    assert gate.failed == problem
+
+
+def test_a_quote_of_the_candidates_own_words_passes():
+    gate = Gate(context(Act.FOLLOW_UP))
+    assert gate.push('You said "it depends on the team". Can') == 'You said "it depends on the team".'
+
+
+def test_a_sentence_cut_by_the_token_cap_is_never_shown():
+    gate = Gate(context())
+    text = "This role runs Kubernetes clusters in production. What did you do when the"
+    assert gate.push(text) == "This role runs Kubernetes clusters in production."  # shown while decoding
+    verdict = gate.finish(text, HashingEncoder())
+    assert gate.text == "This role runs Kubernetes clusters in production."
+    assert not verdict.passed and "asks nothing" in verdict.reasons
+    assert gate.outcome(verdict) == (f"{gate.text} {tail(Act.REQUIREMENT_PROBE)}", "tail")
+
+
+def test_a_last_sentence_never_shown_is_dropped_whole_when_the_turn_fails():
+    gate = Gate(context())
+    verdict = gate.finish("What is your favourite colour?", HashingEncoder())  # ended before any was shown
+    assert not verdict.passed and "does not name the fact" in verdict.reasons
+    assert gate.outcome(verdict) == ("", "refused")  # nothing was shown: another round or a template
+
+
+def test_a_request_is_a_question_even_without_a_question_mark():
+    assert asks("Tell me about a time you disagreed with a colleague.")
+    assert asks("Walk me through the migration")
+    assert not asks("This role runs Kubernetes in production.")
+
+
+@pytest.mark.parametrize(
+    ("answer", "quote"),
+    [
+        (ANSWER, "it depends on the team"),
+        ("I led it with two colleagues, and the result was a 20% improvement.", "the result was a 20% improvement"),
+        ("Yes.", "Yes"),
+    ],
+)
+def test_it_quotes_the_candidates_own_words_for_a_follow_up(answer, quote):
+    assert prompt.quote_of(answer) == quote
+    assert quote.lower() in answer.lower()
+
+
+def test_the_task_labels_the_job_and_the_resume_apart_and_names_the_fact():
+    message = prompt.task_message("SRE", "Acme", Act.REQUIREMENT_PROBE, [REQUIREMENT], [EVIDENCE], "Q?", ANSWER)
+    assert f"Job requirement: {REQUIREMENT}" in message and f"Resume: {EVIDENCE}" in message
+    assert message.splitlines()[-1].startswith("Task: ") and message.endswith(f'"{REQUIREMENT}"')
+    assert ANSWER not in message  # a probe moves on: the last answer is not shown
+    follow_up = prompt.task_message("SRE", "Acme", Act.FOLLOW_UP, [], [], "Q?", ANSWER)
+    assert f"Candidate's answer: {ANSWER}" in follow_up and "Your last question: Q?" in follow_up
+
+
+class ChatTokenizer:
+    """One id per word of every message, a marker id per message; ``encode`` one id per word."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.last: list[dict[str, str]] = []
+
+    def _id(self, word: str) -> int:
+        return self.vocab.setdefault(word, len(self.vocab))
+
+    def apply_chat_template(self, messages, add_generation_prompt=False, tokenize=False):  # type: ignore[no-untyped-def]
+        self.last = list(messages)
+        ids = []
+        for m in messages:
+            ids += [self._id(f"<{m['role']}>")] + [self._id(w) for w in m["content"].split()]
+        return ids + ([self._id("<assistant>")] if add_generation_prompt else [])
+
+    def encode(self, text, add_special_tokens=False):  # type: ignore[no-untyped-def]
+        return [self._id(w) for w in text.split()]
+
+
+def test_the_instruct_prompt_is_a_fitting_example_then_the_turns_task_then_the_code_written_start():
+    tokenizer = ChatTokenizer()
+    facts = [GroundingFact("job", REQUIREMENT), GroundingFact("resume", EVIDENCE), GroundingFact("job", "Go.")]
+    inputs = PromptInputs("SRE", Act.GAP_PROBE, facts, [("candidate", ANSWER)], "Acme", prefix="This role")
+    ids = build_prompt(tokenizer, inputs, PromptStyle.INSTRUCT, budget=2000)
+    assert ids[-2:] == tokenizer.encode("This role")
+    assert [m["role"] for m in tokenizer.last] == ["system", "user", "assistant", "user"]
+    shown = next(d for d in prompt.DEMOS if d.reply == tokenizer.last[2]["content"])
+    assert shown.act is Act.GAP_PROBE and shown.when == "skill"  # Kubernetes is a skill, not a condition
+    fewer_facts = build_prompt(tokenizer, inputs, PromptStyle.INSTRUCT, budget=len(ids) - 1)
+    assert len(fewer_facts) < len(ids) and REQUIREMENT in tokenizer.last[-1]["content"]  # the task's fact kept
+    one_fact = build_prompt(tokenizer, replace(inputs, facts=facts[:1]), PromptStyle.INSTRUCT, budget=2000)
+    build_prompt(tokenizer, inputs, PromptStyle.INSTRUCT, budget=len(one_fact) - 1)
+    assert [m["role"] for m in tokenizer.last] == ["system", "user"]  # then the example goes
+    with pytest.raises(ValueError, match="even with one fact and no example"):
+        build_prompt(tokenizer, inputs, PromptStyle.INSTRUCT, budget=5)
+
+
+def test_each_turn_is_shown_the_example_of_its_situation():
+    assert prompt.situation(Act.FOLLOW_UP, [], [], ANSWER) == "vague"
+    assert prompt.situation(Act.GAP_PROBE, ["Valid driving licence and a clean record."], [], "") == "condition"
+    assert prompt.situation(Act.CLOSING, [], [], "How big is the team?") == "question"
+    for act, when in [(Act.FOLLOW_UP, "vague"), (Act.GAP_PROBE, "condition"), (Act.CLOSING, "question")]:
+        example = prompt.example_messages(act, when)[2]["content"]
+        assert any(d.reply == example and d.when == when for d in prompt.DEMOS)
+
+
+class PieceTokenizer:
+    """Decodes ids to fixed pieces, as a BPE tokenizer decodes a continuation."""
+
+    pieces = {1: " runs", 2: " Kubernetes", 3: "."}
+
+    def decode(self, ids, skip_special_tokens=True):  # type: ignore[no-untyped-def]
+        return "".join(self.pieces[i] for i in ids)
+
+
+def test_the_code_written_start_is_the_first_piece_streamed():
+    text = TextAssembler(PieceTokenizer(), prefix="This role")  # type: ignore[arg-type]
+    assert text.push(1) == "This role runs"
+    assert text.push(2) == " Kubernetes" and text.push(3) == "."
+    assert text.candidate().text == "This role runs Kubernetes."
+
+
+def test_a_code_written_start_is_shown_at_once_and_completed_by_the_code_when_its_sentence_fails():
+    gate = Gate(context())
+    assert gate.open("This role") == "This role" and gate.text == "This role"
+    text = "This role cut costs by 37% at Globex last year. Where"
+    gate.push(text)
+    assert gate.failed == "names a number or name nobody gave"
+    words, how = gate.outcome(gate.finish(text, HashingEncoder()))
+    assert how == "tail" and words.startswith("This role involves ") and words.endswith("?")
+    assert "37%" not in words  # the refused words were never shown
+
+
+def test_a_code_written_sentence_is_checked_and_shown_before_anything_is_decoded():
+    gate = Gate(context(Act.FOLLOW_UP))
+    assert gate.open('You said "it depends on the team".') == 'You said "it depends on the team".'
+    text = 'You said "it depends on the team". Which team was it, and what did you do?'
+    assert gate.push(text) == ""  # the quote was shown already; the question comes at the end
+    assert gate.finish(text, HashingEncoder()).passed and gate.text == text
+    assert Gate(context(Act.FOLLOW_UP)).open('You said "we shipped it weekly".') == ""  # nobody said that
+
+
+def test_a_probe_whose_question_leaves_its_fact_ends_on_the_acts_question():
+    gate = Gate(context())
+    text = "This role runs Kubernetes clusters in production. What programming language do you know best?"
+    gate.push(text)
+    verdict = gate.finish(text, HashingEncoder())
+    assert "the question leaves the fact" in verdict.reasons
+    assert (
+        gate.outcome(verdict)[0] == f"This role runs Kubernetes clusters in production. {tail(Act.REQUIREMENT_PROBE)}"
+    )
+    pointing = "This role runs Kubernetes clusters in production. How have you run them?"
+    assert Gate(context()).finish(pointing, HashingEncoder()).passed  # "them" points back at the fact
+
+
+def test_a_qualification_is_asked_about_as_one_when_the_code_ends_the_turn():
+    degree = "Bachelor's degree in nursing required."
+    gate = Gate(RankContext(Act.GAP_PROBE, [degree], targets=[degree], known_words=KNOWN))
+    gate.open("This role")
+    words, how = gate.outcome(gate.finish("This role", HashingEncoder()))
+    assert how == "tail" and words.startswith("This role asks for ") and words.endswith("or something equivalent?")
