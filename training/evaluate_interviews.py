@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from interviewer.bases import BASES
 from interviewer.encoders import Encoder
 from interviewer.metrics import is_grounded
 from interviewer.ranker import FOLLOW_UP_SIMILARITY, NEAR_REPEAT_JACCARD, closes, invites, recites
@@ -23,12 +24,11 @@ from interviewer.templates import topic
 from interviewer.vocabulary import Act
 from interviewer.words import content_words
 
-SYSTEMS = ("template", "base", "adapter", "ranked")
-SYSTEM_HELP = {
-    "template": "template questions only (no model)",
-    "base": "the base model, one greedy candidate, template fallback",
-    "adapter": "base + the active adapter, one greedy candidate, template fallback",
-    "ranked": "base + adapter, N sampled candidates ranked (the serving default)",
+TEMPLATE = "template"
+SYSTEMS = (TEMPLATE, *BASES)  # templates only, or a registered base served as the app serves it
+SYSTEM_HELP = {TEMPLATE: "template questions only (no model)"} | {
+    name: f"{base.title}, served as the app serves it (its adapter, if one was trained on it)"
+    for name, base in BASES.items()
 }
 
 
@@ -41,7 +41,9 @@ class EvalTurn:
     act: Act | None = None
     facts: tuple[str, ...] = ()
     source: str = ""
-    latency_s: float = 0.0
+    latency_s: float = 0.0  # the first word: from the turn's start (the answer saved) to its first word shown
+    turn_s: float = 0.0  # the whole turn: from its start to its last word
+    grounding: tuple[tuple[str, str], ...] = ()  # (source, text) of every fact the turn was given, evidence too
 
 
 @dataclass
@@ -116,6 +118,7 @@ def score_interviews(interviews: Sequence[Sequence[EvalTurn]], encoder: Encoder)
                 relevant += _refers_to(turn.text, last_answer, encoder)
             said.append(turn.text)
     latencies = [t.latency_s for t in asked if t.latency_s]
+    whole = [t.turn_s for t in asked if t.turn_s]
     share = lambda part, whole: round(part / whole, 3) if whole else 0.0  # noqa: E731
     return {
         "interviews": len(interviews),
@@ -131,8 +134,15 @@ def score_interviews(interviews: Sequence[Sequence[EvalTurn]], encoder: Encoder)
         "closings_that_close": share(sum(closes(t.text) for t in closings), len(closings)),
         "invitations_that_invite": share(sum(invites(t.text) for t in invitations), len(invitations)),
         "first_word_p50_s": round(statistics.median(latencies), 2) if latencies else 0.0,
-        "first_word_p95_s": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 2) if latencies else 0.0,
+        "first_word_p95_s": _p95(latencies),
+        "turn_p50_s": round(statistics.median(whole), 2) if whole else 0.0,
+        "turn_p95_s": _p95(whole),
+        "turn_max_s": round(max(whole), 2) if whole else 0.0,
     }
+
+
+def _p95(values: Sequence[float]) -> float:
+    return round(sorted(values)[int(0.95 * (len(values) - 1))], 2) if values else 0.0
 
 
 COLUMNS = [
@@ -146,4 +156,8 @@ COLUMNS = [
     ("closings_that_close", "closings that close"),
     ("invitations_that_invite", "invitations that invite"),
     ("first_word_p50_s", "first word p50 s"),
+    ("first_word_p95_s", "first word p95 s"),
+    ("turn_p50_s", "whole turn p50 s"),
+    ("turn_p95_s", "whole turn p95 s"),
+    ("turn_max_s", "slowest turn s"),
 ]

@@ -7,6 +7,7 @@ the configured database is never touched; the interviews run through the serving
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -20,14 +21,23 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from interviewer.bases import DEFAULT
 from interviewer.documents import JOB, RESUME, DocumentError
 from interviewer.encoders import Encoder
 from interviewer.policy import InterviewSettings
 from interviewer.vocabulary import Act
-from training.evaluate_interviews import COLUMNS, SYSTEM_HELP, SYSTEMS, EvalTurn, Scripted, score_interviews
+from training.evaluate_interviews import (
+    COLUMNS,
+    SYSTEM_HELP,
+    SYSTEMS,
+    TEMPLATE,
+    EvalTurn,
+    Scripted,
+    score_interviews,
+)
 from training.tables import table
 from webapp import interviews, models_registry, services, turns
-from webapp.models import JobPosting, ModelVersion, Resume, Turn
+from webapp.models import JobPosting, Resume, Turn
 
 # The options the parent passes on to each system's child run.
 FORWARDED = (
@@ -43,7 +53,10 @@ FORWARDED = (
 
 
 class Command(BaseCommand):
-    help = "Run whole scripted interviews on real resumes and postings and compare systems (template, base, adapter, ranked)."
+    help = (
+        "Run whole scripted interviews on real resumes and postings and compare systems: templates only, or a "
+        "registered generator base served as the app serves it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--resumes", nargs="+", required=True, metavar="PATH", help="resume files or CSVs")
@@ -52,39 +65,35 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7, help="seed for the CSV rows drawn and the pairing")
         parser.add_argument("--rows", type=int, default=5, help="rows drawn from each CSV (default 5)")
         parser.add_argument("--questions", type=int, default=8, help="questions per interview (default 8)")
-        parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
+        parser.add_argument(
+            "--systems", nargs="+", choices=SYSTEMS, default=[DEFAULT], help=f"default {DEFAULT}; any of {SYSTEMS}"
+        )
         parser.add_argument("--resume-text-column", default="text")
         parser.add_argument("--job-text-column", default="job_description")
         parser.add_argument("--job-title-column", default="job_title")
-        parser.add_argument("--json", dest="json_out", default=None, help="write every figure and sample turns here")
-        parser.add_argument("--samples", type=int, default=3, help="whole interviews written to --json (default 3)")
+        parser.add_argument("--json", dest="json_out", default=None, help="write every figure and every turn here")
+        parser.add_argument("--samples", type=int, default=0, help="whole interviews written to --json (0: all)")
         parser.add_argument("--worker", default="", help="(internal) run one system here")
         parser.add_argument("--out", default="", help="(internal) where a worker writes its figures")
-        parser.add_argument("--adapter-path", default="", help="(internal) the adapter folder to evaluate")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["worker"]:
             self._worker(options)
             return
-        adapter = models_registry.active(ModelVersion.Kind.GENERATOR)
-        adapter_path = str(models_registry.model_path(adapter)) if adapter else ""
         results: dict[str, Any] = {}
         with tempfile.TemporaryDirectory() as tmp:
             for system in options["systems"]:
-                if system in ("adapter", "ranked") and not adapter_path:
-                    self.stderr.write(f"{system}: no active adapter; skipped (train one with finetune_interviewer)")
-                    continue
                 self.stderr.write(f"Running {system}: {SYSTEM_HELP[system]}...")
-                results[system] = self._run_child(system, adapter_path, Path(tmp), options)
+                results[system] = self._run_child(system, Path(tmp), options)
         rows = [(name, *[r["scores"][key] for key, _ in COLUMNS]) for name, r in results.items()]
         self.stdout.write(table(rows, ("system", *[label for _, label in COLUMNS])))
         if options["json_out"]:
             Path(options["json_out"]).write_text(json.dumps(results, indent=2), encoding="utf-8")
 
-    def _run_child(self, system: str, adapter_path: str, tmp: Path, options: dict[str, Any]) -> dict[str, Any]:
+    def _run_child(self, system: str, tmp: Path, options: dict[str, Any]) -> dict[str, Any]:
         out = tmp / f"{system}.json"
         argv = [sys.argv[0] if sys.argv[0].endswith("manage.py") else str(Path(settings.BASE_DIR) / "manage.py")]
-        argv += ["evaluate_interviews", "--worker", system, "--out", str(out), "--adapter-path", adapter_path]
+        argv += ["evaluate_interviews", "--worker", system, "--out", str(out)]
         for key in ("resumes", "jobs"):
             argv += [f"--{key}", *[str(Path(p).resolve()) for p in options[key]]]
         for key in FORWARDED:
@@ -96,6 +105,7 @@ class Command(BaseCommand):
             "VAR_DIR": str(tmp / system),
             "MODEL_DIR": str(Path(settings.MODEL_DIR).resolve()),
             "FAKE_MODELS": "1" if settings.FAKE_MODELS else "0",
+            "GENERATOR_BASE": system if system != TEMPLATE else (settings.GENERATOR_BASE or DEFAULT),
         }
         done = subprocess.run([sys.executable, *argv], env=env, cwd=settings.BASE_DIR, check=False)
         if done.returncode != 0 or not out.is_file():
@@ -106,7 +116,7 @@ class Command(BaseCommand):
     def _worker(self, options: dict[str, Any]) -> None:
         system = options["worker"]
         call_command("migrate", verbosity=0)
-        _configure(system, options["adapter_path"])
+        _configure(system)
         # _import makes documents of the kind it is given
         resumes = cast(
             "list[Resume]", _import(RESUME, options["resumes"], options["resume_text_column"], None, options)
@@ -119,22 +129,22 @@ class Command(BaseCommand):
         rng.shuffle(jobs)
         pairs = [(resumes[k % len(resumes)], jobs[k % len(jobs)]) for k in range(options["pairs"])]
         encoder = models_registry.encoder()
+        if not settings.GENERATOR_TEMPLATES_ONLY:
+            models_registry.local_engine().backend  # noqa: B018 - loaded as a serving process has it, before any turn
         finished = [_interview(resume, job, options["questions"], k, encoder) for k, (resume, job) in enumerate(pairs)]
         scores = score_interviews(finished, encoder)
-        kept = finished[: options["samples"]]
+        kept = finished[: options["samples"]] if options["samples"] else finished
         samples = [[t.__dict__ | {"act": t.act.value if t.act else ""} for t in f] for f in kept]
         payload = {"scores": scores, "pairs": [(r.label, j.title) for r, j in pairs], "samples": samples}
         Path(options["out"]).write_text(json.dumps(payload, default=str), encoding="utf-8")
 
 
-def _configure(system: str, adapter_path: str) -> None:
-    """The system's settings: templates only, one greedy candidate, or N ranked; with or without the adapter."""
-    settings.GENERATOR_CANDIDATES = {"template": 0, "base": 1, "adapter": 1}.get(system, settings.GENERATOR_CANDIDATES)
-    if system in ("adapter", "ranked") and adapter_path:
-        version = ModelVersion.objects.create(
-            kind=ModelVersion.Kind.GENERATOR, name=Path(adapter_path).name, path=adapter_path
-        )
-        models_registry.activate(version)
+def _configure(system: str) -> None:
+    """The system's settings: templates only, or the base (GENERATOR_BASE, set by the parent) as served:
+    its shipped adapter registered and made active when one was trained on it (as ``prepare_models`` does)."""
+    settings.GENERATOR_TEMPLATES_ONLY = system == TEMPLATE
+    if system != TEMPLATE and not settings.FAKE_MODELS:
+        call_command("prepare_models", stdout=io.StringIO())
 
 
 def _import(
@@ -177,7 +187,9 @@ def _interview(resume: Resume, job: JobPosting, questions: int, seed: int, encod
             Act(t.act) if t.act else None,
             tuple(g["text"] for g in t.grounding if g.get("reason") != "evidence"),
             t.source,
+            (t.first_word_ms or 0) / 1000,
             (t.latency_ms or 0) / 1000,
+            tuple((str(g["source"]), str(g["text"])) for g in t.grounding),
         )
         for t in session.turns.order_by("index")
     ]
