@@ -1,0 +1,56 @@
+"""The learned critic (interviewer.critic, training.train_critic): fitted on labelled turns, it
+refuses what its labels refused, and it is saved as plain numbers."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from interviewer.critic import Critic, Turn, features
+from interviewer.encoders import HashingEncoder
+from interviewer.gate import Gate
+from interviewer.ranker import RankContext
+from interviewer.vocabulary import Act
+from training import train_critic
+
+FACT = "Hands-on experience running Kubernetes clusters in production."
+GOOD = [f"This role runs Kubernetes in production. How did you run clusters at job {i}?" for i in range(40)]
+BAD = [f"I am an AI language model and cannot help with request number {i}." for i in range(40)]
+
+
+def items(split: str, texts: list[str], prefix: str) -> list[dict[str, object]]:
+    return [
+        {"id": f"{prefix}{i}", "split": split, "act": "requirement_probe", "facts": [{"source": "job", "text": FACT}],
+         "previous_answer": "", "text": t}
+        for i, t in enumerate(texts)
+    ]  # fmt: skip
+
+
+def test_it_learns_what_the_labels_refuse_and_keeps_its_weights_as_plain_numbers(tmp_path):
+    rows = []
+    for split, part in (("train", slice(0, 24)), ("dev", slice(24, 32)), ("test", slice(32, 40))):
+        rows += items(split, GOOD[part], f"g{split}") + items(split, BAD[part], f"b{split}")
+    (tmp_path / "items.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    labels = [{"id": r["id"], "rating": "ok" if str(r["id"]).startswith("g") else "bad"} for r in rows]
+    (tmp_path / "labels.jsonl").write_text("".join(json.dumps(label) + "\n" for label in labels))
+    args = train_critic.CriticArguments(tmp_path / "items.jsonl", [tmp_path / "labels.jsonl"], tmp_path / "c.json")
+
+    metrics = train_critic.main(args, HashingEncoder(), log=lambda _: None)
+
+    assert metrics["test"] == {"precision_not_ok": 1.0, "recall_not_ok": 1.0, "not_ok_share": 0.5}
+    critic = Critic.load(tmp_path / "c.json")
+    assert critic.encoder_id == HashingEncoder().model_id
+    encoder = HashingEncoder()
+    assert critic.refuses(Turn(Act.REQUIREMENT_PROBE, BAD[0], [FACT]), encoder)
+    assert not critic.refuses(Turn(Act.REQUIREMENT_PROBE, GOOD[0], [FACT]), encoder)
+    gate = Gate(RankContext(Act.REQUIREMENT_PROBE, [FACT]), critic)
+    assert gate.finish("This role runs Kubernetes clusters. Where did you run Kubernetes clusters?", encoder).passed
+
+
+def test_the_features_say_the_act_and_whether_there_is_an_answer():
+    rows = features(
+        [Turn(Act.OPENING, "Welcome! Why this role?"), Turn(Act.FOLLOW_UP, "Why?", [], "I did it.")], HashingEncoder()
+    )
+    assert rows.shape[0] == 2 and np.isfinite(rows).all()
+    assert rows[0, -1] == 0 and rows[1, -1] == 1  # has an answer
