@@ -1,19 +1,25 @@
-"""Generation speed, side by side on the same prompts: today's transformers loop vs CTranslate2 int8.
+"""Generation speed: served turns of the default base with 1, 4 and 8 interviews at once, beside the
+small base in the same run; and (``--backends``) the transformers loop vs CTranslate2 int8.
 
-The model is the one that serves: the packaged SmolLM2 with the shipped adapter merged
-(models/interviewer-exemplars), on both backends. Figures: single-stream tokens/s and time to first
-token of both (exactly 40 new tokens, stop rules off); then, for CTranslate2 with 1 lane of 2
-threads, 2 lanes of 1 thread and 2 lanes of 2 threads (GENERATOR_LANES x GENERATOR_THREADS):
-aggregate tokens/s and p95 time to first token with 1, 4, 8 and 16 concurrent requests (the same
-prompt, submitted at once); time to first token
-and to the full turn with one interview alone and with 8 at once through the engine (the first 4 interviewer turns of 8 fixture test
-dialogs, real stop rules, 0.5-2 s between turns), and with turn k of all 8 submitted at the same
-moment (8 concurrent requests of different prompt lengths); 6 sampled candidates of up to 40
-tokens for one turn. Also: load time from the caches (transformers in this process; CTranslate2 in a fresh
-process that has loaded the encoder, as a serving process has) and that process's resident
-memory after one turn (encoder + CTranslate2 generator, the default lanes and threads).
+Default run (issue 22): each registered base (Qwen2.5-Coder-1.5B-Instruct, the default, and
+SmolLM2-135M), converted once, loaded as a serving process loads it (its prompt style, its
+lanes), and asked for whole interviews: the first TURNS interviewer turns of fixture test dialogs,
+each turn streamed greedy with its code-written start and shown sentence by sentence through the
+gate (interviewer.gate), as webapp.turns serves it (no database). Per base and number of
+interviews at once (1, 4, 8; 0.5-2 s of candidate "thinking" between turns): the first shown word
+and the whole turn, p50 and p95. Also each base's load time and the resident memory of a process
+that has loaded the encoder and the generator and decoded a turn.
 
-Run: .venv/bin/python bench/generator.py   (converts what it needs once, untimed)
+``--backends`` (issue 11): the model that served then, SmolLM2 with the shipped adapter merged,
+on both backends. Figures: single-stream tokens/s and time to first token of both (exactly 40
+new tokens, stop rules off); then, for CTranslate2 with 1 lane of 2 threads, 2 lanes of 1 thread
+and 2 lanes of 2 threads (GENERATOR_LANES x GENERATOR_THREADS): aggregate tokens/s and p95 time
+to first token with 1, 4, 8 and 16 concurrent requests (the same prompt, submitted at once); time
+to first token and to the full turn with one interview alone and with 8 at once through the
+engine, and with turn k of all 8 submitted at the same moment; 6 sampled candidates of up to 40
+tokens for one turn; load time and resident memory.
+
+Run: .venv/bin/python bench/generator.py [--backends]   (converts what it needs once, untimed)
 Last line: one JSON object of figures.
 """
 
@@ -248,7 +254,7 @@ def loads(base: Path) -> tuple[object, object, Path, dict[str, float]]:
     folder = conversion.convert(MODEL_DIR, base, adapter)
     config = GenerationConfig(max_new_tokens=NEW_TOKENS)
     started = time.perf_counter()
-    hf = load_generator(MODEL_DIR, adapter_dir=adapter, config=config)
+    hf = load_generator(MODEL_DIR, "smollm2-135m", adapter_dir=adapter, config=config)
     hf_load = time.perf_counter() - started
     ct2 = ct2_generator.load_ct2_generator(folder, config, threads=THREADS, max_sequences=16)
     return hf, ct2, folder, {"model": folder.name, "transformers_load_s": round(hf_load, 2)}
@@ -307,7 +313,7 @@ def ct2_figures(folder: Path, lanes: int, threads: int) -> dict[str, float]:
 def main() -> None:
     torch.set_num_threads(THREADS)
     load_avg = os.getloadavg()
-    hf, ct2, folder, load_figures = loads(weights.resolve_base(os.getenv("GENERATOR_BASE", "")))
+    hf, ct2, folder, load_figures = loads(weights.packaged_gguf())
     first_run = transformers_single(hf)
     figures: dict[str, object] = {
         "threads": THREADS,
@@ -362,5 +368,149 @@ def ratios(f: dict, prefix: str) -> dict[str, object]:  # type: ignore[type-arg]
     }
 
 
+# ---------------------------------------------------------------------------
+# Served turns, per base (the default run)
+
+SERVED_AT_ONCE = (1, 4, 8)
+SERVED_INTERVIEWS, SERVED_TURNS = 8, 5
+
+
+def served_prompts() -> list[list[tuple[PromptInputs, int]]]:
+    """For SERVED_INTERVIEWS test dialogs, their first SERVED_TURNS interviewer turns: (inputs, index)."""
+    from training.data import catalog, examples, load_dialogs
+
+    jobs = {e["slug"]: e for e in catalog(ROOT / "fixtures") if e["kind"] == "job" and "slug" in e}
+    dialogs = [d for d in load_dialogs(ROOT / "fixtures" / "dialogs.jsonl") if d.split == "test"][:SERVED_INTERVIEWS]
+    out = []
+    for dialog in dialogs:
+        turns = [
+            (
+                PromptInputs(
+                    e.job_title, e.stage, [GroundingFact(s, t) for s, t in e.facts], list(e.history), e.company
+                ),
+                len(e.history),
+            )
+            for e in examples([dialog], jobs)
+        ]
+        out.append(turns[:SERVED_TURNS])
+    return out
+
+
+async def served_turn(
+    engine: GenerationEngine, inputs: PromptInputs, index: int, style, encoder
+) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """(first shown word s, whole turn s) of one turn streamed through the gate, as webapp.turns serves it."""
+    from dataclasses import replace
+
+    from interviewer import prompt
+    from interviewer.bases import PromptStyle
+    from interviewer.gate import Gate
+    from interviewer.ranker import RankContext
+
+    last = inputs.history[-1][1] if inputs.history and inputs.history[-1][0] == "candidate" else ""
+    start = prompt.prefix(inputs.stage, index, last) if style is PromptStyle.INSTRUCT else ""
+    facts = [f.text for f in inputs.facts]
+    gate = Gate(RankContext(inputs.stage, facts, last, [t for r, t in inputs.history if r == "interviewer"]))
+    started, first, text = time.perf_counter(), None, ""
+    handle = engine.submit(GenerationRequest(replace(inputs, prefix=start)))
+    async for event in handle.aiter():
+        if event.kind == TOKEN:
+            text += event.text
+            if gate.push(text) and first is None:
+                first = time.perf_counter() - started
+            if gate.done:
+                handle.cancel()
+                break
+        elif event.terminal:
+            text = event.candidates[0].text if event.kind == DONE and event.candidates else text
+            break
+    gate.finish(text, encoder)
+    total = time.perf_counter() - started
+    return (first if first is not None else total), total
+
+
+def served_interviews(engine: GenerationEngine, style, encoder, at_once: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """``at_once`` interviews running together, each turn after a think time."""
+    prompts = served_prompts()[:at_once]
+
+    async def one(turns: list[tuple[PromptInputs, int]], seed: int) -> list[tuple[float, float]]:
+        rng = random.Random(seed)
+        await asyncio.sleep(rng.uniform(0, THINK_S[1]))
+        timings = []
+        for inputs, index in turns:
+            timings.append(await served_turn(engine, inputs, index, style, encoder))
+            await asyncio.sleep(rng.uniform(*THINK_S))
+        return timings
+
+    async def run() -> list[list[tuple[float, float]]]:
+        return await asyncio.gather(*(one(turns, i) for i, turns in enumerate(prompts)))
+
+    timings = [t for per in asyncio.run(run()) for t in per]
+    firsts, totals = [t[0] for t in timings], [t[1] for t in timings]
+    return {
+        "first_word_p50_s": round(percentile(firsts, 0.5), 2),
+        "first_word_p95_s": round(percentile(firsts, 0.95), 2),
+        "turn_p50_s": round(percentile(totals, 0.5), 2),
+        "turn_p95_s": round(percentile(totals, 0.95), 2),
+        "turn_max_s": round(max(totals), 2),
+        "turns": len(timings),
+    }
+
+
+SERVED_SCRIPT = """
+import json, pathlib, sys, time, psutil
+sys.path.insert(0, {root!r})
+from interviewer.bases import PromptStyle
+from interviewer.encoders import SentenceTransformerEncoder
+from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from interviewer.ct2_generator import load_ct2_generator
+from interviewer.engine import GenerationEngine
+from interviewer.generator import PromptInputs
+from interviewer.vocabulary import Act
+encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
+encoder.encode(["Five years of Python in production"])
+started = time.perf_counter()
+generator = load_ct2_generator(pathlib.Path({folder!r}), lanes={lanes}, style=PromptStyle({style!r}), budget={budget})
+load_s = time.perf_counter() - started
+engine = GenerationEngine(lambda: generator)
+list(engine.submit(PromptInputs("Engineer", Act.OPENING)).iter(timeout=600))
+print(json.dumps([load_s, psutil.Process().memory_info().rss]))
+"""
+
+
+def served_main() -> None:
+    from interviewer import bases
+    from interviewer.encoders import SentenceTransformerEncoder
+    from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+
+    encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
+    figures: dict[str, object] = {"cores": os.cpu_count(), "load_average_1m_at_start": round(os.getloadavg()[0], 2)}
+    for base in (bases.QWEN, bases.SMOLLM2):
+        path = weights.resolve_base(base.name, MODEL_DIR)
+        folder = conversion.convert(MODEL_DIR, path)
+        script = SERVED_SCRIPT.format(
+            root=str(ROOT), folder=str(folder), lanes=base.lanes, style=str(base.style), budget=base.prompt_tokens
+        )
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=900)
+        load_s, rss = json.loads(out.stdout.strip().splitlines()[-1])
+        figures[f"{base.name}_load_s"] = round(load_s, 2)
+        figures[f"{base.name}_serving_rss_mb"] = round(rss / 2**20, 1)
+        config = GenerationConfig(max_new_tokens=48)
+        generator = ct2_generator.load_ct2_generator(
+            folder, config, lanes=base.lanes, style=base.style, budget=base.prompt_tokens
+        )
+        engine = GenerationEngine(lambda generator=generator: generator)
+        try:
+            for at_once in SERVED_AT_ONCE:
+                for key, value in served_interviews(engine, base.style, encoder, at_once).items():
+                    figures[f"{base.name}_{at_once}_at_once_{key}"] = value
+        finally:
+            engine.close()
+    figures["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
+    for key, value in figures.items():
+        print(f"{key:>56}: {value}")
+    print(json.dumps(figures))
+
+
 if __name__ == "__main__":
-    main()
+    main() if "--backends" in sys.argv[1:] else served_main()
