@@ -13,6 +13,9 @@ uses the prepared models (run `make prepare` first) and defaults to 8 interviews
 
     .venv/bin/python bench/load.py                       # 50 x 5, one and two processes
     .venv/bin/python bench/load.py --real-models         # 8 x 5
+    .venv/bin/python bench/load.py --real-models --at-once 1,4,8 --workers 2 --answers 3 --idle 2
+                                                         # capacity: 1, 4, 8 interviews on one process,
+                                                         # and on 2 generation workers over Redis
     BENCH_DATABASE_URL=postgres://... BENCH_REDIS_URL=redis://... .venv/bin/python bench/load.py
 
 Prints a table, then one JSON object of figures as the last line.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -37,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 import websockets  # noqa: E402
 
-from tests.servers import base_env, daphnes, manage, scratch_database  # noqa: E402
+from tests.servers import base_env, daphnes, manage, scratch_database, worker  # noqa: E402
 from training.tables import table  # noqa: E402
 
 ANSWERS = [
@@ -205,16 +209,30 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def one_config(processes: int, args: argparse.Namespace, folder: Path) -> dict[str, object]:
+def one_config(
+    processes: int, args: argparse.Namespace, folder: Path, interviews: int = 0, workers: int = 0
+) -> dict[str, object]:
+    """``interviews`` at once on ``processes`` Daphne processes; with ``workers``, the web process
+    decodes nothing (GENERATOR_MODE=remote) and that many `runworker generation` processes do."""
+    folder.mkdir(parents=True, exist_ok=True)
     overrides = {"FAKE_MODELS": "0" if args.real_models else "1", "VAR_DIR": str(folder / "var")}
     if not args.real_models:  # measure the server: no model, no cosmetic pause between revealed words
         overrides.update(MODEL_DIR=str(folder / "models"), REVEAL_WORD_MS="0")
+    if workers:
+        overrides.update(GENERATOR_MODE="remote")
+    interviews = interviews or args.interviews
     with scratch_database(args.database_url, folder) as database_url:
-        env = base_env(DATABASE_URL=database_url, REDIS_URL=args.redis_url if processes > 1 else "", **overrides)
+        layer = args.redis_url if processes > 1 or workers else ""
+        env = base_env(DATABASE_URL=database_url, REDIS_URL=layer, **overrides)
         manage(env, "migrate", "-v0")
-        setup_env = {**env, "BENCH_N": str(args.interviews), "BENCH_QUESTIONS": str(args.answers + 2)}
+        setup_env = {**env, "BENCH_N": str(interviews), "BENCH_QUESTIONS": str(args.answers + 2)}
         sessions = json.loads(manage(setup_env, "shell", "-c", SETUP).split("BENCH", 1)[1])
-        with daphnes(env, processes, folder) as servers:
+        with contextlib.ExitStack() as stack:
+            for k in range(workers):
+                stack.enter_context(worker(env, "generation", folder, f"generation-{k}"))
+            servers = stack.enter_context(daphnes(env, processes, folder))
+            if workers:
+                time.sleep(args.warm_s)  # the workers load the generator before the first request
             started = time.monotonic()
             clients = asyncio.run(drive([s.url for s in servers], sessions, args))
             wall = time.monotonic() - started
@@ -223,11 +241,13 @@ def one_config(processes: int, args: argparse.Namespace, folder: Path) -> dict[s
     tokens = [x for c in clients for x in c.first_tokens]
     return {
         "processes": processes,
+        "generation_workers": workers,
         "interviews": len(clients),
         "answers_timed": len(latencies),
         "p50_answer_to_turn_s": round(statistics.median(latencies), 3) if latencies else None,
         "p95_answer_to_turn_s": round(percentile(latencies, 0.95), 3),
         "p50_answer_to_first_token_s": round(statistics.median(tokens), 3) if tokens else None,
+        "p95_answer_to_first_token_s": round(percentile(tokens, 0.95), 3),
         "errors": sum(len(c.errors) for c in clients),
         "disconnects": sum(c.disconnects for c in clients),
         "garbled_streams": sum(c.garbled for c in clients),
@@ -251,14 +271,26 @@ def main() -> None:
         "--database-url", default=os.getenv("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     )
     parser.add_argument("--redis-url", default=os.getenv("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
+    parser.add_argument(
+        "--at-once", default="", help="capacity: comma-separated interview counts (1,4,8), one process each"
+    )
+    parser.add_argument("--workers", type=int, default=0, help="with --at-once: also N generation workers")
+    parser.add_argument("--warm-s", type=float, default=40, help="seconds the generation workers get to load")
     args = parser.parse_args()
     args.interviews = args.interviews or (8 if args.real_models else 50)
     counts = [1, 2] if args.processes == "both" else [int(args.processes)]
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        for count in counts:
-            results.append(one_config(count, args, Path(tmp)))
-    columns = ["processes", "interviews", "p50_answer_to_turn_s", "p95_answer_to_turn_s", "p50_answer_to_first_token_s"]
+        if args.at_once:
+            for n in [int(x) for x in args.at_once.split(",")]:
+                results.append(one_config(1, args, Path(tmp) / f"local-{n}", interviews=n))
+                if args.workers:
+                    results.append(one_config(1, args, Path(tmp) / f"workers-{n}", interviews=n, workers=args.workers))
+        else:
+            for count in counts:
+                results.append(one_config(count, args, Path(tmp) / f"p{count}"))
+    columns = ["processes", "generation_workers", "interviews", "p50_answer_to_turn_s", "p95_answer_to_turn_s"]
+    columns += ["p50_answer_to_first_token_s", "p95_answer_to_first_token_s"]
     columns += ["errors", "disconnects", "lost_answers", "duplicated_turns", "garbled_streams", "broken_transcripts"]
     print(table([[r[c] for c in columns] for r in results], columns))
     for r in results:

@@ -34,7 +34,7 @@ def test_it_learns_what_the_labels_refuse_and_keeps_its_weights_as_plain_numbers
     (tmp_path / "items.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     labels = [{"id": r["id"], "rating": "ok" if str(r["id"]).startswith("g") else "bad"} for r in rows]
     (tmp_path / "labels.jsonl").write_text("".join(json.dumps(label) + "\n" for label in labels))
-    args = train_critic.CriticArguments(tmp_path / "items.jsonl", [tmp_path / "labels.jsonl"], tmp_path / "c.json")
+    args = train_critic.CriticArguments([tmp_path / "items.jsonl"], [tmp_path / "labels.jsonl"], tmp_path / "c.json")
 
     metrics = train_critic.main(args, HashingEncoder(), log=lambda _: None)
 
@@ -54,3 +54,27 @@ def test_the_features_say_the_act_and_whether_there_is_an_answer():
     )
     assert rows.shape[0] == 2 and np.isfinite(rows).all()
     assert rows[0, -1] == 0 and rows[1, -1] == 1  # has an answer
+
+
+def test_candidate_turns_are_tagged_with_their_base_and_a_stopped_run_continues_where_it_stopped(tmp_path):
+    from pathlib import Path
+
+    from interviewer.engine import GenerationEngine
+    from interviewer.generator import TemplateGenerator
+    from training import critic_data
+
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    chosen = critic_data.contexts(root / "dialogs.jsonl", root)[:6]
+    engine, out = GenerationEngine(lambda: TemplateGenerator()), tmp_path / "items.jsonl"
+
+    first = critic_data.generate(chosen[:4], engine, HashingEncoder(), out=out, chunk=2, base="tiny")
+    again = critic_data.generate(chosen, engine, HashingEncoder(), out=out, chunk=2, base="tiny")
+    other = critic_data.generate(chosen[:2], engine, HashingEncoder(), out=out, chunk=2, base="other")
+
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {str(r["id"]).rsplit(":", 1)[0] for r in first} == {f"tiny:{c.id}" for c in chosen[:4]}
+    assert {str(r["id"]).rsplit(":", 1)[0] for r in again} == {f"tiny:{c.id}" for c in chosen[4:]}  # only the rest
+    assert {r["base"] for r in other} == {"other"}
+    assert len(rows) == len(first) + len(again) + len(other) and len({r["id"] for r in rows}) == len(rows)
+    assert {r["how"] for r in rows} <= {"passed", "tail", "closed", "sampled"}
+    assert all(r["split"] in ("train", "dev", "test") and r["text"] for r in rows)

@@ -11,6 +11,7 @@ never share a dialog.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from interviewer import prompt
 from interviewer.encoders import Encoder
-from interviewer.engine import DONE, GenerationEngine, GenerationRequest
+from interviewer.engine import DONE, GenerationEngine, GenerationRequest, Handle
 from interviewer.gate import Gate
 from interviewer.generator import GroundingFact, PromptInputs
 from interviewer.ranker import RankContext
@@ -77,40 +78,80 @@ def generate(
     engine: GenerationEngine,
     encoder: Encoder,
     progress: Callable[[int], object] | None = None,
+    out: Path | None = None,
+    chunk: int = 32,
+    base: str = "",
 ) -> list[dict[str, object]]:
-    """Two items per context: the served turn (when the gate lets one through) and a raw sample."""
-    requests = []
-    for context in chosen:
-        start = prompt.prefix(context.example.stage, context.index, context.last_answer)
-        requests.append(GenerationRequest(context.inputs(start), n=1, sample=False, stream=False))
-        requests.append(
-            GenerationRequest(
-                context.inputs(), n=1, sample=True, temperature=1.0, seed=hash(context.id) % 2**31, stream=False
-            )
-        )
-    handles = [engine.submit(r) for r in requests]
+    """Two items per context: the served turn (when the gate lets one through) and a raw sample.
+
+    Contexts go to the engine ``chunk`` at a time (in the order given), each chunk sorted by prompt
+    length and greedy apart from sampled, so the engine's batches fill up (a batch holds one sampling setting and prompts of similar
+    length); each chunk's items are appended to ``out`` as soon as they are decoded, so a long run
+    can be stopped and continued (contexts already in ``out`` are skipped). ``base`` names the
+    generator in each item's id and ``base`` field, so turns of several bases can be labelled and
+    fitted together.
+    """
+    done = _done(out)
+    todo = [c for c in chosen if _key(base, c.id) not in done]
+    length = getattr(engine.backend, "prompt_ids", None)
     items: list[dict[str, object]] = []
-    for number, handle in enumerate(handles):
-        context = chosen[number // 2]
-        text = ""
-        for event in handle:
-            if event.kind == DONE and event.candidates:
-                text = event.candidates[0].text
-        how = "sampled"
-        if number % 2 == 0:
-            text, how = served_text(text, context, encoder)
-        if text.strip():
-            items.append(item(context, text, how))
-        if progress is not None and number % 2 == 1:
-            progress(1)
+    for start in range(0, len(todo), chunk):
+        part = todo[start : start + chunk]
+        if length is not None:
+            part.sort(key=lambda c: len(length(c.inputs())))
+        served = [_request(c, sample=False) for c in part]
+        sampled = [_request(c, sample=True) for c in part]
+        handles = [engine.submit(r) for r in served + sampled]
+        texts = [_text(h) for h in handles]
+        found = []
+        for context, text in zip(part, texts[: len(part)], strict=True):
+            shown, how = served_text(text, context, encoder)
+            if shown.strip():
+                found.append(item(context, shown, how, base))
+        for context, text in zip(part, texts[len(part) :], strict=True):
+            if text.strip():
+                found.append(item(context, text, "sampled", base))
+        items += found
+        if out is not None:
+            with Path(out).open("a", encoding="utf-8") as file:
+                file.write("".join(json.dumps(row) + "\n" for row in found))
+        if progress is not None:
+            progress(len(part))
     return items
 
 
-def item(context: Context, text: str, how: str) -> dict[str, object]:
+def _done(out: Path | None) -> set[str]:
+    """Contexts already written to ``out`` (an item's id is its context's id and how it was made)."""
+    if out is None or not Path(out).is_file():
+        return set()
+    lines = Path(out).read_text(encoding="utf-8").splitlines()
+    return {str(json.loads(line)["id"]).rsplit(":", 1)[0] for line in lines if line.strip()}
+
+
+def _key(base: str, context_id: str) -> str:
+    return f"{base}:{context_id}" if base else context_id
+
+
+def _request(context: Context, sample: bool) -> GenerationRequest:
+    if sample:
+        seed = int(hashlib.sha256(context.id.encode()).hexdigest()[:8], 16)
+        return GenerationRequest(context.inputs(), sample=True, temperature=1.0, seed=seed, stream=False)
+    start = prompt.prefix(context.example.stage, context.index, context.last_answer)
+    return GenerationRequest(context.inputs(start), sample=False, stream=False)
+
+
+def _text(handle: Handle) -> str:
+    for event in handle:
+        if event.kind == DONE and event.candidates:
+            return event.candidates[0].text
+    return ""
+
+
+def item(context: Context, text: str, how: str, base: str = "") -> dict[str, object]:
     e = context.example
     question = next((t for r, t in reversed(e.history) if r == "interviewer"), "")
     return {
-        "id": f"{context.id}:{how}",
+        "id": f"{_key(base, context.id)}:{how}",
         "split": context.split,
         "act": str(e.stage),
         "job_title": e.job_title,
@@ -119,9 +160,5 @@ def item(context: Context, text: str, how: str) -> dict[str, object]:
         "previous_answer": context.last_answer,
         "text": text,
         "how": how,
+        "base": base,
     }
-
-
-def write_jsonl(rows: Sequence[dict[str, object]], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")

@@ -28,7 +28,7 @@ SPLITS = ("train", "dev", "test")
 
 @dataclass
 class CriticArguments:
-    items: Path = field(metadata={"help": "candidate turns (critic_data), JSON lines"})
+    items: list[Path] = field(metadata={"help": "candidate turns (critic_data), JSON lines, one file or more"})
     labels: list[Path] = field(metadata={"help": "labels: JSON lines of id, rating (ok|odd|bad), reason"})
     output: Path = field(metadata={"help": "where the critic's JSON goes"})
     c: float = field(default=0.5, metadata={"help": "inverse L2 strength of the logistic regression"})
@@ -70,7 +70,12 @@ def main(args: CriticArguments, encoder: Encoder, log: Any = print) -> dict[str,
     from sklearn.linear_model import LogisticRegression
 
     # 1. Data
-    items = [json.loads(line) for line in Path(args.items).read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [
+        json.loads(line)
+        for path in args.items
+        for line in Path(path).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     ratings: dict[str, str] = {}
     for path in args.labels:
         for line in Path(path).read_text(encoding="utf-8").splitlines():

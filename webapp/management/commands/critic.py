@@ -1,7 +1,8 @@
 """manage.py critic: the learned critic of interviewer turns (interviewer.critic).
 
 ``candidates --out F``: turns decoded by the serving engine for every interviewer turn of the
-fixture dialogs (training.critic_data), to be labelled ok / odd / bad with a reason.
+fixture dialogs (training.critic_data), to be labelled ok / odd / bad with a reason; appended to F
+as they are decoded, so a stopped run continues where it stopped.
 ``train --items F --labels L...``: fit the critic (training.train_critic) and save it where the
 serving process reads it (``CRITIC_PATH``).
 """
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         candidates.add_argument("--limit", type=int, default=0, help="at most this many contexts (0: all)")
         candidates.add_argument("--seed", type=int, default=0, help="which contexts, when --limit is set")
         train = sub.add_parser("train", help="fit the critic on labelled turns")
-        train.add_argument("--items", required=True)
+        train.add_argument("--items", nargs="+", required=True, help="candidate turns, one file or more")
         train.add_argument("--labels", nargs="+", required=True)
         train.add_argument("--output", default="", help="default: CRITIC_PATH")
         train.add_argument("--min-precision", type=float, default=0.8)
@@ -51,15 +52,18 @@ class Command(BaseCommand):
         if options["limit"]:
             chosen = random.Random(options["seed"]).sample(chosen, min(options["limit"], len(chosen)))
         engine, encoder = models_registry.local_engine(), models_registry.encoder()
-        with bar(len(chosen), "Decoding candidate turns", unit="turn") as progress:
-            items = critic_data.generate(chosen, engine, encoder, progress.update)
-        critic_data.write_jsonl(items, Path(options["out"]))
-        self.stdout.write(f"{len(items)} turns of {len(chosen)} contexts written to {options['out']}")
+        out = Path(options["out"])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with bar(len(chosen), "Decoding candidate turns", unit="context") as progress:
+            items = critic_data.generate(
+                chosen, engine, encoder, progress.update, out=out, base=Path(settings.GENERATOR_BASE).name
+            )
+        self.stdout.write(f"{len(items)} more turns written to {out} (contexts already there were skipped)")
 
     def _train(self, options: dict[str, Any]) -> None:
         output = Path(options["output"] or settings.CRITIC_PATH)
         args = train_critic.CriticArguments(
-            Path(options["items"]),
+            [Path(p) for p in options["items"]],
             [Path(p) for p in options["labels"]],
             output,
             c=options["c"],
