@@ -185,9 +185,17 @@ def tail(act: Act, fact: str = "") -> str:
 
 
 def completion(ctx: RankContext) -> str:
-    """The rest of a sentence begun by a probe's code-written start ("This role" / "The role") when
-    the model's words for it were refused: it states the fact the turn is about."""
+    """The rest of a sentence begun by a code-written start ("This role", "Your resume mentions",
+    "Tell me about a time") when the model's words for it were refused: it states the fact the turn
+    is about."""
     fact = next(iter(ctx.must_name), "")
-    if not fact:
+    phrase = topic(fact) if fact else ""
+    if ctx.act is Act.BEHAVIORAL:
+        return f"you worked on {phrase[:1].lower() + phrase[1:]}." if phrase else "you learned something the hard way."
+    if ctx.act is Act.CLOSING:
+        return "your question; the hiring manager can answer that best."
+    if ctx.act is Act.RESUME_DEEP_DIVE:
+        return f"{phrase[:1].lower() + phrase[1:]}." if phrase else "a project you led."
+    if not phrase:
         return "matters here."
-    return f"asks for {topic(fact)}." if is_condition(fact) else f"involves {topic(fact)}."
+    return f"asks for {phrase}." if is_condition(fact) else f"involves {phrase}."

@@ -64,6 +64,14 @@ TASKS = {
     Act.CANDIDATE_QUESTIONS: "Say you have asked all your questions and invite theirs about the role or the team.",
     Act.CLOSING: "Thank the candidate and end the interview. Ask nothing; promise nothing about next steps or a decision.",
 }
+# A closing after the candidate's question acknowledges it (a closing that thanked and ended over a
+# question was judged to ignore the candidate): the interviewer cannot answer from the documents, so
+# it says who can, in the question's own terms.
+CLOSING_QUESTION_PREFIX = "Thanks for asking about"
+CLOSING_QUESTION_TASK = (
+    "They asked a question: say what it was about and that the hiring manager can answer it best (do not answer "
+    "it yourself), then thank them and end the interview. Ask nothing; promise nothing."
+)
 # A requirement that is a qualification or a condition (a degree, a licence, a clearance, a schedule)
 # is held or met, not "experienced": asked the skill's question, the model asked what experience a
 # candidate had "with a high school diploma".
@@ -116,8 +124,8 @@ DEMOS = (
         (),
         "",
         "",
-        "Welcome, and thanks for coming in. To start, could you tell me a little about yourself and why this role "
-        "appealed to you?",
+        "Welcome, and thanks for making the time today. To start, could you tell me a little about yourself and why "
+        "this role appealed to you?",
     ),
     Demo(
         "Backend Engineer",
@@ -127,8 +135,8 @@ DEMOS = (
         ("Cut p95 latency of the payments API from 900 ms to 180 ms by moving fraud checks to an async queue.",),
         "",
         "",
-        "You cut the payments API's p95 latency from 900 ms to 180 ms. What made moving the fraud checks to a queue "
-        "safe?",
+        "Your resume mentions cutting the payments API's p95 latency from 900 ms to 180 ms. What made moving the "
+        "fraud checks to a queue safe?",
     ),
     Demo(
         "Staff Accountant",
@@ -206,7 +214,7 @@ DEMOS = (
         ("TypeScript",),
         "",
         "",
-        "Tell me about a recent piece of work where you used TypeScript. What did it make easier, and what harder?",
+        "Tell me about a time you used TypeScript on a recent piece of work. What did it make easier, and what harder?",
         "resume",
     ),
     Demo(
@@ -239,8 +247,8 @@ DEMOS = (
         (),
         "What would you like to ask me?",
         "How is the team's success measured?",
-        "The team lead can answer that best, and I'll pass your question on. Thank you for your time today; it was "
-        "a pleasure talking with you.",
+        "Thanks for asking about how the team's success is measured; the hiring manager can answer that best. "
+        "Thank you for your time today; it was a pleasure talking with you.",
         "question",
     ),
     Demo(
@@ -279,6 +287,8 @@ def task_message(
     target = (job if source is Source.JOB else resume)[:1] if source else ()
     if act in _ANY_FACT:
         target = ([*resume, *job])[:1]
+    if act is Act.CLOSING and "?" in answer:
+        task = CLOSING_QUESTION_TASK
     if act is Act.BEHAVIORAL and not target:
         task = 'Ask one behavioral question ("Tell me about a time...") about a situation this job brings.'
     if target and source is Source.JOB and is_condition(target[0]):
@@ -332,16 +342,24 @@ def messages(inputs: PromptInputs, examples: int = 1) -> list[dict[str, str]]:
 # otherwise told candidates they had it: "You're confident with Google Analytics 4"); a follow-up
 # quotes the candidate's own words, chosen by the code (asked to quote, the model quoted the
 # question instead).
+# Every act that opens on a fixed phrase starts with it too, shown the moment the turn starts: a
+# behavioral question ("Tell me about a time"), a resume deep-dive ("Your resume mentions"), the
+# opening's welcome; the model's own words follow it.
 PREFIXES: dict[Act, tuple[str, ...]] = {
+    Act.OPENING: ("Welcome, and thanks for making the time today.", "Thanks for joining me today."),
+    Act.RESUME_DEEP_DIVE: ("Your resume mentions",),
     Act.REQUIREMENT_PROBE: ("This role", "The role"),
     Act.GAP_PROBE: ("This role", "The role"),
     Act.FOLLOW_UP: ('You said "{quote}".', 'You mentioned "{quote}".'),
+    Act.BEHAVIORAL: ("Tell me about a time",),
 }
 
 
 def prefix(act: Act, index: int, last_answer: str = "", attempt: int = 0) -> str:
     """The start of the interviewer's words for turn ``index`` ("" for none); ``attempt`` 1 is the
     other wording, for a fallback round."""
+    if act is Act.CLOSING and "?" in last_answer:
+        return CLOSING_QUESTION_PREFIX
     choices = PREFIXES.get(act, ())
     if not choices or (act is Act.FOLLOW_UP and not last_answer.strip()):
         return ""

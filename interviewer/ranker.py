@@ -92,12 +92,24 @@ CLOSES = re.compile(
 )
 # The interviewer knows nothing of the hiring decision or its timeline: a closing that promises
 # either made it up.
+# A time is a promise when it says when ("within a week", "in two days", "next month"): the
+# candidate's question may itself be about a typical week, and its closing says so.
 PROMISES = re.compile(
-    r"\b(?:hours?|days?|weeks?|months?|years?|tomorrow|spring|summer|autumn|fall|winter|monday|tuesday|wednesday|"
-    r"thursday|friday|weekend|hir(?:e|ing) you|offer|you(?:'ve| have) got the (?:job|role)|next round|onsite|"
-    r"passed (?:the |this |our )?(?:technical |first )?(?:interview|round|stage)|"
-    r"move (?:you )?forward|next stage|shortlist(?:ed)?|(?:follow-up|second|next|another|final) (?:interview|call|meeting))\b",
+    r"\b(?:"
+    r"(?:(?:in|within|over|after|next|by|this|coming)(?: the next| a| an| a few| a couple of| \d+| one| two| three| "
+    r"four| five)?|a few|a couple of|few|\d+|one|two|three|four|five) (?:business )?(?:hours?|days?|weeks?|months?|years?)"
+    r"|tomorrow|(?:by|on|this|next) (?:monday|tuesday|wednesday|thursday|friday|weekend)"
+    r"|(?:by|in|this|next) (?:spring|summer|autumn|fall|winter)"
+    r"|hir(?:e|ing) you|offer|you(?:'ve| have) got the (?:job|role)|next round|onsite"
+    r"|passed (?:the |this |our )?(?:technical |first )?(?:interview|round|stage)"
+    r"|move (?:you )?forward|next stage|shortlist(?:ed)?|(?:follow-up|second|next|another|final) (?:interview|call|meeting)"
+    r")\b",
     re.I,
+)
+# A closing after the candidate's question says who can answer it: the interviewer knows only the
+# documents, and a closing that answered ("it is available", "we use a CRM") made the answer up.
+REFERS = re.compile(
+    r"\b(?:hiring manager|team lead|manager|recruiter|team) (?:can|could|will|would) (?:answer|speak|tell)", re.I
 )
 # The interviewer talking as a candidate would: experience of its own ("I've built a solid
 # foundation in application development", a held-out opening) or wanting the job.
@@ -163,6 +175,11 @@ class RankContext:
         """The words of what the prompt showed: the facts and the dialog (once per turn, not per candidate)."""
         said = [*self.facts, self.last_answer, *self.answers, *self.asked]
         return frozenset(w for text in said for w in tokens(text))
+
+    @cached_property
+    def asked_about(self) -> frozenset[str]:
+        """The words of the candidate's last answer (a closing may name what their question asked)."""
+        return frozenset(tokens(self.last_answer))
 
 
 @dataclass
@@ -241,8 +258,10 @@ def sentence_problems(sentence: str, ctx: RankContext, first: bool = True) -> li
         problems.append("names a number or name nobody gave")
     if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and _claims_the_requirement(text, ctx):
         problems.append("says the candidate meets the requirement")
-    if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words)):
+    if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words | ctx.asked_about)):
         problems.append("a closing that asks or invents")
+    if ctx.act is Act.CLOSING and first and "?" in ctx.last_answer and not REFERS.search(text):
+        problems.append("a closing that answers the candidate's question itself")
     if first and ctx.act.asks_question and not asks(text) and not _stands_behind(text, ctx):
         problems.append("a lead-in the turn cannot stand behind")
     return problems
@@ -371,7 +390,7 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
         broken.append("names a number or name nobody gave")
     if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and _claims_the_requirement(text, ctx):
         broken.append("says the candidate meets the requirement")
-    if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words)):
+    if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words | ctx.asked_about)):
         broken.append("a closing that asks or invents")
     if ctx.act is Act.CLOSING and not CLOSES.search(text):
         broken.append("a closing that does not close")

@@ -230,3 +230,52 @@ def test_a_qualification_is_asked_about_as_one_when_the_code_ends_the_turn():
     gate.open("This role")
     words, how = gate.outcome(gate.finish("This role", HashingEncoder()))
     assert how == "tail" and words.startswith("This role asks for ") and words.endswith("or something equivalent?")
+
+
+@pytest.mark.parametrize(
+    ("act", "start", "completed"),
+    [
+        (Act.BEHAVIORAL, "Tell me about a time", "Tell me about a time you worked on "),
+        (Act.RESUME_DEEP_DIVE, "Your resume mentions", "Your resume mentions "),
+    ],
+)
+def test_every_code_written_start_has_a_completion_that_names_the_fact(act, start, completed):
+    gate = Gate(RankContext(act, [EVIDENCE], targets=[EVIDENCE], known_words=KNOWN))
+    assert gate.open(start) == start
+    words, how = gate.outcome(gate.finish(start + " you cut costs by 37% at Globex.", HashingEncoder()))
+    assert how == "tail" and words.startswith(completed) and "containers" in words and "37%" not in words
+
+
+QUESTION = "What does a typical week look like for the team, and how is success measured?"
+
+
+def test_a_closing_after_the_candidates_question_names_it_and_says_who_can_answer_it():
+    ctx = context(Act.CLOSING, last_answer=QUESTION)
+    start = prompt.prefix(Act.CLOSING, 22, QUESTION)
+    assert start == "Thanks for asking about" and prompt.prefix(Act.CLOSING, 22, "No, that's all. Thanks.") == ""
+    assert "hiring manager" in prompt.task_message("Analyst", "", Act.CLOSING, [], [], "Any questions?", QUESTION)
+
+    said = (
+        "Thanks for asking about what a typical week looks like and how success is measured; the hiring manager can "
+        "answer that best. Thank you for your time today."
+    )
+    gate = Gate(ctx)
+    gate.open(start)
+    words, how = gate.outcome(gate.finish(said, HashingEncoder()))
+    assert (words, how) == (said, "passed")  # "a typical week" is the question's, not a promise
+
+    answered = Gate(ctx)
+    answered.open(start)
+    said = "Thanks for asking about the mentoring program; it is available to everyone. Thank you for your time."
+    words, how = answered.outcome(answered.finish(said, HashingEncoder()))
+    assert how == "tail" and words == (
+        "Thanks for asking about your question; the hiring manager can answer that best. Thank you for your time today."
+    )
+
+
+@pytest.mark.parametrize(
+    "closing",
+    ["Thank you; you'll hear from us within a week.", "Thanks, we'll decide next month.", "Thanks, talk by Friday."],
+)
+def test_a_closing_that_says_when_promises(closing):
+    assert not Gate(context(Act.CLOSING, last_answer="No questions.")).finish(closing, HashingEncoder()).passed

@@ -1,7 +1,7 @@
-"""The real interviewer in a real browser: the shipped adapter, converted to CTranslate2, serves two
-turns, and every text the page ever showed for a turn is a beginning of what it finally says (the
-chat never shows words it then takes back: candidates decode behind the typing indicator and only
-the chosen one is revealed)."""
+"""The real interviewer in a real browser: the default base (Qwen2.5-Coder-1.5B-Instruct), converted
+to CTranslate2, serves two turns streamed sentence by sentence as they decode, and every text the page
+ever showed for a turn is a beginning of what it finally says (the chat never shows words it then
+takes back: a sentence is shown only once the gate passed it)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def real_server(tmp_path):  # type: ignore[no-untyped-def]
         )
         manage(env, "migrate", "-v0")
         manage(env, "load_fixtures")
-        manage(env, "prepare_models")  # registers and activates the shipped adapter, converts it once (cached)
+        manage(env, "prepare_models")  # joins, checks and converts the default base once (cached)
         with daphnes(env, 1, tmp_path) as [server]:
             yield server.url
 

@@ -10,10 +10,12 @@ import pytest
 from django.utils import timezone
 
 from interviewer import feedback
+from interviewer.bases import PromptStyle
 from interviewer.engine import GenerationEngine
-from interviewer.generator import Cancelled, PromptInputs, TemplateGenerator
+from interviewer.gate import tail
+from interviewer.generator import Cancelled, GroundingFact, PromptInputs, TemplateGenerator
 from interviewer.policy import TurnPlan
-from interviewer.vocabulary import Act
+from interviewer.vocabulary import Act, Source
 from tests.interview_helpers import next_turn, start
 from webapp import interviews, models_registry, turns
 from webapp.models import InterviewSession, Turn
@@ -276,3 +278,69 @@ def test_a_follow_up_on_an_off_topic_answer_brings_the_talk_back_to_work_without
 
     vague = interviews.Pending(1, 2, TurnPlan(Act.FOLLOW_UP, "follow-up on a vague answer"), inputs, [question], 0.0)
     assert turns.spoken_request(vague) is not None  # any other follow-up is the model's to write
+
+
+def test_the_words_shown_are_the_words_saved_even_when_a_continuation_is_glued_on():
+    speech = turns.Speech(4, 0.0)
+    events = speech.say("This role") + speech.say("'s main duty is on-call.") + speech.say(" How do you feel about it?")
+    assert speech.shown == "This role's main duty is on-call. How do you feel about it?"
+    assert "".join(str(e["text"]) for e in events) == speech.shown
+    assert [e["offset"] for e in events] == [
+        len("".join(str(x["text"]) for x in events[:i])) for i in range(len(events))
+    ]
+
+
+class RefusedThenContinued(TemplateGenerator):
+    """After the code's start of a probe ("This role"): a greedy sentence that names a figure nobody
+    gave, then sampled candidates that continue the same start with the fact."""
+
+    name = "continues"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: dict[str, int] = {}
+
+    def stream(self, inputs, cancel=None):  # type: ignore[no-untyped-def]
+        if inputs.prefix not in ("This role", "The role"):
+            yield from super().stream(inputs, cancel)
+            return
+        key = f"{len(inputs.history)}"
+        self.calls[key] = self.calls.get(key, 0) + 1
+        if self.calls[key] == 1:
+            yield f"{inputs.prefix} grew its budget by 73% in 2019. How did you do that?"
+            return
+        fact = next(f.text for f in inputs.facts if f.source == "job").rstrip(".")
+        yield f"{inputs.prefix} asks for {fact[:1].lower() + fact[1:]}. {tail(inputs.stage, fact)}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_sentence_after_the_codes_start_gets_one_round_that_continues_the_same_start(
+    users, engine_of, settings, monkeypatch
+):
+    settings.GENERATOR_CANDIDATES = 2
+    monkeypatch.setattr(models_registry, "prompt_style", lambda: PromptStyle.INSTRUCT)
+    session = start(users[0], questions=6)
+    engine_of(RefusedThenContinued())
+    probes = []
+    while (turn := next_turn(session)) is not None and turn.act != Act.CLOSING:
+        if turn.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE):
+            probes.append(turn)
+        interviews.add_answer(session, ANSWER)
+    assert probes
+    for turn in probes:
+        assert turn.text.startswith(("This role asks for", "The role asks for")) and "73%" not in turn.text
+        assert turn.source == "continues" and turn.candidates == {"decoded": 3, "passed": 1}
+
+
+def test_a_continuation_is_the_passing_candidate_that_keeps_the_shown_start():
+    fact = "Hands-on experience running Kubernetes clusters in production."
+    inputs = PromptInputs("Platform Engineer", Act.REQUIREMENT_PROBE, [GroundingFact(Source.JOB, fact)])
+    pending = interviews.Pending(1, 4, TurnPlan(Act.REQUIREMENT_PROBE, "probe"), inputs, [], 0.0, "")
+    good = "This role runs Kubernetes clusters in production. Where have you run Kubernetes clusters?"
+    decoded = [
+        ("This role grew 73% in 2019. How?", -0.1),  # refused: a figure nobody gave
+        ("The role runs Kubernetes clusters in production. Where have you run them?", -0.1),  # another start
+        (good, -0.5),
+    ]
+    assert turns._best_continuation(pending, "This role", decoded) == good
+    assert turns._best_continuation(pending, "This role", decoded[:2]) == ""

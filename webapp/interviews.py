@@ -230,13 +230,17 @@ def _follow_up(session: InterviewSession, history: list[Turn]) -> tuple[str, lis
     why = assessment.follow_up_reason
     if not why:
         return "", []
+    resume_set, job_set = knowledge.fact_set(session.resume), knowledge.fact_set(session.job)
     ranked = knowledge.selector().select(
-        knowledge.fact_set(session.resume),
-        knowledge.fact_set(session.job),
-        last_answer=history[-1].text,
-        dialog=[t.text for t in history[-4:]],
+        resume_set, job_set, last_answer=history[-1].text, dialog=[t.text for t in history[-4:]]
     )
-    return why, [s for s in ranked if s.reason == Reason.ANSWER_LINK]
+    # The question's own fact comes first: a follow-up stays on its subject, and whoever reads the
+    # turn sees what that subject was (a held-out follow-up asked for "an example of a difficult
+    # deal", the question's subject, which nothing shown with it said).
+    asked = {g.get("fact_id") for g in (question.grounding if question else []) if g.get("reason") != "evidence"}
+    subject = [Selection(f, 1.0, Reason.ANSWER_LINK) for f in [*resume_set.facts, *job_set.facts] if f.id in asked]
+    linked = [s for s in ranked if s.reason == Reason.ANSWER_LINK and s.fact.id not in asked]
+    return why, subject[:1] + linked
 
 
 # ---------------------------------------------------------------------------

@@ -282,10 +282,12 @@ class Speech:
     draft: Draft | None = None  # the turn's words once decided (None: the turn was dropped)
 
     def say(self, words: str) -> list[Event]:
-        """``words`` as token events (one a word, each with its offset), appended to what was shown."""
+        """``words``, the continuation of what was shown, as token events (one a word, each with its
+        offset); a continuation that does not start with a space is glued on ("This role" + "'s")."""
         events: list[Event] = []
-        for word in words.split():
-            piece = word if not self.shown else " " + word
+        for i, word in enumerate(words.split()):
+            glued = not self.shown or (i == 0 and not words[:1].isspace())
+            piece = word if glued else " " + word
             events.append({"type": "token", "index": self.index, "text": piece, "offset": len(self.shown)})
             self.shown += piece
         if events and self.first_word_s is None:
@@ -305,8 +307,11 @@ async def _speak(mine: Claim, pending: interviews.Pending, speech: Speech) -> As
        once; decoding stops when the question is asked.
     2. When its first sentence fails (nothing shown yet) and time is left: one fallback round of
        sampled candidates, ranked, the best shown whole.
+       When the code-written start ("This role") was shown and its sentence failed: one fallback
+       round of sampled candidates continuing that start, the best that passes shown.
     3. Otherwise a template: the turn's template when nothing was shown; after a first sentence
-       shown, a template question that follows from it. The deadline ends any round early.
+       shown, a template question that follows from it (after a start alone, a completion that
+       names the fact). The deadline ends any round early.
     """
     request = spoken_request(pending)
     if request is None:
@@ -337,7 +342,15 @@ async def _speak(mine: Claim, pending: interviews.Pending, speech: Speech) -> As
             yield event
         speech.draft = Draft(text, engine.name, verdict.score if verdict.passed else None, counts)
         return
-    if how == "tail":
+    if how == "tail" and gate.opened and not gate.shown:  # the code's start shown, its sentence refused
+        continued = await _continuation(mine, pending, engine, speech, gate.opened, counts)
+        if continued is None:
+            return
+        if continued:
+            text, how = continued, "continued"
+    if how == "continued":
+        speech.draft = Draft(text, engine.name, None, counts)
+    elif how == "tail":
         speech.draft = Draft(text, f"{engine.name}+{TEMPLATE}", None, counts)
     else:
         speech.draft = await _fallback(mine, pending, engine, speech, counts)
@@ -412,6 +425,41 @@ async def _fallback(
     return replace(
         draft, candidates={"decoded": counts["decoded"] + len(decoded), "passed": draft.candidates["passed"]}
     )
+
+
+async def _continuation(
+    mine: Claim, pending: interviews.Pending, engine: Any, speech: Speech, start: str, counts: dict[str, int]
+) -> str | None:
+    """The fallback round of a turn whose code-written start ("This role") was shown and whose
+    sentence the gate refused: sampled candidates that continue the same start, each gated whole;
+    the best that passes ("" when none does or no time is left; None when the claim was lost). On
+    the held-out interviews, the template that otherwise completes the start pasted a posting's
+    sentence into it ("This role involves They are language agnostic...")."""
+    n = models_registry.fallback_candidates()
+    if n < 1 or speech.left() <= settings.FALLBACK_MIN_S:
+        return ""
+    inputs = replace(pending.inputs, prefix=start, exemplars=[])
+    request = GenerationRequest(inputs, n=n, sample=n > 1, seed=_seed(pending) + 7919, stream=False)
+    decoded = await _candidates(mine, engine.submit(request), speech.left())
+    if decoded is None:
+        return None
+    counts["decoded"] += len(decoded)
+    best = await asyncio.to_thread(_best_continuation, pending, start, decoded)
+    counts["passed"] += int(bool(best))
+    return best
+
+
+def _best_continuation(pending: interviews.Pending, start: str, decoded: list[tuple[str, float]]) -> str:
+    """The passing candidate the ranker scores best, as the gate would show it ("" for none)."""
+    encoder, critic = models_registry.encoder(), models_registry.critic()
+    best, score = "", float("-inf")
+    for text, logprob in decoded:
+        gate = Gate(rank_context(pending), critic)
+        gate.open(start)
+        verdict = gate.finish(text, encoder, logprob)
+        if verdict.passed and verdict.score > score and gate.text.startswith(start):
+            best, score = gate.text, verdict.score
+    return best
 
 
 async def _candidates(mine: Claim, handle: Handle, timeout: float) -> list[tuple[str, float]] | None:
