@@ -146,8 +146,8 @@ DEMOS = (
         ("Reconciled 14 bank and intercompany accounts each month at a logistics firm.",),
         "",
         "",
-        "This role owns the balance sheet reconciliations every month. When one of your 14 accounts didn't tie out, "
-        "how did you track down the variance?",
+        "This role owns the balance sheet reconciliations every month, and your resume mentions reconciling 14 "
+        "accounts a month. How did you go about finding and resolving variances?",
     ),
     Demo(
         "Customer Support Lead",
