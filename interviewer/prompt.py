@@ -46,8 +46,9 @@ TASKS = {
     Act.OPENING: "Welcome the candidate in a few words, then ask one warm-up question about their background.",
     Act.RESUME_DEEP_DIVE: "Name this resume line in a few words, then ask what they did themselves, how, or what came of it",
     Act.REQUIREMENT_PROBE: (
-        "State this job requirement briefly as the role's, then ask one short question about their own experience "
-        "with it; name the resume line only if it shows the same thing, and never assume they have done it"
+        "State this job requirement briefly as the role's, then ask one short, open question about their own "
+        "experience with it (whether and where they have done it); name the resume line only if it shows exactly the "
+        "same thing, and never assume they have done it"
     ),
     Act.GAP_PROBE: (
         "Their resume does not show this job requirement. State it briefly as the role's, then ask one short "

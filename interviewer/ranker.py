@@ -392,7 +392,7 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
         broken.append("says the candidate meets the requirement")
     if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words | ctx.asked_about)):
         broken.append("a closing that asks or invents")
-    if ctx.act is Act.CLOSING and not CLOSES.search(text):
+    if ctx.act is Act.CLOSING and not _closes_words(text):
         broken.append("a closing that does not close")
     if f["repeat_jaccard"] >= NEAR_REPEAT_JACCARD or f["repeat_similarity"] >= NEAR_REPEAT_SIMILARITY:
         broken.append("repeats a question")
@@ -490,7 +490,16 @@ def recites(text: str) -> bool:
 def closes(text: str) -> bool:
     """A closing that thanks or says goodbye, asks nothing and promises no timeline or decision
     (what the evaluations count; the ranker also refuses numbers and names the documents lack)."""
-    return bool(CLOSES.search(text)) and not _asks_or_promises(text)
+    return _closes_words(text) and not _asks_or_promises(text)
+
+
+# "Thanks for asking about ..." acknowledges the candidate's question; it does not end the interview.
+_ACKNOWLEDGES_QUESTION = re.compile(r"\bthanks? (?:you )?for (?:asking|the question)\b", re.I)
+
+
+def _closes_words(text: str) -> bool:
+    """Thanks or a goodbye that ends the interview (not the thanks for a question)."""
+    return bool(CLOSES.search(_ACKNOWLEDGES_QUESTION.sub("", text)))
 
 
 def _asks_or_promises(text: str) -> bool:

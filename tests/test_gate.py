@@ -279,3 +279,29 @@ def test_a_closing_after_the_candidates_question_names_it_and_says_who_can_answe
 )
 def test_a_closing_that_says_when_promises(closing):
     assert not Gate(context(Act.CLOSING, last_answer="No questions.")).finish(closing, HashingEncoder()).passed
+
+
+def test_a_closing_that_only_acknowledges_the_question_still_ends_the_interview():
+    gate = Gate(context(Act.CLOSING, last_answer=QUESTION))
+    gate.open("Thanks for asking about")
+    said = "Thanks for asking about how success is measured; the hiring manager can answer that best."
+    words, how = gate.outcome(gate.finish(said, HashingEncoder()))
+    assert how == "tail" and words == said + " Thank you for your time today."
+
+
+@pytest.mark.parametrize(
+    ("requirement", "completed"),
+    [
+        (
+            "They are language agnostic but their primary language is Python.",
+            'This role lists this requirement: "They are language agnostic but their primary language is Python."',
+        ),
+        ("Ten or more years in telecommunications.", "This role asks for ten or more years in telecommunications."),
+        ("Hands-on experience running Kubernetes clusters.", "This role involves "),
+    ],
+)
+def test_the_code_completes_a_probe_in_words_that_fit_the_requirement(requirement, completed):
+    gate = Gate(RankContext(Act.GAP_PROBE, [requirement], known_words=KNOWN))
+    gate.open("This role")
+    words, how = gate.outcome(gate.finish("This role grew 73% in 2019. Why?", HashingEncoder()))
+    assert how == "tail" and words.startswith(completed) and words.endswith("?") and "73%" not in words
