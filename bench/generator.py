@@ -7,7 +7,9 @@ lanes), and asked for whole interviews: the first TURNS interviewer turns of fix
 each turn streamed greedy with its code-written start and shown sentence by sentence through the
 gate (interviewer.gate), as webapp.turns serves it (no database). Per base and number of
 interviews at once (1, 4, 8; 0.5-2 s of candidate "thinking" between turns): the first shown word
-and the whole turn, p50 and p95. Also each base's load time and the resident memory of a process
+(a code-written start is shown at once), the first sentence of the model's shown, and the whole
+turn, p50 and p95, with no deadline (the app ends a turn on a template at TURN_DEADLINE_S: this
+is what the engine itself sustains). Also each base's load time and the resident memory of a process
 that has loaded the encoder and the generator and decoded a turn.
 
 ``--backends`` (issue 11): the model that served then, SmolLM2 with the shipped adapter merged,
@@ -175,7 +177,7 @@ async def timed(engine: GenerationEngine, inputs: PromptInputs) -> tuple[float, 
 def interviews(engine: GenerationEngine, prompts: list[list[PromptInputs]]) -> dict[str, float]:
     """Each interview on its own: a turn, a think time, the next turn."""
 
-    async def run() -> list[list[tuple[float, float]]]:
+    async def run() -> list[list[tuple[float, float, float]]]:
         return await asyncio.gather(*(interview(engine, turns, i) for i, turns in enumerate(prompts)))
 
     return latencies([t for per_interview in asyncio.run(run()) for t in per_interview])
@@ -399,7 +401,8 @@ def served_prompts() -> list[list[tuple[PromptInputs, int]]]:
 async def served_turn(
     engine: GenerationEngine, inputs: PromptInputs, index: int, style, encoder
 ) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """(first shown word s, whole turn s) of one turn streamed through the gate, as webapp.turns serves it."""
+    """(first shown word s, first model sentence shown s, whole turn s) of one turn streamed through
+    the gate, as webapp.turns serves it: a code-written start is shown the moment the turn starts."""
     from dataclasses import replace
 
     from interviewer import prompt
@@ -413,6 +416,7 @@ async def served_turn(
     gate = Gate(RankContext(inputs.stage, facts, last, [t for r, t in inputs.history if r == "interviewer"]))
     started, first, text = time.perf_counter(), None, ""
     handle = engine.submit(GenerationRequest(replace(inputs, prefix=start)))
+    at_once = time.perf_counter() - started if gate.open(start) else None
     async for event in handle.aiter():
         if event.kind == TOKEN:
             text += event.text
@@ -426,14 +430,15 @@ async def served_turn(
             break
     gate.finish(text, encoder)
     total = time.perf_counter() - started
-    return (first if first is not None else total), total
+    sentence = first if first is not None else total
+    return (at_once if at_once is not None else sentence), sentence, total
 
 
 def served_interviews(engine: GenerationEngine, style, encoder, at_once: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """``at_once`` interviews running together, each turn after a think time."""
     prompts = served_prompts()[:at_once]
 
-    async def one(turns: list[tuple[PromptInputs, int]], seed: int) -> list[tuple[float, float]]:
+    async def one(turns: list[tuple[PromptInputs, int]], seed: int) -> list[tuple[float, float, float]]:
         rng = random.Random(seed)
         await asyncio.sleep(rng.uniform(0, THINK_S[1]))
         timings = []
@@ -442,14 +447,16 @@ def served_interviews(engine: GenerationEngine, style, encoder, at_once: int) ->
             await asyncio.sleep(rng.uniform(*THINK_S))
         return timings
 
-    async def run() -> list[list[tuple[float, float]]]:
+    async def run() -> list[list[tuple[float, float, float]]]:
         return await asyncio.gather(*(one(turns, i) for i, turns in enumerate(prompts)))
 
     timings = [t for per in asyncio.run(run()) for t in per]
-    firsts, totals = [t[0] for t in timings], [t[1] for t in timings]
+    firsts, sentences, totals = [t[0] for t in timings], [t[1] for t in timings], [t[2] for t in timings]
     return {
         "first_word_p50_s": round(percentile(firsts, 0.5), 2),
         "first_word_p95_s": round(percentile(firsts, 0.95), 2),
+        "first_model_sentence_p50_s": round(percentile(sentences, 0.5), 2),
+        "first_model_sentence_p95_s": round(percentile(sentences, 0.95), 2),
         "turn_p50_s": round(percentile(totals, 0.5), 2),
         "turn_p95_s": round(percentile(totals, 0.95), 2),
         "turn_max_s": round(max(totals), 2),
