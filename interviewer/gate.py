@@ -209,7 +209,7 @@ def completion(ctx: RankContext) -> str:
     return f"involves {phrase}."
 
 
-# A requirement written as a sentence ("They are language agnostic...", "The ideal candidate will
+# A requirement written as a sentence ("We pick whatever language fits...", "The right person will
 # be...") does not fit "This role involves ...": on the held-out interviews that read "This role
 # involves They are...". It is quoted whole instead; a span of years is asked for as one.
 _CLAUSE = re.compile(

@@ -16,7 +16,7 @@ _PLACE = re.compile(r"\s+(?:job|position|opening)\s+in\s+[A-Z][\w .,'-]*$", re.I
 
 
 def clean_title(title: str) -> str:
-    """A job title without the place a job board appended to it ("Billing Specialist Job in Madison")."""
+    """A job title without the place a job board appended to it ("Payroll Clerk Job in Springfield")."""
     return _PLACE.sub("", title).strip() or title
 
 

@@ -293,10 +293,10 @@ def test_a_closing_that_only_acknowledges_the_question_still_ends_the_interview(
     ("requirement", "completed"),
     [
         (
-            "They are language agnostic but their primary language is Python.",
-            'This role lists this requirement: "They are language agnostic but their primary language is Python."',
+            "We pick whatever language fits the problem, though most of our code is Go.",
+            'This role lists this requirement: "We pick whatever language fits the problem, though most of our code is Go."',
         ),
-        ("Ten or more years in telecommunications.", "This role asks for ten or more years in telecommunications."),
+        ("Eight or more years in freight logistics.", "This role asks for eight or more years in freight logistics."),
         ("Hands-on experience running Kubernetes clusters.", "This role involves "),
     ],
 )

@@ -434,7 +434,7 @@ async def _continuation(
     sentence the gate refused: sampled candidates that continue the same start, each gated whole;
     the best that passes ("" when none does or no time is left; None when the claim was lost). On
     the held-out interviews, the template that otherwise completes the start pasted a posting's
-    sentence into it ("This role involves They are language agnostic...")."""
+    sentence into it ("This role involves We pick whatever language fits...")."""
     n = models_registry.fallback_candidates()
     if n < 1 or speech.left() <= settings.FALLBACK_MIN_S:
         return ""
