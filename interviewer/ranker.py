@@ -248,10 +248,21 @@ def sentence_problems(sentence: str, ctx: RankContext, first: bool = True) -> li
         problems.append("length")
     if recites(text):
         problems.append("restates the instructions")
-    if SPEAKS_AS_CANDIDATE.search(text):
-        problems.append("speaks as the candidate")
     if _misquotes(text, ctx):
         problems.append("quotes words nobody said")
+    problems += _says_what_it_cannot(text, ctx)
+    if ctx.act is Act.CLOSING and first and "?" in ctx.last_answer and not REFERS.search(text):
+        problems.append("a closing that answers the candidate's question itself")
+    if first and ctx.act.asks_question and not asks(text) and not _stands_behind(text, ctx):
+        problems.append("a lead-in the turn cannot stand behind")
+    return problems
+
+
+def _says_what_it_cannot(text: str, ctx: RankContext) -> list[str]:
+    """The rules a sentence and a whole turn share: words the interviewer cannot stand behind."""
+    problems = []
+    if SPEAKS_AS_CANDIDATE.search(text):
+        problems.append("speaks as the candidate")
     if ctx.act.asks_question and (
         _number_nobody_gave(text, ctx) or (ctx.known_words and _names_unknown(text, ctx.known_words | ctx.shown))
     ):
@@ -260,10 +271,6 @@ def sentence_problems(sentence: str, ctx: RankContext, first: bool = True) -> li
         problems.append("says the candidate meets the requirement")
     if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words | ctx.asked_about)):
         problems.append("a closing that asks or invents")
-    if ctx.act is Act.CLOSING and first and "?" in ctx.last_answer and not REFERS.search(text):
-        problems.append("a closing that answers the candidate's question itself")
-    if first and ctx.act.asks_question and not asks(text) and not _stands_behind(text, ctx):
-        problems.append("a lead-in the turn cannot stand behind")
     return problems
 
 
@@ -382,16 +389,7 @@ def _broken_rules(text: str, f: dict[str, float], ctx: RankContext) -> list[str]
             broken.append("ignores the last answer")
     if ctx.act is Act.CANDIDATE_QUESTIONS and not invites(text):
         broken.append("does not invite questions")
-    if SPEAKS_AS_CANDIDATE.search(text):
-        broken.append("speaks as the candidate")
-    if ctx.act.asks_question and (
-        _number_nobody_gave(text, ctx) or (ctx.known_words and _names_unknown(text, ctx.known_words | ctx.shown))
-    ):
-        broken.append("names a number or name nobody gave")
-    if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and _claims_the_requirement(text, ctx):
-        broken.append("says the candidate meets the requirement")
-    if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words | ctx.asked_about)):
-        broken.append("a closing that asks or invents")
+    broken += _says_what_it_cannot(text, ctx)
     if ctx.act is Act.CLOSING and not _closes_words(text):
         broken.append("a closing that does not close")
     if f["repeat_jaccard"] >= NEAR_REPEAT_JACCARD or f["repeat_similarity"] >= NEAR_REPEAT_SIMILARITY:

@@ -100,17 +100,22 @@ def clean(raw: str, case: Case) -> str:
     return first[len(_ROLE[0]) :].strip() if first.lower().startswith(_ROLE) else first
 
 
-def served(candidates: list[tuple[str, float]], case: Case, encoder: Encoder) -> tuple[str, bool]:
-    """The words the app says for ``case`` (the ranker's pick, else the template); and whether the model's."""
-    context = RankContext(
+def _context(case: Case, targets: list[str] | None = None) -> RankContext:
+    """What the ranker and the gate judge ``case``'s words against."""
+    return RankContext(
         case.example.stage,
         case.facts,
         case.last_answer,
         case.asked,
         exemplars=case.inputs.exemplars,
+        targets=targets,
         answers=case.inputs.answers,
     )
-    chosen, _ = ranker.best(candidates, context, encoder)
+
+
+def served(candidates: list[tuple[str, float]], case: Case, encoder: Encoder) -> tuple[str, bool]:
+    """The words the app says for ``case`` (the ranker's pick, else the template); and whether the model's."""
+    chosen, _ = ranker.best(candidates, _context(case), encoder)
     if chosen is not None and chosen.text is not None:
         return chosen.text, True
     return template_question(case.inputs, case.asked), False
@@ -118,16 +123,7 @@ def served(candidates: list[tuple[str, float]], case: Case, encoder: Encoder) ->
 
 def gated(raw: str, case: Case, encoder: Encoder, critic: Critic | None = None) -> tuple[str, str]:
     """(the words a live turn shows for the streamed ``raw`` text, how): ``Gate.outcome``."""
-    context = RankContext(
-        case.example.stage,
-        case.facts,
-        case.last_answer,
-        case.asked,
-        exemplars=case.inputs.exemplars,
-        targets=case.facts[:1] if case.example.stage.is_probe else None,
-        answers=case.inputs.answers,
-    )
-    gate = Gate(context, critic)
+    gate = Gate(_context(case, targets=case.facts[:1] if case.example.stage.is_probe else None), critic)
     return gate.outcome(gate.finish(raw, encoder))
 
 
