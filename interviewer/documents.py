@@ -46,7 +46,8 @@ class ParsedFact:
     ``askable`` is False for boilerplate (pay, legal text, how to apply, the company's
     description of itself...): kept for display, never a requirement, never probed.
     ``context`` says where the claim belongs ("Backend Engineer, Acme, 2020 - 2023" for an
-    experience bullet); it is not part of the claim.
+    experience bullet); it is not part of the claim. ``kind`` is what a posting's piece is once
+    :mod:`interviewer.fact_kinds` judged it ("requirement", "condition"...; "" until then).
     """
 
     section: str
@@ -54,6 +55,7 @@ class ParsedFact:
     position: int
     askable: bool = True
     context: str = ""
+    kind: str = ""
 
 
 @dataclass
@@ -525,9 +527,56 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u00ad", "")
     text = _CONTROL.sub("", text)
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)  # words hyphenated at a line end
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [_SPACES.sub(" ", _unspace(line)).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+_SPACED_GAP = re.compile(r"[ \t\u00a0]{2,}|\t")
+# Words of headings people set letter-spaced ("E D U C A T I O N & C O U R S E S").
+_HEADING_VOCABULARY = frozenset(
+    """
+    about achievements activities analyst and awards career certifications certificates contact courses data
+    details developer education employment engineer experience expertise highlights history hobbies information
+    interests key languages me manager objective of personal professional profile projects publications
+    qualifications references skills specialist summary technical tools training volunteer volunteering work
+    """.split()
+)
+
+
+def _unspace(line: str) -> str:
+    """A letter-spaced line with its words back ("D A T A  A N A L Y S T" -> "DATA ANALYST"): words
+    are split at wide gaps, or, where the gaps were lost, at the heading words they spell."""
+    tokens = line.split()
+    if len(tokens) < 5 or sum(len(t) == 1 for t in tokens) < 0.8 * len(tokens):
+        return line
+    groups = [g.split() for g in _SPACED_GAP.split(line.strip()) if g.strip()]
+    if len(groups) > 1:
+        return " ".join("".join(g) if all(len(t) == 1 for t in g) else " ".join(g) for g in groups)
+    return " ".join(_segment("".join(tokens)))
+
+
+def _segment(run: str) -> list[str]:
+    """``run`` cut into the most heading words (what is left over stays as it is)."""
+    low = run.lower()
+    best: list[tuple[int, list[str]]] = [(0, []), *[(-1, []) for _ in run]]
+    for end in range(1, len(run) + 1):
+        options = []
+        for start in range(max(0, end - 16), end):
+            if best[start][0] < 0:
+                continue
+            piece = low[start:end]
+            known = piece in _HEADING_VOCABULARY or (len(piece) == 1 and not piece.isalnum())
+            score = best[start][0] + (end - start if known else 0)
+            words = best[start][1]
+            if not known and words and words[-1].lower() not in _HEADING_VOCABULARY:
+                words = [*words[:-1], words[-1] + run[start:end]]  # glue unknown letters together
+            else:
+                words = [*words, run[start:end]]
+            options.append((score, -len(words), words))
+        top = max(options)
+        best[end] = (top[0], top[2])
+    return best[len(run)][1]
 
 
 def _unmangle(match: re.Match[str]) -> str:

@@ -121,6 +121,18 @@ _STRONG = {
         r"manufacturer)|join (our|us)\b|we are (a|an|the) (leading|global|growing|fast|premier|top|rapidly|proud)|"
         r"is (a|an|the) (leading|global|premier|nationally|world))"
     ),
+    # Screening conditions: who may hold the job, not what it takes. No resume covers them.
+    "condition": (
+        r"\b(must be (at least )?\d{2}( years)?( of age| years old| or older)?|\d{2}\+? years (of age|old)|"
+        r"(at least|minimum( age)? of) \d{2} years (of age|old)|(u\.?s\.?|us|eu|uk) citizen(ship)?|citizenship|"
+        r"permanent resident|right to work|eligible to work|driver'?s? licen[cs]e|driving licen[cs]e|"
+        r"driving record|cdl|security clearance|clearance (is )?required|(secret|ts/sci) clearance|"
+        r"(lift|carry|push|pull)(ing)? (up to )?\d+ ?(lbs?|pounds|kg|kilos)|travel(ling|ing)? (up to )?\d+ ?%|"
+        r"\d+ ?% (of the time )?travel|must (live|reside) in|(reside|residing|located) in one of|"
+        r"(own|reliable) (vehicle|transportation|transport|car)|proof of (vaccination|insurance)|"
+        r"(available|availability|willing(ness)?) to work (nights|weekends|overtime|holidays|evenings|any shift|"
+        r"flexible)|stand(ing)? for (long|extended|\d+)|internet connection)(?!\w)"
+    ),
 }
 _WEAK = {
     "benefits": (
@@ -150,7 +162,10 @@ _STRONG_ANCHORS = tuple(
     exhaustive|inclusive|complete list|complete description|essential functions|representative|contact|call|
     mail|phone|tel|fax|$|salary|wages|per hour|paid|pto|401|insurance|medical|dental|benefits|competitive|
     discount|tuition|bonus|retirement|fri|thru|through|shift|schedule|hours|time|our mission|our vision|
-    our values|founded|headquartered|fortune|leading|join|we are|global|premier|nationally|world
+    our values|founded|headquartered|fortune|leading|join|we are|global|premier|nationally|world|
+    must be|years of age|years old|citizen|resident|right to work|eligible|licen|driving record|cdl|clearance|
+    lift|carry|push|pull|travel|live in|reside|located in|vehicle|transport|car|vaccination|available|
+    availability|willing|stand|internet
     """.replace("\n", "").split("|")
 )
 _STRONG_ANY = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _STRONG.items()), re.I | re.M)

@@ -48,7 +48,7 @@ MAX_LISTED_FAILURES = 20
 
 class FactInline(admin.TabularInline[Fact, services.Document]):
     model = Fact
-    fields = ("position", "section", "text", "askable", "hidden", "context", "embedded")
+    fields = ("position", "section", "kind", "text", "askable", "hidden", "context", "embedded")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -19,7 +19,7 @@ def selector() -> KnowledgeSelector:
 def fact_set(document: JobPosting | Resume) -> FactSet:
     """The document's facts the interview may use: those its owner deleted (hidden) are left out."""
     facts = list(document.facts.filter(hidden=False))
-    refs = [FactRef(f.pk, document.kind, f.section, f.text, f.position, f.askable, f.context) for f in facts]
+    refs = [FactRef(f.pk, document.kind, f.section, f.text, f.position, f.askable, f.context, f.kind) for f in facts]
     return FactSet(refs, embeddings.matrix(facts))
 
 

@@ -77,6 +77,17 @@ class Fact(models.Model):
     context = models.CharField(
         max_length=300, blank=True, help_text="Where the claim belongs, e.g. the role, employer and dates."
     )
+    kind = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="What a posting's piece is: requirement, responsibility, or never asked about (company, "
+        "benefits, legal, apply, condition, other). Empty for resume facts.",
+    )
+    edited_from = models.TextField(
+        blank=True,
+        help_text="The text the parser read, when the resume's owner corrected it; a re-parse keeps the edit.",
+    )
+    added = models.BooleanField(default=False, help_text="Written by the resume's owner; a re-parse keeps it.")
     hidden = models.BooleanField(
         default=False,
         help_text="Deleted by the resume's owner: never shown to the interview; kept so a re-parse remembers it.",

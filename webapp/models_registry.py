@@ -26,6 +26,7 @@ from interviewer.critic import Critic
 from interviewer.encoders import Encoder, HashingEncoder, SentenceTransformerEncoder
 from interviewer.engine import AnyGenerator, GenerationEngine
 from interviewer.exemplars import Exemplar, ExemplarBank
+from interviewer.fact_kinds import FactKinds
 from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from webapp.models import ModelVersion
 from webapp.remote import RemoteEngine
@@ -68,6 +69,7 @@ def reset() -> None:
     reset_engine()
     _banks.clear()
     _critics.clear()
+    _fact_kinds.clear()
 
 
 # ---------------------------------------------------------------------------
@@ -264,6 +266,36 @@ def critic() -> Critic | None:
         found = None
     with _lock:
         _critics[key] = found
+    return found
+
+
+_fact_kinds: dict[str, tuple[FactKinds, Encoder] | None] = {}
+
+
+def fact_kinds() -> tuple[FactKinds, Encoder] | None:
+    """The classifier of a posting's pieces (``FACT_KINDS_PATH``) and the encoder it was fitted on
+    (the packaged one, also when a fine-tuned selector is active); None when there is none."""
+    if settings.FACT_KINDS_PATH == "off" or settings.FAKE_MODELS:
+        return None
+    key = settings.FACT_KINDS_PATH
+    with _lock:
+        if key in _fact_kinds:
+            return _fact_kinds[key]
+    found: tuple[FactKinds, Encoder] | None = None
+    try:
+        classifier = FactKinds.load(Path(settings.FACT_KINDS_PATH))
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("No classifier of posting pieces at %s (%s): the parser's patterns alone", key, exc)
+    else:
+        current = encoder()
+        if classifier.encoder_id == current.model_id:
+            found = (classifier, current)
+        elif classifier.encoder_id == PACKAGED_ENCODER_ID:
+            found = (classifier, SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID))
+        else:
+            log.warning("The classifier of posting pieces was fitted on %s: not used", classifier.encoder_id)
+    with _lock:
+        _fact_kinds[key] = found
     return found
 
 

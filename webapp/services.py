@@ -18,9 +18,9 @@ import io
 import logging
 import multiprocessing
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import transaction
 
-from interviewer import documents, titles
+from interviewer import documents, fact_kinds, titles
 from interviewer.documents import (
     JOB,
     RESUME,
@@ -362,13 +362,21 @@ def replace_facts(document: Document, prepared: Prepared) -> None:
     """Replace the document's facts by freshly parsed ones, in one transaction.
 
     A new fact whose text matches (by :func:`fact_key`) one the owner had deleted is stored
-    deleted (``hidden``) again: a re-parse never brings back what the candidate took out. A
-    deleted fact the new parse no longer yields is forgotten with the old rows.
+    deleted (``hidden``) again: a re-parse never brings back what the candidate took out. One the
+    owner corrected keeps the correction, and the facts the owner added are kept after the
+    parsed ones. A deleted or corrected fact the new parse no longer yields is forgotten.
     """
     with transaction.atomic():
-        hidden = {fact_key(text) for text in document.facts.filter(hidden=True).values_list("text", flat=True)}
+        old = list(document.facts.all())
+        hidden = {fact_key(f.edited_from or f.text) for f in old if f.hidden}
+        edits = {fact_key(f.edited_from): f.text for f in old if f.edited_from}
+        added = [f for f in old if f.added]
         document.facts.all().delete()
-        store_facts(document, prepared.facts, prepared.vectors, prepared.encoder_id, hidden=hidden)
+        store_facts(document, prepared.facts, prepared.vectors, prepared.encoder_id, hidden=hidden, edits=edits)
+        start = len(prepared.facts)
+        for n, fact in enumerate(added):
+            fact.pk, fact.position = None, start + n
+        Fact.objects.bulk_create(added)
 
 
 def fact_key(text: str) -> str:
@@ -382,32 +390,97 @@ def store_facts(
     vectors: np.ndarray | None = None,
     encoder_id: str = "",
     hidden: Collection[str] = (),
+    edits: Mapping[str, str] | None = None,
 ) -> None:
     """Insert the facts (askable or not, with their context); embeddings computed ahead
     (``vectors``) are stored, missing ones computed here. A fact whose :func:`fact_key` is in
     ``hidden`` is stored hidden."""
     owner = {"job": document} if document.kind == JOB else {"resume": document}
+    if document.kind == JOB:
+        facts = judge_posting(list(facts), vectors, encoder_id)
+    edits = edits or {}
     rows = [
         Fact(
             section=f.section,
-            text=f.text,
+            text=edits.get(fact_key(f.text), f.text),
+            edited_from=f.text if fact_key(f.text) in edits else "",
             position=f.position,
-            askable=f.askable,
+            askable=f.askable or fact_key(f.text) in edits,
             context=f.context[:300],
+            kind=f.kind,
             hidden=bool(hidden) and fact_key(f.text) in hidden,
             **owner,
         )
         for f in facts
     ]
-    embedded = vectors is not None and len(vectors) == len(rows)
-    if embedded and vectors is not None:
+    if vectors is not None and len(vectors) == len(rows):
         for row, vector in zip(rows, vectors, strict=True):
-            row.embedding, row.embedding_model = to_bytes(vector), encoder_id
+            if not row.edited_from:  # a corrected fact is embedded anew
+                row.embedding, row.embedding_model = to_bytes(vector), encoder_id
     Fact.objects.bulk_create(rows, batch_size=500)
-    if not embedded:
+    if any(not row.embedding for row in rows):
         from webapp import embeddings
 
         embeddings.embed_facts(list(document.facts.all()))
+
+
+MAX_FACT_CHARS = 500
+RESUME_SECTIONS_TO_ADD = ("summary", "experience", "projects", "skills", "education", "certifications", "other")
+
+
+def fact_text_error(text: str) -> str:
+    """Why ``text`` cannot be a fact ("" when it can)."""
+    if not text:
+        return "Write the fact first."
+    if len(text) > MAX_FACT_CHARS:
+        return f"A fact is at most {MAX_FACT_CHARS} characters: split it in two."
+    return ""
+
+
+def edit_fact(fact: Fact, text: str) -> None:
+    """Correct a resume fact; the parsed text is remembered so a re-parse keeps the correction."""
+    from webapp import embeddings
+
+    if not fact.edited_from and not fact.added:
+        fact.edited_from = fact.text
+    fact.text, fact.askable, fact.embedding, fact.embedding_model = text, True, None, ""
+    fact.save(update_fields=["text", "edited_from", "askable", "embedding", "embedding_model"])
+    embeddings.embed_facts([fact])
+
+
+def add_fact(resume: Resume, section: str, text: str) -> Fact:
+    """A fact the resume's owner writes, after the parsed ones; kept by a re-parse."""
+    from django.db.models import Max
+
+    from webapp import embeddings
+
+    with transaction.atomic():
+        last = resume.facts.aggregate(last=Max("position"))["last"]
+        fact = Fact.objects.create(
+            resume=resume, section=section, text=text, position=(last if last is not None else -1) + 1, added=True
+        )
+    embeddings.embed_facts([fact])
+    return fact
+
+
+def judge_posting(facts: list[ParsedFact], vectors: np.ndarray | None = None, encoder_id: str = "") -> list[ParsedFact]:
+    """Each piece of a posting with its kind (:mod:`interviewer.fact_kinds`): what is not askable
+    (the company's blurb, pay, legal text, how to apply, screening conditions) is kept, never
+    asked about. Without a classifier the parser's own verdict stands."""
+    from webapp import models_registry
+
+    found = models_registry.fact_kinds()
+    if found is None or not facts:
+        return [replace(f, kind=fact_kinds.pattern_kind(f.text, f.section, f.askable)) for f in facts]
+    classifier, encoder = found
+    if vectors is None or len(vectors) != len(facts) or encoder_id != classifier.encoder_id:
+        vectors = encoder.encode([f.text for f in facts])
+    pieces = fact_kinds.pieces_of([f.section for f in facts], [f.text for f in facts], [f.askable for f in facts])
+    out = []
+    for fact, kind in zip(facts, classifier.kinds_of(pieces, vectors), strict=True):
+        section, askable, kind = fact_kinds.decide(fact.section, fact.askable, kind)
+        out.append(replace(fact, section=section, askable=askable, kind=kind))
+    return out
 
 
 def _seniority(value: str) -> str:

@@ -109,6 +109,12 @@ FALLBACK_MIN_S = envfloat("FALLBACK_MIN_S", "3", minimum=0)
 # The learned critic of whole turns (manage.py critic train): a turn it refuses is treated as one the
 # gate refused. Empty: the critic that ships in models/critic/; "off": none.
 CRITIC_PATH = os.getenv("CRITIC_PATH", "").strip() or str(BASE_DIR / "models" / "critic" / "critic.json")
+# What each piece of a posting is (manage.py train_fact_kinds): requirement, duty, or never asked about
+# (company, benefits, legal, how to apply, screening condition). Empty: the one that ships in
+# models/fact-kinds/; "off": the parser's sections and patterns alone.
+FACT_KINDS_PATH = os.getenv("FACT_KINDS_PATH", "").strip() or str(
+    BASE_DIR / "models" / "fact-kinds" / "fact_kinds.json"
+)
 # Evaluation only (evaluate_interviews --systems template): every turn a template, no model asked.
 GENERATOR_TEMPLATES_ONLY = False
 INTERVIEW_QUESTIONS = envint("INTERVIEW_QUESTIONS", "8", minimum=1)

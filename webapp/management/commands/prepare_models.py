@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer import conversion, weights
-from webapp import embeddings, models_registry
+from interviewer.documents import DocumentError
+from webapp import embeddings, models_registry, services
 from webapp.management.progress import bar
-from webapp.models import Fact, ModelVersion
+from webapp.models import Fact, JobPosting, ModelVersion
 
 SHIPPED = Path(settings.BASE_DIR) / "models"  # adapters committed with the project
 # Adapters an earlier release shipped: while one of them is active, the shipped one replaces it
@@ -53,12 +54,27 @@ class Command(BaseCommand):
             encoder = models_registry.encoder()
         except weights.WeightsError as exc:
             raise CommandError(str(exc)) from None
+        self._judge_unjudged_postings()
         stale = list(embeddings.stale_facts())
         with bar(len(stale), f"Embedding facts with {encoder.model_id}", unit="fact") as progress:
             embeddings.embed_facts(stale, progress=progress.update)
         self.stdout.write(
             self.style.SUCCESS(f"Models ready; {Fact.objects.count()} facts embedded with {encoder.model_id}.")
         )
+
+    def _judge_unjudged_postings(self) -> None:
+        """Postings stored before their pieces had kinds are parsed again, once, so their screening
+        conditions and company blurbs stop being probed (pieces their owners deleted stay deleted)."""
+        jobs = list(JobPosting.objects.filter(facts__kind="").distinct())
+        if not jobs:
+            return
+        with bar(len(jobs), "Judging the pieces of postings stored before", unit="posting") as progress:
+            for job in jobs:
+                try:
+                    services.reparse(job)
+                except DocumentError as exc:
+                    self.stderr.write(f"{job}: kept as it was ({exc})")
+                progress.update(1)
 
     def _install_shipped_adapters(self, base: Path) -> None:
         """Register the adapters that ship in models/ (trained on the fixtures) and activate one

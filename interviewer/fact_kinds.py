@@ -1,0 +1,162 @@
+"""What each piece of a job posting is: something to ask about, or text an interviewer leaves alone.
+
+A posting mixes what the job needs (requirements, duties) with what no interview should probe:
+the company describing itself, pay and benefits, legal text, how to apply, and screening
+conditions (citizenship, residence, age, licences, clearance, travel, shifts, physical demands).
+No resume ever covers a condition, so a gap probe that may pick one picks it first; the parser's
+section and patterns alone get a third of them wrong on real postings.
+
+:class:`FactKinds` is a multinomial logistic regression on the selector's encoder (the
+embeddings every fact gets anyway) plus what the parser knows (its section, its verdict, the
+boilerplate pattern that fired, the piece's length and where it stands in the posting). It is
+fitted by ``training/train_fact_kinds.py`` on labelled pieces of postings this project wrote;
+its weights are plain numbers in a JSON file read with numpy. Pure: no Django.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from interviewer import facts as quality
+
+KINDS = ("requirement", "responsibility", "company", "benefits", "legal", "apply", "condition", "other")
+NOT_ASKABLE = frozenset(("company", "benefits", "legal", "apply", "condition", "other"))
+# How the match page and the admin name each kind that is never asked about.
+KIND_LABELS = {
+    "company": "About the company",
+    "benefits": "Pay and benefits",
+    "legal": "Legal text",
+    "apply": "How to apply",
+    "condition": "Conditions",
+    "other": "Not a claim",
+}
+SECTIONS = ("requirements", "responsibilities", "nice_to_have", "about", "benefits", "apply", "legal")
+PATTERNS = ("legal", "apply", "disclaimer", "contact", "benefits", "schedule", "company")
+# Where an askable piece goes when the parser put it outside the askable sections.
+SECTION_OF = {"requirement": "requirements", "responsibility": "responsibilities"}
+ASKABLE_SECTIONS = frozenset(("requirements", "responsibilities", "nice_to_have"))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A piece of a posting as the parser left it: its text, section, verdict and place (0-1)."""
+
+    text: str
+    section: str = ""
+    askable: bool = True
+    where: float = 0.5
+
+
+def features(pieces: Sequence[Piece], vectors: np.ndarray) -> np.ndarray:
+    """One row per piece: [embedding, section one-hot, parser's verdict, pattern one-hot,
+    words / 40, at most three words, place in the posting]."""
+    rows = []
+    for piece in pieces:
+        words = len(piece.text.split())
+        pattern = quality.boilerplate_kind(piece.text, weak=False) or ""
+        rows.append(
+            [float(piece.section == s) for s in SECTIONS]
+            + [float(piece.askable)]
+            + [float(pattern == p) for p in PATTERNS]
+            + [min(words, 40) / 40, float(words <= 3), piece.where]
+        )
+    extra = np.asarray(rows, dtype=np.float32).reshape(len(pieces), -1)
+    return np.hstack([np.asarray(vectors, dtype=np.float32).reshape(len(pieces), -1), extra])
+
+
+@dataclass
+class FactKinds:
+    """A fitted classifier: ``weights`` (features x kinds) and ``bias`` of a softmax regression; a
+    piece is not askable when P(not askable) >= ``threshold``."""
+
+    encoder_id: str
+    kinds: tuple[str, ...]
+    weights: np.ndarray
+    bias: np.ndarray
+    threshold: float = 0.5
+    metrics: dict[str, object] = field(default_factory=dict)
+
+    def probabilities(self, pieces: Sequence[Piece], vectors: np.ndarray) -> np.ndarray:
+        """(pieces, kinds) probabilities."""
+        if not pieces:
+            return np.zeros((0, len(self.kinds)), dtype=np.float64)
+        logits = features(pieces, vectors).astype(np.float64) @ self.weights + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float64)
+
+    def kinds_of(self, pieces: Sequence[Piece], vectors: np.ndarray) -> list[str]:
+        """Each piece's kind: the likeliest askable kind, or the likeliest not-askable one when
+        P(not askable) reaches the threshold."""
+        probs = self.probabilities(pieces, vectors)
+        not_askable = np.array([k in NOT_ASKABLE for k in self.kinds])
+        out = []
+        for row in probs:
+            refused = float(row[not_askable].sum()) >= self.threshold
+            pool = np.where(not_askable == refused)[0]
+            out.append(self.kinds[int(pool[np.argmax(row[pool])])])
+        return out
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "encoder_id": self.encoder_id,
+            "kinds": list(self.kinds),
+            "weights": np.round(self.weights, 5).tolist(),
+            "bias": np.round(self.bias, 5).tolist(),
+            "threshold": self.threshold,
+            "metrics": self.metrics,
+        }
+        path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> FactKinds:
+        """Raises OSError, ValueError or KeyError when the file is missing or not a classifier."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        kinds = tuple(str(k) for k in data["kinds"])
+        weights = np.asarray(data["weights"], dtype=np.float64)
+        bias = np.asarray(data["bias"], dtype=np.float64)
+        if weights.ndim != 2 or weights.shape[1] != len(kinds) or bias.shape != (len(kinds),):
+            raise ValueError(f"{path}: weights of shape {weights.shape} do not fit {len(kinds)} kinds")
+        if set(kinds) - set(KINDS):
+            raise ValueError(f"{path}: unknown kinds {sorted(set(kinds) - set(KINDS))}")
+        return cls(
+            str(data["encoder_id"]), kinds, weights, bias, float(data["threshold"]), dict(data.get("metrics", {}))
+        )
+
+
+def pieces_of(sections: Sequence[str], texts: Sequence[str], askable: Sequence[bool]) -> list[Piece]:
+    """The pieces of one posting, in reading order, with their place in it."""
+    n = max(1, len(texts) - 1)
+    return [Piece(t, s, a, i / n) for i, (s, t, a) in enumerate(zip(sections, texts, askable, strict=True))]
+
+
+def decide(section: str, askable: bool, kind: str) -> tuple[str, bool, str]:
+    """(section, askable, kind) of a piece once its kind is known: a not-askable kind is never
+    asked about; an askable one the parser left outside the askable sections moves into the
+    section its kind names; the parser's "nice to have" stays."""
+    if kind in NOT_ASKABLE:
+        return section, False, kind
+    if section not in ASKABLE_SECTIONS:
+        section = SECTION_OF.get(kind, "requirements")
+    return section, True, kind
+
+
+_PATTERN_KINDS = {"disclaimer": "legal", "contact": "apply", "schedule": "benefits"}
+_SECTION_KINDS = {"benefits": "benefits", "apply": "apply", "legal": "legal", "about": "company"}
+
+
+def pattern_kind(text: str, section: str, askable: bool) -> str:
+    """The kind the parser's own verdict implies, for when no classifier applies (the test
+    encoder, ``FACT_KINDS_PATH=off``)."""
+    if askable:
+        return "responsibility" if section == "responsibilities" else "requirement"
+    pattern = quality.boilerplate_kind(text, weak=True) or ""
+    if pattern:
+        return _PATTERN_KINDS.get(pattern, pattern)
+    return _SECTION_KINDS.get(section, "other")

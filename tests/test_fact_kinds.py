@@ -1,0 +1,186 @@
+"""What each piece of a posting is: the classifier's arithmetic, its file, how its verdict is
+applied, the patterns it falls back on, its training, and (with the real encoder) the shipped one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from interviewer import fact_kinds
+from interviewer.documents import ParsedFact
+from interviewer.encoders import HashingEncoder
+from interviewer.fact_kinds import FactKinds, Piece, decide, features, pattern_kind
+from interviewer.facts import boilerplate_kind
+from training import train_fact_kinds
+
+
+def tiny(threshold: float = 0.5) -> FactKinds:
+    """A classifier that reads only the "at most three words" feature: short pieces are "other"."""
+    pieces = [Piece("x")]
+    width = features(pieces, np.zeros((1, 2))).shape[1]
+    weights = np.zeros((width, 2))
+    weights[width - 2, 1] = 4.0  # "at most three words" -> "other"
+    return FactKinds("enc", ("requirement", "other"), weights, np.array([1.0, -1.0]), threshold)
+
+
+def test_it_refuses_a_piece_when_p_not_askable_reaches_the_threshold():
+    vectors = np.zeros((2, 2))
+    pieces = [Piece("SQL"), Piece("Five years of SQL reporting for finance teams")]
+    assert tiny().kinds_of(pieces, vectors) == ["other", "requirement"]
+    assert tiny(threshold=0.99).kinds_of(pieces, vectors) == ["requirement", "requirement"]
+    probabilities = tiny().probabilities(pieces, vectors)
+    assert probabilities.shape == (2, 2) and np.allclose(probabilities.sum(axis=1), 1.0)
+
+
+def test_it_saves_and_loads_a_classifier_and_refuses_a_broken_file(tmp_path):
+    path = tmp_path / "kinds.json"
+    tiny().save(path)
+    loaded = FactKinds.load(path)
+    assert loaded.kinds == ("requirement", "other") and np.allclose(loaded.weights, tiny().weights)
+    data = json.loads(path.read_text())
+    data["bias"] = [1.0]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="do not fit"):
+        FactKinds.load(path)
+    data["bias"], data["kinds"] = [1.0, 2.0], ["requirement", "gossip"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="unknown kinds"):
+        FactKinds.load(path)
+
+
+def test_a_kind_decides_whether_a_piece_is_asked_about_and_where_it_goes():
+    assert decide("requirements", True, "condition") == ("requirements", False, "condition")
+    assert decide("about", False, "responsibility") == ("responsibilities", True, "responsibility")
+    assert decide("nice_to_have", True, "requirement") == ("nice_to_have", True, "requirement")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Must be at least 18 years of age",
+        "Must be 21 or older",
+        "US citizenship required",
+        "Valid driver's license and a clean driving record",
+        "Ability to lift 50 lbs",
+        "Travel up to 25%",
+        "Must be available to work weekends",
+        "Must live in one of the following states: OH, PA",
+        "Own reliable transportation",
+    ],
+)
+def test_the_parser_knows_a_screening_condition(text):
+    assert boilerplate_kind(text) == "condition"
+    assert pattern_kind(text, "requirements", False) == "condition"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Experience with Python and SQL",
+        "5+ years of experience",
+        "Experience with car repair",
+        "Carry out quality checks",
+    ],
+)
+def test_a_requirement_is_no_condition(text):
+    assert boilerplate_kind(text) is None
+
+
+def test_without_a_classifier_the_parsers_verdict_gives_the_kind():
+    assert pattern_kind("Mentor junior engineers", "responsibilities", True) == "responsibility"
+    assert pattern_kind("We are an equal opportunity employer", "about", False) == "legal"
+    assert pattern_kind("Founded by two nurses, we care", "about", False) == "company"
+    assert pattern_kind("Medical, dental and vision", "benefits", False) == "benefits"
+
+
+@pytest.mark.django_db
+def test_stored_postings_keep_each_pieces_kind(users):
+    from webapp import services
+
+    text = "Requirements\n- Five years of payroll experience in Sage\n- Must be at least 18 years of age\n"
+    job = services.create_document(services.DocumentSpec(kind="job", text=text, meta={"title": "Payroll"}))
+    kinds = dict(job.facts.values_list("text", "kind"))
+    assert kinds == {
+        "Five years of payroll experience in Sage": "requirement",
+        "Must be at least 18 years of age": "condition",
+    }
+    assert not job.facts.get(kind="condition").askable
+
+
+def write_training_data(tmp_path: Path) -> train_fact_kinds.FactKindsArguments:
+    postings = tmp_path / "postings"
+    postings.mkdir()
+    pieces = []
+    for n in range(10):
+        text = (
+            f"About us\nWe are a family bakery number {n} in Leeds.\n\nRequirements\n- {n + 2} years of baking bread\n"
+            "- Must be at least 18 years of age\n\nBenefits\n- Paid holidays and a staff discount\n"
+        )
+        (postings / f"p{n}.txt").write_text(text)
+        pieces += [
+            {"doc": f"p{n}.txt", "text": f"We are a family bakery number {n} in Leeds.", "label": "company"},
+            {"doc": f"p{n}.txt", "text": f"{n + 2} years of baking bread", "label": "requirement"},
+            {"doc": f"p{n}.txt", "text": "Must be at least 18 years of age", "label": "condition"},
+            {"doc": f"p{n}.txt", "text": "Paid holidays and a staff discount", "label": "benefits"},
+        ]
+    (tmp_path / "pieces.jsonl").write_text("\n".join(json.dumps(p) for p in pieces))
+    sentences = [{"text": "Knead and shape dough every morning", "label": "responsibility"}] * 3
+    (tmp_path / "sentences.jsonl").write_text("\n".join(json.dumps(s) for s in sentences))
+    return train_fact_kinds.FactKindsArguments(
+        output=tmp_path / "out" / "kinds.json",
+        postings=sorted(postings.glob("*.txt")),
+        pieces=tmp_path / "pieces.jsonl",
+        sentences=tmp_path / "sentences.jsonl",
+    )
+
+
+def test_it_trains_measures_on_held_back_postings_and_saves_a_classifier(tmp_path):
+    arguments = write_training_data(tmp_path)
+    metrics = train_fact_kinds.main(arguments, HashingEncoder(), log=lambda *_: None)
+    assert metrics["test_postings"] == 2 and metrics["test_pieces"] == 8
+    assert metrics["not_askable_precision"] == 1.0 and metrics["not_askable_recall"] == 1.0
+    classifier = FactKinds.load(arguments.output)
+    assert set(classifier.kinds) == {"company", "requirement", "condition", "benefits", "responsibility"}
+
+
+def test_it_refuses_training_labels_it_does_not_know(tmp_path):
+    arguments = write_training_data(tmp_path)
+    arguments.sentences.write_text(json.dumps({"text": "Nice weather", "label": "gossip"}))
+    with pytest.raises(ValueError, match="unknown labels"):
+        train_fact_kinds.main(arguments, HashingEncoder(), log=lambda *_: None)
+
+
+def test_the_shipped_training_data_uses_known_labels_only():
+    root = Path(__file__).resolve().parent.parent / "training" / "data"
+    rows = [
+        json.loads(line)
+        for name in ("posting_pieces.jsonl", "posting_sentences.jsonl")
+        for line in (root / name).read_text().splitlines()
+    ]
+    assert len(rows) > 2000 and {r["label"] for r in rows} <= set(fact_kinds.KINDS)
+
+
+@pytest.mark.real_models
+def test_the_shipped_classifier_tells_requirements_from_conditions_and_blurbs():
+    from interviewer.encoders import SentenceTransformerEncoder
+    from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+
+    root = Path(__file__).resolve().parent.parent
+    classifier = FactKinds.load(root / "models" / "fact-kinds" / "fact_kinds.json")
+    assert classifier.encoder_id == PACKAGED_ENCODER_ID
+    encoder = SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID)
+    facts = [
+        ParsedFact(
+            "about", "Harbour College is an educational institution specialising in technical training.", 0, False
+        ),
+        ParsedFact("requirements", "3+ years of experience building ETL pipelines in Python", 1),
+        ParsedFact("requirements", "Must be a U.S. citizen", 2),
+        ParsedFact("responsibilities", "Teach two evening classes on SQL each week", 3),
+        ParsedFact("requirements", "Must live in one of the following states: Ohio, Texas, Utah", 4),
+    ]
+    pieces = fact_kinds.pieces_of([f.section for f in facts], [f.text for f in facts], [f.askable for f in facts])
+    kinds = classifier.kinds_of(pieces, encoder.encode([f.text for f in facts]))
+    assert kinds == ["company", "requirement", "condition", "responsibility", "condition"]
