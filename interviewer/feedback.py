@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from interviewer import coverage as coverage_
 from interviewer import relevance as relevance_
 from interviewer import star as star_
 from interviewer.encoders import Encoder
@@ -180,7 +181,8 @@ def coverage(
 
     ``asked``: the requirements the question probed. An on-topic, specific answer (the caller's
     judgement) that tells what the candidate did (a first-person action, not "I would") supports
-    them unless it denies them; its closest sentence with an action is quoted.
+    them unless it denies them; its closest sentence with an action is quoted. A list requirement
+    is supported only when the answer names every item of it.
     """
     parts = _concrete_units(answer)
     if not parts or not requirements:
@@ -189,7 +191,11 @@ def coverage(
     vectors = encoder.encode([answer, *parts])
     whole, sims = req @ vectors[0], req @ vectors[1:].T  # (requirements,), (requirements, sentences)
     found = []
+    said = coverage_.resume_vocabulary([answer])
     for i, requirement in enumerate(requirements):
+        items = coverage_.items_of(requirement)
+        if items and not all(coverage_.names_item(item, said) for item in items):
+            continue  # "Hadoop, Spark and Kafka" is backed only when the answer names each of them
         wanted = relevance_.content_words(requirement) - GENERIC_REQUIREMENT_WORDS
         names = {relevance_.stem(n) for n in star_.named(requirement)}
         if requirement in (asked or []):
@@ -400,7 +406,48 @@ def _strengths(graded: list[AnswerFeedback], covered: list[Coverage], total_requ
     return out[:5]
 
 
-def _practise(graded: list[AnswerFeedback], uncovered: list[str], top: int = 3) -> list[str]:
+def practise_again(answers: list[AnswerFeedback]) -> list[tuple[int, str]]:
+    """(question number as the report counts it, why) of every answer to practise again: off the
+    question, vague, "I don't know", or on topic without a result."""
+    out = []
+    for k, a in enumerate(answers, start=1):
+        if a.candidate_question:
+            continue
+        why = (
+            "off the question"
+            if a.off_topic
+            else "no answer"
+            if a.unknown
+            else "vague"
+            if a.vague
+            else "no result"
+            if not a.star.get("result")
+            else ""
+        )
+        if why:
+            out.append((k, why))
+    return out
+
+
+def overall(graded: list[AnswerFeedback], backed: int, requirements: int) -> dict[str, Any]:
+    """One score out of 100 and the four things it is the mean of, each out of 100."""
+    if not graded:
+        return {"score": 0, "parts": {}}
+    n = len(graded)
+    parts = {
+        "relevance": round(100 * sum(a.relevance for a in graded) / n),
+        "specificity": round(100 * sum(a.specificity for a in graded) / n),
+        "STAR completeness": round(100 * sum(sum(a.star.values()) / len(a.star) for a in graded) / n),
+    }
+    if requirements:
+        parts["requirements backed"] = round(100 * backed / requirements)
+    return {"score": round(sum(parts.values()) / len(parts)), "parts": parts}
+
+
+def _practise(
+    graded: list[AnswerFeedback], uncovered: list[str], top: int = 3, answers: list[AnswerFeedback] | None = None
+) -> list[str]:
+    answers = graded if answers is None else answers
     out = []
     n = len(graded)
     weak = [a for a in graded if not strong(a)]
@@ -409,18 +456,17 @@ def _practise(graded: list[AnswerFeedback], uncovered: list[str], top: int = 3) 
         out.append(
             f"Your weakest answer, to {quote(worst.question, 14)}: {quote(worst.answer, 20)} — {_why_weak(worst)}."
         )
-    on_topic = [a for a in graded if not a.off_topic and not a.unknown]
-    if on_topic:
+    again = practise_again(answers)
+    if again:
+        out.append("Answer again: " + "; ".join(f"question {k} ({why})" for k, why in again) + ".")
+    if graded:
         for part in ("result", "action", "situation", "task"):
-            lacking = [a for a in on_topic if not a.star.get(part)]
-            if len(lacking) > len(on_topic) / 2:
-                out.append(f"{len(lacking)} of {len(on_topic)} answers lacked the {part}: {STAR_TIPS[part]}.")
+            lacking = [a for a in graded if not a.star.get(part)]
+            if len(lacking) > n / 2:
+                out.append(f"{len(lacking)} of {n} answers lacked the {part}: {STAR_TIPS[part]}.")
                 break
-        if sum(1 for a in on_topic if not a.numbers) > len(on_topic) / 2:
+        if sum(1 for a in graded if not a.numbers) > n / 2:
             out.append("Quantify: most answers had no number (scale, time, money, people, percentage).")
-    off = sum(1 for a in graded if a.off_topic)
-    if off:
-        out.append(f"{off} answer(s) drifted off the question: answer it first, then add context.")
     if uncovered:
         named = "; ".join(quote(r, 10) for r in uncovered[:top])
         more = f" and {len(uncovered) - top} more" if len(uncovered) > top else ""
@@ -446,6 +492,7 @@ def report(
     uncovered = [r for r in requirements if r not in first]
     n = len(graded)
     mean = lambda xs: round(sum(xs) / len(xs), 3) if xs else 0.0  # noqa: E731
+    score = overall(graded, len(covered), len(requirements))
     summary = (
         f"{n} answer(s): {sum(1 for a in graded if not a.off_topic)} on topic, {sum(1 for a in graded if strong(a))} "
         f"specific, {sum(1 for a in graded if all(a.star.values()))} with a complete STAR story; "
@@ -455,7 +502,8 @@ def report(
     return {
         "summary": summary,
         "strengths": strengths or ["You completed the interview: that is practice most people skip."],
-        "practise": _practise(graded, uncovered),
+        "practise": _practise(graded, uncovered, answers=answers),
+        "overall": score,
         "relevance": mean([a.relevance for a in graded]),
         "specificity": mean([a.specificity for a in graded]),
         "match_overall": match_overall,

@@ -7,12 +7,14 @@ output: ties break on (source, position).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from interviewer import coverage
 from interviewer.encoders import Encoder
 from interviewer.vocabulary import Reason
 
@@ -47,6 +49,7 @@ class FactRef:
     position: int
     askable: bool = True
     context: str = ""
+    kind: str = ""  # a posting's piece: "requirement", "condition"... (interviewer.fact_kinds)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -68,21 +71,33 @@ class Selection:
 
 @dataclass(frozen=True)
 class MatchItem:
+    """One requirement and what the resume shows for it: ``status`` is "covered", "partly" (some
+    items of a list, fewer years than asked) or "gap"; ``found`` and ``missing`` are a list
+    requirement's items the resume names and those it does not."""
+
     requirement: FactRef
     evidence: FactRef | None
     score: float
     weight: float
+    status: str = ""
+    found: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    why: str = ""  # what decided the status, for the match page
 
     @property
     def is_gap(self) -> bool:
         return self.evidence is None
+
+    @property
+    def partly(self) -> bool:
+        return self.status == "partly"
 
 
 @dataclass
 class MatchReport:
     items: list[MatchItem] = field(default_factory=list)
     overall: float = 0.0  # 0-100
-    coverage: float = 0.0  # weighted share of requirements with evidence, 0-1
+    coverage: float = 0.0  # weighted share of requirements with evidence (one partly covered counts half), 0-1
 
     @property
     def gaps(self) -> list[MatchItem]:
@@ -92,12 +107,16 @@ class MatchReport:
     def covered(self) -> list[MatchItem]:
         return [i for i in self.items if not i.is_gap]
 
+    conditions: list[FactRef] = field(default_factory=list)  # screening conditions: shown, never probed
+
     def as_dict(self) -> dict[str, object]:
         return {
             "overall": round(self.overall, 1),
             "coverage": round(self.coverage, 3),
             "covered_count": len(self.covered),
+            "partly_count": sum(i.partly for i in self.items),
             "gap_count": len(self.gaps),
+            "conditions": [c.as_dict() for c in self.conditions],
             "requirements": [
                 {
                     "requirement": i.requirement.as_dict(),
@@ -105,6 +124,10 @@ class MatchReport:
                     "score": round(i.score, 4),
                     "weight": i.weight,
                     "gap": i.is_gap,
+                    "status": i.status or ("gap" if i.is_gap else "covered"),
+                    "found": list(i.found),
+                    "missing": list(i.missing),
+                    "why": i.why,
                 }
                 for i in self.items
             ],
@@ -138,6 +161,7 @@ class SelectorConfig:
     # Evidence that shares no content word with the requirement must be this far above the gap
     # threshold to count (MiniLM puts a paraphrase there, an unrelated tool list well below).
     support_margin: float = 0.2
+    today: dt.date | None = None  # "now" for a resume's open date ranges (None: today)
 
 
 def importance(position_rank: int) -> float:
@@ -190,6 +214,63 @@ def supports(requirement: str, evidence: str, similarity: float, config: Selecto
     return bool(needed & offered) or similarity >= config.gap_threshold + config.support_margin
 
 
+@dataclass(frozen=True)
+class ResumeEvidence:
+    """What a whole resume names and how many years its dates add up to: the evidence that
+    resemblance cannot give (:mod:`interviewer.coverage`)."""
+
+    vocabulary: frozenset[str]
+    years: float
+
+    @classmethod
+    def of(cls, facts: Sequence[FactRef], today: dt.date | None = None) -> ResumeEvidence:
+        texts = [f.text for f in facts if f.section != "header"] + [f.context for f in facts if f.context]
+        return cls(coverage.resume_vocabulary(texts), coverage.years_shown(texts, today))
+
+    def judge(self, item: MatchItem, facts: Sequence[FactRef]) -> MatchItem:
+        """The item's status from what the resume names: a skill of a word or three is covered
+        when the resume names it anywhere and a gap when it does not, however close a neighbour
+        is; a list is covered item by item; years asked are compared with the years shown."""
+        text = item.requirement.text
+        own = list(dict.fromkeys(coverage.terms(text)))
+        items = coverage.items_of(text)
+        status, evidence, why = ("gap", None, "") if item.is_gap else ("covered", item.evidence, "")
+        found: tuple[str, ...] = ()
+        missing: tuple[str, ...] = ()
+        if items:
+            found = tuple(i for i in items if coverage.names_item(i, self.vocabulary))
+            missing = tuple(i for i in items if i not in found)
+            if not found:
+                status, evidence, why = "gap", None, "none of these is named on your resume"
+            else:
+                evidence = evidence or self._naming(coverage.terms(found[0]), facts)
+                status = "partly" if missing else "covered"
+                why = "some of these are named on your resume" if missing else "each of these is named on your resume"
+        elif own and len(text.split()) <= 3:
+            named = [t for t in own if coverage.named(t, self.vocabulary)]
+            if len(named) == len(own):
+                status, evidence, why = "covered", evidence or self._naming(own, facts), "named on your resume"
+            else:
+                status, evidence, why = "gap", None, "not named on your resume"
+        asked = coverage.years_asked(text)
+        if asked and status != "gap" and self.years < asked:
+            status = "partly"
+            why = f"asks for {asked} years; your resume's dates add up to about {self.years:.0f}"
+        if evidence is None and status != "gap":
+            status, why = "gap", ""
+        score = item.score if status != "gap" or item.is_gap else min(item.score, 0.0)
+        return replace(item, evidence=evidence, status=status, found=found, missing=missing, why=why, score=score)
+
+    @staticmethod
+    def _naming(words: Sequence[str], facts: Sequence[FactRef]) -> FactRef | None:
+        """The first resume fact that names one of ``words``."""
+        for fact in facts:
+            vocabulary = coverage.resume_vocabulary([fact.text])
+            if any(coverage.named(w, vocabulary) for w in words):
+                return fact
+        return None
+
+
 class KnowledgeSelector:
     """Ranks facts to probe next, matches resumes to jobs and plans a whole interview."""
 
@@ -211,8 +292,10 @@ class KnowledgeSelector:
         """
         requirements = job.subset(lambda f: f.askable and f.section in REQUIREMENT_WEIGHTS)
         evidence = resume.subset(lambda f: f.askable and f.section in EVIDENCE_SECTIONS)
+        conditions = [f for f in job.facts if f.kind == "condition"]
         if not requirements.facts:
-            return MatchReport()
+            return MatchReport(conditions=conditions)
+        shown = ResumeEvidence.of(resume.facts, today=self.config.today)
         sims = (
             requirements.vectors @ evidence.vectors.T
             if evidence.facts
@@ -225,12 +308,14 @@ class KnowledgeSelector:
             rank_in_section[requirement.section] = rank + 1
             weight = round(REQUIREMENT_WEIGHTS[requirement.section] * importance(rank), 4)
             backing, score = self._evidence(requirement, evidence.facts, sims[row])
-            items.append(MatchItem(requirement, backing, score, weight))
+            items.append(shown.judge(MatchItem(requirement, backing, score, weight), evidence.facts))
         total = sum(i.weight for i in items)
         low, high = self.config.gap_threshold - 0.15, self.config.gap_threshold + 0.25
-        normalised = sum(i.weight * min(1.0, max(0.0, (i.score - low) / (high - low))) for i in items)
-        coverage = sum(i.weight for i in items if not i.is_gap) / total
-        return MatchReport(items=items, overall=100.0 * normalised / total, coverage=coverage)
+        normalised = sum(
+            i.weight * (0.5 if i.partly else 1.0) * min(1.0, max(0.0, (i.score - low) / (high - low))) for i in items
+        )
+        share = sum(i.weight * (0.5 if i.partly else 1.0) for i in items if not i.is_gap) / total
+        return MatchReport(items=items, overall=100.0 * normalised / total, coverage=share, conditions=conditions)
 
     def _evidence(self, requirement: FactRef, facts: list[FactRef], sims: np.ndarray) -> tuple[FactRef | None, float]:
         """The most similar resume fact that really supports the requirement, and its score;

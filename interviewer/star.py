@@ -22,6 +22,7 @@ NUMBER = re.compile(
     r"minutes?|seconds?|milliseconds|people|customers|patients|users|students|pupils|percent|per cent))?",
     re.I,
 )
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 SPELLED = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
     r"sixty|a hundred|hundreds of|a dozen|dozens of|half)\s+(?:\w+\s)?(?:years?|months?|weeks?|days?|hours?|"
@@ -168,9 +169,10 @@ def words(text: str) -> list[str]:
 
 
 def numbers(text: str) -> list[str]:
-    """Numbers with their unit where one follows (40%, $1.2M, 3 months, twelve people)."""
+    """Numbers with their unit where one follows (40%, $1.2M, 3 months, twelve people). A year
+    ("in 2014", "2019-2021") says when, not how much: it is no number."""
     found = [m.group(0).strip() for m in NUMBER.finditer(text)] + [m.group(0) for m in SPELLED.finditer(text)]
-    return found[:6]
+    return [n for n in found if not _YEAR.fullmatch(n)][:6]
 
 
 def named(text: str) -> list[str]:

@@ -70,7 +70,23 @@ def test_it_finds_numbers_with_units():
 def test_it_finds_numbers_without_the_punctuation_after_them():
     result = feedback.assess(QUESTION, "We grew from 12, then 40, to 300 customers by 2021.")
 
-    assert result.numbers == ["12", "40", "300 customers", "2021"]
+    assert result.numbers == ["12", "40", "300 customers"]  # 2021 says when, not how much
+
+
+def test_a_year_is_no_number():
+    result = feedback.assess(QUESTION, "From 2013 to 2014, and again in 2020, I ran the same migration.")
+
+    assert result.numbers == [] and "Add a number: scale, time saved, money, people, percentage." in result.tips
+
+
+def test_a_list_requirement_is_backed_only_when_the_answer_names_every_item():
+    requirements = ["Strong skills in Python, Java, and SQL", "Hadoop, Spark, Kafka"]
+    partial = "I wrote Python jobs and SQL reports for 12 teams, and I tuned one Spark job to run in 20 minutes."
+    every = "I used Python, Java and SQL daily, and I ran Hadoop, Spark and Kafka clusters for 40 services."
+
+    assert feedback.coverage(partial, requirements, HashingEncoder(), threshold=0.0) == []
+    backed = feedback.coverage(every, requirements, HashingEncoder(), threshold=0.0)
+    assert sorted(c.requirement for c in backed) == sorted(requirements)
 
 
 def test_it_counts_a_percentage_as_a_result():
@@ -297,7 +313,31 @@ def test_it_makes_one_row_per_question_with_verdicts():
     assert first["excerpt"].startswith("When our team saw checkout latency") and first["excerpt"].endswith("…")
     assert len(first["excerpt"].split()) <= 26
     assert second["relevance"] == "off topic" and second["star"] == "····"
-    assert "1 answer(s) drifted off the question: answer it first, then add context." in result["practise"]
+    assert "Answer again: question 2 (off the question)." in result["practise"]
+
+
+def test_what_to_practise_names_every_weak_answer_and_counts_come_from_one_list():
+    no_result = "I looked at the slow queries in the pricing service and I added a Redis cache in front of them."
+    result = report_of(
+        (QUESTION, STAR_ANSWER),
+        (QUESTION, "My favourite football team won yesterday evening again, what a game."),
+        (QUESTION, "I think it went fine overall, things like that, more or less."),
+        (QUESTION, no_result),
+    )
+    again = next(p for p in result["practise"] if p.startswith("Answer again:"))
+    assert "question 2 (off the question)" in again and "question 3 (" in again and "question 4 (no result)" in again
+    assert "question 1" not in again
+    assert result["summary"].startswith("4 answer(s)")
+    assert all(" of 4 answers" in p for p in result["practise"] if "answers lacked" in p)
+
+
+def test_the_report_has_an_overall_score_made_of_its_parts():
+    result = report_of((QUESTION, STAR_ANSWER), (QUESTION, "I think it went fine overall, more or less."))
+    score = result["overall"]
+    assert set(score["parts"]) == {"relevance", "specificity", "STAR completeness", "requirements backed"}
+    assert score["score"] == round(sum(score["parts"].values()) / 4)
+    assert all(0 <= v <= 100 for v in score["parts"].values())
+    assert feedback.report([], REQUIREMENTS)["overall"] == {"score": 0, "parts": {}}
 
 
 def test_it_lists_the_candidates_questions_apart_and_does_not_grade_them():

@@ -1,0 +1,161 @@
+"""Whether a resume covers a posting's requirement: covered, partly, or a gap, with its evidence.
+
+Resemblance is not evidence: a sentence about Python is the nearest neighbour of "ETL tools,
+Hadoop and Linux administration" without covering any of them. Coverage is judged per
+requirement from what supports it:
+
+- **named**: the requirement's own terms (a skill, a tool, "C#", "ElasticSearch") named anywhere on
+  the resume: skills lines, projects, tools in parentheses;
+- **item by item**: a list requirement ("Hadoop, Spark, Kafka") is split into its items, and the
+  items the resume names are told apart from those it does not (partly covered);
+- **years**: "5+ years of experience" is compared with the years the resume's dates add up to;
+- **meaning**: the encoder's nearest resume fact that shares a word with it
+  (:func:`interviewer.selector.supports`), as before.
+
+The selector's match (:class:`interviewer.selector.ResumeEvidence`) applies these. Pure: no Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+_TERM = re.compile(r"[A-Za-z][A-Za-z0-9+#./-]*[A-Za-z0-9+#]|[A-Za-z]")
+# Words every requirement uses: naming them is no evidence.
+_COMMON = frozenset(
+    """
+    a an the and or of to for with in on at by as from into is are be been was were will can must should this that
+    these those it its our your their you we they who which what when where how all any some other such etc also
+    experience experienced years year months work working worked skills skill ability able strong good excellent
+    knowledge understanding team teams using use used including include new well related relevant environment
+    plus preferred required requirements responsible responsibilities role position job candidate company
+    proven solid demonstrated familiarity familiar proficiency proficient expertise background minimum least
+    level degree high basic advanced effective effectively written verbal ensure provide support develop
+    developing development maintain perform performs assist help across within various multiple other e.g i.e
+    have has had
+    """.split()
+)
+_SPLIT = re.compile(r",|;|/|\band\b|\bor\b|\(|\)|\bas well as\b", re.I)
+_LIST_LEAD = re.compile(r"\b(?:such as|including|like|e\.g\.|especially|particularly)|:", re.I)
+_BEFORE_LIST = re.compile(r"\b(?:with|of|in|using|on|for)\b", re.I)
+_AFTER_LIST = re.compile(r"\b(?:in|on|for|at|to|within|across|is|are)\b", re.I)
+_YEARS_ASKED = re.compile(r"(\d{1,2})\s*\+?\s*(?:-\s*\d{1,2}\s*)?(?:years?|yrs?)\b", re.I)
+_MONTHS = {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())}
+_POINT = r"(?:(?P<m{n}>jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s*(?:'|’)?|(?P<mm{n}>\d{{1,2}})\s*[/.]\s*)?(?P<y{n}>(?:19|20)\d\d)"
+_RANGE = re.compile(
+    _POINT.format(n=1)
+    + r"\s*(?:-|–|—|to|until|till)\s*(?:"
+    + _POINT.format(n=2)
+    + r"|(?P<now>present|current|now|today|date|ongoing))",
+    re.I,
+)
+_STATED_YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:years?|yrs?)\s+(?:of\s+)?(?:experience|exp)\b", re.I)
+
+
+def terms(text: str) -> list[str]:
+    """The words that name what a text is about, in order, without the ones every posting uses."""
+    out = []
+    for word in _TERM.findall(text):
+        low = word.lower().strip("./-")
+        if len(low) > 1 and low not in _COMMON and not low.isdigit() or low in ("c", "r"):
+            out.append(low)
+    return out
+
+
+def _stem(word: str) -> str:
+    return word if len(word) <= 4 or not word.isalpha() else word[:5]
+
+
+def named(term: str, resume_terms: frozenset[str]) -> bool:
+    """Whether the resume names ``term``: the same word, or for a long word the same stem."""
+    return term in resume_terms or (term.isalpha() and len(term) > 4 and _stem(term) in resume_terms)
+
+
+def names_item(item: str, vocabulary: frozenset[str]) -> bool:
+    """Whether a list item ("Spark", "spelt loaves") is named: every term of it."""
+    own = terms(item)
+    return bool(own) and all(named(t, vocabulary) for t in own)
+
+
+def resume_vocabulary(texts: Sequence[str]) -> frozenset[str]:
+    """Every term of the resume and the stem of every long one."""
+    found: set[str] = set()
+    for text in texts:
+        for term in terms(text):
+            found.add(term)
+            found.add(_stem(term))
+    return frozenset(found)
+
+
+def items_of(requirement: str) -> list[str]:
+    """A list requirement's items ("Hadoop, Spark and Kafka" -> the three); [] for one that is not a
+    list. The words around the list are left out: "experience with", "such as", "in production"."""
+    text = requirement
+    lead = _LIST_LEAD.search(text)
+    if lead:
+        text = text[lead.end() :]
+    parts = _SPLIT.split(text)
+    items = []
+    for n, part in enumerate(parts):
+        if n == 0:
+            part = _BEFORE_LIST.split(part)[-1]
+        if n == len(parts) - 1:
+            part = _AFTER_LIST.split(part)[0]
+        part = _trim(part.strip(" .:-"))
+        if part and terms(part):
+            items.append(part)
+    short = [p for p in items if len(p.split()) <= 3]
+    return items if len(items) >= 3 and len(short) >= len(items) - 1 else []
+
+
+def _trim(item: str) -> str:
+    """An item without the words every requirement opens with ("Experience with Hadoop" -> "Hadoop")."""
+    words = item.split()
+    while len(words) > 1 and words[0].lower().strip(".,") in _COMMON:
+        words.pop(0)
+    return " ".join(words)
+
+
+def years_asked(requirement: str) -> int:
+    """The most years of experience a requirement asks for (0 when it names none)."""
+    found = [int(m.group(1)) for m in _YEARS_ASKED.finditer(requirement) if 0 < int(m.group(1)) <= 30]
+    return max(found, default=0)
+
+
+def years_shown(texts: Sequence[str], today: dt.date | None = None) -> float:
+    """The years of work a resume's dates add up to (overlapping periods counted once), or the
+    largest "N years of experience" it states, whichever is more."""
+    today = today or dt.date.today()
+    spans: list[tuple[int, int]] = []
+    stated = 0
+    for text in texts:
+        for m in _RANGE.finditer(text):
+            start = _month(m, 1, first=True)
+            end = today.year * 12 + today.month - 1 if m.group("now") else _month(m, 2, first=False)
+            if start is not None and end is not None and 0 <= end - start <= 50 * 12:
+                spans.append((start, end))
+        stated = max([stated, *[int(s) for s in _STATED_YEARS.findall(text) if int(s) <= 40]])
+    months = 0
+    last = -1
+    for start, end in sorted(spans):
+        if end <= last:
+            continue
+        months += end - max(start, last)
+        last = end
+    return max(months / 12, float(stated))
+
+
+def _month(m: re.Match[str], n: int, first: bool) -> int | None:
+    year = m.group(f"y{n}")
+    if year is None:
+        return None
+    month = m.group(f"m{n}")
+    number = m.group(f"mm{n}")
+    if month:
+        index = _MONTHS.get(month[:3].lower(), 1)
+    elif number and 1 <= int(number) <= 12:
+        index = int(number)
+    else:
+        index = 1 if first else 12
+    return int(year) * 12 + index - 1
