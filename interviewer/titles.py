@@ -42,6 +42,9 @@ _TITLED_HEADING = re.compile(
 _GENERIC_HEADS = frozenset(("job", "the job", "position", "the position", "role", "the role", "opportunity", "team"))
 _PARTS = re.compile(r"\s+[|·•]\s+")
 _CITY_STATE = re.compile(r"[A-Z][\w .'-]*,\s*[A-Z]{2}(?:\s+\d{5})?(?:\s*\(.*\))?")
+# "Country, City" with what a table's empty cells leave behind: a place, never a title.
+_PLACE = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*,\s*[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*[\s|/,;-]*")
+_WORK_MODE = re.compile(r"\b(?:full[- ]time|part[- ]time|on[- ]site|onsite|remote|hybrid|relocation|freelance)\b", re.I)
 _TITLE_LABEL = re.compile(r"^(?:job title|position title|job role|title|position|role|vacancy)\s*[:–—]\s*(.+)$", re.I)
 _NO_TITLE = frozenset(
     (
@@ -123,6 +126,8 @@ def _title_like(line: str) -> bool:
         return False
     if quality.has_contact(line) or quality.is_dates(line) or _CITY_STATE.fullmatch(line):
         return False
+    if _PLACE.fullmatch(line) or len(_WORK_MODE.findall(line)) >= 2:
+        return False  # "Russia, Fryazino | /", "Full-time, on-site, remote or hybrid."
     return quality.split_label(line)[0] == "" and quality.boilerplate_kind(line) is None
 
 
@@ -168,6 +173,8 @@ def _resume_title(head: list[tuple[str, bool]]) -> str:
         if found:
             if usable and _names_role(line):
                 found.append(line)
+            elif contact or _PLACE.fullmatch(line) or len(_WORK_MODE.findall(line)) >= 2:
+                continue  # a place, contacts or work modes may sit between the name and the headline
             break  # a headline sits right under the name
         if usable:
             found.append(line)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.documents import DocumentError, extract_text, parse_document
+from interviewer.documents import DocumentError, clean_text, extract_text, parse_document
 from tests import docfactory
 
 MESSY_RESUME = """\
@@ -186,3 +186,32 @@ def test_it_rejects_a_resume_with_nothing_but_a_name_and_contacts():
 def test_it_keeps_bracketed_lists_inside_one_skills_item():
     facts = facts_of("SKILLS\nCloud: AWS (EKS, IAM, RDS), Terraform / Pulumi, Go\n")
     assert [t for _s, t in facts] == ["AWS (EKS, IAM, RDS)", "Terraform", "Pulumi", "Go"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("D A T A A N A L Y S T P R O F I L E", "DATA ANALYST PROFILE"),
+        ("E D U C A T I O N & C O U R S E S", "EDUCATION & COURSES"),
+        ("W O R K   E X P E R I E N C E", "WORK EXPERIENCE"),
+        ("I am a data analyst", "I am a data analyst"),
+    ],
+)
+def test_it_reads_a_letter_spaced_heading_as_its_words(line, expected):
+    assert clean_text(line) == expected
+
+
+def test_letter_spaced_headings_become_sections_not_facts():
+    cv = (
+        "Maria Petrova\nData analyst\n\nD A T A A N A L Y S T P R O F I L E\n"
+        "Analyst with two years of SQL reporting for retail chains.\n\nE D U C A T I O N & C O U R S E S\n"
+        "BSc Statistics, Harbour University, 2019\n\nS K I L L S\nPython, SQL, Tableau\n"
+    )
+    facts = parse_document(cv, "resume").facts
+    assert [(f.section, f.text) for f in facts] == [
+        ("summary", "Analyst with two years of SQL reporting for retail chains."),
+        ("education", "BSc Statistics, Harbour University"),
+        ("skills", "Python"),
+        ("skills", "SQL"),
+        ("skills", "Tableau"),
+    ]

@@ -228,3 +228,84 @@ def test_it_leaves_hidden_job_facts_out_of_the_report_requirements(users):
     report = interviews.end(session)
 
     assert "forklift" not in str(report)
+
+
+# -- correcting and adding facts
+
+
+def test_it_corrects_a_fact_and_the_interview_uses_the_correction(alice_client, resume):
+    fact = wrong_fact(resume)
+    response = alice_client.post(
+        reverse("edit_fact", args=[resume.pk, fact.pk]), {"text": "  Built REST APIs in Go for 2 million users "}
+    )
+    assert response.status_code == 302 and response.url.endswith(f"#fact-{fact.pk}")
+    fact.refresh_from_db()
+    assert fact.text == "Built REST APIs in Go for 2 million users" and fact.edited_from == WRONG
+    assert fact.embedding  # embedded anew, as written
+    page = alice_client.get(reverse("resume_facts", args=[resume.pk])).content.decode()
+    assert "Corrected by you" in page and "Built REST APIs in Go" in page
+    texts = [f.text for f in knowledge.fact_set(resume).facts]
+    assert "Built REST APIs in Go for 2 million users" in texts and WRONG not in texts
+
+
+def test_a_correction_and_an_added_fact_survive_a_new_parse(alice_client, resume):
+    fact = wrong_fact(resume)
+    alice_client.post(reverse("edit_fact", args=[resume.pk, fact.pk]), {"text": "Built REST APIs in Go"})
+    alice_client.post(
+        reverse("add_fact", args=[resume.pk]), {"section": "skills", "text": "Tableau dashboards for sales"}
+    )
+    services.reparse(resume)
+    texts = dict(resume.facts.values_list("text", "section"))
+    assert texts["Built REST APIs in Go"] == resume.facts.get(edited_from=WRONG).section
+    assert WRONG not in texts and texts["Tableau dashboards for sales"] == "skills"
+    added = resume.facts.get(text="Tableau dashboards for sales")
+    assert added.added and added.position == resume.facts.count() - 1 and added.embedding
+
+
+def test_it_adds_a_fact_in_the_chosen_section(alice_client, resume):
+    response = alice_client.post(
+        reverse("add_fact", args=[resume.pk]), {"section": "projects", "text": "Wrote a SQL course for 40 analysts"}
+    )
+    fact = resume.facts.get(text="Wrote a SQL course for 40 analysts")
+    assert response.url.endswith(f"#fact-{fact.pk}") and fact.section == "projects" and fact.askable
+    page = alice_client.get(reverse("resume_facts", args=[resume.pk])).content.decode()
+    assert "Added by you." in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"section": "skills", "text": "   "}, "Write the fact first."),
+        ({"section": "skills", "text": "x" * 501}, "A fact is at most 500 characters"),
+        ({"section": "header", "text": "Ana Lee"}, "Choose the section the fact belongs to."),
+    ],
+)
+def test_it_refuses_an_empty_too_long_or_misplaced_fact_and_says_why(alice_client, resume, data, message):
+    before = resume.facts.count()
+    response = alice_client.post(reverse("add_fact", args=[resume.pk]), data, follow=True)
+    assert message in response.content.decode() and resume.facts.count() == before
+    fact = wrong_fact(resume)
+    response = alice_client.post(reverse("edit_fact", args=[resume.pk, fact.pk]), {"text": ""}, follow=True)
+    assert "Write the fact first." in response.content.decode()
+    fact.refresh_from_db()
+    assert fact.text == WRONG
+
+
+def test_only_the_owner_may_correct_or_add(client, users, resume):
+    fact = wrong_fact(resume)
+    bob = own_client(users[1])
+    assert bob.post(reverse("edit_fact", args=[resume.pk, fact.pk]), {"text": "mine now"}).status_code == 404
+    assert bob.post(reverse("add_fact", args=[resume.pk]), {"section": "skills", "text": "x"}).status_code == 404
+    assert client.post(reverse("add_fact", args=[resume.pk]), {"section": "skills", "text": "x"}).status_code == 302
+    assert alice_get_is_refused(users[0], resume, fact)
+    fact.refresh_from_db()
+    assert fact.text == WRONG and not resume.facts.filter(added=True).exists()
+
+
+def alice_get_is_refused(user, resume, fact) -> bool:  # type: ignore[no-untyped-def]
+    """Changes are POSTs only."""
+    owner = own_client(user)
+    return (
+        owner.get(reverse("edit_fact", args=[resume.pk, fact.pk])).status_code == 405
+        and owner.get(reverse("add_fact", args=[resume.pk])).status_code == 405
+    )

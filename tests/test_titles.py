@@ -54,8 +54,13 @@ def test_it_guesses_a_posting_title_from_its_own_text(text, title):
         ("Dana Whitfield\nCareer Focus\nSelf-starter who ships.\n", "Dana Whitfield"),
         ("Skills: Python, SQL, Go and a good deal more that runs on for many words in a single long line of text\n", "cv"),
         ("Education\n2015 BSc Physics, University of Leeds\n", "cv"),
+        ("Ana Lee\nPortugal, Braga | | /\nFull-time, on-site, remote or hybrid.\nJava full stack developer\n", "Ana Lee — Java full stack developer"),
+        ("Portugal, Braga | | /\nFull-time, on-site, remote or hybrid.\n\nExperience\n- x\n", "cv"),
     ],
-    ids=["name-and-headline", "label", "resume-word", "contacts-on-the-name-line", "heading-under-name", "prose", "section"],
+    ids=[
+        "name-and-headline", "label", "resume-word", "contacts-on-the-name-line", "heading-under-name", "prose",
+        "section", "place-and-work-modes-between", "never-a-place-or-work-mode",
+    ],
 )  # fmt: skip
 def test_it_guesses_a_resume_label_from_its_top(text, title):
     assert guess_title(text, "cv.pdf", RESUME) == title

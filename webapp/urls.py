@@ -21,6 +21,8 @@ urlpatterns = [
         {"hidden": False},
         name="restore_fact",
     ),
+    path("resumes/<int:resume_id>/facts/<int:fact_id>/edit/", views.edit_fact, name="edit_fact"),
+    path("resumes/<int:resume_id>/facts/add/", views.add_fact, name="add_fact"),
     path("jobs/<int:job_id>/interview/", views.new_interview, name="new_interview"),
     path("interviews/", views.history, name="history"),
     path("interviews/<int:session_id>/", views.interview, name="interview"),

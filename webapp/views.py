@@ -112,7 +112,14 @@ def resume_facts(request: AuthenticatedHttpRequest, resume_id: int) -> HttpRespo
     return render(
         request,
         "webapp/resume_facts.html",
-        {"resume": resume, "sections": knowledge.sections(resume), "deleted": knowledge.deleted(resume), "next": back},
+        {
+            "resume": resume,
+            "sections": knowledge.sections(resume),
+            "deleted": knowledge.deleted(resume),
+            "next": back,
+            "add_sections": [(name, knowledge.section_label(name)) for name in services.RESUME_SECTIONS_TO_ADD],
+            "max_chars": services.MAX_FACT_CHARS,
+        },
     )
 
 
@@ -127,9 +134,47 @@ def hide_fact(request: AuthenticatedHttpRequest, resume_id: int, fact_id: int, h
         messages.success(request, f"Deleted “{fact.text[:80]}”: your interviews will not use it.")
     else:
         messages.success(request, f"Restored “{fact.text[:80]}”.")
+    return _back_to_facts(request, resume_id)
+
+
+@login_required
+@require_POST
+def edit_fact(request: AuthenticatedHttpRequest, resume_id: int, fact_id: int) -> HttpResponse:
+    """Correct one fact of the user's own resume; 404 for anyone else's."""
+    fact = get_object_or_404(Fact, pk=fact_id, resume_id=resume_id, resume__owner=request.user)
+    text = services.clean_user_text(request.POST.get("text", ""), single_line=True)
+    error = services.fact_text_error(text)
+    if error:
+        messages.error(request, error)
+    elif text != fact.text:
+        services.edit_fact(fact, text)
+        messages.success(request, f"Saved “{text[:80]}”: your interviews will use it as you wrote it.")
+    return _back_to_facts(request, resume_id, fact.pk)
+
+
+@login_required
+@require_POST
+def add_fact(request: AuthenticatedHttpRequest, resume_id: int) -> HttpResponse:
+    """Add a fact the parser missed to the user's own resume; 404 for anyone else's."""
+    resume = get_object_or_404(Resume, pk=resume_id, owner=request.user)
+    text = services.clean_user_text(request.POST.get("text", ""), single_line=True)
+    section = request.POST.get("section", "")
+    error = services.fact_text_error(text)
+    if section not in services.RESUME_SECTIONS_TO_ADD:
+        error = error or "Choose the section the fact belongs to."
+    if error:
+        messages.error(request, error)
+        return _back_to_facts(request, resume_id)
+    fact = services.add_fact(resume, section, text)
+    messages.success(request, f"Added “{text[:80]}” to {knowledge.section_label(section)}.")
+    return _back_to_facts(request, resume_id, fact.pk)
+
+
+def _back_to_facts(request: HttpRequest, resume_id: int, fact_id: int | None = None) -> HttpResponse:
     target = reverse("resume_facts", args=[resume_id])
     back = _safe_next(request, request.POST.get("next"))
-    return redirect(f"{target}?{urlencode({'next': back})}" if back else target)
+    query = f"?{urlencode({'next': back})}" if back else ""
+    return redirect(f"{target}{query}{f'#fact-{fact_id}' if fact_id else ''}")
 
 
 def _safe_next(request: HttpRequest, target: str | None) -> str:
