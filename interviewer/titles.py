@@ -43,7 +43,7 @@ _GENERIC_HEADS = frozenset(("job", "the job", "position", "the position", "role"
 _PARTS = re.compile(r"\s+[|·•]\s+")
 _CITY_STATE = re.compile(r"[A-Z][\w .'-]*,\s*[A-Z]{2}(?:\s+\d{5})?(?:\s*\(.*\))?")
 # "Country, City" with what a table's empty cells leave behind: a place, never a title.
-_PLACE = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*,\s*[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*[\s|/,;-]*")
+_PLACE = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*,\s*[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*\s*[|/][\s|/,;-]*")
 _WORK_MODE = re.compile(r"\b(?:full[- ]time|part[- ]time|on[- ]site|onsite|remote|hybrid|relocation|freelance)\b", re.I)
 _TITLE_LABEL = re.compile(r"^(?:job title|position title|job role|title|position|role|vacancy)\s*[:–—]\s*(.+)$", re.I)
 _NO_TITLE = frozenset(

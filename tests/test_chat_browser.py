@@ -176,9 +176,33 @@ def test_it_keeps_a_deleted_resume_fact_deleted_after_a_reparse(open_page, serve
     assert page.locator(f".facts-page > ul.facts li:has-text('{WRONG}')").count() == 0
     page.click("details.deleted-facts summary")
     assert page.locator(f"details.deleted-facts li:has-text('{WRONG}')").is_visible()
-    assert page.locator("text=Migrated the production PostgreSQL database").is_visible()
+    assert page.locator(
+        ".facts-page > ul.facts .fact:has-text('Migrated the production PostgreSQL database')"
+    ).is_visible()
     if os.getenv("SCREENSHOT_DIR"):
         page.screenshot(path=str(Path(os.environ["SCREENSHOT_DIR"]) / "resume-facts.png"), full_page=True)
+
+
+def test_it_corrects_and_adds_resume_facts_in_the_browser(open_page, server):
+    page = open_page(CANDIDATE)
+    upload_resume(page, server)
+    page.click("a:has-text('Review facts') >> nth=-1")
+    page.wait_for_selector("h1:has-text('What we read')")
+    item = page.locator(f".facts-page > ul.facts li:has-text('{WRONG}')")
+    item.locator("summary:has-text('Edit')").click()
+    item.locator("textarea[name=text]").fill("Won the regional chess championship in 2021")
+    item.locator("button:has-text('Save')").click()
+    page.wait_for_selector("text=your interviews will use it as you wrote it")
+    corrected = page.locator(".facts-page > ul.facts li:has-text('championship in 2021')")
+    assert corrected.locator("small:has-text('Corrected by you')").is_visible()
+
+    page.select_option("#add-section", "skills")
+    page.fill("#add-text", "Tableau dashboards for the sales team")
+    page.click("form.add-fact button:has-text('Add')")
+    page.wait_for_selector("text=Added “Tableau dashboards for the sales team” to Skills")
+    assert page.locator(
+        ".fact:has-text('Tableau dashboards for the sales team') small:has-text('Added by you')"
+    ).is_visible()
 
 
 @pytest.mark.parametrize("width", [1100, 390], ids=["desktop", "phone"])

@@ -56,10 +56,11 @@ def test_it_guesses_a_posting_title_from_its_own_text(text, title):
         ("Education\n2015 BSc Physics, University of Leeds\n", "cv"),
         ("Ana Lee\nPortugal, Braga | | /\nFull-time, on-site, remote or hybrid.\nJava full stack developer\n", "Ana Lee — Java full stack developer"),
         ("Portugal, Braga | | /\nFull-time, on-site, remote or hybrid.\n\nExperience\n- x\n", "cv"),
+        ("Ana Lee\nSenior Machine Learning Engineer, Recommendations\n", "Ana Lee — Senior Machine Learning Engineer, Recommendations"),
     ],
     ids=[
         "name-and-headline", "label", "resume-word", "contacts-on-the-name-line", "heading-under-name", "prose",
-        "section", "place-and-work-modes-between", "never-a-place-or-work-mode",
+        "section", "place-and-work-modes-between", "never-a-place-or-work-mode", "a-role-with-a-comma",
     ],
 )  # fmt: skip
 def test_it_guesses_a_resume_label_from_its_top(text, title):

@@ -1,0 +1,174 @@
+"""manage.py evaluate_match: how well the app tells askable pieces of real postings from the rest,
+and how well it judges a resume's coverage of their requirements, against labels made by hand.
+
+The labels (``eval/match/``, see its README) name a document of the held-out folder, a piece of it
+by the hash of its text and a label; no text is stored. The documents are read and parsed as the
+app reads them; nothing is stored in the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from interviewer.documents import JOB, RESUME, DocumentError, ParsedFact
+from interviewer.fact_kinds import NOT_ASKABLE
+from interviewer.selector import FactRef, FactSet
+from training.tables import table
+from webapp import knowledge, models_registry, services
+
+ASKABLE_LABELS = frozenset(("requirement", "nice_to_have", "responsibility", "skill"))
+SHOWN = frozenset(("covered", "partly"))
+
+
+def piece_key(text: str) -> str:
+    """How a label names a piece: a hash of its text as :func:`services.fact_key` normalises it."""
+    return hashlib.sha1(services.fact_key(text).encode()).hexdigest()[:12]
+
+
+def precision_recall(pairs: list[tuple[bool, bool]]) -> tuple[float, float, int]:
+    """(precision, recall, n) of predictions against truths, from (predicted, true) pairs."""
+    hits = sum(p and t for p, t in pairs)
+    predicted = sum(p for p, _ in pairs)
+    true = sum(t for _, t in pairs)
+    return (hits / predicted if predicted else 1.0, hits / true if true else 1.0, len(pairs))
+
+
+class Command(BaseCommand):
+    help = "Precision and recall of the not-askable pieces and of resume coverage on hand-labelled real documents."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        base = Path(settings.BASE_DIR)
+        parser.add_argument("--heldout", default=str(base.parent / "shared" / "heldout"), help="the documents' folder")
+        parser.add_argument("--facts", default=str(base / "eval" / "match" / "facts.jsonl"))
+        parser.add_argument("--coverage", default=str(base / "eval" / "match" / "coverage.jsonl"))
+        parser.add_argument("--json", dest="json_out", default="", help="also write the figures here")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        root = Path(options["heldout"])
+        if not root.is_dir():
+            raise CommandError(f"{root}: no such folder (the held-out documents; --heldout)")
+        try:
+            facts = [json.loads(line) for line in Path(options["facts"]).read_text().splitlines() if line.strip()]
+            cover = [json.loads(line) for line in Path(options["coverage"]).read_text().splitlines() if line.strip()]
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"cannot read the labels: {exc}") from None
+        self._postings: dict[tuple[str, str], list[ParsedFact]] = {}
+        self._root = root
+        results = {"pieces": self._pieces(facts), "coverage": self._coverage(cover)}
+        if options["json_out"]:
+            Path(options["json_out"]).write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+    # -- documents, parsed and judged as the app does it
+    def _posting(self, file: str, where: str) -> tuple[list[ParsedFact], list[ParsedFact]]:
+        """(the parser's pieces, the same pieces judged) of one posting (a CSV row)."""
+        if (file, where) not in self._postings:
+            path = self._root / file
+            specs = services.specs_from_files(JOB, [(str(path), path.read_bytes())], "job_description", "job_title")
+            rows = {spec.where: spec for spec in specs}
+            wanted = [w for f, w in self._wanted if f == file]
+            prepared = services.prepare_many([rows[w] for w in wanted if w in rows])
+            for w, p in zip([w for w in wanted if w in rows], prepared, strict=True):
+                self._postings[(file, w)] = p.facts if not isinstance(p, DocumentError) else []
+        parsed = self._postings.get((file, where), [])
+        return parsed, services.judge_posting(parsed)
+
+    # -- 1. what is askable
+    def _pieces(self, labels: list[dict[str, Any]]) -> dict[str, Any]:
+        self._wanted = sorted({(str(r["file"]), str(r["where"])) for r in labels})
+        by_doc: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for row in labels:
+            by_doc[(str(row["file"]), str(row["where"]))].append(row)
+        parser: list[tuple[bool, bool]] = []
+        judged: list[tuple[bool, bool]] = []
+        conditions: list[tuple[bool, bool]] = []
+        missing = 0
+        for (file, where), rows in by_doc.items():
+            parsed, kinds = self._posting(file, where)
+            by_key = {piece_key(p.text): (p, k) for p, k in zip(parsed, kinds, strict=True)}
+            for row in rows:
+                if row["key"] not in by_key:
+                    missing += 1
+                    continue
+                piece, kind = by_key[row["key"]]
+                truth = row["label"] not in ASKABLE_LABELS
+                parser.append((not piece.askable, truth))
+                judged.append((kind.kind in NOT_ASKABLE, truth))
+                if row["label"] == "condition" or kind.kind == "condition":
+                    conditions.append((kind.kind == "condition", row["label"] == "condition"))
+        figures = {"parser": precision_recall(parser), "classifier": precision_recall(judged)}
+        conditions_found = precision_recall(conditions)
+        self.stdout.write(f"Not askable pieces of {len(by_doc)} real postings ({missing} labelled pieces not found):")
+        rows_out = [
+            (name, f"{p:.3f}", f"{r:.3f}", n)
+            for name, (p, r, n) in (
+                ("parser's sections and patterns", figures["parser"]),
+                ("classifier (FACT_KINDS_PATH)", figures["classifier"]),
+            )
+        ]
+        self.stdout.write(table(rows_out, ("judged by", "precision", "recall", "pieces")))
+        self.stdout.write(
+            f"Conditions found as such: precision {conditions_found[0]:.3f}, recall {conditions_found[1]:.3f}\n"
+        )
+        out: dict[str, Any] = {**figures, "conditions": conditions_found, "labels_not_found": missing}
+        return out
+
+    # -- 2. coverage
+    def _coverage(self, labels: list[dict[str, Any]]) -> dict[str, Any]:
+        self._wanted = sorted({(str(r["job"]), str(r["where"])) for r in labels})
+        encoder = models_registry.encoder()
+        selector = knowledge.selector()
+        resumes: dict[str, FactSet] = {}
+        pairs: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for row in labels:
+            pairs[(str(row["resume"]), str(row["job"]), str(row["where"]))].append(row)
+        shown: list[tuple[bool, bool]] = []
+        agree = counted = missing = 0
+        for (resume_file, job_file, where), rows in pairs.items():
+            if resume_file not in resumes:
+                path = self._root / resume_file
+                prepared = services.prepare(
+                    services.DocumentSpec(kind=RESUME, data=path.read_bytes(), filename=path.name)
+                )
+                resumes[resume_file] = _fact_set(prepared.facts, "resume", encoder)
+            _parsed, judged = self._posting(job_file, where)
+            match = selector.match(resumes[resume_file], _fact_set(judged, "job", encoder))
+            by_key = {piece_key(i.requirement.text): i for i in match.items}
+            for row in rows:
+                if row["label"] == "na":
+                    continue
+                item = by_key.get(row["key"])
+                if item is None:
+                    missing += 1  # no longer a requirement (judged not askable) or not found
+                status = item.status if item is not None else "gap"
+                shown.append((status in SHOWN, row["label"] in SHOWN))
+                counted += 1
+                agree += {"covered": "covered", "partly": "partly"}.get(status, "not") == row["label"]
+        p, r, n = precision_recall(shown)
+        out = {"precision": p, "recall": r, "judgements": n, "three_way_agreement": agree / counted if counted else 0.0}
+        out["not_requirements_now"] = missing
+        self.stdout.write(f"Coverage of {len(pairs)} resume/posting pairs (covered or partly vs not):")
+        self.stdout.write(
+            table(
+                [
+                    ("covered or partly", f"{p:.3f}", f"{r:.3f}", n),
+                    ("covered / partly / not agree", "", "", f"{out['three_way_agreement']:.3f}"),
+                ],
+                ("", "precision", "recall", "judgements"),
+            )
+        )
+        return out
+
+
+def _fact_set(facts: list[ParsedFact], source: str, encoder: Any) -> FactSet:
+    refs = [
+        FactRef(i, source, f.section, f.text, f.position, f.askable, f.context, f.kind) for i, f in enumerate(facts)
+    ]
+    vectors = encoder.encode([f.text for f in facts]) if facts else encoder.encode(["-"])[:0]
+    return FactSet(refs, vectors)
