@@ -7,7 +7,7 @@
 2. Split by posting: every fifth posting is the test set (sentences always train).
 3. Features: ``interviewer.fact_kinds.features`` on the selector's encoder.
 4. Model: multinomial L2 logistic regression (scikit-learn); served with numpy.
-5. Threshold: the lowest P(not askable) whose refusals are at least ``min_precision`` right in
+5. Threshold: the lowest P(not askable) from 0.5 up whose refusals are at least ``min_precision`` right in
    held-back predictions of the training postings (five folds by posting); measured on the test
    postings, then refitted on everything.
 6. Save the weights and the test figures as JSON.
@@ -75,8 +75,8 @@ def precision_recall(truth: np.ndarray, refused: np.ndarray) -> tuple[float, flo
 
 
 def choose_threshold(x: np.ndarray, y: list[str], groups: np.ndarray, c: float, min_precision: float) -> float:
-    """The lowest P(not askable) whose refusals are at least ``min_precision`` right in held-back
-    predictions (five folds by posting); 0.5 when none is."""
+    """The lowest P(not askable), from 0.5 (the likelier side) up, whose refusals are at least
+    ``min_precision`` right in held-back predictions (five folds by posting); 0.9 when none is."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
@@ -86,10 +86,10 @@ def choose_threshold(x: np.ndarray, y: list[str], groups: np.ndarray, c: float, 
         refused = np.array([k in NOT_ASKABLE for k in fold.classes_])
         held_back[back_rows] = fold.predict_proba(x[back_rows])[:, refused].sum(axis=1)
     truth = np.array([label in NOT_ASKABLE for label in y])
-    for candidate in np.round(np.arange(0.3, 0.91, 0.05), 2):
+    for candidate in np.round(np.arange(0.5, 0.91, 0.05), 2):
         if precision_recall(truth, held_back >= candidate)[0] >= min_precision:
             return float(candidate)
-    return 0.5
+    return 0.9
 
 
 def main(args: FactKindsArguments, encoder: Encoder, log: Any = print) -> dict[str, Any]:
