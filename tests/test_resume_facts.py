@@ -309,3 +309,20 @@ def alice_get_is_refused(user, resume, fact) -> bool:  # type: ignore[no-untyped
         owner.get(reverse("edit_fact", args=[resume.pk, fact.pk])).status_code == 405
         and owner.get(reverse("add_fact", args=[resume.pk])).status_code == 405
     )
+
+
+def test_an_addition_that_meets_another_at_the_same_position_tries_again(resume, monkeypatch):
+    from django.db import IntegrityError
+
+    real_create = Fact.objects.create
+    calls = []
+
+    def create_once_taken(**kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs["position"])
+        if len(calls) == 1:
+            raise IntegrityError("fact_position_unique_in_resume")  # another request took it first
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(Fact.objects, "create", create_once_taken)
+    fact = services.add_fact(resume, "skills", "Tableau dashboards")
+    assert len(calls) == 2 and fact.added and fact.text == "Tableau dashboards"

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from interviewer import documents, fact_kinds, titles
 from interviewer.documents import (
@@ -394,7 +394,8 @@ def store_facts(
 ) -> None:
     """Insert the facts (askable or not, with their context); embeddings computed ahead
     (``vectors``) are stored, missing ones computed here. A fact whose :func:`fact_key` is in
-    ``hidden`` is stored hidden."""
+    ``hidden`` is stored hidden; one in ``edits`` is stored with the owner's correction. A
+    posting's pieces are judged first (:func:`judge_posting`)."""
     owner = {"job": document} if document.kind == JOB else {"resume": document}
     if document.kind == JOB:
         facts = judge_posting(list(facts), vectors, encoder_id)
@@ -454,11 +455,21 @@ def add_fact(resume: Resume, section: str, text: str) -> Fact:
 
     from webapp import embeddings
 
-    with transaction.atomic():
-        last = resume.facts.aggregate(last=Max("position"))["last"]
-        fact = Fact.objects.create(
-            resume=resume, section=section, text=text, position=(last if last is not None else -1) + 1, added=True
-        )
+    for attempt in range(3):  # two additions at once may pick the same position: the second tries again
+        try:
+            with transaction.atomic():
+                last = resume.facts.aggregate(last=Max("position"))["last"]
+                fact = Fact.objects.create(
+                    resume=resume,
+                    section=section,
+                    text=text,
+                    position=(last if last is not None else -1) + 1,
+                    added=True,
+                )
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
     embeddings.embed_facts([fact])
     return fact
 
