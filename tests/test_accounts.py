@@ -73,7 +73,10 @@ def test_it_refuses_blank_and_all_digit_passwords(client, password, message):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("twin", ["Admin", "ádmin", "ADMİN".lower(), "ａｄｍｉｎ", "Ädmin"])
+@pytest.mark.parametrize(
+    "twin",
+    ["Admin", "ádmin", "ADMİN".lower(), "ａｄｍｉｎ", "Ädmin", "\u0430dmin", "adm\u0131n", "admi\u0578", "админ"],
+)
 def test_it_refuses_a_username_that_folds_to_an_existing_one(client, twin):
     get_user_model().objects.create_user("admin", password="admin-password-1")
     r = sign_up(client, twin)
@@ -116,3 +119,29 @@ def test_it_folds_case_accents_and_width():
     assert {fold_username(n) for n in ("admin", "Admin", "ádmin", "ÀDMÎN", "ａｄｍｉｎ")} == {"admin"}
     assert fold_username("straße") == "strasse"
     assert fold_username("bob") != fold_username("b0b")
+
+
+def test_it_folds_look_alike_letters_of_other_scripts():
+    looks_alike = (
+        "\u0430dmin",
+        "adm\u0131n",
+        "admi\u0578",
+        "админ",
+        "\u0391dmin",
+    )  # Cyrillic, dotless i, Armenian, Greek
+    assert {fold_username(n) for n in looks_alike} == {"admin"}
+    assert fold_username("Анна") == fold_username("anna") and fold_username("李雷") != fold_username("admin")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["alice", "Alice", "ALICE", "\u0430lice"])
+def test_it_signs_in_by_the_folded_username(client, users, typed):
+    r = client.post(reverse("login"), {"username": typed, "password": "alice-password-1"})
+    assert r.status_code == 302 and int(client.session["_auth_user_id"]) == users[0].pk
+
+
+@pytest.mark.django_db
+def test_case_and_look_alikes_share_one_count_of_failed_logins(client, users, settings):
+    for typed in ("alice", "Alice", "ALICE", "\u0430lice")[: settings.AXES_FAILURE_LIMIT - 1] + ("aLice",):
+        r = client.post(reverse("login"), {"username": typed, "password": "wrong-password"})
+    assert r.status_code == 429  # not five tries for each way of writing it

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import json
 import unicodedata
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from anyascii import anyascii
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -302,12 +306,41 @@ def delete_take_audio(sender: type[VoiceTake], instance: VoiceTake, **kwargs: An
 
 
 def fold_username(username: str) -> str:
-    """The form two usernames are compared in: NFKC, case-folded, accents stripped.
+    """The form two usernames are compared in: NFKC, case-folded, accents stripped, and each letter
+    that looks like or stands for a Latin one replaced by it (the confusables of Unicode TR39, then
+    transliteration).
 
-    ``Admin``, ``ádmin`` and ``ａｄｍｉｎ`` all fold to ``admin``.
+    ``Admin``, ``ádmin``, ``ａｄｍｉｎ``, ``аdmin`` (a Cyrillic a), ``admın`` (a dotless i), ``admiո``
+    (an Armenian letter) and ``админ`` all fold to ``admin``.
     """
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", username).casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFKC", username)
+    # Capitals first: a Greek capital nu looks like N, its small letter like v.
+    text = "".join(_latin(ch) if ch.isupper() and not ch.isascii() else ch for ch in text)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(_latin(ch) for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin(ch: str) -> str:
+    """The ASCII letter or digit ``ch`` looks like or is written as, else ``ch``."""
+    if ch.isascii():
+        return ch
+    twins = [t for t in _confusables().get(ch, ()) if len(t) == 1 and t.isascii() and t.isalnum()]
+    if twins:  # a letter of the same case first (a capital iota looks like I, not l), a digit last
+        return min(twins, key=lambda t: (t.isupper() != ch.isupper(), t.isdigit()))
+    written = anyascii(ch)
+    return written if written and written.isascii() and written.isalnum() else ch
+
+
+@functools.cache
+def _confusables() -> dict[str, tuple[str, ...]]:
+    """Each character's confusables (TR39 data as the ``confusable-homoglyphs`` package ships it)."""
+    spec = importlib.util.find_spec("confusable_homoglyphs")
+    if spec is None or spec.origin is None:
+        raise ImportError("confusable-homoglyphs is not installed (requirements.txt)")
+    path = Path(spec.origin).with_name("confusables.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {ch: tuple(str(twin["c"]) for twin in twins) for ch, twins in data.items()}
 
 
 class UserKey(models.Model):

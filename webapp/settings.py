@@ -193,10 +193,12 @@ CONTENT_SECURITY_POLICY = {
 
 # Login throttling (django-axes): a username is locked for one IP address after
 # AXES_FAILURE_LIMIT failed logins, for AXES_COOLOFF_MINUTES; a success resets the count.
+# Usernames are found by their folded form (case, accents, look-alike letters: webapp.backends).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "webapp.backends.FoldedUsernameBackend",
 ]
+AXES_USERNAME_CALLABLE = "webapp.backends.lockout_username"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5", minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=envfloat("AXES_COOLOFF_MINUTES", "15", minimum=0.1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
