@@ -52,6 +52,13 @@ def test_it_passes_check_deploy_with_the_documented_production_values(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_the_readme_lists_every_production_value_the_check_needs():
+    production = (ROOT / "README.md").read_text(encoding="utf-8").split("## Production", 1)[1].split("\n## ", 1)[0]
+    for name, value in PRODUCTION.items():
+        if name not in ("SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"):  # site-specific
+            assert f"`{name}={value}`" in production, f"README's Production section lacks {name}={value}"
+
+
 def test_it_warns_without_them(tmp_path):
     bare = {k: v for k, v in PRODUCTION.items() if k in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
     result = check_deploy(bare, tmp_path)

@@ -17,6 +17,7 @@ from channels.testing import HttpCommunicator, WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 
 from tests import docfactory
 from tests.interview_helpers import RESUME_TEXT, start
@@ -572,3 +573,21 @@ async def test_it_refuses_each_bad_websocket_handshake(watch, headers):
         assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
     await communicator.disconnect()
     assert await sync_to_async(Turn.objects.filter(session=session).count)() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["x" * 1000 + ".txt", "é" * 1000 + ".pdf"])
+def test_a_file_name_of_a_thousand_characters_is_refused_without_a_traceback(alice_client, watch, caplog, name):
+    boundary = "B0UNDARY"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="label"\r\n\r\nx\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        f"Content-Type: text/plain\r\n\r\nAna Lee\nEXPERIENCE\n- Built things\n\r\n--{boundary}--\r\n"
+    ).encode()
+    response = alice_client.generic(
+        "POST", reverse("upload_resume"), body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 400 and not Resume.objects.exists()
+    refused = [r for r in caplog.records if r.name == "django.request"]
+    SecurityNoticeFilter().filter(refused[0])
+    assert "Unable to parse request body" in refused[0].getMessage() and "(" in refused[0].getMessage()

@@ -46,11 +46,16 @@ class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):
 
 
 class SecurityNoticeFilter(logging.Filter):
-    """Logs Django's ``django.security.*`` refusals (a bad Host header, too many fields...) as
-    one line: they are the client's error, answered with a 400, not a crash worth a traceback."""
+    """Logs Django's ``django.security.*`` refusals (a bad Host header, too many fields...) and every
+    request answered with a 4xx (a multipart body that cannot be parsed, say: a file name of 1,000
+    characters) as one line with the reason: they are the client's error, not a crash worth a
+    traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name.startswith("django.security."):
+        client_error = record.name == "django.request" and 400 <= getattr(record, "status_code", 500) < 500
+        if record.name.startswith("django.security.") or client_error:
+            if client_error and record.exc_info and record.exc_info[1] is not None:
+                record.msg, record.args = f"{record.getMessage()} ({record.exc_info[1]})", None
             record.exc_info = None
             record.exc_text = None
         return True
