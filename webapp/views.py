@@ -43,7 +43,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()  # None when a twin username won a race: the form says so
         if user is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="webapp.backends.FoldedUsernameBackend")
             return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
 
