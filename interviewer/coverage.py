@@ -22,17 +22,22 @@ import re
 from collections.abc import Sequence
 
 _TERM = re.compile(r"[A-Za-z][A-Za-z0-9+#./-]*[A-Za-z0-9+#]|[A-Za-z]")
-# Words every requirement uses: naming them is no evidence.
-_COMMON = frozenset(
+# Words that every requirement and every resume use: sharing them is no evidence (the selector's too).
+GENERIC_WORDS = frozenset(
     """
     a an the and or of to for with in on at by as from into is are be been was were will can must should this that
     these those it its our your their you we they who which what when where how all any some other such etc also
     experience experienced years year months work working worked skills skill ability able strong good excellent
     knowledge understanding team teams using use used including include new well related relevant environment
     plus preferred required requirements responsible responsibilities role position job candidate company
+    """.split()
+)
+# And those that name no skill of their own: naming them is no evidence either.
+_COMMON = GENERIC_WORDS | frozenset(
+    """
     proven solid demonstrated familiarity familiar proficiency proficient expertise background minimum least
     level degree high basic advanced effective effectively written verbal ensure provide support develop
-    developing development maintain perform performs assist help across within various multiple other e.g i.e
+    developing development maintain perform performs assist help across within various multiple e.g i.e
     have has had
     """.split()
 )

@@ -174,16 +174,7 @@ def _quantified(text: str) -> float:
 
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")
-# Words that every requirement and every resume use: sharing them is no evidence.
-_GENERIC_WORDS = frozenset(
-    """
-    a an the and or of to for with in on at by as from into is are be been was were will can must should this that
-    these those it its our your their you we they who which what when where how all any some other such etc also
-    experience experienced years year months work working worked skills skill ability able strong good excellent
-    knowledge understanding team teams using use used including include new well related relevant environment
-    plus preferred required requirements responsible responsibilities role position job candidate company
-    """.split()
-)
+_GENERIC_WORDS = coverage.GENERIC_WORDS
 
 
 # Stems shared by most postings of a trade ("developing" / "developers", "software", "systems").
