@@ -18,6 +18,7 @@ The selector's match (:class:`interviewer.selector.ResumeEvidence`) applies thes
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 
@@ -81,6 +82,12 @@ def names_item(item: str, vocabulary: frozenset[str]) -> bool:
     """Whether a list item ("Spark", "spelt loaves") is named: every term of it."""
     own = terms(item)
     return bool(own) and all(named(t, vocabulary) for t in own)
+
+
+@functools.lru_cache(maxsize=8192)
+def vocabulary_of(text: str) -> frozenset[str]:
+    """:func:`resume_vocabulary` of one text (a resume fact, named again for every requirement)."""
+    return resume_vocabulary([text])
 
 
 def resume_vocabulary(texts: Sequence[str]) -> frozenset[str]:

@@ -23,23 +23,14 @@ from pathlib import Path
 import numpy as np
 
 from interviewer import facts as quality
+from interviewer.documents import JOB_ASKABLE
 
 KINDS = ("requirement", "responsibility", "company", "benefits", "legal", "apply", "condition", "other")
 NOT_ASKABLE = frozenset(("company", "benefits", "legal", "apply", "condition", "other"))
-# How the match page and the admin name each kind that is never asked about.
-KIND_LABELS = {
-    "company": "About the company",
-    "benefits": "Pay and benefits",
-    "legal": "Legal text",
-    "apply": "How to apply",
-    "condition": "Conditions",
-    "other": "Not a claim",
-}
 SECTIONS = ("requirements", "responsibilities", "nice_to_have", "about", "benefits", "apply", "legal")
 PATTERNS = ("legal", "apply", "disclaimer", "contact", "benefits", "schedule", "company")
 # Where an askable piece goes when the parser put it outside the askable sections.
 SECTION_OF = {"requirement": "requirements", "responsibility": "responsibilities"}
-ASKABLE_SECTIONS = frozenset(("requirements", "responsibilities", "nice_to_have"))
 
 
 @dataclass(frozen=True)
@@ -142,7 +133,7 @@ def decide(section: str, askable: bool, kind: str) -> tuple[str, bool, str]:
     section its kind names; the parser's "nice to have" stays."""
     if kind in NOT_ASKABLE:
         return section, False, kind
-    if section not in ASKABLE_SECTIONS:
+    if section not in JOB_ASKABLE:
         section = SECTION_OF.get(kind, "requirements")
     return section, True, kind
 

@@ -256,7 +256,7 @@ class ResumeEvidence:
     def _naming(words: Sequence[str], facts: Sequence[FactRef]) -> FactRef | None:
         """The first resume fact that names one of ``words``."""
         for fact in facts:
-            vocabulary = coverage.resume_vocabulary([fact.text])
+            vocabulary = coverage.vocabulary_of(fact.text)
             if any(coverage.named(w, vocabulary) for w in words):
                 return fact
         return None

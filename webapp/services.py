@@ -396,9 +396,15 @@ def store_facts(
     (``vectors``) are stored, missing ones computed here. A fact whose :func:`fact_key` is in
     ``hidden`` is stored hidden; one in ``edits`` is stored with the owner's correction. A
     posting's pieces are judged first (:func:`judge_posting`)."""
+    from webapp import embeddings, models_registry
+
     owner = {"job": document} if document.kind == JOB else {"resume": document}
+    facts = list(facts)
+    if facts and (vectors is None or len(vectors) != len(facts)):
+        encoder = models_registry.encoder()  # once: the posting's judge reads the same vectors
+        vectors, encoder_id = encoder.encode([f.text for f in facts]), encoder.model_id
     if document.kind == JOB:
-        facts = judge_posting(list(facts), vectors, encoder_id)
+        facts = judge_posting(facts, vectors, encoder_id)
     edits = edits or {}
     rows = [
         Fact(
@@ -419,9 +425,7 @@ def store_facts(
             if not row.edited_from:  # a corrected fact is embedded anew
                 row.embedding, row.embedding_model = to_bytes(vector), encoder_id
     Fact.objects.bulk_create(rows, batch_size=500)
-    if any(not row.embedding for row in rows):
-        from webapp import embeddings
-
+    if any(not row.embedding for row in rows):  # the owner's corrections, embedded as written
         embeddings.embed_facts(list(document.facts.all()))
 
 

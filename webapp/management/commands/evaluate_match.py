@@ -59,7 +59,7 @@ class Command(BaseCommand):
             cover = [json.loads(line) for line in Path(options["coverage"]).read_text().splitlines() if line.strip()]
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot read the labels: {exc}") from None
-        self._postings: dict[tuple[str, str], list[ParsedFact]] = {}
+        self._postings: dict[tuple[str, str], tuple[list[ParsedFact], list[ParsedFact]]] = {}
         self._root = root
         results = {"pieces": self._pieces(facts), "coverage": self._coverage(cover)}
         if options["json_out"]:
@@ -75,9 +75,9 @@ class Command(BaseCommand):
             wanted = [w for f, w in self._wanted if f == file]
             prepared = services.prepare_many([rows[w] for w in wanted if w in rows])
             for w, p in zip([w for w in wanted if w in rows], prepared, strict=True):
-                self._postings[(file, w)] = p.facts if not isinstance(p, DocumentError) else []
-        parsed = self._postings.get((file, where), [])
-        return parsed, services.judge_posting(parsed)
+                parsed = p.facts if not isinstance(p, DocumentError) else []
+                self._postings[(file, w)] = (parsed, services.judge_posting(parsed))
+        return self._postings.get((file, where), ([], []))
 
     # -- 1. what is askable
     def _pieces(self, labels: list[dict[str, Any]]) -> dict[str, Any]:
