@@ -145,3 +145,20 @@ def test_case_and_look_alikes_share_one_count_of_failed_logins(client, users, se
     for typed in ("alice", "Alice", "ALICE", "\u0430lice")[: settings.AXES_FAILURE_LIMIT - 1] + ("aLice",):
         r = client.post(reverse("login"), {"username": typed, "password": "wrong-password"})
     assert r.status_code == 429  # not five tries for each way of writing it
+
+
+@pytest.mark.django_db
+def test_the_migration_folds_stored_keys_again_and_the_older_twin_keeps_its_key():
+    import importlib
+
+    from django.apps import apps
+
+    User = get_user_model()
+    admin = User.objects.create_user("admin", password="admin-password-1")
+    UserKey.objects.all().delete()
+    twin = User.objects.create_user("bob", password="bob-password-1")
+    User.objects.filter(pk=twin.pk).update(username="\u0430dmin")  # stored before look-alikes were refused
+    UserKey.objects.all().delete()
+    UserKey.objects.create(user=admin, folded="stale")
+    importlib.import_module("webapp.migrations.0010_username_skeletons").rekey(apps, None)
+    assert list(UserKey.objects.values_list("user_id", "folded")) == [(admin.pk, "admin")]

@@ -184,3 +184,25 @@ def test_the_shipped_classifier_tells_requirements_from_conditions_and_blurbs():
     pieces = fact_kinds.pieces_of([f.section for f in facts], [f.text for f in facts], [f.askable for f in facts])
     kinds = classifier.kinds_of(pieces, encoder.encode([f.text for f in facts]))
     assert kinds == ["company", "requirement", "condition", "responsibility", "condition"]
+
+
+@pytest.mark.django_db
+def test_prepare_models_judges_postings_stored_before_kinds_once(users, capsys):
+    from webapp import services
+    from webapp.management.commands import prepare_models
+
+    text = "Requirements\n- Five years of payroll experience in Sage\n- Must be at least 18 years of age\n"
+    job = services.create_document(services.DocumentSpec(kind="job", text=text, meta={"title": "Payroll"}))
+    job.facts.update(kind="", askable=True)  # as a posting stored before this release
+    prepare_models.Command()._judge_unjudged_postings()
+    assert dict(job.facts.values_list("text", "kind"))["Must be at least 18 years of age"] == "condition"
+    assert not job.facts.get(kind="condition").askable and not job.facts.filter(kind="").exists()
+
+
+@pytest.mark.django_db
+def test_train_fact_kinds_refuses_the_test_encoder(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.FAKE_MODELS = True
+    with pytest.raises(CommandError, match="FAKE_MODELS=1"):
+        call_command("train_fact_kinds")
