@@ -171,3 +171,83 @@ def _month(m: re.Match[str], n: int, first: bool) -> int | None:
     else:
         index = 1 if first else 12
     return int(year) * 12 + index - 1
+
+
+# A requirement that asks only for school ("High school diploma/GED required") is met by any degree
+# beyond it: on the held-out interviews two of 23 gap probes asked a master's graduate for a diploma.
+_SCHOOL_ONLY = re.compile(r"\b(?:high[- ]school|secondary school|ged)\b", re.I)
+_COLLEGE = re.compile(
+    r"\b(?:bachelor|master|b\.?\s?sc?|m\.?\s?sc?|b\.?a|m\.?a|mba|ph\.?d|doctorate|associate(?:'s|’s)? degree|"
+    r"university|college|degree|diploma in|specialist in|engineer(?:'s|’s)? degree)\b",
+    re.I,
+)
+
+
+def asks_school_only(requirement: str) -> bool:
+    """Whether a requirement asks for no more than a school diploma (any degree beyond it meets it)."""
+    return bool(_SCHOOL_ONLY.search(requirement)) and not re.search(
+        r"\b(?:bachelor|master|associate)", requirement, re.I
+    )
+
+
+def beyond_school(text: str) -> bool:
+    """Whether a resume line names study beyond school (a degree, a university, a college)."""
+    return bool(_COLLEGE.search(text))
+
+
+def backs(requirement: str, evidence: str) -> bool:
+    """Whether a resume line backs a requirement plainly enough to be named in a question about it:
+    it names more than half of the requirement's own terms ("adding new features" for "Developing new
+    features"), not one shared word ("the terms of service for bank products" for "Estimates date of
+    service ... and service schedules")."""
+    own = list(dict.fromkeys(terms(requirement)))
+    if not own:
+        return False
+    vocabulary = vocabulary_of(evidence)
+    return sum(named(t, vocabulary) for t in own) / len(own) > 0.5
+
+
+# Degrees by level. A requirement of a bachelor's is met by a master's in the field it names (or in
+# any field when it names none): asked whether they had a bachelor's, a master's graduate was asked a
+# question the resume answers.
+_DEGREE_LEVELS = (
+    (5, re.compile(r"\b(?:ph\.?\s?d|doctora\w*)", re.I)),
+    (4, re.compile(r"\b(?:master(?:'s|’s|s)?|m\.\s?sc?\.?|msc|mba|m\.a\.)(?=\W|$)", re.I)),
+    (3, re.compile(r"\b(?:bachelor(?:'s|’s|s)?|b\.\s?sc?\.?|bsc|bs|b\.a\.|undergraduate degree)(?=\W|$)", re.I)),
+    (2, re.compile(r"\bassociate(?:'s|’s)?\s+(?:degree|of|or)\b", re.I)),
+)
+# Words of a degree requirement that name no field of study.
+_NOT_A_FIELD = frozenset(
+    """
+    degree degrees diploma bachelor bachelors master masters associate associates phd doctorate mba bsc msc ba ma bs
+    ms accredited institution university college school equivalent equivalence lieu education training field fields
+    discipline area areas related technical similar relevant preferably preferred required plus combination
+    four-year year years completed completion valid in-lieu lieu work-related
+    """.split()
+)
+
+
+def degree_level(text: str) -> int:
+    """The highest degree a text names: 2 associate, 3 bachelor's, 4 master's, 5 doctorate (0: none)."""
+    return max((level for level, pattern in _DEGREE_LEVELS if pattern.search(text)), default=0)
+
+
+def degree_asked(requirement: str) -> int:
+    """The lowest degree a requirement accepts ("an associate or bachelor's degree": 2), 0 for none."""
+    return min((level for level, pattern in _DEGREE_LEVELS if pattern.search(requirement)), default=0)
+
+
+def degree_meets(requirement: str, degree: str) -> bool:
+    """Whether a resume's degree line meets a degree requirement: its level is at least the one
+    asked, and it names the requirement's field of study where the requirement names one."""
+    asked = degree_asked(requirement)
+    if not asked or degree_level(degree) < asked:
+        return False
+    field = [t for t in terms(requirement) if t.strip("'’s") not in _NOT_A_FIELD and t not in _NOT_A_FIELD]
+    vocabulary = vocabulary_of(degree)
+    return not field or any(named(t, vocabulary) for t in field)
+
+
+def is_degree(requirement: str) -> bool:
+    """A requirement of a school diploma or a degree (met or not by the resume, never worth a probe once met)."""
+    return asks_school_only(requirement) or bool(degree_asked(requirement))

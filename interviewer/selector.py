@@ -243,6 +243,14 @@ class ResumeEvidence:
                 status, evidence, why = "covered", evidence or self._naming(own, facts), "named on your resume"
             else:
                 status, evidence, why = "gap", None, "not named on your resume"
+        if status == "gap" and coverage.asks_school_only(text):
+            degree = next((f for f in facts if coverage.beyond_school(f.text)), None)
+            if degree is not None:
+                status, evidence, why = "covered", degree, "your resume names study beyond school"
+        elif status == "gap" and coverage.degree_asked(text):
+            degree = next((f for f in facts if coverage.degree_meets(text, f.text)), None)
+            if degree is not None:
+                status, evidence, why = "covered", degree, "your resume names this degree or a higher one"
         asked = coverage.years_asked(text)
         if asked and status != "gap" and self.years < asked:
             status = "partly"
@@ -352,8 +360,10 @@ class KnowledgeSelector:
         scored = self._answer_links(resume, job, answer_vec) if answer_vec is not None else []
         job_rows = {f.id: i for i, f in enumerate(job.facts)}
         for item in match.items:
-            if item.requirement.id in covered:
-                continue
+            if item.requirement.id in covered or (
+                item.status == "covered" and coverage.is_degree(item.requirement.text)
+            ):
+                continue  # a degree the resume shows (or goes beyond) is nothing to ask about
             pull = self._pull(context, job.vectors[job_rows[item.requirement.id]])
             if item.is_gap:
                 scored.append(Selection(item.requirement, item.weight * 0.9 + pull, Reason.GAP))
