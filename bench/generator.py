@@ -411,7 +411,11 @@ async def served_turn(
     from interviewer.ranker import RankContext
 
     last = inputs.history[-1][1] if inputs.history and inputs.history[-1][0] == "candidate" else ""
-    start = prompt.prefix(inputs.stage, index, last) if style is PromptStyle.INSTRUCT else ""
+    start = (
+        prompt.prefix(inputs.stage, index, last, 0, prompt.requirement_of(inputs))
+        if style is PromptStyle.INSTRUCT
+        else ""
+    )
     facts = [f.text for f in inputs.facts]
     gate = Gate(RankContext(inputs.stage, facts, last, [t for r, t in inputs.history if r == "interviewer"]))
     started, first, text = time.perf_counter(), None, ""

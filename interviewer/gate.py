@@ -21,9 +21,9 @@ from interviewer import ranker
 from interviewer.critic import Critic
 from interviewer.critic import Turn as CriticTurn
 from interviewer.encoders import Encoder
-from interviewer.prompt import is_condition
+from interviewer.prompt import PREFERRED_PREFIX, is_condition, without_preference
 from interviewer.ranker import RankContext, Verdict
-from interviewer.templates import topic
+from interviewer.templates import COMMON_STARTS, is_duty, topic
 from interviewer.vocabulary import Act
 
 # A sentence ends at . ! or ? (then any closing quote or bracket) followed by a space and a capital
@@ -69,6 +69,7 @@ class Gate:
     shown: list[str] = field(default_factory=list)  # the sentences passed, in order
     failed: str = ""  # why the words were refused ("" while they pass)
     opened: str = ""  # a code-written start shown before its sentence was decoded ("This role")
+    given: int = 0  # whole sentences the code wrote ("This role calls for SQL."): the model's own two come after
 
     @property
     def text(self) -> str:
@@ -85,7 +86,9 @@ class Gate:
             return ""
         done, rest = split(start + " X")  # a start that ends a sentence is a sentence
         if rest == "X" and done:
-            return self._admit(done)
+            shown = self._admit(done)
+            self.given = len(self.shown)
+            return shown
         self.opened = start
         return start
 
@@ -133,7 +136,7 @@ class Gate:
             return self.text, "passed"
         fact = next(iter(self.ctx.must_name), "")
         if not self.shown and self.opened:  # the start was shown, its sentence refused: the code ends it
-            return f"{self.opened} {completion(self.ctx)} {tail(self.ctx.act, fact)}", "tail"
+            return f"{self.opened} {completion(self.ctx, self.opened)} {tail(self.ctx.act, fact)}", "tail"
         if not self.text:
             return "", "refused"
         if self.ctx.act is Act.CLOSING and ranker.closes(self.text):
@@ -143,7 +146,7 @@ class Gate:
     @property
     def done(self) -> bool:
         """No more words are wanted: a refusal, a question asked (for acts that ask), or two sentences."""
-        if self.failed or len(self.shown) >= MAX_SENTENCES:
+        if self.failed or len(self.shown) - self.given >= MAX_SENTENCES:
             return True
         return self.ctx.act.asks_question and any(s.endswith("?") for s in self.shown)
 
@@ -168,9 +171,11 @@ ENDED_BY_THE_TAIL = frozenset({"asks nothing", "does not invite questions", "a c
 TAILS: dict[Act, tuple[str, ...]] = {
     Act.OPENING: ("What draws you to this role?",),
     Act.RESUME_DEEP_DIVE: ("What was your own part in that, and what came of it?",),
-    Act.REQUIREMENT_PROBE: ("Where have you done that, and how did it go?",),
+    # Not "Where have you done that": the blind judges read it as presuming the candidate had.
+    Act.REQUIREMENT_PROBE: ("What experience do you have with that?",),
     Act.GAP_PROBE: ("What experience do you have with that, if any?",),
-    Act.FOLLOW_UP: ("What was your own part in it, and what was the result?",),
+    # A quote of a vague answer ("it depends on the situation") has no "it" to own: ask for one case.
+    Act.FOLLOW_UP: ("Can you walk me through one specific case: what you did, and what came of it?",),
     Act.BEHAVIORAL: ("What did you do, and how did it turn out?",),
     Act.CANDIDATE_QUESTIONS: ("What would you like to ask me about the role or the team?",),
     Act.CLOSING: ("Thank you for your time today.",),
@@ -180,19 +185,31 @@ TAILS: dict[Act, tuple[str, ...]] = {
 CONDITION_TAIL = "Do you have that, or something equivalent?"
 
 
+# A tool or a library ("Dagger2", "RxJava2") is used, not owned: "your own part in that" fit it poorly.
+TOOL_TAIL = "What did you use it for, and how did it go?"
+
+
 def tail(act: Act, fact: str = "") -> str:
-    """The template question that ends a turn; a qualification or a condition is asked about as one."""
-    if act.is_probe and fact and is_condition(fact):
+    """The template question that ends a turn; a qualification or a condition is asked about as one,
+    a resume line of a word or two (a tool) as something used."""
+    if act.is_probe and fact and is_condition(fact) and not is_duty(topic(fact)):
         return CONDITION_TAIL
+    if act is Act.RESUME_DEEP_DIVE and 0 < len(fact.split()) <= 2:
+        return TOOL_TAIL
     return TAILS[act][0]
 
 
-def completion(ctx: RankContext) -> str:
-    """The rest of a sentence begun by a code-written start ("This role", "Your resume mentions",
-    "Tell me about a time") when the model's words for it were refused: it states the fact the turn
-    is about."""
+def completion(ctx: RankContext, opened: str = "") -> str:
+    """The rest of a sentence begun by a code-written start ``opened`` ("This role", "Your resume
+    mentions", "Tell me about a time", "A plus for this role would be") when the model's words for
+    it were refused: it states the fact the turn is about."""
     fact = next(iter(ctx.must_name), "")
     phrase = topic(fact) if fact else ""
+    if opened == PREFERRED_PREFIX:  # the plus whole, its lead-in kept: "experience with Looker"
+        plus = quotable(without_preference(fact)).rstrip(" .") if fact else ""
+        first = plus.split()[0] if plus else ""
+        lower = first.lower() in COMMON_STARTS and not first[1:2].isupper()
+        return f"{first.lower() + plus[len(first) :] if lower else plus}." if plus else "experience close to this."
     if ctx.act is Act.BEHAVIORAL:
         return f"you worked on {phrase[:1].lower() + phrase[1:]}." if phrase else "you learned something the hard way."
     if ctx.act is Act.CLOSING:
@@ -201,6 +218,8 @@ def completion(ctx: RankContext) -> str:
         return f"{phrase[:1].lower() + phrase[1:]}." if phrase else "a project you led."
     if not phrase:
         return "matters here."
+    if is_duty(phrase):  # "involves work efficiently and independently" read as pasted in
+        return f"asks you to {phrase[:1].lower() + phrase[1:]}."
     if is_condition(fact) or _YEARS.match(phrase):
         return f"asks for {phrase[:1].lower() + phrase[1:]}."
     if _CLAUSE.match(phrase) or _FINITE.search(phrase):  # a sentence of the posting, not a phrase

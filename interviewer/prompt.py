@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from interviewer.templates import clean_title
+from interviewer.templates import clean_title, topic
 from interviewer.vocabulary import Act, Source
 from interviewer.words import content_words
 
@@ -47,8 +47,7 @@ TASKS = {
     Act.RESUME_DEEP_DIVE: "Name this resume line in a few words, then ask what they did themselves, how, or what came of it",
     Act.REQUIREMENT_PROBE: (
         "State this job requirement briefly as the role's, then ask one short, open question about their own "
-        "experience with it (whether and where they have done it); name the resume line only if it shows exactly the "
-        "same thing, and never assume they have done it"
+        "experience with it (whether and where they have done it), without assuming they have done it"
     ),
     Act.GAP_PROBE: (
         "Their resume does not show this job requirement. State it briefly as the role's, then ask one short "
@@ -65,6 +64,47 @@ TASKS = {
     Act.CANDIDATE_QUESTIONS: "Say you have asked all your questions and invite theirs about the role or the team.",
     Act.CLOSING: "Thank the candidate and end the interview. Ask nothing; promise nothing about next steps or a decision.",
 }
+# A requirement probe shown the resume line that backs it (``webapp.interviews`` shows one only where
+# it names most of the requirement's own terms): it may name that line. Shown weak links ("the terms
+# of service for bank products" for "estimates the date of service"), the model took the link for
+# proof and asked "How did you gain this experience?"; the blind judges called that presuming.
+EVIDENCE_TASK = (
+    "State this job requirement briefly as the role's, then name the resume line in a few words and ask one "
+    "short, open question about what they did there"
+)
+# A nice-to-have is not a requirement: stated with "This role requires", a preferred degree read as a
+# condition of the job. Its turn starts "A plus for this role would be" (``prefix``).
+PREFERRED_TASK = (
+    "This job requirement is preferred, not required. Say it would be a plus, then ask one short question about "
+    "any experience they have with it, without assuming they have it"
+)
+_PREFERRED = re.compile(
+    r"\b(?:preferred|(?:is|are|would be|a) (?:big |strong |definite )?(?:plus|bonus|advantage)|nice[- ]to[- ]have|"
+    r"desired|desirable|ideally)\b",
+    re.I,
+)
+
+
+def is_bare_skill(requirement: str) -> bool:
+    """A requirement of a word or three that is a skill ("SQL", "Agile practices"), not a condition."""
+    return 0 < len(requirement.strip(" .;:").split()) <= 3 and not is_condition(requirement)
+
+
+def without_preference(requirement: str) -> str:
+    """A preferred requirement without the word that says so (the turn says it is a plus)."""
+    return _TRAILING_PREFERENCE.sub("", requirement.strip()) or requirement
+
+
+_TRAILING_PREFERENCE = re.compile(
+    r"[\s,;:(-]*(?:(?:is|are|would be) )?(?:strongly |highly )?(?:preferred|a plus|desired|desirable)[\s.)]*$", re.I
+)
+
+
+def is_preferred(requirement: str, section: str = "") -> bool:
+    """A requirement the posting calls a plus, not a must: under a "nice to have" heading, or saying so."""
+    return section == "nice_to_have" or bool(_PREFERRED.search(requirement))
+
+
 # A closing after the candidate's question acknowledges it (a closing that thanked and ended over a
 # question was judged to ignore the candidate): the interviewer cannot answer from the documents, so
 # it says who can, in the question's own terms.
@@ -149,6 +189,30 @@ DEMOS = (
         "",
         "This role owns the balance sheet reconciliations every month, and your resume mentions reconciling 14 "
         "accounts a month. How did you go about finding and resolving variances?",
+        "evidence",
+    ),
+    Demo(
+        "Operations Coordinator",
+        "Kestrel Freight",
+        Act.REQUIREMENT_PROBE,
+        ("Schedule deliveries across three regional depots and resolve conflicts with carriers.",),
+        (),
+        "",
+        "",
+        "This role schedules deliveries across three regional depots. Have you planned schedules like that, and if "
+        "so, how did you handle conflicts?",
+        "skill",
+    ),
+    Demo(
+        "Marketing Analyst",
+        "Copperleaf Outdoors",
+        Act.GAP_PROBE,
+        ("Experience with Looker or a similar BI tool is a plus.",),
+        (),
+        "",
+        "",
+        "A plus for this role would be experience with Looker or a similar BI tool. Have you used a tool like that?",
+        "preferred",
     ),
     Demo(
         "Customer Support Lead",
@@ -290,10 +354,16 @@ def task_message(
         target = ([*resume, *job])[:1]
     if act is Act.CLOSING and "?" in answer:
         task = CLOSING_QUESTION_TASK
+    if act is Act.BEHAVIORAL and target and job and target[0] == job[0] and is_condition(target[0]):
+        target = []  # a degree or a schedule is no situation ("a time you had to work overtime")
     if act is Act.BEHAVIORAL and not target:
         task = 'Ask one behavioral question ("Tell me about a time...") about a situation this job brings.'
+    if act is Act.REQUIREMENT_PROBE and resume:
+        task = EVIDENCE_TASK
     if target and source is Source.JOB and is_condition(target[0]):
         task = CONDITION_TASK
+    if target and source is Source.JOB and is_preferred(target[0]):
+        task, target = PREFERRED_TASK, [without_preference(target[0])]
     if target:
         task = f'{task}: "{target[0]}"'
     lines.append(f"Task: {task}")
@@ -307,7 +377,11 @@ def situation(act: Act, job: Sequence[str], resume: Sequence[str], answer: str) 
     if act is Act.FOLLOW_UP:
         return "vague" if _VAGUE.search(answer) else "specific"
     if act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE):
-        return "condition" if job and is_condition(job[0]) else "skill"
+        if job and is_preferred(job[0]):
+            return "preferred"
+        if job and is_condition(job[0]):
+            return "condition"
+        return "evidence" if act is Act.REQUIREMENT_PROBE and resume else "skill"
     if act is Act.BEHAVIORAL:
         return "resume" if resume else "job"
     if act is Act.CLOSING:
@@ -321,7 +395,9 @@ def example_messages(act: Act, when: str = "", examples: int = 1) -> list[dict[s
     on the CPU before the first word (about 0.2 s per 40 tokens on 2 cores)."""
     messages = [{"role": "system", "content": SYSTEM}]
     mine = [d for d in DEMOS if d.act is act]
-    chosen = [d for d in mine if d.when == when][:1] or mine[:1]
+    # The two probes share their examples of a condition and of a plus: both are asked the same way.
+    probes = [d for d in DEMOS if d.act.is_probe and d.act is not Act.RESUME_DEEP_DIVE] if act.is_probe else []
+    chosen = [d for d in mine if d.when == when][:1] or [d for d in probes if d.when == when][:1] or mine[:1]
     for demo in chosen[:examples]:
         content = task_message(demo.title, demo.company, demo.act, demo.job, demo.resume, demo.question, demo.answer)
         messages += [{"role": "user", "content": content}, {"role": "assistant", "content": demo.reply}]
@@ -349,18 +425,38 @@ def messages(inputs: PromptInputs, examples: int = 1) -> list[dict[str, str]]:
 PREFIXES: dict[Act, tuple[str, ...]] = {
     Act.OPENING: ("Welcome, and thanks for making the time today.", "Thanks for joining me today."),
     Act.RESUME_DEEP_DIVE: ("Your resume mentions",),
-    Act.REQUIREMENT_PROBE: ("This role", "The role"),
-    Act.GAP_PROBE: ("This role", "The role"),
+    # Not "The role": it went on "The role of Billing Specialist involves...", a title the turn was not given.
+    Act.REQUIREMENT_PROBE: ("This role",),
+    Act.GAP_PROBE: ("This role",),
     Act.FOLLOW_UP: ('You said "{quote}".', 'You mentioned "{quote}".'),
     Act.BEHAVIORAL: ("Tell me about a time",),
 }
 
 
-def prefix(act: Act, index: int, last_answer: str = "", attempt: int = 0) -> str:
+PREFERRED_PREFIX = "A plus for this role would be"
+
+
+def requirement_of(inputs: PromptInputs) -> str:
+    """The job requirement a probe's turn is about (its first fact, when the posting's), for ``prefix``."""
+    first = inputs.facts[0] if inputs.facts else None
+    return first.text if first is not None and first.source == Source.JOB and inputs.stage.is_probe else ""
+
+
+def prefix(
+    act: Act, index: int, last_answer: str = "", attempt: int = 0, requirement: str = "", section: str = ""
+) -> str:
     """The start of the interviewer's words for turn ``index`` ("" for none); ``attempt`` 1 is the
-    other wording, for a fallback round."""
+    other wording, for a fallback round. A probe's ``requirement`` (with its parser ``section``)
+    picks the start: a plus (:func:`is_preferred`) is never stated as required, and a bare skill
+    ("SQL", "C#") is stated by the code whole, since the model dressed one up with a role
+    description nobody gave ("This role develops backend software for Drupal websites")."""
     if act is Act.CLOSING and "?" in last_answer:
         return CLOSING_QUESTION_PREFIX
+    if requirement and act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE):
+        if is_preferred(requirement, section):
+            return PREFERRED_PREFIX
+        if is_bare_skill(requirement):
+            return f"This role calls for {topic(requirement)}."
     choices = PREFIXES.get(act, ())
     if not choices or (act is Act.FOLLOW_UP and not last_answer.strip()):
         return ""

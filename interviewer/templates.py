@@ -154,7 +154,7 @@ def topic(fact: str) -> str:
     if not text:
         return fact.strip()[:80]
     first = text.split()[0]
-    common = first.lower() in _COMMON_STARTS or first.lower().endswith(("ing", "ed")) or is_duty(text)
+    common = first.lower() in COMMON_STARTS or first.lower().endswith(("ing", "ed")) or is_duty(text)
     return first.lower() + text[len(first) :] if common and not first[1:2].isupper() else text
 
 
@@ -167,7 +167,7 @@ _DUTIES = frozenset(
     "schedule maintain optimize optimise execute evaluate assess research present facilitate promote organize "
     "organise supervise recruit hire onboard".split()
 )
-_COMMON_STARTS = _DUTIES | frozenset(
+COMMON_STARTS = _DUTIES | frozenset(
     "led built ran wrote cut grew won set made held drove sold taught strong excellent written verbal ability "
     "bachelor's master's degree team customer attention experience knowledge understanding production "
     "professional technical relevant working solid good client project data software business financial "
@@ -186,7 +186,7 @@ _GENERIC = frozenset(
 def is_duty(phrase: str) -> bool:
     """A phrase that starts with a duty verb in its base form ("own the data pipeline")."""
     words = phrase.split()
-    return bool(words) and words[0].lower() in _DUTIES
+    return bool(words) and words[0].lower().split("/")[0] in _DUTIES  # "coordinate/oversee/supervise"
 
 
 def _said(answer: str) -> str:

@@ -170,7 +170,12 @@ class Evaluation:
         style = self.style
         first = [
             GenerationRequest(
-                replace(c.inputs, prefix=prompt.prefix(c.example.stage, len(c.example.history), c.last_answer))
+                replace(
+                    c.inputs,
+                    prefix=prompt.prefix(
+                        c.example.stage, len(c.example.history), c.last_answer, 0, prompt.requirement_of(c.inputs)
+                    ),
+                )
                 if style is PromptStyle.INSTRUCT
                 else c.inputs
             )
@@ -189,7 +194,11 @@ class Evaluation:
                     replace(
                         self.test[i].inputs,
                         prefix=prompt.prefix(
-                            self.test[i].example.stage, len(self.test[i].example.history), self.test[i].last_answer, 1
+                            self.test[i].example.stage,
+                            len(self.test[i].example.history),
+                            self.test[i].last_answer,
+                            1,
+                            prompt.requirement_of(self.test[i].inputs),
                         )
                         if style is PromptStyle.INSTRUCT
                         else "",

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from interviewer import feedback
+from interviewer import coverage, feedback
 from interviewer.bases import PromptStyle
 from interviewer.generator import GroundingFact, PromptInputs
 from interviewer.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
@@ -190,7 +190,9 @@ def plan_next(session_id: int, index: int) -> Pending | None:
     facts = []
     for s in plan.selections:
         facts.append(GroundingFact(s.fact.source, s.fact.text))
-        if s.evidence is not None:
+        # The backing resume line is shown to the model only where it plainly backs the requirement:
+        # shown a weak link, the model took it for proof and presumed the experience.
+        if s.evidence is not None and coverage.backs(s.fact.text, s.evidence.text):
             facts.append(GroundingFact(s.evidence.source, s.evidence.text))
     last_answer = history[-1].text if history and history[-1].role == Turn.Role.CANDIDATE else ""
     # The instruct prompt carries worked examples of its own; the compact one an exemplar per turn.

@@ -225,7 +225,16 @@ def prefix_for(pending: interviews.Pending, attempt: int = 0) -> str:
     """The start of the interviewer's words the code writes for this turn ("" for none)."""
     if models_registry.prompt_style() is not PromptStyle.INSTRUCT:
         return ""
-    return prompt.prefix(pending.plan.act, pending.index, pending.last_answer, attempt)
+    first = pending.plan.selections[0].fact if pending.plan.selections else None
+    job = first if first is not None and first.source == "job" else None
+    return prompt.prefix(
+        pending.plan.act,
+        pending.index,
+        pending.last_answer,
+        attempt,
+        job.text if job else "",
+        job.section if job else "",
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,227 @@
+"""How a probe is worded for what its requirement is: a plus is never stated as required, a bare
+skill is stated by the code, a resume line is named only where it plainly backs the requirement,
+and a question never presumes the candidate has done what the role asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer import coverage, prompt
+from interviewer.encoders import HashingEncoder
+from interviewer.gate import Gate, tail
+from interviewer.generator import GroundingFact, PromptInputs
+from interviewer.ranker import RankContext
+from interviewer.selector import FactRef, ResumeEvidence, Selection
+from interviewer.vocabulary import Act, Reason
+from tests.test_gate import KNOWN
+
+
+@pytest.mark.parametrize(
+    ("requirement", "section", "preferred"),
+    [
+        ("Bachelor's degree preferred", "requirements", True),
+        ("Experience with Looker or a similar BI tool is a plus.", "requirements", True),
+        ("Prior experience in a medical setting is desired", "", True),
+        ("Experience with Looker", "nice_to_have", True),
+        ("At least 2 years in site acquisition", "requirements", False),
+        ("Must be able to work weekends", "", False),
+    ],
+)
+def test_it_tells_a_plus_from_a_requirement(requirement, section, preferred):
+    assert prompt.is_preferred(requirement, section) is preferred
+
+
+def test_a_plus_starts_as_a_plus_and_its_task_quotes_it_without_the_word():
+    start = prompt.prefix(Act.GAP_PROBE, 4, "", 0, "Bachelor's degree preferred")
+    assert start == prompt.PREFERRED_PREFIX
+    task = prompt.task_message("Analyst", "", Act.GAP_PROBE, ["Bachelor's degree preferred"], [])
+    assert "preferred, not required" in task and task.endswith(': "Bachelor\'s degree"')
+    assert prompt.without_preference("Looker experience is a plus.") == "Looker experience"
+    shown = prompt.example_messages(
+        Act.REQUIREMENT_PROBE, prompt.situation(Act.REQUIREMENT_PROBE, ["SQL is a plus"], [], "")
+    )
+    assert shown[-1]["content"].startswith(prompt.PREFERRED_PREFIX)  # the plus example, shared by both probes
+
+
+def test_a_bare_skill_is_stated_by_the_code_and_a_sentence_is_left_to_the_model():
+    assert prompt.prefix(Act.GAP_PROBE, 4, "", 0, "ElasticSearch") == "This role calls for ElasticSearch."
+    assert prompt.prefix(Act.REQUIREMENT_PROBE, 4, "", 0, "Developing new features") == (
+        "This role calls for developing new features."
+    )
+    assert prompt.prefix(Act.GAP_PROBE, 4, "", 0, "High school diploma") in prompt.PREFIXES[Act.GAP_PROBE]
+    sentence = "Experience building and maintaining RESTful APIs"
+    assert prompt.prefix(Act.REQUIREMENT_PROBE, 4, "", 0, sentence) in prompt.PREFIXES[Act.REQUIREMENT_PROBE]
+    inputs = PromptInputs("Developer", Act.GAP_PROBE, [GroundingFact("job", "C#")])
+    assert prompt.requirement_of(inputs) == "C#"
+    assert prompt.requirement_of(PromptInputs("Developer", Act.BEHAVIORAL, [GroundingFact("job", "C#")])) == ""
+
+
+def test_the_code_stated_skill_passes_the_gate_and_a_refused_question_gets_the_acts_tail():
+    gate = Gate(RankContext(Act.GAP_PROBE, ["Drupal"], targets=["Drupal"], known_words=KNOWN | {"drupal"}))
+    start = prompt.prefix(Act.GAP_PROBE, 4, "", 0, "Drupal")
+    assert gate.open(start) == start
+    words, how = gate.outcome(gate.finish(start + " You built 40 Drupal sites at Initech, right?", HashingEncoder()))
+    assert (words, how) == (f"{start} {tail(Act.GAP_PROBE)}", "tail")
+
+
+def test_a_refused_plus_is_completed_as_a_plus():
+    fact = "Experience with Looker is a plus."
+    gate = Gate(RankContext(Act.GAP_PROBE, [fact], targets=[fact], known_words=KNOWN | {"looker"}))
+    gate.open(prompt.PREFERRED_PREFIX)
+    words, how = gate.outcome(
+        gate.finish(prompt.PREFERRED_PREFIX + " you, since you ran Looker for 9 years.", HashingEncoder())
+    )
+    assert how == "tail" and words.startswith(prompt.PREFERRED_PREFIX + " experience with Looker.")
+    assert "requires" not in words and "9 years" not in words
+
+
+def test_the_requirement_probes_own_question_presumes_nothing():
+    assert "Where have you done that" not in tail(Act.REQUIREMENT_PROBE)
+    neutral = prompt.task_message("Developer", "", Act.REQUIREMENT_PROBE, ["Knowledge of Agile practices"], [])
+    assert "without assuming" in neutral and "resume line" not in neutral
+    backed = prompt.task_message("Developer", "", Act.REQUIREMENT_PROBE, ["Java"], ["Java 8, Spring Boot"])
+    assert backed.splitlines()[-1].startswith(f"Task: {prompt.EVIDENCE_TASK}")
+    example = prompt.example_messages(Act.REQUIREMENT_PROBE, prompt.situation(Act.REQUIREMENT_PROBE, ["Agile"], [], ""))
+    assert "your resume" not in example[-1]["content"]  # the example without a resume line names none
+
+
+def test_a_behavioral_question_is_never_about_a_degree():
+    task = prompt.task_message("Billing Specialist", "", Act.BEHAVIORAL, ["High school degree or GED"], [])
+    assert "situation this job brings" in task and "GED" not in task.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("requirement", "evidence", "backs"),
+    [
+        ("Developing new features", "adding new features, fixing problems", True),
+        ("Java", "JAVA", True),
+        ("Experience developing and/or using web services", "A web service for browsing articles (REST API)", True),
+        (
+            "Estimates date of service for customer based on branch production and service schedules",
+            "Changes in the terms of service for bank products",
+            False,
+        ),
+        ("Expert in C#, JavaScript, MSSQL 2012 or above", "4 years in Java back-end and JavaScript front-end", False),
+        ("Experience building and maintaining RESTful APIs", "building and maintaining code, code review", False),
+    ],
+)
+def test_a_resume_line_backs_a_requirement_only_when_it_names_most_of_its_terms(requirement, evidence, backs):
+    assert coverage.backs(requirement, evidence) is backs
+
+
+def test_any_degree_meets_a_school_diploma():
+    assert coverage.asks_school_only("High school diploma/GED required")
+    assert not coverage.asks_school_only("High school diploma required; bachelor's degree preferred")
+    degree = FactRef(1, "resume", "education", "Master of mathematics and computer science, 2015", 1)
+    job = FactRef(9, "job", "requirements", "High school diploma or GED required", 1)
+    item = ResumeEvidence(frozenset(), 0.0).judge(_gap(job), [degree])
+    assert item.status == "covered" and item.evidence == degree
+    none = ResumeEvidence(frozenset(), 0.0).judge(_gap(job), [FactRef(2, "resume", "skills", "Python, SQL", 2)])
+    assert none.status == "gap"
+
+
+def _gap(requirement: FactRef):  # type: ignore[no-untyped-def]
+    from interviewer.selector import MatchItem
+
+    return MatchItem(requirement, None, 0.1, 1.0)
+
+
+def test_a_weak_resume_line_is_kept_for_why_this_question_but_not_shown_to_the_model(users, monkeypatch):
+    from tests.interview_helpers import start
+    from webapp import interviews
+    from webapp.models import Fact
+
+    session = start(users[0])
+    job = Fact.objects.filter(job=session.job).first()
+    resume = Fact.objects.filter(resume=session.resume).first()
+    assert job is not None and resume is not None
+    weak = Selection(
+        FactRef(job.pk, "job", "requirements", "Estimates the date of service from branch production schedules", 1),
+        1.0,
+        Reason.STRONG_MATCH,
+        FactRef(resume.pk, "resume", "experience", "Changed the terms of service for bank products", 1),
+    )
+    session.settings["plan"] = [weak.as_dict()]
+    session.save()
+    monkeypatch.setattr(interviews.InterviewPolicy, "next_turn", lambda self, *a: _probe(weak))
+    pending = interviews.plan_next(session.pk, 2)
+    assert pending is not None
+    assert [f.source for f in pending.inputs.facts] == ["job"]
+    assert [g["reason"] for g in pending.grounding()] == ["strong_match", "evidence"]
+
+
+def _probe(selection: Selection):  # type: ignore[no-untyped-def]
+    from interviewer.policy import TurnPlan
+
+    return TurnPlan(Act.REQUIREMENT_PROBE, "job requirement with matching resume evidence", (selection,))
+
+
+@pytest.mark.parametrize(
+    ("requirement", "degree", "meets"),
+    [
+        ("Bachelor's degree in computer science or a related field", "Master of computer science, 2015", True),
+        ("Bachelor's degree preferred", "B.Sc. in Biology, 2012", True),
+        ("BS in Computer Science", "B.Sc. in Biology, 2012", False),  # the field it names is not the resume's
+        ("Diploma, Associate or Bachelor Degree in Nursing", "Diploma in Engineering", False),
+        ("Master's degree in Finance", "Bachelor of Finance", False),  # below the level asked
+        ("Bachelor's degree", "Skills: MS Office, Excel", False),  # Microsoft Office is no master's
+    ],
+)
+def test_a_degree_is_met_by_one_at_least_as_high_in_the_field_it_names(requirement, degree, meets):
+    assert coverage.degree_meets(requirement, degree) is meets
+
+
+def test_a_degree_the_resume_shows_is_covered_and_never_probed():
+    from interviewer.selector import FactSet, KnowledgeSelector, SelectorConfig
+    from tests.test_coverage import TODAY, SameVector
+
+    encoder = SameVector()
+    resume = [
+        FactRef(1, "resume", "education", "Master of mathematics and computer science, 2015", 1),
+        FactRef(2, "resume", "skills", "Python, Django, PostgreSQL", 2),
+    ]
+    job = [
+        FactRef(101, "job", "requirements", "Bachelor's degree in computer science or equivalent", 1),
+        FactRef(102, "job", "requirements", "High school diploma or GED", 2),
+        FactRef(103, "job", "requirements", "Kubernetes", 3),
+    ]
+    selector = KnowledgeSelector(encoder, SelectorConfig(gap_threshold=0.3, today=TODAY))  # type: ignore[arg-type]
+    resume_set = FactSet(resume, encoder.encode([f.text for f in resume]))
+    job_set = FactSet(job, encoder.encode([f.text for f in job]))
+    report = selector.match(resume_set, job_set)
+    status = {i.requirement.id: i.status for i in report.items}
+    assert status[101] == "covered" and status[102] == "covered" and status[103] == "gap"
+    probed = {s.fact.id for s in selector.select(resume_set, job_set, match=report, limit=10)}
+    assert 103 in probed and not probed & {101, 102}
+
+
+def test_a_tool_on_the_resume_is_asked_about_as_something_used():
+    assert tail(Act.RESUME_DEEP_DIVE, "Dagger2") != tail(Act.RESUME_DEEP_DIVE, "Led the migration of billing to AWS")
+    assert "own part" not in tail(Act.RESUME_DEEP_DIVE, "Dagger2")
+    assert " it" not in tail(Act.FOLLOW_UP).split(":")[0]  # a vague quote has no "it" to own
+
+
+def test_a_code_written_sentence_leaves_the_model_its_own_two():
+    fact = "Developing new features"
+    ctx = RankContext(
+        Act.REQUIREMENT_PROBE,
+        [fact, "Added new features to the billing app"],
+        targets=[fact],
+        known_words=KNOWN | {"billing", "app", "features"},
+    )
+    gate = Gate(ctx)
+    start = prompt.prefix(Act.REQUIREMENT_PROBE, 4, "", 0, fact)
+    gate.open(start)
+    said = f"{start} Your resume mentions adding new features to the billing app. How did you decide which features to build first?"
+    words, how = gate.outcome(gate.finish(said, HashingEncoder()))
+    assert (words, how) == (said, "passed")
+
+
+def test_a_refused_duty_is_completed_as_something_the_role_asks_you_to_do():
+    duty = "Proven ability to work efficiently and independently, multi-task and meet stringent deadlines."
+    gate = Gate(RankContext(Act.GAP_PROBE, [duty], targets=[duty], known_words=KNOWN))
+    gate.open("This role")
+    words, how = gate.outcome(gate.finish("This role wants you at 9 sites.", HashingEncoder()))
+    assert how == "tail" and words.startswith("This role asks you to work efficiently and independently")
+    mixed = "Coordinate/oversee/supervise the work of Certified Home Health Aides"
+    assert tail(Act.GAP_PROBE, mixed) == tail(Act.GAP_PROBE)  # a duty, though it names a certification
