@@ -180,7 +180,7 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
     async def _watch(self) -> None:
         """While the interviewer is due: ask for the turn (again, should its claim lapse), and catch
         up on a turn that was saved but never announced here (its process died while revealing it)."""
-        interval = settings.TURN_LEASE_SECONDS / 2
+        interval = settings.TURN_LEASE_SECONDS / 3  # a lapsed claim is taken over within a lease and a third
         while True:
             if self.awaiting_interviewer:
                 kick(self.channel_layer, self.group, self.session_id)

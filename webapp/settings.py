@@ -129,7 +129,7 @@ GENERATOR_MODE = envchoice("GENERATOR_MODE", "local", ("local", "remote"))
 GENERATION_TIMEOUT_S = envfloat("GENERATION_TIMEOUT_S", "20", minimum=1)
 # The claim on a turn being generated lapses this long after its holder last renewed it; then
 # another process takes the turn over (a worker that died mid-turn).
-TURN_LEASE_SECONDS = envfloat("TURN_LEASE_SECONDS", "10", minimum=1)
+TURN_LEASE_SECONDS = envfloat("TURN_LEASE_SECONDS", "3", minimum=1)
 # Pause between the words of a turn as they are revealed (the words are chosen before).
 REVEAL_WORD_MS = envint("REVEAL_WORD_MS", "25", minimum=0)
 
