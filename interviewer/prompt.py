@@ -86,8 +86,12 @@ _PREFERRED = re.compile(
 
 
 def is_bare_skill(requirement: str) -> bool:
-    """A requirement of a word or three that is a skill ("SQL", "Agile practices"), not a condition."""
-    return 0 < len(requirement.strip(" .;:").split()) <= 3 and not is_condition(requirement)
+    """A requirement that is only the name of a skill or a tool ("SQL", "C#", "Google Analytics"): up
+    to three words, each a name (a capital, a digit or a sign in it), not a condition. A common noun
+    ("team player") is left to the model: "This role calls for team player." is no sentence."""
+    words = requirement.strip(" .;:").split()
+    named = all(any(ch.isupper() or ch.isdigit() or ch in "#+./" for ch in w) for w in words)
+    return 0 < len(words) <= 3 and named and not is_condition(requirement)
 
 
 def without_preference(requirement: str) -> str:

@@ -45,9 +45,9 @@ def test_a_plus_starts_as_a_plus_and_its_task_quotes_it_without_the_word():
 
 def test_a_bare_skill_is_stated_by_the_code_and_a_sentence_is_left_to_the_model():
     assert prompt.prefix(Act.GAP_PROBE, 4, "", 0, "ElasticSearch") == "This role calls for ElasticSearch."
-    assert prompt.prefix(Act.REQUIREMENT_PROBE, 4, "", 0, "Developing new features") == (
-        "This role calls for developing new features."
-    )
+    assert prompt.prefix(Act.GAP_PROBE, 4, "", 0, "Google Analytics 4") == "This role calls for Google Analytics 4."
+    for common in ("Developing new features", "Team player", "Agile practices"):
+        assert prompt.prefix(Act.REQUIREMENT_PROBE, 4, "", 0, common) in prompt.PREFIXES[Act.REQUIREMENT_PROBE]
     assert prompt.prefix(Act.GAP_PROBE, 4, "", 0, "High school diploma") in prompt.PREFIXES[Act.GAP_PROBE]
     sentence = "Experience building and maintaining RESTful APIs"
     assert prompt.prefix(Act.REQUIREMENT_PROBE, 4, "", 0, sentence) in prompt.PREFIXES[Act.REQUIREMENT_PROBE]
@@ -202,17 +202,18 @@ def test_a_tool_on_the_resume_is_asked_about_as_something_used():
 
 
 def test_a_code_written_sentence_leaves_the_model_its_own_two():
-    fact = "Developing new features"
+    fact = "Salesforce"
     ctx = RankContext(
         Act.REQUIREMENT_PROBE,
-        [fact, "Added new features to the billing app"],
+        [fact, "Built Salesforce dashboards for the sales team"],
         targets=[fact],
-        known_words=KNOWN | {"billing", "app", "features"},
+        known_words=KNOWN | {"salesforce", "dashboards", "sales", "team"},
     )
     gate = Gate(ctx)
     start = prompt.prefix(Act.REQUIREMENT_PROBE, 4, "", 0, fact)
+    assert start == "This role calls for Salesforce."
     gate.open(start)
-    said = f"{start} Your resume mentions adding new features to the billing app. How did you decide which features to build first?"
+    said = f"{start} Your resume mentions Salesforce dashboards for the sales team. How did you decide what those dashboards showed?"
     words, how = gate.outcome(gate.finish(said, HashingEncoder()))
     assert (words, how) == (said, "passed")
 
