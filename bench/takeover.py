@@ -27,28 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import websockets  # noqa: E402
-
-from tests.servers import base_env, daphnes, manage, scratch_database  # noqa: E402
+from tests.servers import base_env, daphnes, interview_tab, manage, scratch_database, started_interview  # noqa: E402
 from training.tables import table  # noqa: E402
 
-SETUP = """
-from django.contrib.auth import get_user_model
-from django.test import Client
-from tests.interview_helpers import start
-user = get_user_model().objects.create_user("alice", password="alice-password-1")
-session = start(user, questions=4)
-client = Client()
-client.force_login(user)
-print("SETUP", session.pk, client.cookies["sessionid"].value)
-"""
 ANSWER = "I moved our billing database to PostgreSQL 15 in 2023 with zero downtime, as the lead."
-
-
-def tab(url: str, session: int, cookie: str):  # type: ignore[no-untyped-def]
-    headers = {"Cookie": f"sessionid={cookie}", "Origin": url}
-    ws_url = url.replace("http://", "ws://") + f"/ws/interview/{session}/"
-    return websockets.connect(ws_url, additional_headers=headers, ping_interval=None)
 
 
 async def until(ws, kind: str, index: int, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
@@ -60,7 +42,7 @@ async def until(ws, kind: str, index: int, seconds: float = 60) -> None:  # type
 
 
 async def scenario(urls: list[str], pid: int, session: int, cookie: str) -> tuple[float, float]:
-    async with tab(urls[0], session, cookie) as one, tab(urls[1], session, cookie) as two:
+    async with interview_tab(urls[0], session, cookie) as one, interview_tab(urls[1], session, cookie) as two:
         await until(one, "turn", 0)
         await until(two, "turn", 0)
         await one.send(json.dumps({"type": "answer", "text": ANSWER, "id": uuid.uuid4().hex}))
@@ -84,10 +66,10 @@ def run(lease: float, folder: Path) -> tuple[float, float]:
             MODEL_DIR=str(folder / "models"),
         )
         manage(env, "migrate", "-v0")
-        session, cookie = manage(env, "shell", "-c", SETUP).split("SETUP", 1)[1].split()
+        session, cookie = started_interview(env)
         with daphnes(env, 2, folder) as servers:
             urls = [s.url for s in servers]
-            return asyncio.run(scenario(urls, servers[0].process.pid, int(session), cookie))
+            return asyncio.run(scenario(urls, servers[0].process.pid, session, cookie))
 
 
 def main() -> None:

@@ -120,3 +120,31 @@ def base_env(**overrides: str) -> dict[str, str]:
     env = {**os.environ, "DEBUG": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1"}
     env.update(overrides)
     return env
+
+
+# A candidate "alice" with a started interview of four questions and a logged-in browser session.
+_INTERVIEW_SETUP = """
+from django.contrib.auth import get_user_model
+from django.test import Client
+from tests.interview_helpers import start
+user = get_user_model().objects.create_user("alice", password="alice-password-1")
+session = start(user, questions=4)
+client = Client()
+client.force_login(user)
+print("SETUP", session.pk, client.cookies["sessionid"].value)
+"""
+
+
+def started_interview(env: dict[str, str]) -> tuple[int, str]:
+    """An interview started in the (migrated) database of ``env``: its id and its owner's session cookie."""
+    session, cookie = manage(env, "shell", "-c", _INTERVIEW_SETUP).split("SETUP", 1)[1].split()
+    return int(session), cookie
+
+
+def interview_tab(url: str, session: int, cookie: str):  # type: ignore[no-untyped-def]
+    """A browser tab's WebSocket on interview ``session`` at the server ``url`` (an async context)."""
+    import websockets
+
+    headers = {"Cookie": f"sessionid={cookie}", "Origin": url}
+    ws_url = url.replace("http://", "ws://") + f"/ws/interview/{session}/"
+    return websockets.connect(ws_url, additional_headers=headers, ping_interval=None)

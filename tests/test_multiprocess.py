@@ -14,25 +14,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-import websockets
 
 from tests.conftest import uses_postgres, uses_redis
-from tests.servers import base_env, daphnes, manage, scratch_database, worker
+from tests.servers import base_env, daphnes, interview_tab, manage, scratch_database, started_interview, worker
 
 pytestmark = pytest.mark.skipif(
     not (uses_postgres() and uses_redis()), reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); CI sets them"
 )
-SETUP = """
-from django.contrib.auth import get_user_model
-from django.test import Client
-from interviewer.policy import InterviewSettings
-from tests.interview_helpers import start
-user = get_user_model().objects.create_user("alice", password="alice-password-1")
-session = start(user, questions=4)
-client = Client()
-client.force_login(user)
-print("SETUP", session.pk, client.cookies["sessionid"].value)
-"""
 ANSWER = "I moved our billing database to PostgreSQL 15 in 2023 with zero downtime, as the lead."
 
 
@@ -49,15 +37,9 @@ def stack(tmp_path: Path):  # type: ignore[no-untyped-def]
             MODEL_DIR=str(tmp_path / "models"),
         )
         manage(env, "migrate", "-v0")
-        session, cookie = manage(env, "shell", "-c", SETUP).split("SETUP", 1)[1].split()
+        session, cookie = started_interview(env)
         with daphnes(env, 2, tmp_path) as servers:
-            yield env, servers, int(session), cookie
-
-
-def open_tab(url: str, session: int, cookie: str):  # type: ignore[no-untyped-def]
-    headers = {"Cookie": f"sessionid={cookie}", "Origin": url}
-    ws_url = url.replace("http://", "ws://") + f"/ws/interview/{session}/"
-    return websockets.connect(ws_url, additional_headers=headers, ping_interval=None)
+            yield env, servers, session, cookie
 
 
 async def read_until_turn(ws, index: int, seconds: float = 30) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
@@ -94,11 +76,11 @@ def test_it_generates_each_turn_once_when_a_second_tab_joins_on_another_process(
     urls = [s.url for s in servers]
 
     async def scenario() -> None:
-        async with open_tab(urls[0], session, cookie) as one:
+        async with interview_tab(urls[0], session, cookie) as one:
             await read_until_turn(one, 0)
             await one.send(json.dumps({"type": "answer", "text": ANSWER, "id": uuid.uuid4().hex}))
             await asyncio.sleep(0.3)  # the next turn is under way on process one
-            async with open_tab(urls[1], session, cookie) as two:
+            async with interview_tab(urls[1], session, cookie) as two:
                 first, second = await asyncio.gather(read_until_turn(one, 2), read_until_turn(two, 2))
         assert assert_consistent(first, 2) == assert_consistent(second, 2)
 
@@ -112,7 +94,7 @@ def test_it_takes_over_the_turn_of_a_process_killed_mid_turn(stack, moment):
     urls = [s.url for s in servers]
 
     async def scenario() -> None:
-        async with open_tab(urls[0], session, cookie) as one, open_tab(urls[1], session, cookie) as two:
+        async with interview_tab(urls[0], session, cookie) as one, interview_tab(urls[1], session, cookie) as two:
             await read_until_turn(one, 0)
             await read_until_turn(two, 0)
             await one.send(json.dumps({"type": "answer", "text": ANSWER, "id": uuid.uuid4().hex}))
@@ -143,13 +125,13 @@ def test_it_serves_two_web_processes_from_a_generation_worker_and_survives_its_d
             MODEL_DIR=str(tmp_path / "models"),
         )
         manage(env, "migrate", "-v0")
-        session, cookie = manage(env, "shell", "-c", SETUP).split("SETUP", 1)[1].split()
+        session, cookie = started_interview(env)
         web = {**env, "GENERATOR_MODE": "remote"}
         with daphnes(web, 2, tmp_path) as servers, worker(env, "generation", tmp_path, "first") as first:
 
             async def scenario() -> None:
-                async with open_tab(servers[0].url, int(session), cookie) as one:
-                    async with open_tab(servers[1].url, int(session), cookie) as two:
+                async with interview_tab(servers[0].url, session, cookie) as one:
+                    async with interview_tab(servers[1].url, session, cookie) as two:
                         await read_until_turn(one, 0)
                         await read_until_turn(two, 0)
                         await one.send(json.dumps({"type": "answer", "text": ANSWER, "id": uuid.uuid4().hex}))
