@@ -185,7 +185,7 @@ TAILS: dict[Act, tuple[str, ...]] = {
 CONDITION_TAIL = "Do you have that, or something equivalent?"
 
 
-# A tool or a library ("Dagger2", "RxJava2") is used, not owned: "your own part in that" fit it poorly.
+# A tool or a library ("Figma", "Terraform") is used, not owned: "your own part in that" fit it poorly.
 TOOL_TAIL = "What did you use it for, and how did it go?"
 
 
@@ -218,7 +218,7 @@ def completion(ctx: RankContext, opened: str = "") -> str:
         return f"{phrase[:1].lower() + phrase[1:]}." if phrase else "a project you led."
     if not phrase:
         return "matters here."
-    if is_duty(phrase):  # "involves work efficiently and independently" read as pasted in
+    if is_duty(phrase):  # "involves plan weekly routes" read as pasted in
         return f"asks you to {phrase[:1].lower() + phrase[1:]}."
     if is_condition(fact) or _YEARS.match(phrase):
         return f"asks for {phrase[:1].lower() + phrase[1:]}."

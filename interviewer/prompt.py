@@ -65,9 +65,9 @@ TASKS = {
     Act.CLOSING: "Thank the candidate and end the interview. Ask nothing; promise nothing about next steps or a decision.",
 }
 # A requirement probe shown the resume line that backs it (``webapp.interviews`` shows one only where
-# it names most of the requirement's own terms): it may name that line. Shown weak links ("the terms
-# of service for bank products" for "estimates the date of service"), the model took the link for
-# proof and asked "How did you gain this experience?"; the blind judges called that presuming.
+# it names most of the requirement's own terms): it may name that line. Shown a weak link (a line
+# that shares one word with the requirement), the model took the link for proof and asked "How did
+# you gain this experience?"; the blind judges called that presuming.
 EVIDENCE_TASK = (
     "State this job requirement briefly as the role's, then name the resume line in a few words and ask one "
     "short, open question about what they did there"
@@ -429,7 +429,7 @@ def messages(inputs: PromptInputs, examples: int = 1) -> list[dict[str, str]]:
 PREFIXES: dict[Act, tuple[str, ...]] = {
     Act.OPENING: ("Welcome, and thanks for making the time today.", "Thanks for joining me today."),
     Act.RESUME_DEEP_DIVE: ("Your resume mentions",),
-    # Not "The role": it went on "The role of Billing Specialist involves...", a title the turn was not given.
+    # Not "The role": it went on "The role of <the posting's title> involves...", a title the turn was not given.
     Act.REQUIREMENT_PROBE: ("This role",),
     Act.GAP_PROBE: ("This role",),
     Act.FOLLOW_UP: ('You said "{quote}".', 'You mentioned "{quote}".'),
@@ -453,7 +453,7 @@ def prefix(
     other wording, for a fallback round. A probe's ``requirement`` (with its parser ``section``)
     picks the start: a plus (:func:`is_preferred`) is never stated as required, and a bare skill
     ("SQL", "C#") is stated by the code whole, since the model dressed one up with a role
-    description nobody gave ("This role develops backend software for Drupal websites")."""
+    description nobody gave ("This role develops trading software in Haskell" for a bare "Haskell")."""
     if act is Act.CLOSING and "?" in last_answer:
         return CLOSING_QUESTION_PREFIX
     if requirement and act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE):

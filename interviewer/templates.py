@@ -186,7 +186,7 @@ _GENERIC = frozenset(
 def is_duty(phrase: str) -> bool:
     """A phrase that starts with a duty verb in its base form ("own the data pipeline")."""
     words = phrase.split()
-    return bool(words) and words[0].lower().split("/")[0] in _DUTIES  # "coordinate/oversee/supervise"
+    return bool(words) and words[0].lower().split("/")[0] in _DUTIES  # "plan/schedule/review"
 
 
 def _said(answer: str) -> str:

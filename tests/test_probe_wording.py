@@ -19,9 +19,9 @@ from tests.test_gate import KNOWN
 @pytest.mark.parametrize(
     ("requirement", "section", "preferred"),
     [
-        ("Bachelor's degree preferred", "requirements", True),
+        ("A degree in statistics preferred", "requirements", True),
         ("Experience with Looker or a similar BI tool is a plus.", "requirements", True),
-        ("Prior experience in a medical setting is desired", "", True),
+        ("Prior experience in a veterinary clinic is desired", "", True),
         ("Experience with Looker", "nice_to_have", True),
         ("At least 2 years in site acquisition", "requirements", False),
         ("Must be able to work weekends", "", False),
@@ -32,10 +32,10 @@ def test_it_tells_a_plus_from_a_requirement(requirement, section, preferred):
 
 
 def test_a_plus_starts_as_a_plus_and_its_task_quotes_it_without_the_word():
-    start = prompt.prefix(Act.GAP_PROBE, 4, "", 0, "Bachelor's degree preferred")
+    start = prompt.prefix(Act.GAP_PROBE, 4, "", 0, "A degree in statistics preferred")
     assert start == prompt.PREFERRED_PREFIX
-    task = prompt.task_message("Analyst", "", Act.GAP_PROBE, ["Bachelor's degree preferred"], [])
-    assert "preferred, not required" in task and task.endswith(': "Bachelor\'s degree"')
+    task = prompt.task_message("Analyst", "", Act.GAP_PROBE, ["A degree in statistics preferred"], [])
+    assert "preferred, not required" in task and task.endswith(': "A degree in statistics"')
     assert prompt.without_preference("Looker experience is a plus.") == "Looker experience"
     shown = prompt.example_messages(
         Act.REQUIREMENT_PROBE, prompt.situation(Act.REQUIREMENT_PROBE, ["SQL is a plus"], [], "")
@@ -49,7 +49,7 @@ def test_a_bare_skill_is_stated_by_the_code_and_a_sentence_is_left_to_the_model(
     for common in ("Developing new features", "Team player", "Agile practices"):
         assert prompt.prefix(Act.REQUIREMENT_PROBE, 4, "", 0, common) in prompt.PREFIXES[Act.REQUIREMENT_PROBE]
     assert prompt.prefix(Act.GAP_PROBE, 4, "", 0, "High school diploma") in prompt.PREFIXES[Act.GAP_PROBE]
-    sentence = "Experience building and maintaining RESTful APIs"
+    sentence = "Experience designing and operating gRPC services"
     assert prompt.prefix(Act.REQUIREMENT_PROBE, 4, "", 0, sentence) in prompt.PREFIXES[Act.REQUIREMENT_PROBE]
     inputs = PromptInputs("Developer", Act.GAP_PROBE, [GroundingFact("job", "C#")])
     assert prompt.requirement_of(inputs) == "C#"
@@ -86,23 +86,27 @@ def test_the_requirement_probes_own_question_presumes_nothing():
 
 
 def test_a_behavioral_question_is_never_about_a_degree():
-    task = prompt.task_message("Billing Specialist", "", Act.BEHAVIORAL, ["High school degree or GED"], [])
-    assert "situation this job brings" in task and "GED" not in task.splitlines()[-1]
+    task = prompt.task_message("Payroll Clerk", "", Act.BEHAVIORAL, ["High school degree or equivalent"], [])
+    assert "situation this job brings" in task and "High school" not in task.splitlines()[-1]
 
 
 @pytest.mark.parametrize(
     ("requirement", "evidence", "backs"),
     [
-        ("Developing new features", "adding new features, fixing problems", True),
+        ("Writing release notes", "wrote the release notes for every sprint", True),
         ("Java", "JAVA", True),
-        ("Experience developing and/or using web services", "A web service for browsing articles (REST API)", True),
+        ("Experience with message queues", "A message queue for order events (RabbitMQ)", True),
         (
-            "Estimates date of service for customer based on branch production and service schedules",
-            "Changes in the terms of service for bank products",
+            "Quotes delivery dates from the plant's production and shipping schedules",
+            "Changed the pricing terms of insurance products",
             False,
         ),
-        ("Expert in C#, JavaScript, MSSQL 2012 or above", "4 years in Java back-end and JavaScript front-end", False),
-        ("Experience building and maintaining RESTful APIs", "building and maintaining code, code review", False),
+        ("Expert in Go, Rust and Oracle 19c", "6 years in Python back-end and Rust tooling", False),
+        (
+            "Experience designing and operating gRPC services",
+            "designing and operating warehouses, shift planning",
+            False,
+        ),
     ],
 )
 def test_a_resume_line_backs_a_requirement_only_when_it_names_most_of_its_terms(requirement, evidence, backs):
@@ -110,10 +114,10 @@ def test_a_resume_line_backs_a_requirement_only_when_it_names_most_of_its_terms(
 
 
 def test_any_degree_meets_a_school_diploma():
-    assert coverage.asks_school_only("High school diploma/GED required")
-    assert not coverage.asks_school_only("High school diploma required; bachelor's degree preferred")
-    degree = FactRef(1, "resume", "education", "Master of mathematics and computer science, 2015", 1)
-    job = FactRef(9, "job", "requirements", "High school diploma or GED required", 1)
+    assert coverage.asks_school_only("Secondary school diploma or GED needed")
+    assert not coverage.asks_school_only("High school diploma needed, a bachelor's welcome")
+    degree = FactRef(1, "resume", "education", "Master of physics and computer science, 2016", 1)
+    job = FactRef(9, "job", "requirements", "Secondary school diploma or equivalent", 1)
     item = ResumeEvidence(frozenset(), 0.0).judge(_gap(job), [degree])
     assert item.status == "covered" and item.evidence == degree
     none = ResumeEvidence(frozenset(), 0.0).judge(_gap(job), [FactRef(2, "resume", "skills", "Python, SQL", 2)])
@@ -136,10 +140,10 @@ def test_a_weak_resume_line_is_kept_for_why_this_question_but_not_shown_to_the_m
     resume = Fact.objects.filter(resume=session.resume).first()
     assert job is not None and resume is not None
     weak = Selection(
-        FactRef(job.pk, "job", "requirements", "Estimates the date of service from branch production schedules", 1),
+        FactRef(job.pk, "job", "requirements", "Quotes delivery dates from the plant's production schedules", 1),
         1.0,
         Reason.STRONG_MATCH,
-        FactRef(resume.pk, "resume", "experience", "Changed the terms of service for bank products", 1),
+        FactRef(resume.pk, "resume", "experience", "Changed the pricing terms of insurance products", 1),
     )
     session.settings["plan"] = [weak.as_dict()]
     session.save()
@@ -159,10 +163,10 @@ def _probe(selection: Selection):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("requirement", "degree", "meets"),
     [
-        ("Bachelor's degree in computer science or a related field", "Master of computer science, 2015", True),
-        ("Bachelor's degree preferred", "B.Sc. in Biology, 2012", True),
+        ("Bachelor's in software engineering or a similar field", "Master of software engineering, 2015", True),
+        ("A bachelor's degree is a plus", "B.Sc. in Biology, 2012", True),
         ("BS in Computer Science", "B.Sc. in Biology, 2012", False),  # the field it names is not the resume's
-        ("Diploma, Associate or Bachelor Degree in Nursing", "Diploma in Engineering", False),
+        ("Associate or bachelor's degree in dental hygiene", "Diploma in Engineering", False),
         ("Master's degree in Finance", "Bachelor of Finance", False),  # below the level asked
         ("Bachelor's degree", "Skills: MS Office, Excel", False),  # Microsoft Office is no master's
     ],
@@ -177,12 +181,12 @@ def test_a_degree_the_resume_shows_is_covered_and_never_probed():
 
     encoder = SameVector()
     resume = [
-        FactRef(1, "resume", "education", "Master of mathematics and computer science, 2015", 1),
+        FactRef(1, "resume", "education", "Master of physics and computer science, 2016", 1),
         FactRef(2, "resume", "skills", "Python, Django, PostgreSQL", 2),
     ]
     job = [
-        FactRef(101, "job", "requirements", "Bachelor's degree in computer science or equivalent", 1),
-        FactRef(102, "job", "requirements", "High school diploma or GED", 2),
+        FactRef(101, "job", "requirements", "Bachelor's in physics or a similar field", 1),
+        FactRef(102, "job", "requirements", "High school diploma or equivalent", 2),
         FactRef(103, "job", "requirements", "Kubernetes", 3),
     ]
     selector = KnowledgeSelector(encoder, SelectorConfig(gap_threshold=0.3, today=TODAY))  # type: ignore[arg-type]
@@ -196,8 +200,8 @@ def test_a_degree_the_resume_shows_is_covered_and_never_probed():
 
 
 def test_a_tool_on_the_resume_is_asked_about_as_something_used():
-    assert tail(Act.RESUME_DEEP_DIVE, "Dagger2") != tail(Act.RESUME_DEEP_DIVE, "Led the migration of billing to AWS")
-    assert "own part" not in tail(Act.RESUME_DEEP_DIVE, "Dagger2")
+    assert tail(Act.RESUME_DEEP_DIVE, "Figma") != tail(Act.RESUME_DEEP_DIVE, "Led the migration of billing to AWS")
+    assert "own part" not in tail(Act.RESUME_DEEP_DIVE, "Figma")
     assert " it" not in tail(Act.FOLLOW_UP).split(":")[0]  # a vague quote has no "it" to own
 
 
@@ -219,10 +223,10 @@ def test_a_code_written_sentence_leaves_the_model_its_own_two():
 
 
 def test_a_refused_duty_is_completed_as_something_the_role_asks_you_to_do():
-    duty = "Proven ability to work efficiently and independently, multi-task and meet stringent deadlines."
+    duty = "Proven ability to plan weekly delivery routes, brief drivers and meet tight cut-off times."
     gate = Gate(RankContext(Act.GAP_PROBE, [duty], targets=[duty], known_words=KNOWN))
     gate.open("This role")
     words, how = gate.outcome(gate.finish("This role wants you at 9 sites.", HashingEncoder()))
-    assert how == "tail" and words.startswith("This role asks you to work efficiently and independently")
-    mixed = "Coordinate/oversee/supervise the work of Certified Home Health Aides"
+    assert how == "tail" and words.startswith("This role asks you to plan weekly delivery routes")
+    mixed = "Schedule/brief/review the work of certified forklift drivers"
     assert tail(Act.GAP_PROBE, mixed) == tail(Act.GAP_PROBE)  # a duty, though it names a certification
