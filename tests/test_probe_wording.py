@@ -57,10 +57,12 @@ def test_a_bare_skill_is_stated_by_the_code_and_a_sentence_is_left_to_the_model(
 
 
 def test_the_code_stated_skill_passes_the_gate_and_a_refused_question_gets_the_acts_tail():
-    gate = Gate(RankContext(Act.GAP_PROBE, ["Drupal"], targets=["Drupal"], known_words=KNOWN | {"drupal"}))
-    start = prompt.prefix(Act.GAP_PROBE, 4, "", 0, "Drupal")
+    gate = Gate(RankContext(Act.GAP_PROBE, ["Haskell"], targets=["Haskell"], known_words=KNOWN | {"haskell"}))
+    start = prompt.prefix(Act.GAP_PROBE, 4, "", 0, "Haskell")
     assert gate.open(start) == start
-    words, how = gate.outcome(gate.finish(start + " You built 40 Drupal sites at Initech, right?", HashingEncoder()))
+    words, how = gate.outcome(
+        gate.finish(start + " You built 40 Haskell services at Initech, right?", HashingEncoder())
+    )
     assert (words, how) == (f"{start} {tail(Act.GAP_PROBE)}", "tail")
 
 
