@@ -8,7 +8,9 @@ each turn streamed greedy with its code-written start and shown sentence by sent
 gate (interviewer.gate), as webapp.turns serves it (no database). Per base and number of
 interviews at once (1, 4, 8; 0.5-2 s of candidate "thinking" between turns): the first shown word
 (a code-written start is shown at once), the first sentence of the model's shown, and the whole
-turn, p50 and p95, with no deadline (the app ends a turn on a template at TURN_DEADLINE_S: this
+turn, p50 and p95 (for the default base also all 8 interviews one after another, as one user
+takes them, with and without the static-prompt cache of ``ct2_generator``, side by side; and the
+process's memory after the interviews), with no deadline (the app ends a turn on a template at TURN_DEADLINE_S: this
 is what the engine itself sustains). Also each base's load time and the resident memory of a process
 that has loaded the encoder and the generator and decoded a turn.
 
@@ -438,9 +440,12 @@ async def served_turn(
     return (at_once if at_once is not None else sentence), sentence, total
 
 
-def served_interviews(engine: GenerationEngine, style, encoder, at_once: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """``at_once`` interviews running together, each turn after a think time."""
-    prompts = served_prompts()[:at_once]
+def served_interviews(engine: GenerationEngine, style, encoder, at_once: int, count: int = 0) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """``at_once`` interviews running together, each turn after a think time; ``count`` > ``at_once``:
+    that many interviews, ``at_once`` at a time (only 1 is supported: one after another)."""
+    prompts = served_prompts()[: max(at_once, count)]
+    if count > at_once:
+        prompts = [[turn for turns in prompts for turn in turns]]
 
     async def one(turns: list[tuple[PromptInputs, int]], seed: int) -> list[tuple[float, float, float]]:
         rng = random.Random(seed)
@@ -490,7 +495,10 @@ print(json.dumps([load_s, psutil.Process().memory_info().rss]))
 
 
 def served_main() -> None:
+    import psutil
+
     from interviewer import bases
+    from interviewer.bases import PromptStyle
     from interviewer.encoders import SentenceTransformerEncoder
     from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 
@@ -515,6 +523,13 @@ def served_main() -> None:
             for at_once in SERVED_AT_ONCE:
                 for key, value in served_interviews(engine, base.style, encoder, at_once).items():
                     figures[f"{base.name}_{at_once}_at_once_{key}"] = value
+            figures[f"{base.name}_rss_after_interviews_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
+            if base.style is PromptStyle.INSTRUCT:  # one user: every interview in turn, with and without the cache
+                for cache in (True, False):
+                    generator.cache_static = cache
+                    name = "one_after_another" if cache else "one_after_another_no_static_cache"
+                    for key, value in served_interviews(engine, base.style, encoder, 1, SERVED_INTERVIEWS).items():
+                        figures[f"{base.name}_{name}_{key}"] = value
         finally:
             engine.close()
     figures["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
@@ -524,4 +539,7 @@ def served_main() -> None:
 
 
 if __name__ == "__main__":
-    main() if "--backends" in sys.argv[1:] else served_main()
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(__doc__)
+    else:
+        main() if "--backends" in sys.argv[1:] else served_main()

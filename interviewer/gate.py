@@ -211,7 +211,10 @@ def completion(ctx: RankContext, opened: str = "") -> str:
         lower = first.lower() in COMMON_STARTS and not first[1:2].isupper()
         return f"{first.lower() + plus[len(first) :] if lower else plus}." if plus else "experience close to this."
     if ctx.act is Act.BEHAVIORAL:
-        return f"you worked on {phrase[:1].lower() + phrase[1:]}." if phrase else "you learned something the hard way."
+        if not phrase:
+            return "you learned something the hard way."
+        # A duty of the role ("review teammates' code") is something one had to do, not worked on.
+        return f"you {'had to' if is_duty(phrase) else 'worked on'} {phrase[:1].lower() + phrase[1:]}."
     if ctx.act is Act.CLOSING:
         return "your question; the hiring manager can answer that best."
     if ctx.act is Act.RESUME_DEEP_DIVE:

@@ -195,14 +195,32 @@ def build_prompt(
     Raises:
         ValueError: when even the task with one fact and no example exceeds the budget.
     """
+    return split_prompt(tokenizer, inputs, style, budget)[0]
+
+
+def split_prompt(
+    tokenizer: PreTrainedTokenizerBase,
+    inputs: PromptInputs,
+    style: PromptStyle = PromptStyle.COMPACT,
+    budget: int = PROMPT_TOKENS,
+) -> tuple[list[int], int]:
+    """``build_prompt``'s ids and how many of them, from the start, are the static part (the
+    instruct style's system message and worked example, ``prompt.static_messages``; 0 for the
+    compact style): the same tokens for every turn of one act in one situation.
+
+    Raises:
+        ValueError: as ``build_prompt``.
+    """
     start = _prefix_ids(tokenizer, inputs.prefix) if inputs.prefix else []
     if style is PromptStyle.COMPACT:
-        return build_prompt_ids(tokenizer, inputs, budget) + start
+        return build_prompt_ids(tokenizer, inputs, budget) + start, 0
     facts, examples = list(inputs.facts), 1
     while True:
-        ids = _chat_ids(tokenizer, prompt.messages(replace(inputs, facts=facts), examples), True) + start
+        fitted = replace(inputs, facts=facts)
+        static = _chat_ids(tokenizer, prompt.static_messages(fitted, examples), False)
+        ids = _chat_ids(tokenizer, prompt.messages(fitted, examples), True) + start
         if len(ids) <= budget:
-            return ids
+            return ids, len(static) if ids[: len(static)] == static and len(static) < len(ids) else 0
         if len(facts) > 1:
             facts.pop()
         elif examples > 0:

@@ -410,13 +410,25 @@ def example_messages(act: Act, when: str = "", examples: int = 1) -> list[dict[s
 
 def messages(inputs: PromptInputs, examples: int = 1) -> list[dict[str, str]]:
     """The whole instruct prompt as chat messages: system, the fitting worked example, this turn's task."""
+    job, resume, question, answer = _parts(inputs)
+    content = task_message(inputs.job_title, inputs.company, inputs.stage, job, resume, question, answer)
+    return [*static_messages(inputs, examples), {"role": "user", "content": content}]
+
+
+def static_messages(inputs: PromptInputs, examples: int = 1) -> list[dict[str, str]]:
+    """The messages before the turn's task (system and worked example): the same for every turn of
+    one act in one situation, so a backend may keep the model's state after them (``ct2_generator``)."""
+    job, resume, _, answer = _parts(inputs)
+    return example_messages(inputs.stage, situation(inputs.stage, job, resume, answer), examples)
+
+
+def _parts(inputs: PromptInputs) -> tuple[list[str], list[str], str, str]:
+    """The turn's job facts, resume facts, last question and last answer."""
     job = [f.text for f in inputs.facts if f.source == Source.JOB]
     resume = [f.text for f in inputs.facts if f.source != Source.JOB]
     question = next((text for role, text in reversed(inputs.history) if role == "interviewer"), "")
     answer = inputs.history[-1][1] if inputs.history and inputs.history[-1][0] == "candidate" else ""
-    content = task_message(inputs.job_title, inputs.company, inputs.stage, job, resume, question, answer)
-    when = situation(inputs.stage, job, resume, answer)
-    return [*example_messages(inputs.stage, when, examples), {"role": "user", "content": content}]
+    return job, resume, question, answer
 
 
 # The code-written start of a turn: a probe states the requirement as the role's (the 1.5B base

@@ -762,3 +762,43 @@ def test_ctranslate2_samples_from_the_top_k_tokens_and_decodes_greedy_requests_g
 
     assert model.options["sampling_topk"] == topk
     assert handle.finished
+
+
+def test_ctranslate2_reads_a_static_part_shared_by_the_whole_batch_once_and_keeps_its_state():
+    from interviewer.ct2_generator import CT2Generator, PromptTokens
+
+    class Tokenizer:
+        eos_token_id = 2
+
+        def convert_tokens_to_ids(self, token: str) -> int:
+            return 3
+
+    class Model:
+        def __init__(self) -> None:
+            self.calls: list[tuple[list[list[str]], dict[str, object]]] = []
+
+        def generate_batch(self, prompts, **options):  # type: ignore[no-untyped-def]
+            self.calls.append((prompts, options))
+            return []
+
+    model = Model()
+    generator = CT2Generator(model, Tokenizer())  # type: ignore[arg-type]
+
+    def handle(prompt: PromptTokens) -> Handle:
+        made = Handle(GenerationRequest(request("static")))
+        made.prompt = prompt
+        return made
+
+    system = ["<system>", "be", "kind"]
+    generator.decode([handle(PromptTokens([*system, "<user>", "a"], 3)), handle(PromptTokens([*system, "b"], 3))])
+    prompts, options = model.calls[-1]
+    assert options["static_prompt"] == system and prompts == [["<user>", "a"], ["b"]]
+
+    other = PromptTokens(["<system>", "be", "brief", "c"], 3)  # another act's static part: nothing shared
+    generator.decode([handle(PromptTokens([*system, "a"], 3)), handle(other)])
+    prompts, options = model.calls[-1]
+    assert options["static_prompt"] is None and prompts == [[*system, "a"], list(other)]
+
+    generator.cache_static = False
+    generator.decode([handle(PromptTokens([*system, "a"], 3))])
+    assert model.calls[-1][1]["static_prompt"] is None and model.calls[-1][0] == [[*system, "a"]]

@@ -11,7 +11,7 @@ from interviewer import prompt
 from interviewer.bases import PromptStyle
 from interviewer.encoders import HashingEncoder
 from interviewer.gate import Gate, complete_sentences, sentences, split, tail
-from interviewer.generator import GroundingFact, PromptInputs, TextAssembler, build_prompt
+from interviewer.generator import GroundingFact, PromptInputs, TextAssembler, build_prompt, split_prompt
 from interviewer.ranker import RankContext, asks
 from interviewer.vocabulary import Act
 
@@ -166,6 +166,21 @@ def test_the_instruct_prompt_is_a_fitting_example_then_the_turns_task_then_the_c
         build_prompt(tokenizer, inputs, PromptStyle.INSTRUCT, budget=5)
 
 
+def test_the_system_message_and_example_are_the_prompts_static_part_shared_by_turns_of_one_situation():
+    tokenizer = ChatTokenizer()
+    facts = [GroundingFact("job", REQUIREMENT), GroundingFact("resume", EVIDENCE)]
+    inputs = PromptInputs("SRE", Act.GAP_PROBE, facts, [("candidate", ANSWER)], "Acme", prefix="This role")
+    ids, static = split_prompt(tokenizer, inputs, PromptStyle.INSTRUCT, budget=2000)
+    assert ids == build_prompt(tokenizer, inputs, PromptStyle.INSTRUCT, budget=2000)
+    assert 0 < static < len(ids) and ids[static] == tokenizer._id("<user>")  # the turn's own task starts there
+    other = replace(inputs, facts=[GroundingFact("job", "Kubernetes in production."), facts[1]], history=[])
+    other_ids, other_static = split_prompt(tokenizer, other, PromptStyle.INSTRUCT, budget=2000)
+    assert other_static == static and other_ids[:static] == ids[:static] and other_ids[static:] != ids[static:]
+    no_example = split_prompt(tokenizer, replace(inputs, facts=facts[:1]), PromptStyle.INSTRUCT, budget=static)[1]
+    assert no_example == 1 + len(prompt.SYSTEM.split())  # the example dropped to fit: the system message alone
+    assert split_prompt(tokenizer, inputs, PromptStyle.COMPACT, budget=2000)[1] == 0
+
+
 def test_each_turn_is_shown_the_example_of_its_situation():
     assert prompt.situation(Act.FOLLOW_UP, [], [], ANSWER) == "vague"
     assert prompt.situation(Act.GAP_PROBE, ["Valid driving licence and a clean record."], [], "") == "condition"
@@ -244,6 +259,14 @@ def test_every_code_written_start_has_a_completion_that_names_the_fact(act, star
     assert gate.open(start) == start
     words, how = gate.outcome(gate.finish(start + " you cut costs by 37% at Globex.", HashingEncoder()))
     assert how == "tail" and words.startswith(completed) and "containers" in words and "37%" not in words
+
+
+def test_a_behavioral_question_on_a_duty_of_the_role_is_completed_as_something_one_had_to_do():
+    duty = "Review teammates' pull requests every day"
+    gate = Gate(RankContext(Act.BEHAVIORAL, [duty], targets=[duty], known_words=KNOWN))
+    gate.open("Tell me about a time")
+    words, how = gate.outcome(gate.finish("Tell me about a time you cut costs by 37% at Globex.", HashingEncoder()))
+    assert how == "tail" and words.startswith("Tell me about a time you had to review teammates' pull requests")
 
 
 QUESTION = "What does a typical week look like for the team, and how is success measured?"
