@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# webapp.protocol.MAX_SOCKET_BYTES: an oversized message then gets an error, not a dropped socket
+DAPHNE_LIMITS := --websocket-max-message-size 16777216 --websocket-max-frame-size 16777216
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
@@ -12,7 +14,7 @@ export TRANSFORMERS_OFFLINE := 1
 run: install prepare
 	@$(BIN)/python manage.py ensure_admin --host $(HOST) --port $(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) webapp.asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) $(DAPHNE_LIMITS) webapp.asgi:application
 
 test: install-dev
 	$(BIN)/pytest

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from webapp.protocol import MAX_SOCKET_BYTES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -65,6 +67,10 @@ def manage(env: dict[str, str], *args: str, capture: bool = True) -> str:
     return done.stdout
 
 
+# As the Makefile and README serve it: Daphne lets a message of up to MAX_SOCKET_BYTES reach the consumer.
+DAPHNE_LIMITS = [f"--websocket-max-{what}-size={MAX_SOCKET_BYTES}" for what in ("message", "frame")]
+
+
 @dataclass(frozen=True)
 class Server:
     url: str
@@ -80,7 +86,8 @@ def daphnes(env: dict[str, str], count: int, log_dir: Path) -> Iterator[list[Ser
         for i in range(count):
             port = free_port()
             logs.append(open(log_dir / f"daphne-{i}.log", "w"))  # noqa: SIM115 - closed below
-            command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "webapp.asgi:application"]
+            command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *DAPHNE_LIMITS]
+            command.append("webapp.asgi:application")
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs[-1], stderr=subprocess.STDOUT)
             servers.append(Server(f"http://127.0.0.1:{port}", process))
         for server in servers:

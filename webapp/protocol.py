@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_MESSAGE_CHARS = 32 * 1024  # an answer is at most 4,000 characters; escapes may grow it 6x
+# What Daphne must let through to the consumer (its --websocket-max-message-size and
+# --websocket-max-frame-size; the Makefile and README pass the same number), so that a message
+# between MAX_MESSAGE_CHARS and this gets an error message: at Daphne's default of 1 MiB, a 2 MB
+# message dropped the socket with 1006 and no word. Beyond it Daphne still drops the connection.
+MAX_SOCKET_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 8  # messages are flat objects; the bound keeps json from recursing on "[[[[..."
 MAX_ID_CHARS = 100
 MAX_TAKES = 8  # voice takes one answer may name
