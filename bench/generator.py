@@ -9,10 +9,10 @@ gate (interviewer.gate), as webapp.turns serves it (no database). Per base and n
 interviews at once (1, 4, 8; 0.5-2 s of candidate "thinking" between turns): the first shown word
 (a code-written start is shown at once), the first sentence of the model's shown, and the whole
 turn, p50 and p95 (for the default base also all 8 interviews one after another, as one user
-takes them, with and without the static-prompt cache of ``ct2_generator``, side by side; and the
-process's memory after the interviews), with no deadline (the app ends a turn on a template at TURN_DEADLINE_S: this
+takes them, with and without the static-prompt cache of ``ct2_generator``, side by side), with no deadline (the app ends a turn on a template at TURN_DEADLINE_S: this
 is what the engine itself sustains). Also each base's load time and the resident memory of a process
-that has loaded the encoder and the generator and decoded a turn.
+that has loaded the encoder and the generator and decoded a turn, then 20 more turns of 4 fixture
+dialogs (the default base with and without the static-prompt cache).
 
 ``--backends`` (issue 11): the model that served then, SmolLM2 with the shipped adapter merged,
 on both backends. Figures: single-stream tokens/s and time to first token of both (exactly 40
@@ -236,7 +236,14 @@ generator = load_ct2_generator(pathlib.Path({folder!r}), lanes={lanes}, threads=
 load_s = time.perf_counter() - started
 engine = GenerationEngine(lambda: generator)
 list(engine.submit(PromptInputs("Engineer", Act.OPENING)).iter(timeout=600))
-print(json.dumps([load_s, psutil.Process().memory_info().rss]))
+first = psutil.Process().memory_info().rss
+generator.cache_static = {cache}
+sys.path.insert(0, {bench!r})
+from generator import served_prompts
+for turns in served_prompts()[:4]:
+    for inputs, _ in turns:
+        list(engine.submit(inputs).iter(timeout=600))
+print(json.dumps([load_s, first, psutil.Process().memory_info().rss]))
 """
 
 
@@ -490,13 +497,18 @@ generator = load_ct2_generator(pathlib.Path({folder!r}), lanes={lanes}, style=Pr
 load_s = time.perf_counter() - started
 engine = GenerationEngine(lambda: generator)
 list(engine.submit(PromptInputs("Engineer", Act.OPENING)).iter(timeout=600))
-print(json.dumps([load_s, psutil.Process().memory_info().rss]))
+first = psutil.Process().memory_info().rss
+generator.cache_static = {cache}
+sys.path.insert(0, {bench!r})
+from generator import served_prompts
+for turns in served_prompts()[:4]:
+    for inputs, _ in turns:
+        list(engine.submit(inputs).iter(timeout=600))
+print(json.dumps([load_s, first, psutil.Process().memory_info().rss]))
 """
 
 
 def served_main() -> None:
-    import psutil
-
     from interviewer import bases
     from interviewer.bases import PromptStyle
     from interviewer.encoders import SentenceTransformerEncoder
@@ -507,13 +519,24 @@ def served_main() -> None:
     for base in (bases.QWEN, bases.SMOLLM2):
         path = weights.resolve_base(base.name, MODEL_DIR)
         folder = conversion.convert(MODEL_DIR, path)
-        script = SERVED_SCRIPT.format(
-            root=str(ROOT), folder=str(folder), lanes=base.lanes, style=str(base.style), budget=base.prompt_tokens
-        )
-        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=900)
-        load_s, rss = json.loads(out.stdout.strip().splitlines()[-1])
-        figures[f"{base.name}_load_s"] = round(load_s, 2)
-        figures[f"{base.name}_serving_rss_mb"] = round(rss / 2**20, 1)
+        for cache in (True, False) if base.style is PromptStyle.INSTRUCT else (True,):
+            script = SERVED_SCRIPT.format(
+                root=str(ROOT),
+                bench=str(ROOT / "bench"),
+                folder=str(folder),
+                lanes=base.lanes,
+                style=str(base.style),
+                budget=base.prompt_tokens,
+                cache=cache,
+            )
+            out = subprocess.run(
+                [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=900
+            )
+            load_s, rss, after = json.loads(out.stdout.strip().splitlines()[-1])
+            suffix = "" if cache else "_no_static_cache"
+            figures[f"{base.name}_load_s"] = round(load_s, 2)
+            figures[f"{base.name}_serving_rss_mb"] = round(rss / 2**20, 1)
+            figures[f"{base.name}_serving_rss_after_20_turns{suffix}_mb"] = round(after / 2**20, 1)
         config = GenerationConfig(max_new_tokens=48)
         generator = ct2_generator.load_ct2_generator(
             folder, config, lanes=base.lanes, style=base.style, budget=base.prompt_tokens
@@ -523,7 +546,6 @@ def served_main() -> None:
             for at_once in SERVED_AT_ONCE:
                 for key, value in served_interviews(engine, base.style, encoder, at_once).items():
                     figures[f"{base.name}_{at_once}_at_once_{key}"] = value
-            figures[f"{base.name}_rss_after_interviews_mb"] = round(psutil.Process().memory_info().rss / 2**20, 1)
             if base.style is PromptStyle.INSTRUCT:  # one user: every interview in turn, with and without the cache
                 for cache in (True, False):
                     generator.cache_static = cache

@@ -111,6 +111,7 @@ class CT2Generator:
         lanes: int = 1,
         style: PromptStyle = PromptStyle.COMPACT,
         budget: int = PROMPT_TOKENS,
+        cache_static: bool = False,
     ) -> None:
         self.model = model
         self.tokenizer = tokenizer
@@ -122,7 +123,9 @@ class CT2Generator:
         self.budget = budget
         self.stop_ids = stop_token_ids(tokenizer)
         self.context_tokens = min(self.config.context_tokens, context_limit)
-        self.cache_static = True  # keep the model's state after a static prompt (bench/generator.py turns it off)
+        # Keep the model's state after each static prompt (GENERATOR_PROMPT_CACHE): a turn then reads
+        # only its own task, but every cached state stays in memory for the life of the process.
+        self.cache_static = cache_static
 
     def close(self) -> None:
         """Release the model now (its threads end); decoding afterwards fails."""
@@ -153,10 +156,11 @@ class CT2Generator:
         shared = first.temperature > 0 and n > 1 and all(h.request.n == n for h in handles)
         hypotheses = n if shared else 1
         whole = [h.prompt for h in handles] if shared else [s.handle.prompt for s in sequences]
-        # The system message and worked example are the same for every turn of one act: CTranslate2
-        # keeps the model's state after them (one per distinct static prompt and lane), so only the
-        # turn's own task is read. On 2 cores that took the first token from 0.7-0.8 s to 0.43 s on
-        # a 170-210-token static part.
+        # The system message and worked example are the same for every turn of one act: with
+        # ``cache_static`` CTranslate2 keeps the model's state after them (one per distinct static
+        # prompt and lane), so only the turn's own task is read. Measured on 2 cores
+        # (bench/generator.py, the 1.5B base): whole turn p50 3.13 -> 2.47 s, but about 30-60 MB a
+        # cached state, 0.55 GB after 20 turns (2.83 -> 3.38 GB), hence off by default.
         static = shared_static(whole) if self.cache_static else []
         self.model.generate_batch(
             [list(p[len(static) :]) for p in whole],
@@ -271,6 +275,7 @@ def load_ct2_generator(
     lanes: int = 1,
     style: PromptStyle = PromptStyle.COMPACT,
     budget: int = PROMPT_TOKENS,
+    cache_static: bool = False,
 ) -> CT2Generator:
     """A CT2Generator from a converted folder (``interviewer.conversion``): model and tokenizer.
 
@@ -312,4 +317,4 @@ def load_ct2_generator(
             f"The converted model at {folder} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]}). "
             "Rebuild it with `.venv/bin/python manage.py prepare_models --force`."
         ) from None
-    return CT2Generator(model, tokenizer, config, name, max_sequences, limit, lanes, style, budget)
+    return CT2Generator(model, tokenizer, config, name, max_sequences, limit, lanes, style, budget, cache_static)

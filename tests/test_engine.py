@@ -782,7 +782,7 @@ def test_ctranslate2_reads_a_static_part_shared_by_the_whole_batch_once_and_keep
             return []
 
     model = Model()
-    generator = CT2Generator(model, Tokenizer())  # type: ignore[arg-type]
+    generator = CT2Generator(model, Tokenizer(), cache_static=True)  # type: ignore[arg-type]
 
     def handle(prompt: PromptTokens) -> Handle:
         made = Handle(GenerationRequest(request("static")))
@@ -799,6 +799,6 @@ def test_ctranslate2_reads_a_static_part_shared_by_the_whole_batch_once_and_keep
     prompts, options = model.calls[-1]
     assert options["static_prompt"] is None and prompts == [[*system, "a"], list(other)]
 
-    generator.cache_static = False
+    generator.cache_static = False  # GENERATOR_PROMPT_CACHE's default: every prompt read whole
     generator.decode([handle(PromptTokens([*system, "a"], 3))])
     assert model.calls[-1][1]["static_prompt"] is None and model.calls[-1][0] == [[*system, "a"]]

@@ -385,7 +385,16 @@ def load(spec: GeneratorSpec) -> AnyGenerator:
     name = weights.base_name(base) + (f"+{spec.adapter.name}" if spec.adapter else "")
     style, budget = bases.prompt_of(base)
     return load_ct2_generator(
-        folder, config, name, spec.device, spec.threads, spec.batch, spec.lanes, style=style, budget=budget
+        folder,
+        config,
+        name,
+        spec.device,
+        spec.threads,
+        spec.batch,
+        spec.lanes,
+        style=style,
+        budget=budget,
+        cache_static=settings.GENERATOR_PROMPT_CACHE,
     )
 
 

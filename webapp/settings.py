@@ -95,6 +95,9 @@ GENERATOR_BATCH = envint("GENERATOR_BATCH", "16", minimum=1)
 GENERATOR_LANES: int | None = (
     envint("GENERATOR_LANES", "1", minimum=1) if os.getenv("GENERATOR_LANES", "").strip() else None
 )
+# Keep CTranslate2's state after each act's system message and worked example, so a turn reads only its
+# own task: the 1.5B's whole turn p50 3.13 -> 2.47 s on 2 cores, for about 0.55 GB more memory.
+GENERATOR_PROMPT_CACHE = envbool("GENERATOR_PROMPT_CACHE", "0")
 # A turn streams one greedy candidate, shown sentence by sentence as each passes the gate; when its
 # first sentence fails, one fallback round samples GENERATOR_CANDIDATES candidates and shows the best
 # (empty: the base's own number, 2 for the 1.5B base, 6 for the 135M one; 0: no fallback round).
