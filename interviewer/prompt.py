@@ -64,6 +64,14 @@ TASKS = {
     Act.CANDIDATE_QUESTIONS: "Say you have asked all your questions and invite theirs about the role or the team.",
     Act.CLOSING: "Thank the candidate and end the interview. Ask nothing; promise nothing about next steps or a decision.",
 }
+# A follow-up on a vague answer ("it depends") asks for one specific time, named by its subject: told
+# to make the quoted words concrete, the model asked "an example of a time when this happened" (no
+# referent) or for one where the tool "helped streamline your workflow" (a claim nobody made).
+VAGUE_TASK = (
+    "Quote a few of their exact words in double quotes, then ask them to walk you through one specific time, "
+    "naming its subject in a few words: what happened, what they did, and how it turned out. Add no detail of "
+    "your own."
+)
 # A requirement probe shown the resume line that backs it (``webapp.interviews`` shows one only where
 # it names most of the requirement's own terms): it may name that line. Shown a weak link (a line
 # that shares one word with the requirement), the model took the link for proof and asked "How did
@@ -83,6 +91,23 @@ _PREFERRED = re.compile(
     r"desired|desirable|ideally)\b",
     re.I,
 )
+
+
+# A span of years asked for ("Ten or more years in telecommunications"): stated by the code whole, as a
+# bare skill is. Left to the model, it became a duty nobody gave ("This role is responsible for
+# overseeing operations in telecommunications").
+_TENURE = re.compile(
+    r"^(?:at least |minimum (?:of )?)?(?:\d{1,2}\s*\+?|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:\s*(?:-|to)\s*\d{1,2})?\s*(?:\+\s*)?(?:or more\s+)?years?\b",
+    re.I,
+)
+MAX_TENURE_WORDS = 14
+
+
+def is_tenure(requirement: str) -> bool:
+    """A requirement that is a span of years in something, short enough to say whole."""
+    text = requirement.strip(" .;:")
+    return bool(_TENURE.match(text)) and len(text.split()) <= MAX_TENURE_WORDS and not is_preferred(text)
 
 
 def is_bare_skill(requirement: str) -> bool:
@@ -257,11 +282,11 @@ DEMOS = (
         "Marlow Health",
         Act.FOLLOW_UP,
         (),
-        (),
+        ("Payroll corrections",),
         "How do you handle an urgent payroll correction?",
         "It depends, really. I've done a few of those, more or less.",
-        'You said "I\'ve done a few of those". Can you walk me through the last one: what went wrong, and what did '
-        "you do?",
+        'You said "I\'ve done a few of those". Can you walk me through the last payroll correction you made: what '
+        "happened, what did you do, and how did it turn out?",
         "vague",
     ),
     Demo(
@@ -344,7 +369,13 @@ def task_message(
     answer: str = "",
 ) -> str:
     """The user message of one turn: the role, the facts by document, the last exchange, the task."""
-    lines = [f"Role: {clean_title(title)}" + (f" at {company}" if company else "")]
+    # A probe is not shown the role's title: restating its requirement as "This role ...", the model
+    # wove the title in ("This role specializes in site acquisition" for a line on deadlines).
+    lines = (
+        []
+        if act.is_probe and act is not Act.RESUME_DEEP_DIVE
+        else [f"Role: {clean_title(title)}" + (f" at {company}" if company else "")]
+    )
     lines += [f"Job requirement: {text}" for text in job]
     lines += [f"Resume: {text}" for text in resume]
     if answer and act in _SHOWS_ANSWER:
@@ -358,6 +389,8 @@ def task_message(
         target = ([*resume, *job])[:1]
     if act is Act.CLOSING and "?" in answer:
         task = CLOSING_QUESTION_TASK
+    if act is Act.FOLLOW_UP and _VAGUE.search(answer):
+        task = VAGUE_TASK
     if act is Act.BEHAVIORAL and target and job and target[0] == job[0] and is_condition(target[0]):
         target = []  # a degree or a schedule is no situation ("a time you had to work overtime")
     if act is Act.BEHAVIORAL and not target:
@@ -473,6 +506,9 @@ def prefix(
             return PREFERRED_PREFIX
         if is_bare_skill(requirement):
             return f"This role calls for {topic(requirement)}."
+        if is_tenure(requirement):
+            text = requirement.strip(" .;:")
+            return f"This role asks for {text[:1].lower() + text[1:] if not text[1:2].isupper() else text}."
     choices = PREFIXES.get(act, ())
     if not choices or (act is Act.FOLLOW_UP and not last_answer.strip()):
         return ""

@@ -250,6 +250,11 @@ def sentence_problems(sentence: str, ctx: RankContext, first: bool = True) -> li
         problems.append("restates the instructions")
     if _misquotes(text, ctx):
         problems.append("quotes words nobody said")
+    # Checked per sentence too: on a vague answer the 1.5B went on after the code's quote with the
+    # candidate's next words as its own ("I have done some of that, kind of."), shown before the
+    # whole turn was refused for it.
+    if max((_longest_run(_unquoted(text), a) for a in {ctx.last_answer, *ctx.answers}), default=0) > MAX_ECHOED_WORDS:
+        problems.append("echoes the answer")
     problems += _says_what_it_cannot(text, ctx)
     if ctx.act is Act.CLOSING and first and "?" in ctx.last_answer and not REFERS.search(text):
         problems.append("a closing that answers the candidate's question itself")

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from interviewer import prompt
+from interviewer import prompt, ranker
 from interviewer.bases import PromptStyle
 from interviewer.encoders import HashingEncoder
 from interviewer.gate import Gate, complete_sentences, sentences, split, tail
@@ -188,6 +188,26 @@ def test_each_turn_is_shown_the_example_of_its_situation():
     for act, when in [(Act.FOLLOW_UP, "vague"), (Act.GAP_PROBE, "condition"), (Act.CLOSING, "question")]:
         example = prompt.example_messages(act, when)[2]["content"]
         assert any(d.reply == example and d.when == when for d in prompt.DEMOS)
+
+
+def test_a_follow_up_on_a_vague_answer_asks_for_one_specific_time_named_by_its_subject():
+    vague = prompt.task_message("SRE", "", Act.FOLLOW_UP, [], ["Kubernetes"], "How do you run upgrades?", ANSWER)
+    specific = prompt.task_message("SRE", "", Act.FOLLOW_UP, [], [], "How do you run upgrades?", "We cut it to 8 min.")
+    assert vague.endswith(f"Task: {prompt.VAGUE_TASK}") and prompt.VAGUE_TASK not in specific
+    example = next(d for d in prompt.DEMOS if d.act is Act.FOLLOW_UP and d.when == "vague")
+    assert "payroll correction" in example.reply.split('".', 1)[1]  # its question names the subject, not "the last one"
+
+
+def test_a_sentence_that_goes_on_in_the_candidates_own_words_is_never_shown():
+    gate = Gate(context(Act.FOLLOW_UP))
+    quote = 'You said "it depends on the team".'
+    assert gate.open(quote) == quote
+    assert gate.push(f"{quote} I have done some of that, kind of. Can you") == ""  # their words, unquoted
+    assert gate.failed == "echoes the answer"
+    words, how = gate.outcome(gate.finish(f"{quote} I have done some of that, kind of. Can you?", HashingEncoder()))
+    assert how == "tail" and words == f"{quote} {tail(Act.FOLLOW_UP)}"
+    quoted = 'What did "I have done some of that, kind of" cover?'  # a quote of them is no echo
+    assert "echoes the answer" not in ranker.sentence_problems(quoted, context(Act.FOLLOW_UP), first=False)
 
 
 class PieceTokenizer:

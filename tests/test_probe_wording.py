@@ -4,6 +4,8 @@ and a question never presumes the candidate has done what the role asks."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from interviewer import coverage, prompt
@@ -232,3 +234,29 @@ def test_a_refused_duty_is_completed_as_something_the_role_asks_you_to_do():
     assert how == "tail" and words.startswith("This role asks you to plan weekly delivery routes")
     mixed = "Schedule/brief/review the work of certified forklift drivers"
     assert tail(Act.GAP_PROBE, mixed) == tail(Act.GAP_PROBE)  # a duty, though it names a certification
+
+
+@pytest.mark.parametrize(
+    ("requirement", "start"),
+    [
+        ("Ten or more years in retail banking.", "This role asks for ten or more years in retail banking."),
+        ("5+ years of experience with Terraform", "This role asks for 5+ years of experience with Terraform."),
+        ("At least 3 years of SQL reporting", "This role asks for at least 3 years of SQL reporting."),
+        ("3-5 years of Go", "This role asks for 3-5 years of Go."),
+        ("Python, 3 years", "This role"),  # not a span of years first: the model states it
+        ("Two years of Looker preferred", prompt.PREFERRED_PREFIX),  # a plus stays a plus
+    ],
+)
+def test_a_span_of_years_is_stated_by_the_code_whole(requirement, start):
+    assert prompt.prefix(Act.GAP_PROBE, 4, "", 0, requirement) == start
+    known = KNOWN | set(re.findall(r"[a-z0-9]+", requirement.lower()))  # the posting's words, as served
+    gate = Gate(RankContext(Act.GAP_PROBE, [requirement], targets=[requirement], known_words=known))
+    if start.endswith("."):  # a whole sentence of the code's, shown at once; the model's question follows
+        assert gate.open(start) == start and gate.given == 1
+
+
+def test_a_probe_is_not_shown_the_roles_title_and_other_acts_are():
+    for act in (Act.GAP_PROBE, Act.REQUIREMENT_PROBE):
+        assert "Site Surveyor" not in prompt.task_message("Site Surveyor", "Acme", act, ["Meet deadlines"], [])
+    for act in (Act.RESUME_DEEP_DIVE, Act.BEHAVIORAL, Act.OPENING):
+        assert "Role: Site Surveyor at Acme" in prompt.task_message("Site Surveyor", "Acme", act, [], ["Led a team"])
