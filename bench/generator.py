@@ -9,8 +9,9 @@ gate (interviewer.gate), as webapp.turns serves it (no database). Per base and n
 interviews at once (1, 4, 8; 0.5-2 s of candidate "thinking" between turns): the first shown word
 (a code-written start is shown at once), the first sentence of the model's shown, and the whole
 turn, p50 and p95 (for the default base also all 8 interviews one after another, as one user
-takes them, with and without the static-prompt cache of ``ct2_generator``, side by side), with no deadline (the app ends a turn on a template at TURN_DEADLINE_S: this
-is what the engine itself sustains). Also each base's load time and the resident memory of a process
+takes them, with and without the static-prompt cache of ``ct2_generator``, side by side), with no
+deadline (the app ends a turn on a template at TURN_DEADLINE_S: this is what the engine itself
+sustains). Also each base's load time and the resident memory of a process
 that has loaded the encoder and the generator and decoded a turn, then 20 more turns of 4 fixture
 dialogs (the default base with and without the static-prompt cache).
 
@@ -236,14 +237,7 @@ generator = load_ct2_generator(pathlib.Path({folder!r}), lanes={lanes}, threads=
 load_s = time.perf_counter() - started
 engine = GenerationEngine(lambda: generator)
 list(engine.submit(PromptInputs("Engineer", Act.OPENING)).iter(timeout=600))
-first = psutil.Process().memory_info().rss
-generator.cache_static = {cache}
-sys.path.insert(0, {bench!r})
-from generator import served_prompts
-for turns in served_prompts()[:4]:
-    for inputs, _ in turns:
-        list(engine.submit(inputs).iter(timeout=600))
-print(json.dumps([load_s, first, psutil.Process().memory_info().rss]))
+print(json.dumps([load_s, psutil.Process().memory_info().rss]))
 """
 
 

@@ -159,8 +159,8 @@ class CT2Generator:
         # The system message and worked example are the same for every turn of one act: with
         # ``cache_static`` CTranslate2 keeps the model's state after them (one per distinct static
         # prompt and lane), so only the turn's own task is read. Measured on 2 cores
-        # (bench/generator.py, the 1.5B base): whole turn p50 3.13 -> 2.47 s, but about 30-60 MB a
-        # cached state, 0.55 GB after 20 turns (2.83 -> 3.38 GB), hence off by default.
+        # (bench/generator.py, the 1.5B base): whole turn p50 3.1-3.3 -> 2.5-2.8 s, but 30-60 MB a
+        # cached state, 0.55-0.67 GB after 20 turns (2.74-2.83 -> 3.38-3.41 GB), hence off by default.
         static = shared_static(whole) if self.cache_static else []
         self.model.generate_batch(
             [list(p[len(static) :]) for p in whole],

@@ -65,8 +65,8 @@ TASKS = {
     Act.CLOSING: "Thank the candidate and end the interview. Ask nothing; promise nothing about next steps or a decision.",
 }
 # A follow-up on a vague answer ("it depends") asks for one specific time, named by its subject: told
-# to make the quoted words concrete, the model asked "an example of a time when this happened" (no
-# referent) or for one where the tool "helped streamline your workflow" (a claim nobody made).
+# to make the quoted words concrete, the model asked for "an example of a time when this happened" (no
+# referent) or restated its last question's premise as the candidate's own (a claim nobody made).
 VAGUE_TASK = (
     "Quote a few of their exact words in double quotes, then ask them to walk you through one specific time, "
     "naming its subject in a few words: what happened, what they did, and how it turned out. Add no detail of "
@@ -93,9 +93,9 @@ _PREFERRED = re.compile(
 )
 
 
-# A span of years asked for ("Ten or more years in telecommunications"): stated by the code whole, as a
+# A span of years asked for ("Eight or more years in retail banking"): stated by the code whole, as a
 # bare skill is. Left to the model, it became a duty nobody gave ("This role is responsible for
-# overseeing operations in telecommunications").
+# overseeing branch operations").
 _TENURE = re.compile(
     r"^(?:at least |minimum (?:of )?)?(?:\d{1,2}\s*\+?|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"(?:\s*(?:-|to)\s*\d{1,2})?\s*(?:\+\s*)?(?:or more\s+)?years?\b",
@@ -370,7 +370,7 @@ def task_message(
 ) -> str:
     """The user message of one turn: the role, the facts by document, the last exchange, the task."""
     # A probe is not shown the role's title: restating its requirement as "This role ...", the model
-    # wove the title in ("This role specializes in site acquisition" for a line on deadlines).
+    # wove the title in ("This role specializes in <the title's trade>" for a line about deadlines).
     lines = (
         []
         if act.is_probe and act is not Act.RESUME_DEEP_DIVE

@@ -735,54 +735,46 @@ def test_a_turn_decodes_a_second_batch_without_exemplars_only_for_sampled_candid
     assert candidate_requests(inputs, 0, 1, seed=5) == []  # templates only
 
 
+class CT2Tokenizer:
+    """What CT2Generator asks of a tokenizer before it decodes."""
+
+    eos_token_id = 2
+
+    def convert_tokens_to_ids(self, token: str) -> int:
+        return 3
+
+
+class CT2Model:
+    """A ctranslate2.Generator that records each generate_batch call and decodes nothing."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[list[list[str]], dict[str, object]]] = []
+
+    def generate_batch(self, prompts, **options):  # type: ignore[no-untyped-def]
+        self.calls.append((prompts, options))
+        return []
+
+
 @pytest.mark.parametrize(("sample", "topk"), [(True, 50), (False, 1)])
 def test_ctranslate2_samples_from_the_top_k_tokens_and_decodes_greedy_requests_greedily(sample, topk):
     from interviewer.ct2_generator import CT2Generator
 
-    class Tokenizer:
-        eos_token_id = 2
-
-        def convert_tokens_to_ids(self, token: str) -> int:
-            return 3
-
-    class Model:
-        def __init__(self) -> None:
-            self.options: dict[str, object] = {}
-
-        def generate_batch(self, prompts, **options):  # type: ignore[no-untyped-def]
-            self.options = options
-            return []
-
-    model = Model()
-    generator = CT2Generator(model, Tokenizer())  # type: ignore[arg-type]
+    model = CT2Model()
+    generator = CT2Generator(model, CT2Tokenizer())  # type: ignore[arg-type]
     handle = Handle(GenerationRequest(request("sampled"), n=3 if sample else 1, sample=sample, seed=4))
     handle.prompt = ["<|im_start|>", "hello"]
 
     generator.decode([handle])
 
-    assert model.options["sampling_topk"] == topk
+    assert model.calls[-1][1]["sampling_topk"] == topk
     assert handle.finished
 
 
 def test_ctranslate2_reads_a_static_part_shared_by_the_whole_batch_once_and_keeps_its_state():
     from interviewer.ct2_generator import CT2Generator, PromptTokens
 
-    class Tokenizer:
-        eos_token_id = 2
-
-        def convert_tokens_to_ids(self, token: str) -> int:
-            return 3
-
-    class Model:
-        def __init__(self) -> None:
-            self.calls: list[tuple[list[list[str]], dict[str, object]]] = []
-
-        def generate_batch(self, prompts, **options):  # type: ignore[no-untyped-def]
-            self.calls.append((prompts, options))
-            return []
-
-    model = Model()
-    generator = CT2Generator(model, Tokenizer(), cache_static=True)  # type: ignore[arg-type]
+    model = CT2Model()
+    generator = CT2Generator(model, CT2Tokenizer(), cache_static=True)  # type: ignore[arg-type]
 
     def handle(prompt: PromptTokens) -> Handle:
         made = Handle(GenerationRequest(request("static")))

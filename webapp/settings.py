@@ -96,7 +96,7 @@ GENERATOR_LANES: int | None = (
     envint("GENERATOR_LANES", "1", minimum=1) if os.getenv("GENERATOR_LANES", "").strip() else None
 )
 # Keep CTranslate2's state after each act's system message and worked example, so a turn reads only its
-# own task: the 1.5B's whole turn p50 3.13 -> 2.47 s on 2 cores, for about 0.55 GB more memory.
+# own task: the 1.5B's whole turn p50 3.1-3.3 -> 2.5-2.8 s on 2 cores, for 0.55-0.67 GB more memory.
 GENERATOR_PROMPT_CACHE = envbool("GENERATOR_PROMPT_CACHE", "0")
 # A turn streams one greedy candidate, shown sentence by sentence as each passes the gate; when its
 # first sentence fails, one fallback round samples GENERATOR_CANDIDATES candidates and shows the best
