@@ -30,6 +30,7 @@ from interviewer.generator import (
     GenerationConfig,
     PromptInputs,
     TextAssembler,
+    build_prompt,
     split_prompt,
     stop_token_ids,
 )
@@ -132,9 +133,12 @@ class CT2Generator:
         self.model = None
 
     def prompt_ids(self, request_inputs: PromptInputs) -> list[int]:
-        return split_prompt(self.tokenizer, request_inputs, self.style, self.budget)[0]
+        return build_prompt(self.tokenizer, request_inputs, self.style, self.budget)
 
     def prepare(self, request: GenerationRequest) -> Sequence[Any]:
+        """The prompt's tokens; with ``cache_static``, marked with where their static part ends."""
+        if not self.cache_static:
+            return self.tokenizer.convert_ids_to_tokens(self.prompt_ids(request.inputs))
         ids, static = split_prompt(self.tokenizer, request.inputs, self.style, self.budget)
         return PromptTokens(self.tokenizer.convert_ids_to_tokens(ids), static)
 

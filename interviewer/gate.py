@@ -23,7 +23,7 @@ from interviewer.critic import Turn as CriticTurn
 from interviewer.encoders import Encoder
 from interviewer.prompt import PREFERRED_PREFIX, is_condition, without_preference
 from interviewer.ranker import RankContext, Verdict
-from interviewer.templates import COMMON_STARTS, is_duty, topic
+from interviewer.templates import is_duty, lower_common, topic
 from interviewer.vocabulary import Act
 
 # A sentence ends at . ! or ? (then any closing quote or bracket) followed by a space and a capital
@@ -207,9 +207,7 @@ def completion(ctx: RankContext, opened: str = "") -> str:
     phrase = topic(fact) if fact else ""
     if opened == PREFERRED_PREFIX:  # the plus whole, its lead-in kept: "experience with Looker"
         plus = quotable(without_preference(fact)).rstrip(" .") if fact else ""
-        first = plus.split()[0] if plus else ""
-        lower = first.lower() in COMMON_STARTS and not first[1:2].isupper()
-        return f"{first.lower() + plus[len(first) :] if lower else plus}." if plus else "experience close to this."
+        return f"{lower_common(plus)}." if plus else "experience close to this."
     if ctx.act is Act.BEHAVIORAL:
         if not phrase:
             return "you learned something the hard way."

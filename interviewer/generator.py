@@ -195,7 +195,7 @@ def build_prompt(
     Raises:
         ValueError: when even the task with one fact and no example exceeds the budget.
     """
-    return split_prompt(tokenizer, inputs, style, budget)[0]
+    return _fit(tokenizer, inputs, style, budget)[0]
 
 
 def split_prompt(
@@ -211,16 +211,26 @@ def split_prompt(
     Raises:
         ValueError: as ``build_prompt``.
     """
+    ids, fitted, examples = _fit(tokenizer, inputs, style, budget)
+    if style is PromptStyle.COMPACT:
+        return ids, 0
+    static = _chat_ids(tokenizer, prompt.static_messages(fitted, examples), False)
+    return ids, len(static) if ids[: len(static)] == static and len(static) < len(ids) else 0
+
+
+def _fit(
+    tokenizer: PreTrainedTokenizerBase, inputs: PromptInputs, style: PromptStyle, budget: int
+) -> tuple[list[int], PromptInputs, int]:
+    """The prompt's ids, and the inputs and number of worked examples that fitted ``budget``."""
     start = _prefix_ids(tokenizer, inputs.prefix) if inputs.prefix else []
     if style is PromptStyle.COMPACT:
-        return build_prompt_ids(tokenizer, inputs, budget) + start, 0
+        return build_prompt_ids(tokenizer, inputs, budget) + start, inputs, 0
     facts, examples = list(inputs.facts), 1
     while True:
         fitted = replace(inputs, facts=facts)
-        static = _chat_ids(tokenizer, prompt.static_messages(fitted, examples), False)
         ids = _chat_ids(tokenizer, prompt.messages(fitted, examples), True) + start
         if len(ids) <= budget:
-            return ids, len(static) if ids[: len(static)] == static and len(static) < len(ids) else 0
+            return ids, fitted, examples
         if len(facts) > 1:
             facts.pop()
         elif examples > 0:

@@ -153,8 +153,14 @@ def topic(fact: str) -> str:
         text = _TRAILING.sub("", text)
     if not text:
         return fact.strip()[:80]
-    first = text.split()[0]
-    common = first.lower() in COMMON_STARTS or first.lower().endswith(("ing", "ed")) or is_duty(text)
+    return lower_common(text)
+
+
+def lower_common(text: str) -> str:
+    """``text`` to go on a sentence: its first word lower-cased when it is a common word (a duty, a
+    word of this kind, an -ing or -ed form), a name ("Python", "SQL") left as it is."""
+    first = text.split()[0] if text.split() else ""
+    common = first.lower() in _COMMON_STARTS or first.lower().endswith(("ing", "ed")) or is_duty(text)
     return first.lower() + text[len(first) :] if common and not first[1:2].isupper() else text
 
 
@@ -167,7 +173,7 @@ _DUTIES = frozenset(
     "schedule maintain optimize optimise execute evaluate assess research present facilitate promote organize "
     "organise supervise recruit hire onboard".split()
 )
-COMMON_STARTS = _DUTIES | frozenset(
+_COMMON_STARTS = _DUTIES | frozenset(
     "led built ran wrote cut grew won set made held drove sold taught strong excellent written verbal ability "
     "bachelor's master's degree team customer attention experience knowledge understanding production "
     "professional technical relevant working solid good client project data software business financial "
