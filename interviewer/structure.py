@@ -30,6 +30,14 @@ _GLUED_LOWER = re.compile(r"\b([a-z]{4,}[.!?]?)([A-Z][a-z]{2,}|[A-Z]{5,}\b)")
 _GLUED_HEADING = re.compile(
     r"\b(Summary|Description|Overview|Responsibilities|Requirements|Qualifications|Benefits|Duties)([A-Z][a-z])"
 )
+# A sentence glued to a heading word or a requirement's first word, in a CSV that lost its line
+# breaks ("... a food hygiene certificateMinimum of two years", "... under pressureKnowledge and
+# Skills"): the first part may start with a capital, so only these words are split off
+# ("JavaScript" and "PowerPoint" stay).
+_GLUED_WORD = re.compile(
+    r"\b([A-Za-z][a-z]{2,})(Knowledge|Minimum|Skills|Abilities|Ability|Experience|Education|Preferred|Required|"
+    r"Must|Licensure|Certifications?|Salary|Location|Schedule)\b"
+)
 _GLUED_BRACKET = re.compile(r"\)(?=[A-Z][a-z]{2,})")
 _GLUED_CAPS = re.compile(r"\b([A-Z]{3,})([A-Z](?!(?:ful|less|ness|ish|ized?|ified|ing|ed|ly|s)\b)[a-z]{2,})")
 _LINE_BULLET = re.compile(rf"^\s*(?:[-*{_BULLET_GLYPHS}·–—>]|\d{{1,2}}[.)]|[a-z][.)](?=\s))\s+")
@@ -143,9 +151,10 @@ def recover_lines(text: str, is_heading: Callable[[str], bool]) -> list[str]:
 def _unglue(line: str) -> str:
     """Put back the break between lines joined without a space: "objectivesManage a team" ->
     "objectives. Manage a team", "SUMMARYThe role" -> "SUMMARY The role"."""
-    if not any(p.search(line) for p in (_GLUED_LOWER, _GLUED_CAPS, _GLUED_HEADING, _GLUED_BRACKET)):
+    if not any(p.search(line) for p in (_GLUED_LOWER, _GLUED_CAPS, _GLUED_HEADING, _GLUED_BRACKET, _GLUED_WORD)):
         return line
     line = _GLUED_HEADING.sub(r"\1: \2", line)
+    line = _GLUED_WORD.sub(r"\1. \2", line)
     line = _GLUED_BRACKET.sub(") ", line)
     line = _GLUED_LOWER.sub(lambda m: f"{m.group(1)}{' ' if m.group(1)[-1] in '.!?' else '. '}{m.group(2)}", line)
     return _GLUED_CAPS.sub(r"\1 \2", line)

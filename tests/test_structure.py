@@ -89,6 +89,13 @@ def test_it_puts_back_breaks_lost_between_glued_lines():
     assert any(line.endswith("Manage a team of four") for line in lines)
 
 
+def test_it_splits_a_sentence_glued_to_the_next_requirements_first_word():
+    glued = "Degree in AccountingMinimum of two years in payroll. Familiar with JavaScript and PowerPoint."
+    text = " ".join(recover_lines(glued, known))
+    assert "Accounting. Minimum of two years in payroll" in text
+    assert "JavaScript and PowerPoint" in text  # a name with a capital inside is no glued pair
+
+
 def test_it_reads_a_flattened_markdown_file():
     markdown = (
         "# Payroll Specialist **Brightwell Care** ## Responsibilities - Run the monthly payroll for 300 staff "
