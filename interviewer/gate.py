@@ -21,9 +21,9 @@ from interviewer import ranker
 from interviewer.critic import Critic
 from interviewer.critic import Turn as CriticTurn
 from interviewer.encoders import Encoder
-from interviewer.prompt import PREFERRED_PREFIX, is_condition, without_preference
+from interviewer.prompt import PREFERRED_PREFIX, is_bare_skill, is_condition, without_preference
 from interviewer.ranker import RankContext, Verdict
-from interviewer.templates import is_duty, lower_common, topic
+from interviewer.templates import YEARS, is_duty, is_past_action, lower_common, subject, topic
 from interviewer.vocabulary import Act
 
 # A sentence ends at . ! or ? (then any closing quote or bracket) followed by a space and a capital
@@ -183,6 +183,12 @@ TAILS: dict[Act, tuple[str, ...]] = {
 
 
 CONDITION_TAIL = "Do you have that, or something equivalent?"
+FOLLOW_UP_TAILS = {
+    "tool": "Can you walk me through one specific time you worked with {}: what you did, and what came of it?",
+    "thing": "Can you walk me through one specific time you worked on {}: what you did, and what came of it?",
+    "duty": "Can you walk me through one specific time you had to {}: what you did, and what came of it?",
+    "done": "Can you walk me through the time you {}: what you did, and what came of it?",
+}
 
 
 # A tool or a library ("Figma", "Terraform") is used, not owned: "your own part in that" fit it poorly.
@@ -196,6 +202,10 @@ def tail(act: Act, fact: str = "") -> str:
         return CONDITION_TAIL
     if act is Act.RESUME_DEEP_DIVE and 0 < len(fact.split()) <= 2:
         return TOOL_TAIL
+    kind, phrase = subject(fact) if act is Act.FOLLOW_UP and fact else ("", "")
+    if kind in FOLLOW_UP_TAILS:  # the case named by its subject (judged generic without one)
+        kind = "tool" if kind == "thing" and len(phrase.split()) <= 3 else kind
+        return FOLLOW_UP_TAILS[kind].format(phrase)
     return TAILS[act][0]
 
 
@@ -209,10 +219,7 @@ def completion(ctx: RankContext, opened: str = "") -> str:
         plus = quotable(without_preference(fact)).rstrip(" .") if fact else ""
         return f"{lower_common(plus)}." if plus else "experience close to this."
     if ctx.act is Act.BEHAVIORAL:
-        if not phrase:
-            return "you learned something the hard way."
-        # A duty of the role ("review teammates' code") is something one had to do, not worked on.
-        return f"you {'had to' if is_duty(phrase) else 'worked on'} {phrase[:1].lower() + phrase[1:]}."
+        return behavioral_completion(fact)
     if ctx.act is Act.CLOSING:
         return "your question; the hiring manager can answer that best."
     if ctx.act is Act.RESUME_DEEP_DIVE:
@@ -221,12 +228,34 @@ def completion(ctx: RankContext, opened: str = "") -> str:
         return "matters here."
     if is_duty(phrase):  # "involves plan weekly routes" read as pasted in
         return f"asks you to {phrase[:1].lower() + phrase[1:]}."
-    if is_condition(fact) or _YEARS.match(phrase):
+    if is_condition(fact) or YEARS.match(phrase):
         return f"asks for {phrase[:1].lower() + phrase[1:]}."
     if _CLAUSE.match(phrase) or _FINITE.search(phrase):  # a sentence of the posting, not a phrase
         quote = quotable(fact)
         return f'lists this requirement: "{quote}{"" if quote.endswith("...") else "."}"'
     return f"involves {phrase}."
+
+
+_PLACE_WORD = re.compile(r"(?:in|with)\b")
+_PRIOR = re.compile(r"^(?:(?:prior|previous|proven|some)\s+)?experience\s+(?=(?:in|with|of)\b)", re.I)
+
+
+def behavioral_completion(fact: str) -> str:
+    """The rest of "Tell me about a time" on ``fact`` in its own words: a duty of the role ("review
+    teammates' code") is something one had to do, a past action ("Represented the team at ...") is
+    said as done, a tool is used; anything else was worked on. A name keeps its capitals (not "rEST")."""
+    plain = without_preference(fact) if fact else ""
+    phrase = _PRIOR.sub("", topic(plain)) if plain else ""
+    if not phrase:
+        return "you learned something the hard way."
+    said = lower_common(phrase)
+    if is_duty(phrase):
+        return f"you had to {said}."
+    if is_past_action(phrase):
+        return f"you {said}."
+    if is_bare_skill(plain):
+        return f"you used {phrase} on a project."
+    return f"you worked {said}." if _PLACE_WORD.match(said) else f"you worked on {said}."
 
 
 # A requirement written as a sentence ("We pick whatever language fits...", "The right person will
@@ -237,7 +266,6 @@ _CLAUSE = re.compile(
     re.I,
 )
 _FINITE = re.compile(r"\b(?:is|are|will|must|should|would|can|has|have)\b", re.I)
-_YEARS = re.compile(r"^(?:\d+\+?|one|two|three|four|five|six|seven|eight|nine|ten)\b.*\byears?\b", re.I)
 MAX_QUOTED_WORDS = 30
 
 

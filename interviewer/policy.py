@@ -103,12 +103,12 @@ class InterviewPolicy:
         kind = self.settings.kind
         behavioral_turn = kind is InterviewKind.BEHAVIORAL or (kind is InterviewKind.MIXED and probes % 3 == 2)
         if behavioral_turn:
-            highlight = next(
-                (s for s in remaining if s.reason == Reason.HIGHLIGHT), remaining[0] if remaining else None
-            )
-            facts = (highlight,) if highlight else ()
+            highlight = next((s for s in remaining if s.reason == Reason.HIGHLIGHT), None) or _backing(remaining, used)
+            pick = highlight or (remaining[0] if remaining else None)
             return TurnPlan(
-                Act.BEHAVIORAL, "behavioral question" + (" on a resume highlight" if highlight else ""), facts
+                Act.BEHAVIORAL,
+                "behavioral question" + (" on a resume highlight" if highlight else ""),
+                (pick,) if pick else (),
             )
         if not remaining:
             return TurnPlan(Act.BEHAVIORAL, "plan exhausted: behavioral question")
@@ -121,3 +121,13 @@ class InterviewPolicy:
         if self.settings.minutes is not None:
             return elapsed_s >= self.settings.minutes * 60 or counted >= MAX_QUESTIONS
         return counted >= self.settings.questions
+
+
+def _backing(remaining: list[Selection], used: set[int]) -> Selection | None:
+    """The resume line that backs a remaining requirement, as a highlight of its own: asked on the
+    requirement's job line, a behavioral question presumed the candidate had done the role's work
+    ("a time you had to work with a medical team"); the requirement stays in the plan for its probe."""
+    backed = next((s for s in remaining if s.evidence is not None and s.evidence.id not in used), None)
+    if backed is None or backed.evidence is None:
+        return None
+    return Selection(backed.evidence, backed.score, Reason.HIGHLIGHT)

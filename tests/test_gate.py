@@ -270,7 +270,7 @@ def test_a_qualification_is_asked_about_as_one_when_the_code_ends_the_turn():
 @pytest.mark.parametrize(
     ("act", "start", "completed"),
     [
-        (Act.BEHAVIORAL, "Tell me about a time", "Tell me about a time you worked on "),
+        (Act.BEHAVIORAL, "Tell me about a time", "Tell me about a time you moved 40 services"),
         (Act.RESUME_DEEP_DIVE, "Your resume mentions", "Your resume mentions "),
     ],
 )
@@ -287,6 +287,39 @@ def test_a_behavioral_question_on_a_duty_of_the_role_is_completed_as_something_o
     gate.open("Tell me about a time")
     words, how = gate.outcome(gate.finish("Tell me about a time you cut costs by 37% at Globex.", HashingEncoder()))
     assert how == "tail" and words.startswith("Tell me about a time you had to review teammates' pull requests")
+
+
+@pytest.mark.parametrize(
+    ("fact", "completed"),
+    [
+        ("Terraform", "Tell me about a time you used Terraform on a project."),  # a name keeps its capitals
+        ("Development of a stock-count app for two warehouses.", "Tell me about a time you worked on development of"),
+        ("Prior experience in a dental practice is preferred", "Tell me about a time you worked in a dental practice."),
+        ("Negotiated supplier contracts worth $2M a year.", "Tell me about a time you negotiated supplier contracts"),
+    ],
+)
+def test_a_refused_behavioral_question_is_completed_in_the_facts_own_words(fact, completed):
+    gate = Gate(RankContext(Act.BEHAVIORAL, [fact], targets=[fact], known_words=KNOWN))
+    gate.open("Tell me about a time")
+    words, how = gate.outcome(gate.finish("Tell me about a time you cut costs by 37% at Globex.", HashingEncoder()))
+    assert how == "tail" and words.startswith(completed)
+
+
+@pytest.mark.parametrize(
+    "embellished",
+    [
+        "Tell me about a time you built a stock-count app for a chain of pharmacies.",  # the hiring company's trade
+        "Tell me about a time you built a stock-count app that cut losses significantly.",  # an outcome nobody gave
+    ],
+)
+def test_a_behavioral_question_adds_no_details_its_fact_does_not_give(embellished):
+    fact = "Development of a stock-count app for two warehouses."
+    ctx = RankContext(Act.BEHAVIORAL, [fact], targets=[fact])
+    assert "adds details the fact does not give" in ranker.sentence_problems(embellished, ctx)
+    plain = "Tell me about a time you developed the stock-count app. What challenges did you face?"
+    assert not any(ranker.sentence_problems(s, ctx) for s in sentences(plain))
+    told = RankContext(Act.BEHAVIORAL, [fact], "It was for a chain of pharmacies.", targets=[fact])
+    assert not ranker.sentence_problems(embellished.replace(" that cut losses significantly", ""), told)
 
 
 QUESTION = "What does a typical week look like for the team, and how is success measured?"
@@ -348,3 +381,16 @@ def test_the_code_completes_a_probe_in_words_that_fit_the_requirement(requiremen
     gate.open("This role")
     words, how = gate.outcome(gate.finish("This role grew 73% in 2019. Why?", HashingEncoder()))
     assert how == "tail" and words.startswith(completed) and words.endswith("?") and "73%" not in words
+
+
+@pytest.mark.parametrize(
+    ("fact", "named"),
+    [
+        ("Terraform", "one specific time you worked with Terraform:"),
+        ("Own the month-end close", "one specific time you had to own the month-end close:"),
+        ("Developed a stock-count app for two warehouses", "the time you developed a stock-count app"),
+        ("The person in this role will thrive under pressure", "one specific case:"),  # no short name
+    ],
+)
+def test_a_follow_up_ended_by_the_code_names_the_case_it_asks_for(fact, named):
+    assert named in tail(Act.FOLLOW_UP, fact)

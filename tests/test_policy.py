@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from interviewer.policy import MAX_QUESTIONS, InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
@@ -147,8 +149,10 @@ def test_it_asks_only_behavioral_questions_in_a_behavioral_interview():
     plans, _ = run(policy, 6)
 
     assert [p.act for p in plans] == [OPENING] + [BEHAVIORAL] * 5
-    # Highlights first, then whatever is left, then no grounding at all.
-    assert [p.selections for p in plans[1:]] == [(plan[2],), (plan[1],), (plan[3],), (), ()]
+    # Highlights first, then the resume line backing a requirement (asked on the requirement's job line,
+    # the question presumed the role's work), then whatever is left, then no grounding at all.
+    backing = replace(plan[1], fact=plan[1].evidence, evidence=None, reason=HIGHLIGHT)
+    assert [p.selections for p in plans[1:]] == [(plan[2],), (backing,), (plan[1],), (plan[3],), ()]
     assert plans[-1].reason == "behavioral question"
 
 

@@ -260,3 +260,10 @@ def test_a_probe_is_not_shown_the_roles_title_and_other_acts_are():
         assert "Site Surveyor" not in prompt.task_message("Site Surveyor", "Acme", act, ["Meet deadlines"], [])
     for act in (Act.RESUME_DEEP_DIVE, Act.BEHAVIORAL, Act.OPENING):
         assert "Role: Site Surveyor at Acme" in prompt.task_message("Site Surveyor", "Acme", act, [], ["Led a team"])
+
+
+def test_what_the_ideal_candidate_has_is_asked_about_as_a_plus():
+    wish = "The ideal candidate will be calm under pressure and quick to learn new tools."
+    assert prompt.is_preferred(wish) and prompt.prefix(Act.GAP_PROBE, 4, "", 0, wish) == prompt.PREFERRED_PREFIX
+    assert prompt.without_preference(wish) == "someone calm under pressure and quick to learn new tools."
+    assert prompt.without_preference("The ideal candidate has three years of payroll experience.").startswith("three")

@@ -105,3 +105,24 @@ def test_a_follow_up_on_an_off_topic_answer_brings_the_talk_back_to_work():
     answer = "Outside work I bake sourdough bread every weekend."
     question = template_question(Act.FOLLOW_UP, [], "Analyst", [], answer, redirect=True)
     assert "work" in question and "sourdough" not in question and question.endswith("?")
+
+
+def test_a_redirect_comes_back_to_the_subject_of_the_question_the_candidate_left():
+    answer = "Outside work I bake sourdough bread every weekend."
+    on_a_tool = template_question(Act.FOLLOW_UP, ["Experience with Terraform"], "Engineer", [], answer, redirect=True)
+    assert "Terraform" in on_a_tool and "sourdough" not in on_a_tool and on_a_tool.count("?") == 1
+    # a gap probe's subject is not presumed: asked what experience there is, not where it was used
+    assert "where have you" not in on_a_tool
+    duty = template_question(Act.FOLLOW_UP, ["Own the month-end close"], "Accountant", [], answer, redirect=True)
+    assert "have you had to own the month-end close?" in duty
+    # a sentence about someone has no short name: it is quoted, cut to twelve words
+    sentence = "The person in this role will thrive in a fast-moving team of twelve engineers and designers."
+    back = template_question(Act.FOLLOW_UP, [sentence], "Engineer", [], answer, redirect=True)
+    assert '"The person in this role will thrive in a fast-moving team of..."' in back
+    # a sentence's subject is named by the words before its verb
+    wording = template_question(Act.FOLLOW_UP, ["Patience and care define the service"], "Clerk", [], answer, True)
+    assert "what experience do you have with patience and care?" in wording
+    # a qualification or a span of years is held, not an example
+    for held in ("Bachelor's degree in forestry or ecology required", "Five or more years in retail banking"):
+        asked = template_question(Act.FOLLOW_UP, [held], "Accountant", [], answer, redirect=True)
+        assert f'"{held}"' in asked and asked.endswith("do you have that, or something equivalent?")
