@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from interviewer.critic import Critic, Turn, features
 from interviewer.encoders import HashingEncoder
@@ -13,6 +14,7 @@ from interviewer.gate import Gate
 from interviewer.ranker import RankContext
 from interviewer.vocabulary import Act
 from training import train_critic
+from webapp.management.commands.critic import _base_name
 
 FACT = "Hands-on experience running Kubernetes clusters in production."
 GOOD = [f"This role runs Kubernetes in production. How did you run clusters at job {i}?" for i in range(40)]
@@ -78,3 +80,14 @@ def test_candidate_turns_are_tagged_with_their_base_and_a_stopped_run_continues_
     assert len(rows) == len(first) + len(again) + len(other) and len({r["id"] for r in rows}) == len(rows)
     assert {r["how"] for r in rows} <= {"passed", "tail", "closed", "sampled"}
     assert all(r["split"] in ("train", "dev", "test") and r["text"] for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("setting", "name"),
+    [("", "qwen2.5-coder-1.5b"), ("smollm2-135m", "smollm2-135m"), ("/models/my-base.gguf", "my-base.gguf")],
+)
+def test_candidate_turns_are_named_by_the_serving_base_even_when_it_is_the_default(settings, setting, name):
+    # A run with GENERATOR_BASE unset wrote ids without a base, so it neither continued nor matched
+    # a run that named the default.
+    settings.GENERATOR_BASE = setting
+    assert _base_name() == name

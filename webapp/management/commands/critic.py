@@ -16,9 +16,18 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from interviewer import bases
 from training import critic_data, train_critic
 from webapp import models_registry
 from webapp.management.progress import bar
+
+
+def _base_name() -> str:
+    """The serving base's name for the items' ids: the registered name ("qwen2.5-coder-1.5b" when
+    ``GENERATOR_BASE`` is unset, so a run with the default and one naming it continue each other),
+    else the folder or file's name."""
+    base = bases.registered(settings.GENERATOR_BASE)
+    return base.name if base is not None else Path(settings.GENERATOR_BASE).name
 
 
 class Command(BaseCommand):
@@ -55,9 +64,7 @@ class Command(BaseCommand):
         out = Path(options["out"])
         out.parent.mkdir(parents=True, exist_ok=True)
         with bar(len(chosen), "Decoding candidate turns", unit="context") as progress:
-            items = critic_data.generate(
-                chosen, engine, encoder, progress.update, out=out, base=Path(settings.GENERATOR_BASE).name
-            )
+            items = critic_data.generate(chosen, engine, encoder, progress.update, out=out, base=_base_name())
         self.stdout.write(f"{len(items)} more turns written to {out} (contexts already there were skipped)")
 
     def _train(self, options: dict[str, Any]) -> None:
