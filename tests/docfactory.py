@@ -190,6 +190,14 @@ def pdf_with_oversized_stream(unpacked_mb: int = 80) -> bytes:
     return out.getvalue()
 
 
+def signalled_reader(connection, number: int) -> None:  # type: ignore[no-untyped-def]
+    """A reader-process target that dies on a signal before answering (SIGKILL: as the kernel
+    kills a process out of memory)."""
+    import os
+
+    os.kill(os.getpid(), number)
+
+
 def sleeping_reader(connection, seconds: float) -> None:  # type: ignore[no-untyped-def]
     """A reader-process target that never answers in time (importable without Django)."""
     import time

@@ -8,6 +8,7 @@ import asyncio
 import http.client
 import io
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -178,9 +179,42 @@ def test_it_kills_a_reader_that_runs_past_the_time_limit():
     assert time.monotonic() - started < 20  # killed, not waited for
 
 
-def test_it_reports_a_reader_that_dies_as_a_clear_error():
-    with pytest.raises(DocumentError, match="could not be read within the memory"):
-        services.run_isolated(os._exit, (), "huge.docx", timeout=10)  # exits without answering
+def test_it_reports_a_reader_that_stops_before_answering_as_what_it_is():
+    # os._exit(connection) raises in the child, which exits with 1 without answering
+    with pytest.raises(DocumentError, match=r"the document reader stopped before reading it \(exit code 1\)"):
+        services.run_isolated(os._exit, (), "huge.docx", timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        (signal.SIGKILL, "could not be read within the memory a document may use"),  # the kernel's OOM kill
+        (signal.SIGSEGV, r"could not be read \(the file is damaged"),
+    ],
+)
+def test_a_reader_killed_by_a_signal_says_which_way_it_died(number, message):
+    with pytest.raises(DocumentError, match=message):
+        services.run_isolated(docfactory.signalled_reader, (number,), "cv.docx", timeout=10)
+
+
+def test_a_program_read_from_stdin_reads_documents_too():
+    # Its __main__ names no file ("<stdin>"): the reader process used to run it first and die, and
+    # every document was then reported as too big for memory.
+    program = (
+        "import django, os\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'webapp.settings')\n"
+        "django.setup()\n"
+        "from webapp import services\n"
+        "spec = services.DocumentSpec(kind='resume', data=b'Experience\\nBuilt a stock-count app in Go.\\n', "
+        "filename='cv.txt')\n"
+        "print('facts:', len(services.prepare(spec).facts))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-"], input=program, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "facts: 1" in done.stdout
 
 
 # ---------------------------------------------------------------------------

@@ -17,9 +17,13 @@ import csv
 import io
 import logging
 import multiprocessing
+import os
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from contextlib import nullcontext
+import signal
+import sys
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -137,18 +141,56 @@ def _process_context() -> Any:
     return _context
 
 
+_main_lock = threading.Lock()
+
+
+@contextmanager
+def _main_without_a_file() -> Iterator[None]:
+    """Start a reader from a program read from stdin or ``-c`` too: its ``__main__.__file__`` names
+    no file ("<stdin>"), which a new process would run again first and die on (every document then
+    read as too big for memory). Such a name is hidden while the process starts."""
+    main = sys.modules["__main__"]
+    path = getattr(main, "__file__", None)
+    if path is None or os.path.isfile(path):
+        yield
+        return
+    with _main_lock:
+        del main.__file__
+        try:
+            yield
+        finally:
+            main.__file__ = path
+
+
+def _died(name: str, exitcode: int | None) -> DocumentError:
+    """What a reader process that ended without answering means: killed (the memory limit or the
+    kernel's), crashed on another signal, or stopped before reading (it could not start)."""
+    if exitcode == -signal.SIGKILL:
+        log.warning("reading %s: the reader process was killed (out of memory)", name)
+        return DocumentError(f"{name} could not be read within the memory a document may use.")
+    if exitcode is not None and exitcode < 0:
+        log.warning("reading %s: the reader process crashed (signal %s)", name, -exitcode)
+        return DocumentError(f"{name} could not be read (the file is damaged or in an unexpected format).")
+    log.error("reading %s: the reader process stopped before answering (exit code %s)", name, exitcode)
+    return DocumentError(
+        f"{name} could not be read: the document reader stopped before reading it (exit code {exitcode})."
+    )
+
+
 def run_isolated(target: Callable[..., None], args: tuple[object, ...], name: str, timeout: float) -> Any:
     """Run ``target(connection, *args)`` in a throw-away process; return what it sends.
 
     The process is killed after ``timeout`` seconds. ``("error", message)`` becomes a
-    DocumentError; a crash or a process killed for memory becomes one too (logged on one line).
+    DocumentError; so does a process that ends without answering, saying which way it ended
+    (:func:`_died`, logged on one line).
     """
     global last_reader_peak_kb
     context = _process_context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=target, args=(sender, *args), daemon=True)
     try:
-        process.start()
+        with _main_without_a_file():
+            process.start()
         sender.close()
         if not receiver.poll(timeout):
             raise DocumentError(
@@ -156,8 +198,8 @@ def run_isolated(target: Callable[..., None], args: tuple[object, ...], name: st
             )
         status, value, last_reader_peak_kb = receiver.recv()
     except EOFError:
-        log.warning("reading %s: the reader process died (exit code %s)", name, process.exitcode)
-        raise DocumentError(f"{name} could not be read within the memory a document may use.") from None
+        process.join(5)
+        raise _died(name, process.exitcode) from None
     finally:
         if process.is_alive():
             process.kill()
