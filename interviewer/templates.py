@@ -143,15 +143,9 @@ _REDIRECTS_BACK = (
     'Let\'s bring it back to work for a moment, and to "{quote}": what is one example from your own experience, '
     "and how did it turn out?",
 )
-# A qualification or a span of years is held, not an example: back to it, asked as one.
-_HELD_BACK = (
-    'That sounds like a good way to switch off. Let\'s keep to your work, though: on "{quote}", do you have that, '
-    "or something equivalent?",
-    'Let\'s bring it back to work for a moment, and to "{quote}": do you have that, or something equivalent?',
-)
 # Back to work, and to the subject of the question the candidate left: the held-out judges called a
 # redirect to "one project you're proud of" generic where the question had a subject. The subject is
-# said as the fact's topic where that reads as one (a thing, a duty, something done), else not at all.
+# said as the fact's topic where that reads as one (a thing, a duty, something done), else quoted.
 _REDIRECT_LEADS = (
     "That sounds like a good way to switch off. Let's keep to your work, though: ",
     "Let's bring it back to work for a moment: ",
@@ -161,11 +155,19 @@ _REDIRECT_ON = {
     "thing": "what experience do you have with {topic}? One concrete example would help.",
     "duty": "have you had to {verb_phrase}? If so, tell me about one time and how it went.",
     "done": "when you {verb_phrase}, what was your own part, and how did it turn out?",
+    # a qualification or a span of years is held, not an example (quoted, the judges called it stilted)
+    "held": "do you have {topic}, or something equivalent?",
 }
 # A topic that goes on as a sentence ("Patience and care define our service") is named by
 # the words before its verb ("patience and care").
 _SAYS_SOMETHING = re.compile(r"\s+(?:is|are|was|were|be|must|should|will|would|can|may|define[sd]?)\b", re.I)
-# Words of a sentence about someone ("The person in this role will ..."), not of a subject.
+# A sentence about the person hired ("The person in this role will assist with ...") names a duty.
+_SOMEONE_WILL = re.compile(
+    r"^(?:the |a |an )?(?:person|candidate|individual|employee|incumbent|successful applicant)(?: in this role)?\s+"
+    r"(?:will|would|shall|must|should)\s+(?:be (?:responsible for|expected to)\s+)?(.+)$",
+    re.I,
+)
+# Words of a sentence about someone, not of a subject.
 _ADDRESSED = re.compile(r"\b(?:you|your|we|our|must|person|candidate|individual|applicant|incumbent|role)\b", re.I)
 # A span of years asked for ("Eight or more years in retail banking").
 YEARS = re.compile(r"^(?:\d+\+?|one|two|three|four|five|six|seven|eight|nine|ten)\b.*\byears?\b", re.I)
@@ -176,12 +178,17 @@ MAX_REDIRECT_QUOTE = 12
 def subject(fact: str) -> tuple[str, str]:
     """How a question may name what ``fact`` is about, in a few words: ("thing", "SQL reporting"),
     ("duty", "own the month-end close"), ("done", "developed a payroll tool"), ("held", ...) for a
-    qualification or a span of years, or ("", "") when it has no short name (a sentence about
-    someone, a long clause)."""
+    qualification or a span of years, or ("", "") when it has no short name (a long clause)."""
     phrase = topic(fact) if fact else ""
+    someone = _SOMEONE_WILL.match(phrase)
+    if someone:  # "The person in this role will assist with payroll" is a duty: "assist with payroll"
+        phrase = someone.group(1) if is_duty(someone.group(1)) else ""
     phrase = _SAYS_SOMETHING.split(phrase, maxsplit=1)[0].strip(" ,;") if phrase else ""
+    if len(phrase.split()) > MAX_SUBJECT_WORDS and len(phrase.split(", ")[0].split()) >= 2:
+        phrase = phrase.split(", ")[0]  # the first item of a list names it well enough
     if phrase and ((is_credential(fact) and not is_duty(phrase)) or YEARS.match(phrase)):
-        return "held", phrase
+        held = lower_common(phrase)
+        return "held", f"a {held}" if re.match(r"(?:bachelor|master|associate)(?:'s|’s)?\s+degree", held) else held
     if not phrase or len(phrase.split()) > MAX_SUBJECT_WORDS or _ADDRESSED.search(phrase):
         return "", ""
     if is_duty(phrase) or is_past_action(phrase):
@@ -195,9 +202,8 @@ def _redirects(fact: str) -> tuple[str, ...]:
     if not fact:
         return _REDIRECTS
     kind, phrase = subject(fact)
-    if kind in ("held", ""):
-        quote = _braced(_redirect_quote(fact))
-        return tuple(t.format(quote=quote) for t in (_HELD_BACK if kind else _REDIRECTS_BACK))
+    if not kind:
+        return tuple(t.format(quote=_braced(_redirect_quote(fact))) for t in _REDIRECTS_BACK)
     named = _braced(phrase)
     return tuple(lead + _REDIRECT_ON[kind].format(topic=named, verb_phrase=named) for lead in _REDIRECT_LEADS)
 
@@ -260,6 +266,7 @@ _DUTIES = frozenset(
 _COMMON_ENDINGS = ("ing", "ed", "tion", "sion", "ment", "ity", "ness", "ance", "ence", "ship", "acy")
 _COMMON_STARTS = _DUTIES | frozenset(
     "the a an this these all any each some direct active daily regular full close key main new large small "
+    "one two three four five six seven eight nine ten bachelor master associate valid current "
     "various multiple several "
     "led built ran wrote cut grew won set made held drove sold taught strong excellent written verbal ability "
     "bachelor's master's degree team customer attention experience knowledge understanding production "
