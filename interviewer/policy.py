@@ -104,7 +104,9 @@ class InterviewPolicy:
         behavioral_turn = kind is InterviewKind.BEHAVIORAL or (kind is InterviewKind.MIXED and probes % 3 == 2)
         if behavioral_turn:
             highlight = next((s for s in remaining if s.reason == Reason.HIGHLIGHT), None) or _backing(remaining, used)
-            pick = highlight or (remaining[0] if remaining else None)
+            # Never on a gap: asked "a time you worked with a medical team" for a requirement the resume
+            # does not show, the question credited the candidate with the role's work (judged invented).
+            pick = highlight or next((s for s in remaining if s.reason != Reason.GAP), None)
             return TurnPlan(
                 Act.BEHAVIORAL,
                 "behavioral question" + (" on a resume highlight" if highlight else ""),

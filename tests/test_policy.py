@@ -150,9 +150,10 @@ def test_it_asks_only_behavioral_questions_in_a_behavioral_interview():
 
     assert [p.act for p in plans] == [OPENING] + [BEHAVIORAL] * 5
     # Highlights first, then the resume line backing a requirement (asked on the requirement's job line,
-    # the question presumed the role's work), then whatever is left, then no grounding at all.
+    # the question presumed the role's work), then a requirement the resume covers, never a gap (a
+    # behavioral question on one credits the candidate with the role's work), then no grounding at all.
     backing = replace(plan[1], fact=plan[1].evidence, evidence=None, reason=HIGHLIGHT)
-    assert [p.selections for p in plans[1:]] == [(plan[2],), (backing,), (plan[1],), (plan[3],), ()]
+    assert [p.selections for p in plans[1:]] == [(plan[2],), (backing,), (plan[1],), (), ()]
     assert plans[-1].reason == "behavioral question"
 
 
