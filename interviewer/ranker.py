@@ -47,7 +47,7 @@ from functools import cached_property
 import numpy as np
 
 from interviewer.encoders import Encoder
-from interviewer.generator import AI_TALK, ROLE_LABEL, looks_english, postprocess
+from interviewer.generator import AI_TALK, ROLE_LABEL, is_repeat, looks_english, postprocess
 from interviewer.metrics import is_grounded
 from interviewer.vocabulary import Act
 from interviewer.words import STOPWORDS, content_words, key_words, tokens
@@ -258,6 +258,8 @@ def sentence_problems(sentence: str, ctx: RankContext, first: bool = True) -> li
     problems += _says_what_it_cannot(text, ctx)
     if ctx.act is Act.BEHAVIORAL and len(_added_details(text, ctx)) >= MAX_ADDED_DETAILS:
         problems.append("adds details the fact does not give")
+    if ctx.act is Act.BEHAVIORAL and first and _asked_before(text, ctx):
+        problems.append("repeats a question")
     if ctx.act is Act.CLOSING and first and "?" in ctx.last_answer and not REFERS.search(text):
         problems.append("a closing that answers the candidate's question itself")
     if first and ctx.act.asks_question and not asks(text) and not _stands_behind(text, ctx):
@@ -305,6 +307,17 @@ def _added_details(text: str, ctx: RankContext) -> set[str]:
         return set()
     given = {w[:5] for source in (*ctx.facts, ctx.last_answer, *ctx.answers) for w in tokens(source)}
     return {w for w in content_words(_unquoted(text)) if w[:5] not in given and w not in _ASKING_WORDS}
+
+
+# Two behavioral turns with no fact read the same prompt and opened on the same situation, word for
+# word; the whole-turn repeat check missed it when the second one ended on a template question.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _asked_before(sentence: str, ctx: RankContext) -> bool:
+    """The sentence is (nearly) the first sentence of an earlier question of this interview."""
+    firsts = [_SENTENCE_END.split(q.strip(), maxsplit=1)[0] for q in ctx.asked if q.strip()]
+    return is_repeat(sentence, firsts)
 
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]{2,}?)[\"”]")

@@ -394,3 +394,12 @@ def test_the_code_completes_a_probe_in_words_that_fit_the_requirement(requiremen
 )
 def test_a_follow_up_ended_by_the_code_names_the_case_it_asks_for(fact, named):
     assert named in tail(Act.FOLLOW_UP, fact)
+
+
+def test_a_behavioral_question_does_not_open_on_a_situation_already_asked_about():
+    asked = ["Tell me about a time a shipment arrived damaged on a deadline. What did you do?"]
+    ctx = RankContext(Act.BEHAVIORAL, asked=asked)
+    assert "repeats a question" in ranker.sentence_problems(
+        "Tell me about a time a shipment arrived damaged on a deadline.", ctx
+    )
+    assert not ranker.sentence_problems("Tell me about a time you disagreed with a colleague.", ctx)
