@@ -47,7 +47,7 @@ from functools import cached_property
 import numpy as np
 
 from interviewer.encoders import Encoder
-from interviewer.generator import AI_TALK, ROLE_LABEL, is_repeat, looks_english, postprocess
+from interviewer.generator import AI_TALK, ROLE_LABEL, looks_english, postprocess
 from interviewer.metrics import is_grounded
 from interviewer.vocabulary import Act
 from interviewer.words import STOPWORDS, content_words, key_words, tokens
@@ -312,12 +312,18 @@ def _added_details(text: str, ctx: RankContext) -> set[str]:
 # Two behavioral turns with no fact read the same prompt and opened on the same situation, word for
 # word; the whole-turn repeat check missed it when the second one ended on a template question.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+REPEATED_SITUATION = 0.75
 
 
 def _asked_before(sentence: str, ctx: RankContext) -> bool:
-    """The sentence is (nearly) the first sentence of an earlier question of this interview."""
-    firsts = [_SENTENCE_END.split(q.strip(), maxsplit=1)[0] for q in ctx.asked if q.strip()]
-    return is_repeat(sentence, firsts)
+    """The sentence says (nearly) what the first sentence of an earlier question said: by content
+    words, so the shared frame ("Tell me about a time you used ... on a recent project") is no repeat."""
+    said = content_words(sentence)
+    for question in ctx.asked:
+        first = content_words(_SENTENCE_END.split(question.strip(), maxsplit=1)[0])
+        if said and len(said & first) / len(said | first) >= REPEATED_SITUATION:
+            return True
+    return False
 
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]{2,}?)[\"”]")

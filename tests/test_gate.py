@@ -403,3 +403,6 @@ def test_a_behavioral_question_does_not_open_on_a_situation_already_asked_about(
         "Tell me about a time a shipment arrived damaged on a deadline.", ctx
     )
     assert not ranker.sentence_problems("Tell me about a time you disagreed with a colleague.", ctx)
+    # the same frame on another subject is no repeat
+    framed = RankContext(Act.BEHAVIORAL, asked=["Tell me about a time you used Rust on a recent project. Why?"])
+    assert not ranker.sentence_problems("Tell me about a time you used Kotlin on a recent project.", framed)
