@@ -161,7 +161,7 @@ _REDIRECT_ON = {
 # A topic that goes on as a sentence ("Patience and care define our service") is named by
 # the words before its verb ("patience and care").
 _SAYS_SOMETHING = re.compile(r"\s+(?:is|are|was|were|be|must|should|will|would|can|may|define[sd]?)\b", re.I)
-# A sentence about the person hired ("The person in this role will assist with ...") names a duty.
+# A sentence about the person hired ("The successful applicant will reconcile ...") names a duty.
 _SOMEONE_WILL = re.compile(
     r"^(?:the |a |an )?(?:person|candidate|individual|employee|incumbent|successful applicant)(?: in this role)?\s+"
     r"(?:will|would|shall|must|should)\s+(?:be (?:responsible for|expected to)\s+)?(.+)$",
@@ -181,7 +181,7 @@ def subject(fact: str) -> tuple[str, str]:
     qualification or a span of years, or ("", "") when it has no short name (a long clause)."""
     phrase = topic(fact) if fact else ""
     someone = _SOMEONE_WILL.match(phrase)
-    if someone:  # "The person in this role will assist with payroll" is a duty: "assist with payroll"
+    if someone:  # "The incumbent will reconcile supplier statements" is a duty: "reconcile ..."
         phrase = someone.group(1) if is_duty(someone.group(1)) else ""
     phrase = _SAYS_SOMETHING.split(phrase, maxsplit=1)[0].strip(" ,;") if phrase else ""
     if len(phrase.split()) > MAX_SUBJECT_WORDS and len(phrase.split(", ")[0].split()) >= 2:
