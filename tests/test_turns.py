@@ -4,6 +4,7 @@ one cancellation rule, and answers stored once however often they are sent."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -278,6 +279,21 @@ def test_a_follow_up_on_an_off_topic_answer_brings_the_talk_back_to_work_without
 
     vague = interviews.Pending(1, 2, TurnPlan(Act.FOLLOW_UP, "follow-up on a vague answer"), inputs, [question], 0.0)
     assert turns.spoken_request(vague) is not None  # any other follow-up is the model's to write
+
+
+def test_a_behavioral_question_with_no_fact_is_the_template_s_not_the_model_s():
+    inputs = PromptInputs(
+        "Billing Specialist", Act.BEHAVIORAL, history=[("interviewer", "Hello?"), ("candidate", "Hi.")]
+    )
+    pending = interviews.Pending(1, 6, TurnPlan(Act.BEHAVIORAL, "plan exhausted: behavioral question"), inputs, [], 0.0)
+
+    assert turns.spoken_request(pending) is None and turns.requests_for(pending, 6) == []  # nothing to invent from
+    draft = turns.choose(pending, [], "template")
+    assert draft.source == "template" and draft.text.startswith(("Tell me about a time", "Describe a situation"))
+
+    grounded = replace(inputs, facts=[GroundingFact("resume", "Reconciled 14 accounts each month.")])
+    on_a_fact = interviews.Pending(1, 6, TurnPlan(Act.BEHAVIORAL, "behavioral question"), grounded, [], 0.0)
+    assert turns.spoken_request(on_a_fact) is not None
 
 
 def test_the_words_shown_are_the_words_saved_even_when_a_continuation_is_glued_on():

@@ -200,9 +200,16 @@ def redirects(pending: interviews.Pending) -> bool:
     return pending.plan.act is Act.FOLLOW_UP and pending.plan.reason.endswith(feedback.OFF_TOPIC_ANSWER)
 
 
+def templated(pending: interviews.Pending) -> bool:
+    """A turn the template says and the model is not asked: a redirect, or a behavioral question with
+    no fact to stand on (left to invent one, the model asked about "a time you had to work overtime on
+    a billing report", a situation nothing shown gives; the blind judges called it invented)."""
+    return redirects(pending) or (pending.plan.act is Act.BEHAVIORAL and not pending.inputs.facts)
+
+
 def spoken_request(pending: interviews.Pending) -> GenerationRequest | None:
     """The first round: one candidate, greedy, streamed (None: templates only, or a redirect)."""
-    if redirects(pending) or settings.GENERATOR_TEMPLATES_ONLY:
+    if templated(pending) or settings.GENERATOR_TEMPLATES_ONLY:
         return None
     inputs = replace(pending.inputs, prefix=prefix_for(pending))
     return GenerationRequest(inputs, n=1, sample=False, seed=_seed(pending), stream=True)
@@ -211,7 +218,7 @@ def spoken_request(pending: interviews.Pending) -> GenerationRequest | None:
 def requests_for(pending: interviews.Pending, candidates: int) -> list[GenerationRequest]:
     """The fallback round: ``candidates`` sampled (not streamed), from the prompt without exemplars
     and with the other wording of the turn's start (interviewer.engine.candidate_requests)."""
-    if redirects(pending) or candidates < 1:
+    if templated(pending) or candidates < 1:
         return []
     inputs = replace(pending.inputs, prefix=prefix_for(pending, attempt=1))
     return candidate_requests(inputs, candidates, 0, _seed(pending) + 7919, exemplars=False)
