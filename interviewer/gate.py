@@ -21,9 +21,9 @@ from interviewer import ranker
 from interviewer.critic import Critic
 from interviewer.critic import Turn as CriticTurn
 from interviewer.encoders import Encoder
-from interviewer.prompt import PREFERRED_PREFIX, is_bare_skill, is_condition, without_preference
+from interviewer.prompt import PREFERRED_PREFIX, is_bare_skill, is_condition, is_quality, without_preference
 from interviewer.ranker import RankContext, Verdict
-from interviewer.templates import YEARS, is_duty, is_past_action, lower_common, subject, topic
+from interviewer.templates import YEARS, first_item, is_duty, is_past_action, lower_common, subject, topic
 from interviewer.vocabulary import Act
 
 # A sentence ends at . ! or ? (then any closing quote or bracket) followed by a space and a capital
@@ -183,11 +183,15 @@ TAILS: dict[Act, tuple[str, ...]] = {
 
 
 CONDITION_TAIL = "Do you have that, or something equivalent?"
+# A personal quality is shown in the work, not had as experience ("What experience do you have with
+# accuracy?" was judged odd).
+QUALITY_TAIL = "Can you tell me about a time your work called for that?"
 FOLLOW_UP_TAILS = {
     "tool": "Can you walk me through one specific time you worked with {}: what you did, and what came of it?",
     "thing": "Can you walk me through one specific time you worked on {}: what you did, and what came of it?",
     "duty": "Can you walk me through one specific time you had to {}: what you did, and what came of it?",
     "done": "Can you walk me through the time you {}: what you did, and what came of it?",
+    "quality": "Can you walk me through one specific time your work called for {}: what you did, and what came of it?",
 }
 
 
@@ -197,9 +201,12 @@ TOOL_TAIL = "What did you use it for, and how did it go?"
 
 def tail(act: Act, fact: str = "") -> str:
     """The template question that ends a turn; a qualification or a condition is asked about as one,
-    a resume line of a word or two (a tool) as something used."""
+    a personal quality as a time the work called for it, a resume line of a word or two (a tool) as
+    something used."""
     if act.is_probe and fact and is_condition(fact) and not is_duty(topic(fact)):
         return CONDITION_TAIL
+    if act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and fact and is_quality(fact):
+        return QUALITY_TAIL
     if act is Act.RESUME_DEEP_DIVE and 0 < len(fact.split()) <= 2:
         return TOOL_TAIL
     kind, phrase = subject(fact) if act is Act.FOLLOW_UP and fact else ("", "")
@@ -245,7 +252,7 @@ def behavioral_completion(fact: str) -> str:
     teammates' code") is something one had to do, a past action ("Represented the team at ...") is
     said as done, a tool is used; anything else was worked on. A name keeps its capitals (not "rEST")."""
     plain = without_preference(fact) if fact else ""
-    phrase = _PRIOR.sub("", topic(plain)) if plain else ""
+    phrase = first_item(_PRIOR.sub("", topic(plain))) if plain else ""
     if not phrase:
         return "you learned something the hard way."
     said = lower_common(phrase)

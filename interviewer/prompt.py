@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from interviewer.templates import clean_title, topic
+from interviewer.templates import clean_title, names_quality, topic
 from interviewer.vocabulary import Act, Source
 from interviewer.words import content_words
 
@@ -158,6 +158,25 @@ CLOSING_QUESTION_TASK = (
 # A requirement that is a qualification or a condition (a degree, a licence, a clearance, a schedule)
 # is held or met, not "experienced": asked the skill's question, the model asked what experience a
 # candidate had "with a high school diploma".
+# A personal quality ("Meticulous and organised", "a strong work ethic"): asked "What experience do
+# you have with these qualities, if any?" (the worked example's shape for a skill), the blind judges
+# called the turn odd; an interviewer asks for a time the work called for it.
+QUALITY_TASK = (
+    "This job requirement is a personal quality. Say briefly that the role needs it, then ask for one time "
+    "their work called for it, without assuming they have it"
+)
+# "Must understand how to..." read to the model as the role's own duty: "This role must understand how
+# to avoid memory leaks." Read as what the person hired needs to do, it became a plain requirement
+# ("This role requires understanding how to ..."). "Must be", "must have" are conditions: kept.
+_MODAL = re.compile(r"^(?:must|should)\s+(?!be\b|have\b|possess\b|hold\b)", re.I)
+
+
+def is_quality(requirement: str) -> bool:
+    """A requirement that is a personal quality ("attention to detail", "a team player"), not a skill
+    one uses or a condition one meets."""
+    return names_quality(requirement) and not is_condition(requirement)
+
+
 CONDITION_TASK = (
     "State this requirement briefly as the role's; it is a qualification or a condition, so ask plainly whether "
     "they have it or can meet it"
@@ -267,6 +286,18 @@ DEMOS = (
         "This role manages a team against CSAT and first-contact resolution targets. What experience do you have "
         "with targets like those, if any?",
         "skill",
+    ),
+    Demo(
+        "Inventory Planner",
+        "Fernhollow Supply",
+        Act.GAP_PROBE,
+        ("Meticulous and organised, able to stay calm when priorities shift.",),
+        (),
+        "",
+        "",
+        "This role needs someone organised who stays calm when priorities shift. Can you tell me about a time your "
+        "work called for that?",
+        "quality",
     ),
     Demo(
         "Site Reliability Engineer",
@@ -389,6 +420,7 @@ def task_message(
         if act.is_probe and act is not Act.RESUME_DEEP_DIVE
         else [f"Role: {clean_title(title)}" + (f" at {company}" if company else "")]
     )
+    job = [_MODAL.sub("The person hired needs to ", text, count=1) for text in job]
     lines += [f"Job requirement: {text}" for text in job]
     lines += [f"Resume: {text}" for text in resume]
     if answer and act in _SHOWS_ANSWER:
@@ -412,6 +444,8 @@ def task_message(
         task = EVIDENCE_TASK
     if target and source is Source.JOB and is_condition(target[0]):
         task = CONDITION_TASK
+    if target and source is Source.JOB and is_quality(target[0]):
+        task = QUALITY_TASK
     if target and source is Source.JOB and is_preferred(target[0]):
         task, target = PREFERRED_TASK, [without_preference(target[0])]
     if target:
@@ -431,6 +465,8 @@ def situation(act: Act, job: Sequence[str], resume: Sequence[str], answer: str) 
             return "preferred"
         if job and is_condition(job[0]):
             return "condition"
+        if job and is_quality(job[0]):
+            return "quality"
         return "evidence" if act is Act.REQUIREMENT_PROBE and resume else "skill"
     if act is Act.BEHAVIORAL:
         return "resume" if resume else "job"

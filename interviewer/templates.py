@@ -46,9 +46,12 @@ _LEAD = re.compile(
 )
 _OPENERS = re.compile(
     r"^(?:you(?:'ll| will)?\s+(?:have|bring|need)\s+|you(?:'ll| will)\s+(?:be\s+(?:responsible\s+for|expected\s+to)\s+)?|"
-    r"we(?:'re| are) looking for\s+|must have\s+|responsible for\s+)",
+    r"we(?:'re| are) looking for\s+|must have\s+|responsible for\s+|"
+    r"(?:direct\s+|active\s+)?(?:participat(?:ion|ing|ed)|involve(?:ment|d))\s+in\s+)",
     re.I,
 )
+# Words given as alternatives ("coordinate/oversee/supervise", "and/or") are said as the first.
+_SLASHED = re.compile(r"\b([A-Za-z][a-z]+)(?:/[a-z]{2,})+\b")
 _CUT = re.compile(r"\s*(?:[;:–—]|, (?:and |or |which |including |such as |e\.g\.)|\s-\s| which | so that | to ensure )")
 # A past tense ("Reduced", "Built"); "Speed" and "Need" end in -eed and are none.
 _PAST_VERB = re.compile(
@@ -117,6 +120,11 @@ _CREDENTIAL = re.compile(
     r"certificat(?:e|es|ion|ions)|certified|licen[cs]es?|licensed|accredit(?:ed|ation))\b",
     re.I,
 )
+# A personal quality is asked about as a time the work called for it (``subject`` names it).
+_QUALITY_TEMPLATES: dict[Act, tuple[str, ...]] = {
+    Act.REQUIREMENT_PROBE: ("This role needs {quality}. Can you tell me about a time your work called for that?",),
+    Act.GAP_PROBE: ("This role needs {quality}. Can you tell me about a time your work called for that?",),
+}
 _CREDENTIAL_TEMPLATES: dict[Act, tuple[str, ...]] = {
     Act.REQUIREMENT_PROBE: (
         "The role asks for {topic}. Could you tell me about your studies or certifications there?",
@@ -150,6 +158,24 @@ _REDIRECT_LEADS = (
     "That sounds like a good way to switch off. Let's keep to your work, though: ",
     "Let's bring it back to work for a moment: ",
 )
+# Words that name a personal quality ("attention to detail", "a team player"): asked about as a time
+# the work called for it, never "what experience do you have with accuracy and precision?".
+_QUALITY = re.compile(
+    r"\b(?:detail[- ]oriented|attention to detail|accura(?:te|cy)|precision|organi[sz]ed|self[- ]?(?:motivated|"
+    r"starter|directed)|positive attitude|team player|work ethic|interpersonal|communication skills|communicator|"
+    r"dependab(?:le|ility)|reliab(?:le|ility)|punctual(?:ity)?|adaptab(?:le|ility)|proactive|integrity|"
+    r"professionalism|enthusias(?:m|tic)|energetic|observational|multi-?task(?:ing)?|focus on results|"
+    r"results[- ](?:driven|oriented)|customer[- ](?:focused|oriented)|problem[- ]solving|critical thinking|"
+    r"work(?:s|ing)? (?:effectively|well) (?:together|with others|in a team|independently))\b",
+    re.I,
+)
+
+
+def names_quality(text: str) -> bool:
+    """``text`` names a personal quality (a requirement may name a skill as well)."""
+    return bool(_QUALITY.search(text))
+
+
 _REDIRECT_ON = {
     # not "where have you worked with": a gap probe's subject is one the resume does not show
     "thing": "what experience do you have with {topic}? One concrete example would help.",
@@ -157,6 +183,7 @@ _REDIRECT_ON = {
     "done": "when you {verb_phrase}, what was your own part, and how did it turn out?",
     # a qualification or a span of years is held, not an example (quoted, the judges called it stilted)
     "held": "do you have {topic}, or something equivalent?",
+    "quality": "can you tell me about a time your work called for {topic}?",
 }
 # A topic that goes on as a sentence ("Patience and care define our service") is named by
 # the words before its verb ("patience and care").
@@ -184,16 +211,27 @@ def subject(fact: str) -> tuple[str, str]:
     if someone:  # "The incumbent will reconcile supplier statements" is a duty: "reconcile ..."
         phrase = someone.group(1) if is_duty(someone.group(1)) else ""
     phrase = _SAYS_SOMETHING.split(phrase, maxsplit=1)[0].strip(" ,;") if phrase else ""
-    if len(phrase.split()) > MAX_SUBJECT_WORDS and len(phrase.split(", ")[0].split()) >= 2:
-        phrase = phrase.split(", ")[0]  # the first item of a list names it well enough
+    phrase = first_item(phrase)
     if phrase and ((is_credential(fact) and not is_duty(phrase)) or YEARS.match(phrase)):
         held = lower_common(phrase)
         return "held", f"a {held}" if re.match(r"(?:bachelor|master|associate)(?:'s|’s)?\s+degree", held) else held
     if not phrase or len(phrase.split()) > MAX_SUBJECT_WORDS or _ADDRESSED.search(phrase):
         return "", ""
+    if names_quality(fact) and not is_duty(phrase):  # a quality is no name: "Keen focus" is "keen focus"
+        return "quality", phrase[:1].lower() + phrase[1:] if not phrase[1:2].isupper() else phrase
     if is_duty(phrase) or is_past_action(phrase):
         return ("duty" if is_duty(phrase) else "done"), phrase[:1].lower() + phrase[1:]
     return "thing", lower_common(phrase)
+
+
+def first_item(phrase: str) -> str:
+    """A list of three or more, or a long one, named by its first item ("developing and refactoring
+    code base, fixing problems, code deployment" -> "developing and refactoring code base"), where
+    that item has two words or more."""
+    listed = phrase.count(", ") >= 2 or len(phrase.split()) > MAX_SUBJECT_WORDS
+    if listed and len(phrase.split(", ")[0].split()) >= 2:
+        return phrase.split(", ")[0]
+    return phrase
 
 
 def _redirects(fact: str) -> tuple[str, ...]:
@@ -231,6 +269,7 @@ def topic(fact: str) -> str:
     text = _PAREN.sub("", _DATES.sub("", text))
     text = _OPENERS.sub("", text.strip(" .;,•-"))
     text = _LEAD.sub("", text).strip(" .;,")
+    text = _SLASHED.sub(r"\1", text)
     text = _CUT.split(text, maxsplit=1)[0].strip(" .;,")
     words = text.split()
     if len(words) > MAX_TOPIC_WORDS:
@@ -331,8 +370,12 @@ def template_question(
         choices = _DUTY_TEMPLATES[act]
     if act in _CREDENTIAL_TEMPLATES and is_credential(fact):
         choices = _CREDENTIAL_TEMPLATES[act]
+    kind, named = subject(fact) if act in _QUALITY_TEMPLATES and fact else ("", "")
+    if kind == "quality" and not is_credential(fact):
+        choices = _QUALITY_TEMPLATES[act]
     values = {
         "title": clean_title(title),
+        "quality": named,
         "topic": phrase,
         "verb_phrase": phrase[:1].lower() + phrase[1:],
         "said": _said(last_answer),

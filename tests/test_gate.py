@@ -296,6 +296,15 @@ def test_a_behavioral_question_on_a_duty_of_the_role_is_completed_as_something_o
         ("Development of a stock-count app for two warehouses.", "Tell me about a time you worked on development of"),
         ("Prior experience in a dental practice is preferred", "Tell me about a time you worked in a dental practice."),
         ("Negotiated supplier contracts worth $2M a year.", "Tell me about a time you negotiated supplier contracts"),
+        # a lead-in says nothing ("worked on participating in ..."); a list is named by its first item
+        (
+            "Duties – participating in building and testing a ticketing portal, fixing bugs, releases.",
+            "Tell me about a time you worked on building and testing a ticketing portal.",
+        ),
+        (
+            "Direct involvement in the redesign of a loyalty app for a bakery chain.",
+            "Tell me about a time you worked on the redesign",
+        ),
     ],
 )
 def test_a_refused_behavioral_question_is_completed_in_the_facts_own_words(fact, completed):

@@ -14,6 +14,7 @@ from interviewer.gate import Gate, tail
 from interviewer.generator import GroundingFact, PromptInputs
 from interviewer.ranker import RankContext
 from interviewer.selector import FactRef, ResumeEvidence, Selection
+from interviewer.templates import template_question
 from interviewer.vocabulary import Act, Reason
 from tests.test_gate import KNOWN
 
@@ -267,3 +268,44 @@ def test_what_the_ideal_candidate_has_is_asked_about_as_a_plus():
     assert prompt.is_preferred(wish) and prompt.prefix(Act.GAP_PROBE, 4, "", 0, wish) == prompt.PREFERRED_PREFIX
     assert prompt.without_preference(wish) == "someone calm under pressure and quick to learn new tools."
     assert prompt.without_preference("The ideal candidate has three years of payroll experience.").startswith("three")
+
+
+@pytest.mark.parametrize(
+    ("requirement", "quality"),
+    [
+        ("Meticulous attention to detail and accuracy", True),
+        ("A self-starter with a strong work ethic", True),
+        ("Works well independently and as part of a team", True),
+        ("Working effectively together with sales and support", True),
+        ("Excellent written and verbal communication skills", True),
+        ("Experience with Kubernetes and Terraform in production", False),
+        ("Prepare monthly balance sheet reconciliations", False),
+        ("Bachelor's degree in accounting; CPA preferred", False),
+    ],
+)
+def test_it_tells_a_personal_quality_from_a_skill(requirement, quality):
+    assert prompt.is_quality(requirement) is quality
+
+
+def test_a_personal_quality_is_asked_about_as_a_time_the_work_called_for_it():
+    requirement = "Accuracy and precision define the way you work."
+    task = prompt.task_message("Analyst", "", Act.GAP_PROBE, [requirement], [])
+    assert task.startswith(f"Job requirement: {requirement}") and prompt.QUALITY_TASK in task
+    assert prompt.situation(Act.GAP_PROBE, [requirement], [], "") == "quality"
+    example = prompt.example_messages(Act.GAP_PROBE, "quality")[-1]["content"]
+    assert example.endswith("Can you tell me about a time your work called for that?")  # not "what experience"
+
+
+def test_a_must_is_read_to_the_model_as_what_the_person_hired_needs_not_the_roles_own_act():
+    task = prompt.task_message("Developer", "", Act.GAP_PROBE, ["Must understand how to avoid memory leaks"], [])
+    assert 'The person hired needs to understand how to avoid memory leaks"' in task
+    kept = prompt.task_message("Driver", "", Act.GAP_PROBE, ["Must be able to lift 50 pounds"], [])
+    assert '"Must be able to lift 50 pounds"' in kept  # a condition keeps its own words
+
+
+def test_a_personal_quality_ends_on_a_time_the_work_called_for_it_when_the_code_ends_or_writes_the_turn():
+    requirement = "Accuracy and precision define the way you work."
+    assert tail(Act.GAP_PROBE, requirement) == "Can you tell me about a time your work called for that?"
+    assert tail(Act.GAP_PROBE, "Experience with Terraform") == "What experience do you have with that, if any?"
+    whole = template_question(Act.GAP_PROBE, [requirement], "Clerk", [])
+    assert whole == "This role needs accuracy and precision. Can you tell me about a time your work called for that?"

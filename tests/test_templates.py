@@ -132,3 +132,13 @@ def test_a_redirect_comes_back_to_the_subject_of_the_question_the_candidate_left
     ):
         asked = template_question(Act.FOLLOW_UP, [held], "Ranger", [], answer, redirect=True)
         assert asked.endswith(f"do you have {said}, or something equivalent?")
+
+
+def test_a_redirect_asks_for_a_time_the_work_called_for_a_quality_and_names_one_of_slashed_words():
+    answer = "Outside work I bake sourdough bread every weekend."
+    quality = template_question(Act.FOLLOW_UP, ["Meticulous accuracy is how you work."], "Clerk", [], answer, True)
+    assert quality.endswith("can you tell me about a time your work called for meticulous accuracy?")
+    slashed = "Plan/schedule/track the shifts of six warehouse crews"
+    duty = template_question(Act.FOLLOW_UP, [slashed], "Lead", [], answer, redirect=True)
+    assert "have you had to plan the shifts of six warehouse crews?" in duty
+    assert topic("Experience building and/or running REST APIs on CI/CD") == "building and running REST APIs on CI/CD"
