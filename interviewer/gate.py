@@ -233,6 +233,9 @@ def completion(ctx: RankContext, opened: str = "") -> str:
         return f"{phrase[:1].lower() + phrase[1:]}." if phrase else "a project you led."
     if not phrase:
         return "matters here."
+    kind, named = subject(fact)
+    if kind == "quality" and is_quality(fact):
+        return f"needs {named}."
     if is_duty(phrase):  # "involves plan weekly routes" read as pasted in
         return f"asks you to {phrase[:1].lower() + phrase[1:]}."
     if is_condition(fact) or YEARS.match(phrase):

@@ -38,8 +38,8 @@ _DATES = re.compile(
 _LEAD = re.compile(
     r"^(?:(?:at least|minimum of|min\.?)\s+)?(?:\d+\+?\s*(?:-\s*\d+\s*)?years?(?:'|’)?\s+(?:of\s+)?"
     r"(?:(?:professional|relevant|hands-on|proven|strong)\s+)?(?:experience\s+)?(?:with|in|of|using|as)?\s*)?"
-    r"(?:(?:a |an )?(?:strong|solid|proven|excellent|good|deep|working|demonstrated|extensive|hands-on|"
-    r"practical|basic|advanced|thorough)\s+)*"
+    r"(?:(?:a |an )?(?:strong|solid|proven|excellent|good|deep|demonstrated|extensive|hands-on|practical|basic|"
+    r"advanced|thorough|working(?=\s+(?:knowledge|experience|understanding|proficiency|familiarity)))\s+)*"
     r"(?:(?:experience|knowledge|understanding|proficiency|familiarity|expertise|background|skills?|"
     r"track record|ability|capacity)\s+(?:with|in|of|using|to|for)?\s*)?",
     re.I,

@@ -14,7 +14,7 @@ from interviewer.gate import Gate, tail
 from interviewer.generator import GroundingFact, PromptInputs
 from interviewer.ranker import RankContext
 from interviewer.selector import FactRef, ResumeEvidence, Selection
-from interviewer.templates import template_question
+from interviewer.templates import template_question, topic
 from interviewer.vocabulary import Act, Reason
 from tests.test_gate import KNOWN
 
@@ -309,3 +309,17 @@ def test_a_personal_quality_ends_on_a_time_the_work_called_for_it_when_the_code_
     assert tail(Act.GAP_PROBE, "Experience with Terraform") == "What experience do you have with that, if any?"
     whole = template_question(Act.GAP_PROBE, [requirement], "Clerk", [])
     assert whole == "This role needs accuracy and precision. Can you tell me about a time your work called for that?"
+
+
+def test_a_refused_statement_of_a_quality_is_completed_as_what_the_role_needs():
+    requirement = "Accuracy and precision define the way you work."
+    gate = Gate(RankContext(Act.GAP_PROBE, [requirement], targets=[requirement], known_words=KNOWN))
+    gate.open("This role")
+    words, how = gate.outcome(gate.finish("This role is the best in the world at 99% accuracy.", HashingEncoder()))
+    assert how == "tail"
+    assert words == "This role needs accuracy and precision. Can you tell me about a time your work called for that?"
+
+
+def test_working_is_a_lead_in_only_before_knowledge_or_experience():
+    assert topic("Working knowledge of SAP") == "SAP"
+    assert topic("working effectively together across departments").startswith("working effectively")
