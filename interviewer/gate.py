@@ -21,7 +21,14 @@ from interviewer import ranker
 from interviewer.critic import Critic
 from interviewer.critic import Turn as CriticTurn
 from interviewer.encoders import Encoder
-from interviewer.prompt import PREFERRED_PREFIX, is_bare_skill, is_condition, is_quality, without_preference
+from interviewer.prompt import (
+    DUTY_PREFIX,
+    PREFERRED_PREFIX,
+    is_bare_skill,
+    is_condition,
+    is_quality,
+    without_preference,
+)
 from interviewer.ranker import RankContext, Verdict
 from interviewer.templates import YEARS, first_item, is_duty, is_past_action, lower_common, subject, topic
 from interviewer.vocabulary import Act
@@ -225,6 +232,8 @@ def completion(ctx: RankContext, opened: str = "") -> str:
     if opened == PREFERRED_PREFIX:  # the plus whole, its lead-in kept: "experience with Looker"
         plus = quotable(without_preference(fact)).rstrip(" .") if fact else ""
         return f"{lower_common(plus)}." if plus else "experience close to this."
+    if opened == DUTY_PREFIX and phrase:  # "In this role, you would" + the duty in its own words
+        return f"{phrase[:1].lower() + phrase[1:] if not phrase[1:2].isupper() else phrase}."
     if ctx.act is Act.BEHAVIORAL:
         return behavioral_completion(fact)
     if ctx.act is Act.CLOSING:

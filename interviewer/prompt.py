@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from interviewer.templates import clean_title, names_quality, topic
+from interviewer.templates import clean_title, is_duty, names_quality, topic
 from interviewer.vocabulary import Act, Source
 from interviewer.words import content_words
 
@@ -532,6 +532,7 @@ PREFIXES: dict[Act, tuple[str, ...]] = {
 
 
 PREFERRED_PREFIX = "A plus for this role would be"
+DUTY_PREFIX = "In this role, you would"
 
 
 def requirement_of(inputs: PromptInputs) -> str:
@@ -547,7 +548,9 @@ def prefix(
     other wording, for a fallback round. A probe's ``requirement`` (with its parser ``section``)
     picks the start: a plus (:func:`is_preferred`) is never stated as required, and a bare skill
     ("SQL", "C#") is stated by the code whole, since the model dressed one up with a role
-    description nobody gave ("This role develops trading software in Haskell" for a bare "Haskell")."""
+    description nobody gave ("This role develops trading software in Haskell" for a bare "Haskell");
+    a duty ("Revise care plans with the physician") is what the person hired would do: after "This
+    role" the model made the role its actor ("This role revises plans ..."; judged clumsy)."""
     if act is Act.CLOSING and "?" in last_answer:
         return CLOSING_QUESTION_PREFIX
     if requirement and act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE):
@@ -558,6 +561,8 @@ def prefix(
         if is_tenure(requirement):
             text = requirement.strip(" .;:")
             return f"This role asks for {text[:1].lower() + text[1:] if not text[1:2].isupper() else text}."
+        if is_duty(topic(requirement)):
+            return DUTY_PREFIX
     choices = PREFIXES.get(act, ())
     if not choices or (act is Act.FOLLOW_UP and not last_answer.strip()):
         return ""

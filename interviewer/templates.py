@@ -298,7 +298,8 @@ _DUTIES = frozenset(
     "identify conduct perform assist plan run oversee use apply improve test deploy operate teach sell negotiate "
     "reconcile process respond resolve answer care administer document track report define shape grow establish "
     "schedule maintain optimize optimise execute evaluate assess research present facilitate promote organize "
-    "organise supervise recruit hire onboard find source generate meet keep contribute participate".split()
+    "organise supervise recruit hire onboard find source generate meet keep contribute participate revise update "
+    "install repair inspect serve greet".split()
 )
 # Endings of common words, not names: -ing and -ed forms and the abstract nouns ("Development of a
 # survey panel", "Creation of ..."), which a resume line starts with a capital only as its first word.

@@ -233,6 +233,17 @@ def test_a_refused_duty_is_completed_as_something_the_role_asks_you_to_do():
     gate.open("This role")
     words, how = gate.outcome(gate.finish("This role wants you at 9 sites.", HashingEncoder()))
     assert how == "tail" and words.startswith("This role asks you to plan weekly delivery routes")
+
+
+def test_a_duty_starts_as_what_the_person_hired_would_do_and_is_completed_in_its_own_words():
+    duty = "Revise care plans with the physician after each assessment."
+    start = prompt.prefix(Act.GAP_PROBE, 4, "", 0, duty)
+    assert start == prompt.DUTY_PREFIX == "In this role, you would"  # not "This role revises plans"
+    gate = Gate(RankContext(Act.GAP_PROBE, [duty], targets=[duty], known_words=KNOWN))
+    gate.open(start)
+    words, how = gate.outcome(gate.finish(f"{start} work at 9 clinics as Dr Globex.", HashingEncoder()))
+    assert how == "tail" and words.startswith("In this role, you would revise care plans with the physician")
+    assert prompt.prefix(Act.GAP_PROBE, 4, "", 0, "Experience with Terraform in production") == "This role"
     mixed = "Schedule/brief/review the work of certified forklift drivers"
     assert tail(Act.GAP_PROBE, mixed) == tail(Act.GAP_PROBE)  # a duty, though it names a certification
 
