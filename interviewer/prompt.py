@@ -578,6 +578,8 @@ _VAGUE = re.compile(
 )
 _CLAUSE = re.compile(r"(?<=[.!?;:])\s+|,\s+(?:(?:and|but|so|then|which)\s+)?|\s+(?:-|–|—)\s+")
 MAX_QUOTE_WORDS = 10
+# Where an answer starts: quoted, "In my last role I worked on ..." read as stilted to the blind judges.
+_FRAME = re.compile(r"^(?:in|at) my (?:last|previous|current|first|old) (?:role|job|position|company|team),?\s+", re.I)
 
 
 def quote_of(answer: str) -> str:
@@ -595,5 +597,6 @@ def quote_of(answer: str) -> str:
         return (fits, 2 * any(ch.isdigit() for ch in clause) + meaning, -abs(len(clause.split()) - 5))
 
     best = max(vague or clauses, key=says)
+    best = _FRAME.sub("", best, count=1) if len(_FRAME.sub("", best, count=1).split()) >= 3 else best
     words = best.split()
     return " ".join(words[:MAX_QUOTE_WORDS]) if len(words) > MAX_QUOTE_WORDS else best

@@ -111,6 +111,8 @@ def test_a_request_is_a_question_even_without_a_question_mark():
         (ANSWER, "it depends on the team"),
         ("I led it with two colleagues, and the result was a 20% improvement.", "the result was a 20% improvement"),
         ("Yes.", "Yes"),
+        ("In my last role I rebuilt the billing exports.", "I rebuilt the billing exports"),  # not its frame
+        ("In my last role I did.", "In my last role I did"),  # too little left without it
     ],
 )
 def test_it_quotes_the_candidates_own_words_for_a_follow_up(answer, quote):
