@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from interviewer.templates import clean_title, is_duty, names_quality, topic
+from interviewer.templates import DANGLING, clean_title, is_duty, names_quality, topic
 from interviewer.vocabulary import Act, Source
 from interviewer.words import content_words
 
@@ -599,4 +599,9 @@ def quote_of(answer: str) -> str:
     best = max(vague or clauses, key=says)
     best = _FRAME.sub("", best, count=1) if len(_FRAME.sub("", best, count=1).split()) >= 3 else best
     words = best.split()
-    return " ".join(words[:MAX_QUOTE_WORDS]) if len(words) > MAX_QUOTE_WORDS else best
+    if len(words) <= MAX_QUOTE_WORDS:
+        return best
+    words = words[:MAX_QUOTE_WORDS]
+    while len(words) > 3 and words[-1].lower().strip(",;") in DANGLING:  # not "... website issues and"
+        words.pop()
+    return " ".join(words).rstrip(",;")

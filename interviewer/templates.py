@@ -273,7 +273,7 @@ def topic(fact: str) -> str:
     text = _CUT.split(text, maxsplit=1)[0].strip(" .;,")
     words = text.split()
     if len(words) > MAX_TOPIC_WORDS:
-        cut = next((i for i in range(MAX_TOPIC_WORDS, 3, -1) if words[i - 1].lower() not in _DANGLING), MAX_TOPIC_WORDS)
+        cut = next((i for i in range(MAX_TOPIC_WORDS, 3, -1) if words[i - 1].lower() not in DANGLING), MAX_TOPIC_WORDS)
         words = words[:cut]
     text = _REQUIRED.sub("", " ".join(words).rstrip(" ,;:-"))
     if len(text.split()) > 2:
@@ -291,7 +291,7 @@ def lower_common(text: str) -> str:
     return first.lower() + text[len(first) :] if common and not first[1:2].isupper() else text
 
 
-_DANGLING = frozenset("a an the of to in on for with and or by from at as via using our your their its".split())
+DANGLING = frozenset("a an the of to in on for with and or by from at as via using our your their its".split())
 _DUTIES = frozenset(
     "own build design develop manage lead work maintain create support ensure drive deliver write collaborate "
     "partner coordinate analyze analyse implement monitor train mentor prepare review handle provide communicate "

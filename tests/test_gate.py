@@ -113,6 +113,10 @@ def test_a_request_is_a_question_even_without_a_question_mark():
         ("Yes.", "Yes"),
         ("In my last role I rebuilt the billing exports.", "I rebuilt the billing exports"),  # not its frame
         ("In my last role I did.", "In my last role I did"),  # too little left without it
+        (
+            "I fixed the website issues and the coding problems and then wrote tests",
+            "I fixed the website issues and the coding problems",  # ten words at most, not ending on "and"
+        ),
     ],
 )
 def test_it_quotes_the_candidates_own_words_for_a_follow_up(answer, quote):
