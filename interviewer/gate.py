@@ -143,16 +143,18 @@ class Gate:
         if verdict.passed:
             return self.text, "passed"
         fact = next(iter(self.ctx.must_name), "")
-        # after a resume line named for a requirement, the question is whether that work involved it
-        related = self.opened == RELATED_PREFIX and self.ctx.act.is_probe
-        ending = related_tail(fact) if related else tail(self.ctx.act, fact)
         if not self.shown and self.opened:  # the start was shown, its sentence refused: the code ends it
+            ending = (
+                related_tail(fact)
+                if self.opened == RELATED_PREFIX and self.ctx.act.is_probe
+                else tail(self.ctx.act, fact)
+            )
             return f"{self.opened} {completion(self.ctx, self.opened)} {ending}", "tail"
         if not self.text:
             return "", "refused"
         if self.ctx.act is Act.CLOSING and ranker.closes(self.text):
             return self.text, "closed"
-        return f"{self.text} {ending}", "tail"
+        return f"{self.text} {tail(self.ctx.act, fact)}", "tail"
 
     @property
     def done(self) -> bool:
@@ -228,16 +230,14 @@ def tail(act: Act, fact: str = "") -> str:
 
 
 def related_tail(requirement: str) -> str:
-    """The question after a resume line named for a requirement it may bear on: whether that work
-    involved the requirement, named by its subject (a clause with no short name is not pasted in)."""
-    kind, phrase = subject(requirement) if requirement else ("", "")
-    if kind == "duty":
-        return f"This role would have you {phrase}: did that work involve it, and if so, how?"
-    if kind in ("thing", "quality", "done"):
-        return f"This role calls for {phrase}: did that work involve it, and if so, how?"
-    if kind == "held":
-        return f"This role asks for {phrase}. Do you have that, or something equivalent?"
-    return "Did that work involve what this role asks for here, and if so, how?"
+    """The question after a resume line named for a requirement it may bear on: whether that work involved it."""
+    phrase = topic(requirement) if requirement else ""
+    named = phrase[:1].lower() + phrase[1:] if phrase and not phrase[1:2].isupper() else phrase
+    return (
+        f"This role calls for {named}: did that work involve it, and if so, how?"
+        if named
+        else TAILS[Act.REQUIREMENT_PROBE][0]
+    )
 
 
 def completion(ctx: RankContext, opened: str = "") -> str:
@@ -251,8 +251,7 @@ def completion(ctx: RankContext, opened: str = "") -> str:
         return f"{lower_common(plus)}." if plus else "experience close to this."
     if opened == RELATED_PREFIX and ctx.act is not Act.RESUME_DEEP_DIVE:  # the resume line, then the tail asks
         line = next((f for f in ctx.facts if f not in ctx.must_name), "")
-        said = lower_common(first_item(topic(line))) if line else ""
-        return f"that you {said}." if is_past_action(said) else f"{said}." if said else "work close to this."
+        return f"{lower_common(topic(line))}." if line else "work close to this."
     if opened == DUTY_PREFIX and phrase:  # "In this role, you would" + the duty in its own words
         return f"{phrase[:1].lower() + phrase[1:] if not phrase[1:2].isupper() else phrase}."
     if ctx.act is Act.BEHAVIORAL:

@@ -277,7 +277,7 @@ def _says_what_it_cannot(text: str, ctx: RankContext) -> list[str]:
     ):
         problems.append("names a number or name nobody gave")
     if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and (
-        _claims_the_requirement(text, ctx) or _VOUCHES.search(text) or _RESUME_WHICH.search(text)
+        _claims_the_requirement(text, ctx) or _VOUCHES.search(text)
     ):
         problems.append("says the candidate meets the requirement")
     if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words | ctx.asked_about)):
@@ -494,15 +494,10 @@ def _number_nobody_gave(text: str, ctx: RankContext) -> bool:
 # that may bear on the requirement). Whether it does is the candidate's to say.
 _VOUCHES = re.compile(
     r"(?:\bwhich|,\s*(?:that|this))\s+(?:(?:directly |closely )?(?:aligns?|matches|meets|fits|relates|corresponds)\b|"
-    r"(?:is|are)\s+(?:an?\s+)?(?:\w+\s+){0,2}(?:aspect|part|component|skill|quality|requirement|asset)s?\b|"
+    r"(?:is|are)\s+(?:an?\s+)?(?:key|core|crucial|essential|important|big)\s+(?:aspect|part|component|skill)s?\b|"
     r"(?:is|are)\s+(?:mentioned|listed|shown)\s+(?:in|on)\s+your)",
     re.I,
 )
-
-
-# "Your resume mentions <a line>, which involves end-to-end SDLC projects": what a resume line
-# involved is the candidate's to say, not the interviewer's.
-_RESUME_WHICH = re.compile(r"^\W*your (?:resume|cv)\b[^.?!]*\bwhich\b", re.I)
 
 
 def _claims_the_requirement(text: str, ctx: RankContext) -> bool:
