@@ -24,7 +24,6 @@ from interviewer.encoders import Encoder
 from interviewer.prompt import (
     DUTY_PREFIX,
     PREFERRED_PREFIX,
-    RELATED_PREFIX,
     is_bare_skill,
     is_condition,
     is_quality,
@@ -144,12 +143,7 @@ class Gate:
             return self.text, "passed"
         fact = next(iter(self.ctx.must_name), "")
         if not self.shown and self.opened:  # the start was shown, its sentence refused: the code ends it
-            ending = (
-                related_tail(fact)
-                if self.opened == RELATED_PREFIX and self.ctx.act.is_probe
-                else tail(self.ctx.act, fact)
-            )
-            return f"{self.opened} {completion(self.ctx, self.opened)} {ending}", "tail"
+            return f"{self.opened} {completion(self.ctx, self.opened)} {tail(self.ctx.act, fact)}", "tail"
         if not self.text:
             return "", "refused"
         if self.ctx.act is Act.CLOSING and ranker.closes(self.text):
@@ -229,17 +223,6 @@ def tail(act: Act, fact: str = "") -> str:
     return TAILS[act][0]
 
 
-def related_tail(requirement: str) -> str:
-    """The question after a resume line named for a requirement it may bear on: whether that work involved it."""
-    phrase = topic(requirement) if requirement else ""
-    named = phrase[:1].lower() + phrase[1:] if phrase and not phrase[1:2].isupper() else phrase
-    return (
-        f"This role calls for {named}: did that work involve it, and if so, how?"
-        if named
-        else TAILS[Act.REQUIREMENT_PROBE][0]
-    )
-
-
 def completion(ctx: RankContext, opened: str = "") -> str:
     """The rest of a sentence begun by a code-written start ``opened`` ("This role", "Your resume
     mentions", "Tell me about a time", "A plus for this role would be") when the model's words for
@@ -249,9 +232,6 @@ def completion(ctx: RankContext, opened: str = "") -> str:
     if opened == PREFERRED_PREFIX:  # the plus whole, its lead-in kept: "experience with Looker"
         plus = quotable(without_preference(fact)).rstrip(" .") if fact else ""
         return f"{lower_common(plus)}." if plus else "experience close to this."
-    if opened == RELATED_PREFIX and ctx.act is not Act.RESUME_DEEP_DIVE:  # the resume line, then the tail asks
-        line = next((f for f in ctx.facts if f not in ctx.must_name), "")
-        return f"{lower_common(topic(line))}." if line else "work close to this."
     if opened == DUTY_PREFIX and phrase:  # "In this role, you would" + the duty in its own words
         return f"{phrase[:1].lower() + phrase[1:] if not phrase[1:2].isupper() else phrase}."
     if ctx.act is Act.BEHAVIORAL:

@@ -27,7 +27,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from interviewer.coverage import backs
 from interviewer.templates import DANGLING, clean_title, is_duty, names_quality, topic
 from interviewer.vocabulary import Act, Source
 from interviewer.words import content_words
@@ -80,13 +79,6 @@ VAGUE_TASK = (
 EVIDENCE_TASK = (
     "State this job requirement briefly as the role's, then name the resume line in a few words and ask one "
     "short, open question about what they did there"
-)
-# A resume line that only may bear on the requirement: not shown, the model asked a generic question
-# the blind judges called odd for ignoring the line; shown as proof, it presumed the experience. It is
-# named as what the resume mentions, and the question asks whether that work involved the requirement.
-RELATED_TASK = (
-    "Name the resume line in a few words, state this job requirement briefly as the role's, and ask whether, "
-    "and how, the work on that line involved the requirement, without assuming it did"
 )
 # A nice-to-have is not a requirement: stated with "This role requires", a preferred degree read as a
 # condition of the job. What "the ideal candidate" has is a wish too (the blind judges called it odd
@@ -259,18 +251,6 @@ DEMOS = (
         "This role owns the balance sheet reconciliations every month, and your resume mentions reconciling 14 "
         "accounts a month. How did you go about finding and resolving variances?",
         "evidence",
-    ),
-    Demo(
-        "Payroll Analyst",
-        "Ambergate Foods",
-        Act.REQUIREMENT_PROBE,
-        ("Experience with multi-state payroll tax filings.",),
-        ("Ran the weekly payroll for 230 staff in ADP.",),
-        "",
-        "",
-        "Your resume mentions running the weekly payroll for 230 staff, and this role handles payroll tax filings "
-        "in several states. Did your payroll work involve tax filings, and if so, how?",
-        "related",
     ),
     Demo(
         "Operations Coordinator",
@@ -461,7 +441,7 @@ def task_message(
     if act is Act.BEHAVIORAL and not target:
         task = 'Ask one behavioral question ("Tell me about a time...") about a situation this job brings.'
     if act is Act.REQUIREMENT_PROBE and resume:
-        task = EVIDENCE_TASK if not job or backs(job[0], resume[0]) else RELATED_TASK
+        task = EVIDENCE_TASK
     if target and source is Source.JOB and is_condition(target[0]):
         task = CONDITION_TASK
     if target and source is Source.JOB and is_quality(target[0]):
@@ -487,9 +467,7 @@ def situation(act: Act, job: Sequence[str], resume: Sequence[str], answer: str) 
             return "condition"
         if job and is_quality(job[0]):
             return "quality"
-        if act is Act.REQUIREMENT_PROBE and resume:
-            return "evidence" if not job or backs(job[0], resume[0]) else "related"
-        return "skill"
+        return "evidence" if act is Act.REQUIREMENT_PROBE and resume else "skill"
     if act is Act.BEHAVIORAL:
         return "resume" if resume else "job"
     if act is Act.CLOSING:
@@ -555,7 +533,6 @@ PREFIXES: dict[Act, tuple[str, ...]] = {
 
 PREFERRED_PREFIX = "A plus for this role would be"
 DUTY_PREFIX = "In this role, you would"
-RELATED_PREFIX = "Your resume mentions"
 
 
 def requirement_of(inputs: PromptInputs) -> str:
@@ -564,21 +541,8 @@ def requirement_of(inputs: PromptInputs) -> str:
     return first.text if first is not None and first.source == Source.JOB and inputs.stage.is_probe else ""
 
 
-def related_of(inputs: PromptInputs) -> str:
-    """The resume line shown beside a requirement probe's requirement ("" for none), for ``prefix``."""
-    if inputs.stage is not Act.REQUIREMENT_PROBE or not requirement_of(inputs):
-        return ""
-    return next((f.text for f in inputs.facts if f.source != Source.JOB), "")
-
-
 def prefix(
-    act: Act,
-    index: int,
-    last_answer: str = "",
-    attempt: int = 0,
-    requirement: str = "",
-    section: str = "",
-    related: str = "",
+    act: Act, index: int, last_answer: str = "", attempt: int = 0, requirement: str = "", section: str = ""
 ) -> str:
     """The start of the interviewer's words for turn ``index`` ("" for none); ``attempt`` 1 is the
     other wording, for a fallback round. A probe's ``requirement`` (with its parser ``section``)
@@ -586,17 +550,12 @@ def prefix(
     ("SQL", "C#") is stated by the code whole, since the model dressed one up with a role
     description nobody gave ("This role develops trading software in Haskell" for a bare "Haskell");
     a duty ("Revise care plans with the physician") is what the person hired would do: after "This
-    role" the model made the role its actor ("This role revises plans ..."; judged clumsy). A
-    requirement probe shown a ``related`` resume line that does not plainly back it starts on that
-    line (:data:`RELATED_PREFIX`): asked to name it second, the model often left it unnamed ("Did
-    that work involve ...?")."""
+    role" the model made the role its actor ("This role revises plans ..."; judged clumsy)."""
     if act is Act.CLOSING and "?" in last_answer:
         return CLOSING_QUESTION_PREFIX
     if requirement and act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE):
         if is_preferred(requirement, section):
             return PREFERRED_PREFIX
-        if act is Act.REQUIREMENT_PROBE and related and not backs(requirement, related):
-            return RELATED_PREFIX
         if is_bare_skill(requirement):
             return f"This role calls for {topic(requirement)}."
         if is_tenure(requirement):

@@ -276,9 +276,7 @@ def _says_what_it_cannot(text: str, ctx: RankContext) -> list[str]:
         _number_nobody_gave(text, ctx) or (ctx.known_words and _names_unknown(text, ctx.known_words | ctx.shown))
     ):
         problems.append("names a number or name nobody gave")
-    if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and (
-        _claims_the_requirement(text, ctx) or _VOUCHES.search(text)
-    ):
+    if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and _claims_the_requirement(text, ctx):
         problems.append("says the candidate meets the requirement")
     if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words | ctx.asked_about)):
         problems.append("a closing that asks or invents")
@@ -487,17 +485,6 @@ def _number_nobody_gave(text: str, ctx: RankContext) -> bool:
     """A number (digits or words, but "one") that neither the facts shown nor the dialog hold ("a 15%
     failure", "nine years"). Names are checked against the documents too (``_names_unknown``)."""
     return any((w in _NUMBER_WORDS and w != "one") or w[0].isdigit() for w in tokens(text) if w not in ctx.shown)
-
-
-# A probe that vouches for a resume line itself: "..., which aligns with the role's requirement",
-# "..., which is a key aspect of RESTful API development" (seen when the model named a resume line
-# that may bear on the requirement). Whether it does is the candidate's to say.
-_VOUCHES = re.compile(
-    r"(?:\bwhich|,\s*(?:that|this))\s+(?:(?:directly |closely )?(?:aligns?|matches|meets|fits|relates|corresponds)\b|"
-    r"(?:is|are)\s+(?:an?\s+)?(?:key|core|crucial|essential|important|big)\s+(?:aspect|part|component|skill)s?\b|"
-    r"(?:is|are)\s+(?:mentioned|listed|shown)\s+(?:in|on)\s+your)",
-    re.I,
-)
 
 
 def _claims_the_requirement(text: str, ctx: RankContext) -> bool:

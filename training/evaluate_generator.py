@@ -173,12 +173,7 @@ class Evaluation:
                 replace(
                     c.inputs,
                     prefix=prompt.prefix(
-                        c.example.stage,
-                        len(c.example.history),
-                        c.last_answer,
-                        0,
-                        prompt.requirement_of(c.inputs),
-                        related=prompt.related_of(c.inputs),
+                        c.example.stage, len(c.example.history), c.last_answer, 0, prompt.requirement_of(c.inputs)
                     ),
                 )
                 if style is PromptStyle.INSTRUCT
@@ -204,7 +199,6 @@ class Evaluation:
                             self.test[i].last_answer,
                             1,
                             prompt.requirement_of(self.test[i].inputs),
-                            related=prompt.related_of(self.test[i].inputs),
                         )
                         if style is PromptStyle.INSTRUCT
                         else "",

@@ -190,12 +190,9 @@ def plan_next(session_id: int, index: int) -> Pending | None:
     facts = []
     for s in plan.selections:
         facts.append(GroundingFact(s.fact.source, s.fact.text))
-        # The resume line the match found for a requirement is shown where it plainly backs it, and with
-        # every requirement probe: there the prompt asks whether a line that may bear on it involved it
-        # (prompt.RELATED_TASK); a probe that ignored the line was judged odd.
-        if s.evidence is not None and (
-            plan.act is Act.REQUIREMENT_PROBE or coverage.backs(s.fact.text, s.evidence.text)
-        ):
+        # The backing resume line is shown to the model only where it plainly backs the requirement:
+        # shown a weak link, the model took it for proof and presumed the experience.
+        if s.evidence is not None and coverage.backs(s.fact.text, s.evidence.text):
             facts.append(GroundingFact(s.evidence.source, s.evidence.text))
     last_answer = history[-1].text if history and history[-1].role == Turn.Role.CANDIDATE else ""
     # The instruct prompt carries worked examples of its own; the compact one an exemplar per turn.

@@ -241,7 +241,6 @@ def prefix_for(pending: interviews.Pending, attempt: int = 0) -> str:
         attempt,
         job.text if job else "",
         job.section if job else "",
-        prompt.related_of(pending.inputs),
     )
 
 
