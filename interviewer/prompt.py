@@ -165,9 +165,9 @@ QUALITY_TASK = (
     "This job requirement is a personal quality. Say briefly that the role needs it, then ask for one time "
     "their work called for it, without assuming they have it"
 )
-# "Must understand how to..." read to the model as the role's own duty: "This role must understand how
-# to avoid memory leaks." Read as what the person hired needs to do, it became a plain requirement
-# ("This role requires understanding how to ..."). "Must be", "must have" are conditions: kept.
+# "Must know how to ..." read to the model as the role's own duty: "This role must know how to tune
+# slow queries." Read as what the person hired needs to do, it became a plain requirement ("This
+# role requires knowing how to ..."). "Must be", "must have" are conditions: kept.
 _MODAL = re.compile(r"^(?:must|should)\s+(?!be\b|have\b|possess\b|hold\b)", re.I)
 
 
@@ -549,8 +549,8 @@ def prefix(
     picks the start: a plus (:func:`is_preferred`) is never stated as required, and a bare skill
     ("SQL", "C#") is stated by the code whole, since the model dressed one up with a role
     description nobody gave ("This role develops trading software in Haskell" for a bare "Haskell");
-    a duty ("Revise care plans with the physician") is what the person hired would do: after "This
-    role" the model made the role its actor ("This role revises plans ..."; judged clumsy)."""
+    a duty ("Reconcile supplier statements each month") is what the person hired would do: after
+    "This role" the model made the role its actor ("This role reconciles ..."; judged clumsy)."""
     if act is Act.CLOSING and "?" in last_answer:
         return CLOSING_QUESTION_PREFIX
     if requirement and act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE):
@@ -602,6 +602,6 @@ def quote_of(answer: str) -> str:
     if len(words) <= MAX_QUOTE_WORDS:
         return best
     words = words[:MAX_QUOTE_WORDS]
-    while len(words) > 3 and words[-1].lower().strip(",;") in DANGLING:  # not "... website issues and"
+    while len(words) > 3 and words[-1].lower().strip(",;") in DANGLING:  # not "... the billing exports and"
         words.pop()
     return " ".join(words).rstrip(",;")

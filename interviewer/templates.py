@@ -50,7 +50,7 @@ _OPENERS = re.compile(
     r"(?:direct\s+|active\s+)?(?:participat(?:ion|ing|ed)|involve(?:ment|d))\s+in\s+)",
     re.I,
 )
-# Words given as alternatives ("coordinate/oversee/supervise", "and/or") are said as the first.
+# Words given as alternatives ("plan/schedule/track", "and/or") are said as the first.
 _SLASHED = re.compile(r"\b([A-Za-z][a-z]+)(?:/[a-z]{2,})+\b")
 _CUT = re.compile(r"\s*(?:[;:–—]|, (?:and |or |which |including |such as |e\.g\.)|\s-\s| which | so that | to ensure )")
 # A past tense ("Reduced", "Built"); "Speed" and "Need" end in -eed and are none.
@@ -225,8 +225,8 @@ def subject(fact: str) -> tuple[str, str]:
 
 
 def first_item(phrase: str) -> str:
-    """A list of three or more, or a long one, named by its first item ("developing and refactoring
-    code base, fixing problems, code deployment" -> "developing and refactoring code base"), where
+    """A list of three or more, or a long one, named by its first item ("writing and testing
+    payment code, fixing bugs, releases" -> "writing and testing payment code"), where
     that item has two words or more."""
     listed = phrase.count(", ") >= 2 or len(phrase.split()) > MAX_SUBJECT_WORDS
     if listed and len(phrase.split(", ")[0].split()) >= 2:

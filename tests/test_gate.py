@@ -114,8 +114,8 @@ def test_a_request_is_a_question_even_without_a_question_mark():
         ("In my last role I rebuilt the billing exports.", "I rebuilt the billing exports"),  # not its frame
         ("In my last role I did.", "In my last role I did"),  # too little left without it
         (
-            "I fixed the website issues and the coding problems and then wrote tests",
-            "I fixed the website issues and the coding problems",  # ten words at most, not ending on "and"
+            "I rebuilt the billing exports and the audit reports and then wrote tests",
+            "I rebuilt the billing exports and the audit reports",  # ten words at most, not ending on "and"
         ),
     ],
 )

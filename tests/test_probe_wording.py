@@ -236,13 +236,13 @@ def test_a_refused_duty_is_completed_as_something_the_role_asks_you_to_do():
 
 
 def test_a_duty_starts_as_what_the_person_hired_would_do_and_is_completed_in_its_own_words():
-    duty = "Revise care plans with the physician after each assessment."
+    duty = "Reconcile supplier statements with the buyer after each delivery."
     start = prompt.prefix(Act.GAP_PROBE, 4, "", 0, duty)
-    assert start == prompt.DUTY_PREFIX == "In this role, you would"  # not "This role revises plans"
+    assert start == prompt.DUTY_PREFIX == "In this role, you would"  # not "This role reconciles ..."
     gate = Gate(RankContext(Act.GAP_PROBE, [duty], targets=[duty], known_words=KNOWN))
     gate.open(start)
     words, how = gate.outcome(gate.finish(f"{start} work at 9 clinics as Dr Globex.", HashingEncoder()))
-    assert how == "tail" and words.startswith("In this role, you would revise care plans with the physician")
+    assert how == "tail" and words.startswith("In this role, you would reconcile supplier statements with the buyer")
     assert prompt.prefix(Act.GAP_PROBE, 4, "", 0, "Experience with Terraform in production") == "This role"
     mixed = "Schedule/brief/review the work of certified forklift drivers"
     assert tail(Act.GAP_PROBE, mixed) == tail(Act.GAP_PROBE)  # a duty, though it names a certification
@@ -284,14 +284,14 @@ def test_what_the_ideal_candidate_has_is_asked_about_as_a_plus():
 @pytest.mark.parametrize(
     ("requirement", "quality"),
     [
-        ("Meticulous attention to detail and accuracy", True),
-        ("A self-starter with a strong work ethic", True),
-        ("Works well independently and as part of a team", True),
-        ("Working effectively together with sales and support", True),
-        ("Excellent written and verbal communication skills", True),
+        ("Keeps every stock count accurate to the last box", True),
+        ("A self-starter who keeps a steady work ethic", True),
+        ("Works well with others on a busy warehouse floor", True),
+        ("Working effectively in a team of four planners", True),
+        ("Clear spoken and written communication skills with drivers", True),
         ("Experience with Kubernetes and Terraform in production", False),
         ("Prepare monthly balance sheet reconciliations", False),
-        ("Bachelor's degree in accounting; CPA preferred", False),
+        ("Bachelor's in bookkeeping or finance; CPA a plus", False),
     ],
 )
 def test_it_tells_a_personal_quality_from_a_skill(requirement, quality):
@@ -299,7 +299,7 @@ def test_it_tells_a_personal_quality_from_a_skill(requirement, quality):
 
 
 def test_a_personal_quality_is_asked_about_as_a_time_the_work_called_for_it():
-    requirement = "Accuracy and precision define the way you work."
+    requirement = "Precision and accuracy are how our team works."
     task = prompt.task_message("Analyst", "", Act.GAP_PROBE, [requirement], [])
     assert task.startswith(f"Job requirement: {requirement}") and prompt.QUALITY_TASK in task
     assert prompt.situation(Act.GAP_PROBE, [requirement], [], "") == "quality"
@@ -308,29 +308,29 @@ def test_a_personal_quality_is_asked_about_as_a_time_the_work_called_for_it():
 
 
 def test_a_must_is_read_to_the_model_as_what_the_person_hired_needs_not_the_roles_own_act():
-    task = prompt.task_message("Developer", "", Act.GAP_PROBE, ["Must understand how to avoid memory leaks"], [])
-    assert 'The person hired needs to understand how to avoid memory leaks"' in task
+    task = prompt.task_message("Developer", "", Act.GAP_PROBE, ["Must know how to tune slow SQL queries"], [])
+    assert 'The person hired needs to know how to tune slow SQL queries"' in task
     kept = prompt.task_message("Driver", "", Act.GAP_PROBE, ["Must be able to lift 50 pounds"], [])
     assert '"Must be able to lift 50 pounds"' in kept  # a condition keeps its own words
 
 
 def test_a_personal_quality_ends_on_a_time_the_work_called_for_it_when_the_code_ends_or_writes_the_turn():
-    requirement = "Accuracy and precision define the way you work."
+    requirement = "Precision and accuracy are how our team works."
     assert tail(Act.GAP_PROBE, requirement) == "Can you tell me about a time your work called for that?"
     assert tail(Act.GAP_PROBE, "Experience with Terraform") == "What experience do you have with that, if any?"
     whole = template_question(Act.GAP_PROBE, [requirement], "Clerk", [])
-    assert whole == "This role needs accuracy and precision. Can you tell me about a time your work called for that?"
+    assert whole == "This role needs precision and accuracy. Can you tell me about a time your work called for that?"
 
 
 def test_a_refused_statement_of_a_quality_is_completed_as_what_the_role_needs():
-    requirement = "Accuracy and precision define the way you work."
+    requirement = "Precision and accuracy are how our team works."
     gate = Gate(RankContext(Act.GAP_PROBE, [requirement], targets=[requirement], known_words=KNOWN))
     gate.open("This role")
     words, how = gate.outcome(gate.finish("This role is the best in the world at 99% accuracy.", HashingEncoder()))
     assert how == "tail"
-    assert words == "This role needs accuracy and precision. Can you tell me about a time your work called for that?"
+    assert words == "This role needs precision and accuracy. Can you tell me about a time your work called for that?"
 
 
 def test_working_is_a_lead_in_only_before_knowledge_or_experience():
     assert topic("Working knowledge of SAP") == "SAP"
-    assert topic("working effectively together across departments").startswith("working effectively")
+    assert topic("working closely with the night shift crews").startswith("working closely")
