@@ -202,8 +202,8 @@ def redirects(pending: interviews.Pending) -> bool:
 
 def templated(pending: interviews.Pending) -> bool:
     """A turn the template says and the model is not asked: a redirect, or a behavioral question with
-    no fact to stand on (left to invent one, the model asked about "a time you had to work overtime on
-    a billing report", a situation nothing shown gives; the blind judges called it invented)."""
+    no fact to stand on (left to invent one, the model asked about a situation in the posting's
+    trade that nothing shown gives; the blind judges called it invented)."""
     return redirects(pending) or (pending.plan.act is Act.BEHAVIORAL and not pending.inputs.facts)
 
 
