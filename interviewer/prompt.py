@@ -155,9 +155,6 @@ CLOSING_QUESTION_TASK = (
     "They asked a question: say what it was about and that the hiring manager can answer it best (do not answer "
     "it yourself), then thank them and end the interview. Ask nothing; promise nothing."
 )
-# A requirement that is a qualification or a condition (a degree, a licence, a clearance, a schedule)
-# is held or met, not "experienced": asked the skill's question, the model asked what experience a
-# candidate had "with a high school diploma".
 # A personal quality ("Meticulous and organised", "a strong work ethic"): asked "What experience do
 # you have with these qualities, if any?" (the worked example's shape for a skill), the blind judges
 # called the turn odd; an interviewer asks for a time the work called for it.
@@ -177,6 +174,9 @@ def is_quality(requirement: str) -> bool:
     return names_quality(requirement) and not is_condition(requirement)
 
 
+# A requirement that is a qualification or a condition (a degree, a licence, a clearance, a schedule)
+# is held or met, not "experienced": asked the skill's question, the model asked what experience a
+# candidate had "with a high school diploma".
 CONDITION_TASK = (
     "State this requirement briefly as the role's; it is a qualification or a condition, so ask plainly whether "
     "they have it or can meet it"
@@ -597,7 +597,8 @@ def quote_of(answer: str) -> str:
         return (fits, 2 * any(ch.isdigit() for ch in clause) + meaning, -abs(len(clause.split()) - 5))
 
     best = max(vague or clauses, key=says)
-    best = _FRAME.sub("", best, count=1) if len(_FRAME.sub("", best, count=1).split()) >= 3 else best
+    unframed = _FRAME.sub("", best, count=1)
+    best = unframed if len(unframed.split()) >= 3 else best
     words = best.split()
     if len(words) <= MAX_QUOTE_WORDS:
         return best

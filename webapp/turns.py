@@ -208,7 +208,8 @@ def templated(pending: interviews.Pending) -> bool:
 
 
 def spoken_request(pending: interviews.Pending) -> GenerationRequest | None:
-    """The first round: one candidate, greedy, streamed (None: templates only, or a redirect)."""
+    """The first round: one candidate, greedy, streamed (None: templates only, or a turn the template
+    says: see :func:`templated`)."""
     if templated(pending) or settings.GENERATOR_TEMPLATES_ONLY:
         return None
     inputs = replace(pending.inputs, prefix=prefix_for(pending))
