@@ -288,7 +288,7 @@ def test_what_the_ideal_candidate_has_is_asked_about_as_a_plus():
         ("A self-starter who keeps a steady work ethic", True),
         ("Works well with others on a busy warehouse floor", True),
         ("Working effectively in a team of four planners", True),
-        ("Clear spoken and written communication skills with drivers", True),
+        ("A clear communicator with drivers and dispatchers", True),
         ("Experience with Kubernetes and Terraform in production", False),
         ("Prepare monthly balance sheet reconciliations", False),
         ("Bachelor's in bookkeeping or finance; CPA a plus", False),
