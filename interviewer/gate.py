@@ -30,7 +30,17 @@ from interviewer.prompt import (
     without_preference,
 )
 from interviewer.ranker import RankContext, Verdict
-from interviewer.templates import YEARS, first_item, is_duty, is_past_action, lower_common, subject, topic
+from interviewer.templates import (
+    QUALITY_QUESTION,
+    YEARS,
+    first_item,
+    is_duty,
+    is_past_action,
+    lower_common,
+    lower_first,
+    subject,
+    topic,
+)
 from interviewer.vocabulary import Act
 
 # A sentence ends at . ! or ? (then any closing quote or bracket) followed by a space and a capital
@@ -192,7 +202,7 @@ TAILS: dict[Act, tuple[str, ...]] = {
 CONDITION_TAIL = "Do you have that, or something equivalent?"
 # A personal quality is shown in the work, not had as experience ("What experience do you have with
 # accuracy?" was judged odd).
-QUALITY_TAIL = "Can you tell me about a time your work called for that?"
+QUALITY_TAIL = QUALITY_QUESTION
 FOLLOW_UP_TAILS = {
     "tool": "Can you walk me through one specific time you worked with {}: what you did, and what came of it?",
     "thing": "Can you walk me through one specific time you worked on {}: what you did, and what came of it?",
@@ -233,7 +243,7 @@ def completion(ctx: RankContext, opened: str = "") -> str:
         plus = quotable(without_preference(fact)).rstrip(" .") if fact else ""
         return f"{lower_common(plus)}." if plus else "experience close to this."
     if opened == DUTY_PREFIX and phrase:  # "In this role, you would" + the duty in its own words
-        return f"{phrase[:1].lower() + phrase[1:] if not phrase[1:2].isupper() else phrase}."
+        return f"{lower_first(phrase)}."
     if ctx.act is Act.BEHAVIORAL:
         return behavioral_completion(fact)
     if ctx.act is Act.CLOSING:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from interviewer.templates import DANGLING, clean_title, is_duty, names_quality, topic
+from interviewer.templates import DANGLING, clean_title, is_duty, lower_first, names_quality, topic
 from interviewer.vocabulary import Act, Source
 from interviewer.words import content_words
 
@@ -560,7 +560,7 @@ def prefix(
             return f"This role calls for {topic(requirement)}."
         if is_tenure(requirement):
             text = requirement.strip(" .;:")
-            return f"This role asks for {text[:1].lower() + text[1:] if not text[1:2].isupper() else text}."
+            return f"This role asks for {lower_first(text)}."
         if is_duty(topic(requirement)):
             return DUTY_PREFIX
     choices = PREFIXES.get(act, ())

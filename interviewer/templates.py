@@ -120,10 +120,11 @@ _CREDENTIAL = re.compile(
     r"certificat(?:e|es|ion|ions)|certified|licen[cs]es?|licensed|accredit(?:ed|ation))\b",
     re.I,
 )
-# A personal quality is asked about as a time the work called for it (``subject`` names it).
+# A personal quality is asked about as a time the work called for it (``subject`` names it); the
+# gate ends a turn on the same question.
+QUALITY_QUESTION = "Can you tell me about a time your work called for that?"
 _QUALITY_TEMPLATES: dict[Act, tuple[str, ...]] = {
-    Act.REQUIREMENT_PROBE: ("This role needs {quality}. Can you tell me about a time your work called for that?",),
-    Act.GAP_PROBE: ("This role needs {quality}. Can you tell me about a time your work called for that?",),
+    act: (f"This role needs {{quality}}. {QUALITY_QUESTION}",) for act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE)
 }
 _CREDENTIAL_TEMPLATES: dict[Act, tuple[str, ...]] = {
     Act.REQUIREMENT_PROBE: (
@@ -218,7 +219,7 @@ def subject(fact: str) -> tuple[str, str]:
     if not phrase or len(phrase.split()) > MAX_SUBJECT_WORDS or _ADDRESSED.search(phrase):
         return "", ""
     if names_quality(fact) and not is_duty(phrase):  # a quality is no name: "Keen focus" is "keen focus"
-        return "quality", phrase[:1].lower() + phrase[1:] if not phrase[1:2].isupper() else phrase
+        return "quality", lower_first(phrase)
     if is_duty(phrase) or is_past_action(phrase):
         return ("duty" if is_duty(phrase) else "done"), phrase[:1].lower() + phrase[1:]
     return "thing", lower_common(phrase)
@@ -281,6 +282,11 @@ def topic(fact: str) -> str:
     if not text:
         return fact.strip()[:80]
     return lower_common(text)
+
+
+def lower_first(text: str) -> str:
+    """``text`` with its first letter lower-cased, unless its first word is an acronym ("SQL")."""
+    return text[:1].lower() + text[1:] if not text[1:2].isupper() else text
 
 
 def lower_common(text: str) -> str:
