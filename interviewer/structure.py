@@ -76,6 +76,7 @@ _OPENERS = frozenset(
     experience experienced expert familiarity familiar good great hands-on high knowledge minimum must outstanding
     previous prior proactive proficiency proficient proven responsible self-motivated solid strong superior
     thorough understanding valid willing willingness working candidates applicants successful ideal someone
+    extremely highly very
     """.split()
 )
 _SENTENCE_OPENERS = frozenset("the we our you your this these they if".split())
@@ -376,6 +377,8 @@ def _starts_item(previous: str, token: str, following: str) -> bool:
         return False  # "the Work": part of a phrase
     if _YEARS.match(token):
         return following.lower().startswith(("year", "yr")) and not previous[-1:].isdigit()
+    if token.endswith(":") and _is_title(token) and following[:1].isupper() and previous[:1].islower():
+        return True  # "... for Windows servers Tools: Bash, ...": an item's label glued to the item before
     if not token[:1].isupper() or token[1:2].isupper() or not following[:1].islower():
         return False
     word = token.rstrip(",;:").lower()

@@ -173,3 +173,18 @@ def test_a_section_word_after_a_product_name_ends_the_item_and_starts_its_sectio
         ("benefits", "Dental cover", False),
         ("benefits", "Bike scheme", False),
     ]
+
+
+def test_it_splits_an_item_that_opens_on_an_adverb_or_an_inline_label():
+    text = (
+        "Strong spreadsheet skills for the monthly close Highly organised record keeping across sites "
+        "Experience writing batch jobs for Windows servers Tools: Bash, PowerShell and Ansible"
+    )
+    assert recover_lines(text, known) == [
+        "• Strong spreadsheet skills for the monthly close",
+        "• Highly organised record keeping across sites",
+        "• Experience writing batch jobs for Windows servers",
+        "• Tools: Bash, PowerShell and Ansible",
+    ]
+    prose = "You will report to the Head of Data: Finance and work with Product Design"
+    assert recover_lines(prose, known) == [prose]
