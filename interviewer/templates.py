@@ -50,6 +50,8 @@ _OPENERS = re.compile(
     r"(?:direct\s+|active\s+)?(?:participat(?:ion|ing|ed)|involve(?:ment|d))\s+in\s+)",
     re.I,
 )
+# "The creating of test suites, ..." read "worked with the creating of test suites": a gerund is named bare.
+_THE_GERUND = re.compile(r"^[Tt]he\s+(?=[a-z]{3,}ing\b)")
 # Words given as alternatives ("plan/schedule/track", "and/or") are said as the first.
 _SLASHED = re.compile(r"\b([A-Za-z][a-z]+)(?:/[a-z]{2,})+\b")
 _CUT = re.compile(r"\s*(?:[;:–—]|, (?:and |or |which |including |such as |e\.g\.)|\s-\s| which | so that | to ensure )")
@@ -268,10 +270,10 @@ def topic(fact: str) -> str:
     """The core of a fact as a short phrase: no label, dates, brackets, lead-ins or trailing clauses."""
     text = _DASH_LABEL.sub("", _LABEL.sub("", fact.strip()))
     text = _PAREN.sub("", _DATES.sub("", text))
-    text = _OPENERS.sub("", text.strip(" .;,•-"))
+    text = _THE_GERUND.sub("", _OPENERS.sub("", text.strip(" .;,•-")))
     text = _LEAD.sub("", text).strip(" .;,")
     text = _SLASHED.sub(r"\1", text)
-    text = _CUT.split(text, maxsplit=1)[0].strip(" .;,")
+    text = _base_form(_CUT.split(text, maxsplit=1)[0].strip(" .;,"))
     words = text.split()
     if len(words) > MAX_TOPIC_WORDS:
         cut = next((i for i in range(MAX_TOPIC_WORDS, 3, -1) if words[i - 1].lower() not in DANGLING), MAX_TOPIC_WORDS)
@@ -282,6 +284,18 @@ def topic(fact: str) -> str:
     if not text:
         return fact.strip()[:80]
     return lower_common(text)
+
+
+def _base_form(phrase: str) -> str:
+    """A duty written of the role ("Estimates delivery dates ...") in its base form ("estimate
+    delivery dates ..."): kept as written, the turn said "This role estimates ..." (judged clumsy) and
+    the code's completion "asks you to Estimates ..."."""
+    first, _, rest = phrase.partition(" ")
+    word = first.lower()
+    for ending, base in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(ending) and word[: -len(ending)] + base in _DUTIES:
+            return f"{word[: -len(ending)] + base} {rest}".strip()
+    return phrase
 
 
 def lower_first(text: str) -> str:
@@ -305,7 +319,7 @@ _DUTIES = frozenset(
     "reconcile process respond resolve answer care administer document track report define shape grow establish "
     "schedule maintain optimize optimise execute evaluate assess research present facilitate promote organize "
     "organise supervise recruit hire onboard find source generate meet keep contribute participate revise update "
-    "install repair inspect serve greet".split()
+    "install repair inspect serve greet estimate calculate".split()
 )
 # Endings of common words, not names: -ing and -ed forms and the abstract nouns ("Development of a
 # survey panel", "Creation of ..."), which a resume line starts with a capital only as its first word.

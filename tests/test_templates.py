@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.templates import MAX_TOPIC_WORDS, template_question, topic
+from interviewer.templates import MAX_TOPIC_WORDS, subject, template_question, topic
 from interviewer.vocabulary import Act
 
 
@@ -142,3 +142,14 @@ def test_a_redirect_asks_for_a_time_the_work_called_for_a_quality_and_names_one_
     duty = template_question(Act.FOLLOW_UP, [slashed], "Lead", [], answer, redirect=True)
     assert "have you had to plan the shifts of six warehouse crews?" in duty
     assert topic("Experience building and/or running REST APIs on CI/CD") == "building and running REST APIs on CI/CD"
+
+
+def test_a_gerund_is_named_without_the_article_a_resume_line_put_before_it():
+    assert subject("The writing of load tests, profiling, tuning queries.") == ("thing", "writing of load tests")
+    assert topic("The payroll team's monthly reports") == "the payroll team's monthly reports"
+
+
+def test_a_duty_written_of_the_role_is_named_in_its_base_form():
+    assert subject("Estimates freight costs for each quote.") == ("duty", "estimate freight costs for each quote")
+    assert subject("Applies the new tariffs to every account") == ("duty", "apply the new tariffs to every account")
+    assert topic("Sales experience in retail") == "sales experience in retail"  # a noun in -s is no duty
