@@ -203,8 +203,27 @@ def backs(requirement: str, evidence: str) -> bool:
     own = list(dict.fromkeys(terms(requirement)))
     if not own:
         return False
+    if degree_level(evidence) and not is_degree(requirement):
+        return False  # a degree names a field of study, not work done: "MSc in Accounting" for accounting skills
     vocabulary = vocabulary_of(evidence)
-    return sum(named(t, vocabulary) for t in own) / len(own) > 0.5
+    if sum(named(t, vocabulary) for t in own) / len(own) > 0.5:
+        return True
+    # A requirement about a name ("Knowledge of Scrum ceremonies") is backed by a line naming it
+    # ("Scrum" on a skills line), when the names are at least half of its terms: the probe that did
+    # not show that line was judged generic, asking whether they had used what their resume lists.
+    names = [t for t in own if t in _names(requirement)]
+    return 2 * len(names) >= len(own) and all(named(t, vocabulary) for t in names)
+
+
+def _names(text: str) -> frozenset[str]:
+    """The terms of ``text`` written as names: capitalised past its first word, or with a capital
+    inside, a digit or a sign anywhere ("JavaScript", "C#", "S3")."""
+    found = set()
+    for i, word in enumerate(_TERM.findall(text)):
+        inner = any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() or ch in "#+" for ch in word)
+        if inner or (i > 0 and word[:1].isupper()):
+            found.add(word.lower().strip("./-"))
+    return frozenset(found)
 
 
 # Degrees by level. A requirement of a bachelor's is met by a master's in the field it names (or in

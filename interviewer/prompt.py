@@ -103,6 +103,13 @@ _TENURE = re.compile(
     re.I,
 )
 MAX_TENURE_WORDS = 14
+# Asked "What experience do you have with <the field>, if any?" after the code stated the span, the
+# turn said the field twice (judged repetitive); the question asks for the years and the roles, "if
+# any" (without it, "How many years have you worked in that field?" was judged to presume them).
+TENURE_TASK = (
+    "This job requirement is a span of years in a field. State it, then ask how many years, if any, they have "
+    "worked in that area and in what roles"
+)
 
 
 def is_tenure(requirement: str) -> bool:
@@ -176,7 +183,8 @@ def is_quality(requirement: str) -> bool:
 
 # A requirement that is a qualification or a condition (a degree, a licence, a clearance, a schedule)
 # is held or met, not "experienced": asked the skill's question, the model asked what experience a
-# candidate had "with a high school diploma".
+# candidate had "with a high school diploma". Work a requirement places in one's studies ("During
+# university, ...") is one too: the model stated it as the role's own work (judged misleading).
 CONDITION_TASK = (
     "State this requirement briefly as the role's; it is a qualification or a condition, so ask plainly whether "
     "they have it or can meet it"
@@ -187,11 +195,12 @@ _CONDITION = re.compile(
     r"driving record|relocat\w*|travel|shifts?|weekends?|nights?|overtime|on[- ]call|lift(?:ing)? (?:up to )?\d+)\b",
     re.I,
 )
+_AT_SCHOOL = re.compile(r"^(?:in|at|during) (?:high )?(?:school|college|university)\b", re.I)
 
 
 def is_condition(requirement: str) -> bool:
     """A requirement one holds or meets (a qualification, a licence, a schedule), not a skill one uses."""
-    return bool(_CONDITION.search(requirement))
+    return bool(_CONDITION.search(requirement) or _AT_SCHOOL.match(requirement.strip()))
 
 
 # The acts whose task names the one fact it is about (the first of the facts shown).
@@ -298,6 +307,18 @@ DEMOS = (
         "This role needs someone organised who stays calm when priorities shift. Can you tell me about a time your "
         "work called for that?",
         "quality",
+    ),
+    Demo(
+        "Field Service Supervisor",
+        "Northgate Utilities",
+        Act.GAP_PROBE,
+        ("Five or more years in water utility operations.",),
+        (),
+        "",
+        "",
+        "This role asks for five or more years in water utility operations. How many years, if any, have you worked "
+        "in that area, and in what roles?",
+        "tenure",
     ),
     Demo(
         "Site Reliability Engineer",
@@ -446,6 +467,8 @@ def task_message(
         task = CONDITION_TASK
     if target and source is Source.JOB and is_quality(target[0]):
         task = QUALITY_TASK
+    elif target and source is Source.JOB and is_tenure(target[0]) and not is_condition(target[0]):
+        task = TENURE_TASK
     if target and source is Source.JOB and is_preferred(target[0]):
         task, target = PREFERRED_TASK, [without_preference(target[0])]
     if target:
@@ -467,6 +490,8 @@ def situation(act: Act, job: Sequence[str], resume: Sequence[str], answer: str) 
             return "condition"
         if job and is_quality(job[0]):
             return "quality"
+        if job and is_tenure(job[0]):
+            return "tenure"
         return "evidence" if act is Act.REQUIREMENT_PROBE and resume else "skill"
     if act is Act.BEHAVIORAL:
         return "resume" if resume else "job"

@@ -112,6 +112,12 @@ def test_a_behavioral_question_is_never_about_a_degree():
             "designing and operating warehouses, shift planning",
             False,
         ),
+        # the names a requirement is about (a method, a tool) weigh more than the words around them
+        ("Knowledge of Scrum ceremonies", "Scrum", True),
+        ("Familiarity with Terraform modules", "Wrote Terraform for the staging stack", True),
+        ("Knowledge of Scrum ceremonies", "Led the weekly ceremonies of the choir", False),
+        ("Kotlin services for payments, fraud checks and ledgers", "Kotlin", False),  # a name among many words
+        ("Strong accounting skills", "Master's in Accounting and Finance", False),  # a degree is no work done
     ],
 )
 def test_a_resume_line_backs_a_requirement_only_when_it_names_most_of_its_terms(requirement, evidence, backs):
@@ -305,6 +311,23 @@ def test_a_personal_quality_is_asked_about_as_a_time_the_work_called_for_it():
     assert prompt.situation(Act.GAP_PROBE, [requirement], [], "") == "quality"
     example = prompt.example_messages(Act.GAP_PROBE, "quality")[-1]["content"]
     assert example.endswith("Can you tell me about a time your work called for that?")  # not "what experience"
+
+
+def test_a_span_of_years_is_asked_as_how_many_years_and_in_what_roles_not_what_experience():
+    requirement = "Six or more years in hospital pharmacy."
+    task = prompt.task_message("Pharmacist", "", Act.GAP_PROBE, [requirement], [])
+    assert prompt.TENURE_TASK in task and prompt.situation(Act.GAP_PROBE, [requirement], [], "") == "tenure"
+    example = prompt.example_messages(Act.GAP_PROBE, "tenure")[-1]["content"]
+    assert "How many years, if any," in example and "What experience" not in example
+    licensed = "Five years as a licensed electrician."  # a condition, held or not: asked plainly
+    assert prompt.CONDITION_TASK in prompt.task_message("Electrician", "", Act.GAP_PROBE, [licensed], [])
+
+
+def test_work_done_at_college_is_a_qualification_asked_plainly_not_a_duty_of_the_role():
+    studied = "In college, have run experiments in a chemistry lab."
+    assert prompt.is_condition(studied) and not prompt.is_condition("Run experiments in our chemistry lab.")
+    assert not prompt.is_condition("A background in statistics, in college or at work.")  # the skill is asked
+    assert prompt.CONDITION_TASK in prompt.task_message("Lab Technician", "", Act.REQUIREMENT_PROBE, [studied], [])
 
 
 def test_a_must_is_read_to_the_model_as_what_the_person_hired_needs_not_the_roles_own_act():
