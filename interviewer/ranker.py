@@ -120,6 +120,13 @@ SPEAKS_AS_CANDIDATE = re.compile(
     r"previous (?:role|job)))\b",
     re.I,
 )
+# A gap probe asks about work the resume does not show: "How do you typically approach it?" asks how
+# they do what nothing says they do (the blind judges: presuming).
+PRESUMES_PRACTICE = re.compile(
+    r"\bhow do you (?:typically|usually|normally|generally|currently)\b|\bhow did you (?:gain|build|develop|acquire) "
+    r"(?:this|that|these|your|such)\b",
+    re.I,
+)
 # A lead-in that only acknowledges the answer or greets: "Thanks for that.", "That's a good
 # start.", "Hello, and welcome to the Platform Engineer role."
 ACKNOWLEDGES = re.compile(
@@ -278,6 +285,8 @@ def _says_what_it_cannot(text: str, ctx: RankContext) -> list[str]:
         problems.append("names a number or name nobody gave")
     if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and _claims_the_requirement(text, ctx):
         problems.append("says the candidate meets the requirement")
+    if ctx.act is Act.GAP_PROBE and PRESUMES_PRACTICE.search(text):
+        problems.append("presumes the candidate does it")
     if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words | ctx.asked_about)):
         problems.append("a closing that asks or invents")
     return problems
@@ -288,7 +297,7 @@ def _says_what_it_cannot(text: str, ctx: RankContext) -> list[str]:
 # trade> organization"), gave it a scale or a cause nobody wrote ("a complex issue that caused
 # significant downtime"), or presumed an outcome ("How did it improve efficiency?"), and the blind
 # judges called those turns odd or invented. A word counts as added when neither the facts nor the
-# candidate's answers have a word of the same first five letters ("developed" is "development"),
+# candidate's last answer have a word of the same first five letters ("developed" is "development"),
 # and it is not one of the words of asking about a situation.
 MAX_ADDED_DETAILS = 2
 _ASKING_WORDS = frozenset(
@@ -305,7 +314,9 @@ def _added_details(text: str, ctx: RankContext) -> set[str]:
     """The content words of ``text`` that nothing the turn was given has (facts, the candidate's answers)."""
     if not ctx.must_name:
         return set()
-    given = {w[:5] for source in (*ctx.facts, ctx.last_answer, *ctx.answers) for w in tokens(source)}
+    # Not the earlier answers: a behavioral question is about its fact, and an outcome one of them
+    # happened to name ("an improvement") was presumed of another line ("How did that speed things up?").
+    given = {w[:5] for source in (*ctx.facts, ctx.last_answer) for w in tokens(source)}
     return {w for w in content_words(_unquoted(text)) if w[:5] not in given and w not in _ASKING_WORDS}
 
 

@@ -337,6 +337,28 @@ def test_a_behavioral_question_adds_no_details_its_fact_does_not_give(embellishe
     assert not ranker.sentence_problems(embellished.replace(" that cut losses significantly", ""), told)
 
 
+def test_a_behavioral_question_presumes_no_outcome_an_earlier_answer_named_about_something_else():
+    fact = "Moved the team's builds to a shared cache."
+    earlier = "On the billing work the result was a big speed-up and lower costs."
+    ctx = RankContext(Act.BEHAVIORAL, [fact], "I'm not sure, it depends.", answers=[earlier], targets=[fact])
+    assert "adds details the fact does not give" in ranker.sentence_problems(
+        "How did it speed up the work and lower costs?", ctx
+    )
+
+
+def test_a_gap_probe_does_not_ask_how_they_usually_do_what_their_resume_does_not_show():
+    requirement = "Negotiate freight rates with regional carriers."
+    ctx = RankContext(Act.GAP_PROBE, [requirement], targets=[requirement])
+    assert "presumes the candidate does it" in ranker.sentence_problems(
+        "How do you typically negotiate rates with carriers?", ctx, first=False
+    )
+    assert not ranker.sentence_problems("What experience do you have with that, if any?", ctx, first=False)
+    probe = RankContext(Act.REQUIREMENT_PROBE, [requirement], targets=[requirement])  # the resume shows it
+    assert "presumes the candidate does it" not in ranker.sentence_problems(
+        "How do you typically negotiate rates with carriers?", probe, first=False
+    )
+
+
 QUESTION = "What does a typical week look like for the team, and how is success measured?"
 
 
