@@ -311,7 +311,7 @@ _ASKING_WORDS = frozenset(
 
 
 def _added_details(text: str, ctx: RankContext) -> set[str]:
-    """The content words of ``text`` that nothing the turn was given has (facts, the candidate's answers)."""
+    """The content words of ``text`` that nothing the turn was given has (its facts, the last answer)."""
     if not ctx.must_name:
         return set()
     # Not the earlier answers: a behavioral question is about its fact, and an outcome one of them

@@ -50,7 +50,7 @@ _OPENERS = re.compile(
     r"(?:direct\s+|active\s+)?(?:participat(?:ion|ing|ed)|involve(?:ment|d))\s+in\s+)",
     re.I,
 )
-# "The creating of test suites, ..." read "worked with the creating of test suites": a gerund is named bare.
+# "The writing of test suites, ..." read "worked with the writing of test suites": a gerund is named bare.
 _THE_GERUND = re.compile(r"^[Tt]he\s+(?=[a-z]{3,}ing\b)")
 # Words given as alternatives ("plan/schedule/track", "and/or") are said as the first.
 _SLASHED = re.compile(r"\b([A-Za-z][a-z]+)(?:/[a-z]{2,})+\b")
@@ -287,15 +287,27 @@ def topic(fact: str) -> str:
 
 
 def _base_form(phrase: str) -> str:
-    """A duty written of the role ("Estimates delivery dates ...") in its base form ("estimate
-    delivery dates ..."): kept as written, the turn said "This role estimates ..." (judged clumsy) and
-    the code's completion "asks you to Estimates ..."."""
-    first, _, rest = phrase.partition(" ")
-    word = first.lower()
+    """A duty written of the role ("Calculates commissions for ...") in its base form ("calculate
+    commissions for ..."): kept as written, the turn said "This role calculates ..." (judged clumsy)
+    and the code's completion "asks you to Calculates ...". A plural noun is left alone: "Reports
+    and dashboards" (the word after "and" is no verb) or a word on its own."""
+    words = phrase.split()
+    base = _verb_base(words[0]) if len(words) > 1 else None
+    if base is None:
+        return phrase
+    if len(words) > 2 and words[1].lower() in ("and", "or", "&"):
+        second = _verb_base(words[2])  # "Identifies and resolves ..." -> "identify and resolve ..."
+        return " ".join([base, words[1], second, *words[3:]]) if second else phrase
+    return " ".join([base, *words[1:]])
+
+
+def _verb_base(word: str) -> str | None:
+    """The base form of a duty verb in its -s form ("calculates" -> "calculate"), else None."""
+    low = word.lower()
     for ending, base in (("ies", "y"), ("es", ""), ("s", "")):
-        if word.endswith(ending) and word[: -len(ending)] + base in _DUTIES:
-            return f"{word[: -len(ending)] + base} {rest}".strip()
-    return phrase
+        if low.endswith(ending) and low[: -len(ending)] + base in _DUTIES:
+            return low[: -len(ending)] + base
+    return None
 
 
 def lower_first(text: str) -> str:
