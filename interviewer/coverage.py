@@ -63,10 +63,15 @@ def terms(text: str) -> list[str]:
     """The words that name what a text is about, in order, without the ones every posting uses."""
     out = []
     for word in _TERM.findall(text):
-        low = word.lower().strip("./-")
+        low = _key(word)
         if len(low) > 1 and low not in _COMMON and not low.isdigit() or low in ("c", "r"):
             out.append(low)
     return out
+
+
+def _key(word: str) -> str:
+    """A word as :func:`terms` lists it."""
+    return word.lower().strip("./-")
 
 
 def _stem(word: str) -> str:
@@ -211,8 +216,9 @@ def backs(requirement: str, evidence: str) -> bool:
     # A requirement about a name ("Knowledge of Scrum ceremonies") is backed by a line naming it
     # ("Scrum" on a skills line), when the names are at least half of its terms: the probe that did
     # not show that line was judged generic, asking whether they had used what their resume lists.
-    names = [t for t in own if t in _names(requirement)]
-    return 2 * len(names) >= len(own) and all(named(t, vocabulary) for t in names)
+    names = _names(requirement)
+    own_names = [t for t in own if t in names]
+    return 2 * len(own_names) >= len(own) and all(named(t, vocabulary) for t in own_names)
 
 
 def _names(text: str) -> frozenset[str]:
@@ -222,7 +228,7 @@ def _names(text: str) -> frozenset[str]:
     for i, word in enumerate(_TERM.findall(text)):
         inner = any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() or ch in "#+" for ch in word)
         if inner or (i > 0 and word[:1].isupper()):
-            found.add(word.lower().strip("./-"))
+            found.add(_key(word))
     return frozenset(found)
 
 

@@ -448,33 +448,34 @@ def task_message(
         if question and act is Act.FOLLOW_UP:
             lines.append(f"Your last question: {question}")
         lines.append(f"Candidate's answer: {' '.join(answer.split()[:ANSWER_WORDS])}")
-    task = TASKS[act]
+    # The task matches the worked example the turn is shown (``situation``).
+    task = _SITUATION_TASKS.get(situation(act, job, resume, answer), TASKS[act])
     source = _TARGET.get(act)
     target = (job if source is Source.JOB else resume)[:1] if source else ()
     if act in _ANY_FACT:
         target = ([*resume, *job])[:1]
-    if act is Act.CLOSING and "?" in answer:
-        task = CLOSING_QUESTION_TASK
-    if act is Act.FOLLOW_UP and _VAGUE.search(answer):
-        task = VAGUE_TASK
     if act is Act.BEHAVIORAL and target and job and target[0] == job[0] and is_condition(target[0]):
         target = []  # a degree or a schedule is no situation ("a time you had to work overtime")
     if act is Act.BEHAVIORAL and not target:
         task = 'Ask one behavioral question ("Tell me about a time...") about a situation this job brings.'
-    if act is Act.REQUIREMENT_PROBE and resume:
-        task = EVIDENCE_TASK
-    if target and source is Source.JOB and is_condition(target[0]):
-        task = CONDITION_TASK
-    if target and source is Source.JOB and is_quality(target[0]):
-        task = QUALITY_TASK
-    elif target and source is Source.JOB and is_tenure(target[0]) and not is_condition(target[0]):
-        task = TENURE_TASK
-    if target and source is Source.JOB and is_preferred(target[0]):
-        task, target = PREFERRED_TASK, [without_preference(target[0])]
+    if task is PREFERRED_TASK and target:
+        target = [without_preference(target[0])]
     if target:
         task = f'{task}: "{target[0]}"'
     lines.append(f"Task: {task}")
     return "\n".join(lines)
+
+
+# The task of a turn whose situation has a task of its own (the others: its act's, ``TASKS``).
+_SITUATION_TASKS = {
+    "vague": VAGUE_TASK,
+    "question": CLOSING_QUESTION_TASK,
+    "evidence": EVIDENCE_TASK,
+    "preferred": PREFERRED_TASK,
+    "condition": CONDITION_TASK,
+    "quality": QUALITY_TASK,
+    "tenure": TENURE_TASK,
+}
 
 
 def situation(act: Act, job: Sequence[str], resume: Sequence[str], answer: str) -> str:
