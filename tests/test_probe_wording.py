@@ -141,7 +141,7 @@ def _gap(requirement: FactRef):  # type: ignore[no-untyped-def]
     return MatchItem(requirement, None, 0.1, 1.0)
 
 
-def test_a_weak_resume_line_is_kept_for_why_this_question_but_not_shown_to_the_model(users, monkeypatch):
+def test_a_weak_resume_line_stays_on_the_turn_but_neither_the_model_nor_the_candidate_is_shown_it(users, monkeypatch):
     from tests.interview_helpers import start
     from webapp import interviews
     from webapp.models import Fact
@@ -162,7 +162,15 @@ def test_a_weak_resume_line_is_kept_for_why_this_question_but_not_shown_to_the_m
     pending = interviews.plan_next(session.pk, 2)
     assert pending is not None
     assert [f.source for f in pending.inputs.facts] == ["job"]
-    assert [g["reason"] for g in pending.grounding()] == ["strong_match", "evidence"]
+    # kept, so that the line is not asked about later as if new; not shown under "Why this question?"
+    # (nor to a judge): the turn was not grounded on it, and a question that ignores the resume line
+    # shown beside it reads as ignoring the resume
+    assert [(g["reason"], g.get("shown")) for g in pending.grounding()] == [("strong_match", None), ("evidence", False)]
+    assert [g["reason"] for g in interviews.shown(pending.grounding())] == ["strong_match"]
+    index = session.turns.count()
+    turn = session.turns.create(index=index, role="interviewer", text="Q?", grounding=pending.grounding())
+    assert [g["text"] for g in interviews.turn_payload(turn)["grounding"]] == [weak.fact.text]
+    assert [g["text"] for g in interviews.transcript(session)["turns"][-1]["grounding"]] == [weak.fact.text]
 
 
 def _probe(selection: Selection):  # type: ignore[no-untyped-def]

@@ -98,7 +98,7 @@ def turn_payload(turn: Turn) -> dict[str, object]:
         "role": turn.role,
         "text": turn.text,
         "index": turn.index,
-        "grounding": turn.grounding,
+        "grounding": shown(turn.grounding),
         "act": turn.act,
         "reason": turn.reason,
     }
@@ -162,8 +162,22 @@ class Pending:
             out.append({"fact_id": s.fact.id, "source": s.fact.source, "text": s.fact.text, "reason": s.reason})
             if s.evidence is not None:
                 e = s.evidence
-                out.append({"fact_id": e.id, "source": e.source, "text": e.text, "reason": "evidence"})
+                given = shows_evidence(s)
+                out.append({"fact_id": e.id, "source": e.source, "text": e.text, "reason": "evidence", "shown": given})
         return out
+
+
+def shows_evidence(s: Selection) -> bool:
+    """Whether the turn is shown the resume line that backs its requirement: only where the line
+    plainly backs it. Shown a weak link, the model took it for proof and presumed the experience."""
+    return s.evidence is not None and coverage.backs(s.fact.text, s.evidence.text)
+
+
+def shown(grounding: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The facts a turn was given, as "Why this question?", the transcript and the judges see them:
+    a weak resume line the match found for its requirement, not shown to the model, is left out
+    (it stays on the turn, so the line is not asked about again as if new)."""
+    return [g for g in grounding if g.get("shown", True)]
 
 
 def _selection(data: dict[str, Any]) -> Selection:
@@ -190,9 +204,7 @@ def plan_next(session_id: int, index: int) -> Pending | None:
     facts = []
     for s in plan.selections:
         facts.append(GroundingFact(s.fact.source, s.fact.text))
-        # The backing resume line is shown to the model only where it plainly backs the requirement:
-        # shown a weak link, the model took it for proof and presumed the experience.
-        if s.evidence is not None and coverage.backs(s.fact.text, s.evidence.text):
+        if s.evidence is not None and shows_evidence(s):
             facts.append(GroundingFact(s.evidence.source, s.evidence.text))
     last_answer = history[-1].text if history and history[-1].role == Turn.Role.CANDIDATE else ""
     # The instruct prompt carries worked examples of its own; the compact one an exemplar per turn.
@@ -369,7 +381,7 @@ def transcript(session: InterviewSession) -> dict[str, Any]:
                 "index": t.index,
                 "role": t.role,
                 "text": t.text,
-                "grounding": [{"source": g["source"], "text": g["text"]} for g in t.grounding],
+                "grounding": [{"source": g["source"], "text": g["text"]} for g in shown(t.grounding)],
                 "act": t.act,
                 "reason": t.reason,
                 "source": turn_source(t),

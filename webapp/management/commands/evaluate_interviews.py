@@ -189,7 +189,7 @@ def _interview(resume: Resume, job: JobPosting, questions: int, seed: int, encod
             t.source,
             (t.first_word_ms or 0) / 1000,
             (t.latency_ms or 0) / 1000,
-            tuple((str(g["source"]), str(g["text"])) for g in t.grounding),
+            tuple((str(g["source"]), str(g["text"])) for g in interviews.shown(t.grounding)),
         )
         for t in session.turns.order_by("index")
     ]
