@@ -228,9 +228,40 @@ def tail(act: Act, fact: str = "") -> str:
         return TOOL_TAIL
     kind, phrase = subject(fact) if act is Act.FOLLOW_UP and fact else ("", "")
     if kind in FOLLOW_UP_TAILS:  # the case named by its subject (judged generic without one)
-        kind = "tool" if kind == "thing" and len(phrase.split()) <= 3 else kind
+        if kind == "thing":
+            phrase = _head(phrase)
+            if "," in phrase:  # a list cut short ("Drafting, review"): named by what it is of, or not at all
+                of = _OF_WHAT.search(fact)
+                phrase = _head(of.group(1).strip(" .;")) if of and len(of.group(1).split()) <= LONG_SUBJECT else ""
+                if not phrase:
+                    return TAILS[act][0]
+            # a tool is worked with; an activity ("creating unit tests") is worked on
+            kind = "tool" if len(phrase.split()) <= 3 and not _GERUND.match(phrase) else kind
         return FOLLOW_UP_TAILS[kind].format(phrase)
     return TAILS[act][0]
+
+
+_GERUND = re.compile(r"^[a-z]{3,}ing\b")
+# Where a long subject's own words end and its circumstances begin: a resume line named whole in a
+# tail ("worked on full cycle of stock audits during yearly warehouse move") read as
+# pasted in, its missing articles with it.
+_CIRCUMSTANCE = re.compile(r"\s+(?:during|within|based on|according to|using|through|across|for|in order to)\s+")
+LONG_SUBJECT = 6
+
+
+def _head(phrase: str) -> str:
+    """A long subject up to where its circumstances begin, if that leaves three words or more; a
+    noun "of" something gets its article ("the full cycle of stock audits")."""
+    if len(phrase.split()) > LONG_SUBJECT:
+        cut = next((c for c in _CIRCUMSTANCE.finditer(phrase) if len(phrase[: c.start()].split()) >= 3), None)
+        phrase = phrase[: cut.start()] if cut else phrase
+    return f"the {phrase}" if _NOUN_OF.match(phrase) and not _GERUND.match(phrase) else phrase
+
+
+_OF_WHAT = re.compile(r"\bof\s+([^,;:()]+)$")
+_NOUN_OF = re.compile(
+    r"^(?!(?:the|a|an|my|our|their|this|that|some|all|each|one|two|three|lots|plenty|many|most|several|various|both|kinds|types)\b)(?:[a-z]+ )?[a-z]+ of\b"
+)
 
 
 def completion(ctx: RankContext, opened: str = "") -> str:

@@ -186,6 +186,9 @@ _REDIRECT_ON = {
     "done": "when you {verb_phrase}, what was your own part, and how did it turn out?",
     # a qualification or a span of years is held, not an example (quoted, the judges called it stilted)
     "held": "do you have {topic}, or something equivalent?",
+    # a span of years is asked as the probe asked it (prompt.TENURE_TASK): "do you have ten or more years
+    # in ..., or something equivalent?" read as blunt, yes-or-no
+    "years": "the role asks for {topic}. How many years, if any, have you worked in that area, and in what roles?",
     "quality": "can you tell me about a time your work called for {topic}?",
 }
 # A topic that goes on as a sentence ("Patience and care define our service") is named by
@@ -246,6 +249,7 @@ def _redirects(fact: str) -> tuple[str, ...]:
     if not kind:
         return tuple(t.format(quote=_braced(_redirect_quote(fact))) for t in _REDIRECTS_BACK)
     named = _braced(phrase)
+    kind = "years" if kind == "held" and YEARS.match(phrase) else kind
     return tuple(lead + _REDIRECT_ON[kind].format(topic=named, verb_phrase=named) for lead in _REDIRECT_LEADS)
 
 

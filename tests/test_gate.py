@@ -427,6 +427,19 @@ def test_the_code_completes_a_probe_in_words_that_fit_the_requirement(requiremen
         ("Own the month-end close", "one specific time you had to own the month-end close:"),
         ("Developed a stock-count app for two warehouses", "the time you developed a stock-count app"),
         ("The person in this role will thrive under pressure", "one specific case:"),  # no short name
+        # an activity is worked on, not with
+        ("Writing unit tests, fixing bugs, code review", "one specific time you worked on writing unit tests:"),
+        # a long line is named up to where its circumstances begin, a noun "of" something with its article
+        (
+            "Full cycle of stock audits during the yearly warehouse move",
+            "one specific time you worked on the full cycle of stock audits:",
+        ),
+        # a list cut short is named by what it is of, or not at all (never "worked with Drafting, review")
+        (
+            "Drafting, review, and filing of customs declarations",
+            "one specific time you worked with customs declarations:",
+        ),
+        ("Drafting, review, and filing", "one specific case:"),
     ],
 )
 def test_a_follow_up_ended_by_the_code_names_the_case_it_asks_for(fact, named):

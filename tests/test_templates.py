@@ -125,13 +125,16 @@ def test_a_redirect_comes_back_to_the_subject_of_the_question_the_candidate_left
     # a sentence's subject is named by the words before its verb
     wording = template_question(Act.FOLLOW_UP, ["Patience and care define the service"], "Clerk", [], answer, True)
     assert "what experience do you have with patience and care?" in wording
-    # a qualification or a span of years is held, not an example
-    for held, said in (
-        ("Bachelor's degree in forestry or ecology required", "a bachelor's degree in forestry or ecology"),
-        ("Five or more years in retail banking", "five or more years in retail banking"),
-    ):
-        asked = template_question(Act.FOLLOW_UP, [held], "Ranger", [], answer, redirect=True)
-        assert asked.endswith(f"do you have {said}, or something equivalent?")
+    # a qualification is held, not an example
+    held = "Bachelor's degree in forestry or ecology required"
+    asked = template_question(Act.FOLLOW_UP, [held], "Ranger", [], answer, redirect=True)
+    assert asked.endswith("do you have a bachelor's degree in forestry or ecology, or something equivalent?")
+    # a span of years is asked as its probe asks it: how many, if any (not a blunt yes or no)
+    years = template_question(Act.FOLLOW_UP, ["Five or more years in retail banking"], "Teller", [], answer, True)
+    assert years.endswith(
+        "the role asks for five or more years in retail banking. How many years, if any, have you worked in "
+        "that area, and in what roles?"
+    )
 
 
 def test_a_redirect_asks_for_a_time_the_work_called_for_a_quality_and_names_one_of_slashed_words():
