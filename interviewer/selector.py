@@ -407,7 +407,7 @@ class KnowledgeSelector:
             step += 1
             options = pool[reason] or next(p for p in pool.values() if p)
             pick = options.pop(0)
-            if pick.fact.id in covered:
+            if pick.fact.id in covered or any(same_name(pick.fact.text, c.fact.text) for c in chosen):
                 continue
             covered.add(pick.fact.id)
             if pick.evidence is not None:
@@ -463,6 +463,33 @@ class KnowledgeSelector:
             if s.fact.id not in best or s.score > best[s.fact.id].score:
                 best[s.fact.id] = s
         return sorted(best.values(), key=lambda s: (-round(s.score, 6), s.fact.source, s.fact.position, s.fact.id))
+
+
+MAX_NAME_WORDS = 3
+MIN_MISSPELT = 6
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two short facts that name one thing, one of them misspelt ("RxKotlin3" and "RxKotlim3" on one
+    resume): the same words but for one letter changed (in a name of six letters or more), added or
+    dropped. A different digit is a different thing ("Java 6", "Java 8")."""
+    a, b = a.strip(" .;").lower(), b.strip(" .;").lower()
+    if a == b:
+        return True
+    if len(a.split()) > MAX_NAME_WORDS or len(b.split()) > MAX_NAME_WORDS or min(len(a), len(b)) < 5:
+        return False
+    if abs(len(a) - len(b)) > 1 or [c for c in a if c.isdigit()] != [c for c in b if c.isdigit()]:
+        return False
+    # a letter changed in a short name may be another name ("MySQL", "MSSQL")
+    return _one_edit(a, b) and (len(a) != len(b) or len(a) >= MIN_MISSPELT)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one character changed, added or dropped."""
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 def semantic_rank(queries: np.ndarray, corpus: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from interviewer.selector import (
     KnowledgeSelector,
     SelectorConfig,
     retrieval_metrics,
+    same_name,
 )
 from interviewer.vocabulary import Reason
 
@@ -104,6 +105,33 @@ def test_it_plans_an_interview_without_repeats_key_requirements_first(docs):
     assert requirements[0] == "Production PostgreSQL database experience"
     evidence_ids = {s.evidence.id for s in plan if s.evidence}
     assert not evidence_ids & {s.fact.id for s in plan if s.reason == HIGHLIGHT}
+
+
+def test_a_name_the_resume_lists_twice_one_misspelt_is_planned_once():
+    encoder = HashingEncoder()
+    selector = KnowledgeSelector(encoder, SelectorConfig())
+    rows = [("projects", "Terraform"), ("projects", "Terrafrom"), ("projects", "Terraforms"), ("projects", "Ansible")]
+    resume = fact_set(rows, "resume", encoder)
+    job = fact_set([("requirements", "Infrastructure as code with Terraform")], "job", encoder, start=100)
+    planned = [s.fact.text for s in selector.plan(resume, job, turns=10)]
+    assert sum(text.startswith("Terra") for text in planned) <= 2  # the transposed one is another spelling
+    assert not {"Terraform", "Terraforms"} <= set(planned) and "Ansible" in planned
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("RxKotlin3", "RxKotlim3", True),  # a letter changed in a long name
+        ("Dockers", "Docker", True),  # a letter added
+        ("Spring Boot", "spring boot.", True),
+        ("Java 6", "Java 8", False),  # another version
+        ("MySQL", "MSSQL", False),  # a letter changed in a short name: another name
+        ("HTML5", "HTML", False),
+        ("Led a team of four analysts", "Led a team of five analysts", False),  # no short name
+    ],
+)
+def test_same_name_is_one_letter_apart(a, b, same):
+    assert same_name(a, b) is same
 
 
 def test_it_computes_recall_and_mrr():
