@@ -230,6 +230,8 @@ def tail(act: Act, fact: str = "") -> str:
     if kind in FOLLOW_UP_TAILS:  # the case named by its subject (judged generic without one)
         if kind == "thing":
             phrase = _head(phrase)
+            if _NO_NAME.match(phrase):  # "An example would be ..." names nothing by its subject
+                return TAILS[act][0]
             if "," in phrase:  # a list cut short ("Drafting, review"): named by what it is of, or not at all
                 of = _OF_WHAT.search(fact)
                 phrase = _head(of.group(1).strip(" .;")) if of and len(of.group(1).split()) <= LONG_SUBJECT else ""
@@ -258,6 +260,7 @@ def _head(phrase: str) -> str:
     return f"the {phrase}" if _NOUN_OF.match(phrase) and not _GERUND.match(phrase) else phrase
 
 
+_NO_NAME = re.compile(r"^(?:(?:an?|the|one|some)\s+)?(?:example|instance|case|part|thing|lot|way)s?$", re.I)
 _OF_WHAT = re.compile(r"\bof\s+([^,;:()]+)$")
 _NOUN_OF = re.compile(
     r"^(?!(?:the|a|an|my|our|their|this|that|some|all|each|one|two|three|lots|plenty|many|most|several|various|both|kinds|types)\b)(?:[a-z]+ )?[a-z]+ of\b"

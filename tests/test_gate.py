@@ -440,6 +440,7 @@ def test_the_code_completes_a_probe_in_words_that_fit_the_requirement(requiremen
             "one specific time you worked with customs declarations:",
         ),
         ("Drafting, review, and filing", "one specific case:"),
+        ("An example would be moving forty shops onto one till system.", "one specific case:"),  # names nothing
     ],
 )
 def test_a_follow_up_ended_by_the_code_names_the_case_it_asks_for(fact, named):
