@@ -296,7 +296,7 @@ def completion(ctx: RankContext, opened: str = "") -> str:
     if _CLAUSE.match(phrase) or _FINITE.search(phrase):  # a sentence of the posting, not a phrase
         quote = quotable(fact)
         return f'lists this requirement: "{quote}{"" if quote.endswith("...") else "."}"'
-    return f"involves {phrase}."
+    return f"involves {lower_common(phrase)}."
 
 
 _PLACE_WORD = re.compile(r"(?:in|with)\b")

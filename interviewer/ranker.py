@@ -50,7 +50,7 @@ from interviewer.encoders import Encoder
 from interviewer.generator import AI_TALK, ROLE_LABEL, looks_english, postprocess
 from interviewer.metrics import is_grounded
 from interviewer.vocabulary import Act
-from interviewer.words import STOPWORDS, content_words, key_words, tokens
+from interviewer.words import STOPWORDS, content_words, key_words, made_up, tokens
 
 MIN_WORDS, MAX_WORDS = 4, 40
 MAX_COPIED_WORDS = 12
@@ -283,6 +283,8 @@ def _says_what_it_cannot(text: str, ctx: RankContext) -> list[str]:
         _number_nobody_gave(text, ctx) or (ctx.known_words and _names_unknown(text, ctx.known_words | ctx.shown))
     ):
         problems.append("names a number or name nobody gave")
+    if made_up(text, ctx.known_words | ctx.shown):
+        problems.append("a word that is no word")
     if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and _claims_the_requirement(text, ctx):
         problems.append("says the candidate meets the requirement")
     if ctx.act is Act.GAP_PROBE and PRESUMES_PRACTICE.search(text):

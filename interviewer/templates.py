@@ -339,7 +339,22 @@ _DUTIES = frozenset(
 )
 # Endings of common words, not names: -ing and -ed forms and the abstract nouns ("Development of a
 # survey panel", "Creation of ..."), which a resume line starts with a capital only as its first word.
-_COMMON_ENDINGS = ("ing", "ed", "tion", "sion", "ment", "ity", "ness", "ance", "ence", "ship", "acy")
+_COMMON_ENDINGS = (
+    "ing",
+    "ed",
+    "tion",
+    "sion",
+    "ment",
+    "ity",
+    "ness",
+    "ance",
+    "ence",
+    "ship",
+    "acy",
+    "ive",
+    "ous",
+    "ful",
+)
 _COMMON_STARTS = _DUTIES | frozenset(
     "the a an this these all any each some direct active daily regular full close key main new large small "
     "one two three four five six seven eight nine ten bachelor master associate valid current "

@@ -411,6 +411,9 @@ def test_a_closing_that_only_acknowledges_the_question_still_ends_the_interview(
         ),
         ("Eight or more years in freight logistics.", "This role asks for eight or more years in freight logistics."),
         ("Hands-on experience running Kubernetes clusters.", "This role involves "),
+        # a common word that opened the line goes on the sentence in lower case; a name keeps its capitals
+        ("Collaborative planning with store managers", "This role involves collaborative planning with store"),
+        ("Kubernetes operators in production", "This role involves Kubernetes operators"),
     ],
 )
 def test_the_code_completes_a_probe_in_words_that_fit_the_requirement(requirement, completed):

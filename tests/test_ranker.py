@@ -11,6 +11,7 @@ from interviewer.encoders import HashingEncoder
 from interviewer.exemplars import Exemplar, ExemplarBank
 from interviewer.ranker import RankContext
 from interviewer.vocabulary import Act
+from interviewer.words import made_up
 
 ENCODER = HashingEncoder()
 FACT = "Production PostgreSQL database experience, including replication and backups"
@@ -219,6 +220,21 @@ def test_a_question_names_no_number_or_name_that_nobody_gave():
     assert "names a number or name nobody gave" in reasons("How did Globex run PostgreSQL backups with you?", ctx)
     assert reasons("How did you run PostgreSQL backups for those 3 clusters at Acme?", ctx) == []
     assert reasons("What is one thing you changed in your PostgreSQL backups?", ctx) == []
+
+
+def test_a_turn_says_no_word_that_is_no_word_unless_the_documents_or_the_dialog_use_it():
+    requirement = "Forensic auditing of supplier invoices"
+    ctx = RankContext(act=Act.REQUIREMENT_PROBE, facts=[requirement], targets=[requirement])
+    # a word the model made up of the requirement's word and another
+    coined = "This role calls for forensicative auditing of invoices. Where have you audited that way?"
+    assert "a word that is no word" in reasons(coined, ctx)
+    assert "a word that is no word" not in reasons(
+        "This role calls for forensic auditing of invoices. Where have you audited that way?", ctx
+    )
+    # jargon is a word where the posting or the candidate used it
+    jargon = RankContext(act=Act.FOLLOW_UP, last_answer="I owned the quarterly reforecast of the budget.")
+    assert "a word that is no word" not in reasons('You said "the quarterly reforecast". What changed in it?', jargon)
+    assert made_up("Do you reforecast budgets?") == ["reforecast"]
 
 
 def test_a_probe_never_tells_the_candidate_they_meet_the_requirement():

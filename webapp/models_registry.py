@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from interviewer import bases, conversion, exemplars, weights
+from interviewer import bases, conversion, exemplars, weights, words
 from interviewer.critic import Critic
 from interviewer.encoders import Encoder, HashingEncoder, SentenceTransformerEncoder
 from interviewer.engine import AnyGenerator, GenerationEngine
@@ -312,6 +312,7 @@ def warm() -> None:
 
 def _load_quietly(current: GenerationEngine) -> None:
     try:
+        words.warm()  # the gate's word list, read on every turn
         current.backend  # noqa: B018 - loads the model
     except Exception as exc:  # noqa: BLE001 - the first turn will load it again and report why
         log.error("The generator could not be loaded ahead of the first turn: %s", exc)
