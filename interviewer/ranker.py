@@ -184,6 +184,12 @@ class RankContext:
         return frozenset(w for text in said for w in tokens(text))
 
     @cached_property
+    def known(self) -> frozenset[str]:
+        """The words of both documents and of what the prompt showed (built once per turn: the
+        sentence checks ask for it on every sentence of every candidate)."""
+        return self.known_words | self.shown
+
+    @cached_property
     def asked_about(self) -> frozenset[str]:
         """The words of the candidate's last answer (a closing may name what their question asked)."""
         return frozenset(tokens(self.last_answer))
@@ -280,10 +286,10 @@ def _says_what_it_cannot(text: str, ctx: RankContext) -> list[str]:
     if SPEAKS_AS_CANDIDATE.search(text):
         problems.append("speaks as the candidate")
     if ctx.act.asks_question and (
-        _number_nobody_gave(text, ctx) or (ctx.known_words and _names_unknown(text, ctx.known_words | ctx.shown))
+        _number_nobody_gave(text, ctx) or (ctx.known_words and _names_unknown(text, ctx.known))
     ):
         problems.append("names a number or name nobody gave")
-    if made_up(text, ctx.known_words | ctx.shown):
+    if made_up(text, ctx.known):
         problems.append("a word that is no word")
     if ctx.act in (Act.REQUIREMENT_PROBE, Act.GAP_PROBE) and _claims_the_requirement(text, ctx):
         problems.append("says the candidate meets the requirement")
@@ -486,7 +492,7 @@ def _stands_behind(lead: str, ctx: RankContext) -> bool:
     lead = lead.replace("\u2019", "'")
     if SPEAKS_AS_CANDIDATE.search(lead) or _number_nobody_gave(lead, ctx):
         return False
-    if _names_unknown(lead, ctx.known_words | ctx.shown):  # with no documents, a name the dialog lacks
+    if _names_unknown(lead, ctx.known):  # with no documents, a name the dialog lacks
         return False
     if ACKNOWLEDGES.match(lead) and len(lead.split()) <= MAX_ACKNOWLEDGEMENT_WORDS:
         return True
