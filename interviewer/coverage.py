@@ -79,8 +79,11 @@ def _stem(word: str) -> str:
 
 
 def named(term: str, resume_terms: frozenset[str]) -> bool:
-    """Whether the resume names ``term``: the same word, or for a long word the same stem."""
-    return term in resume_terms or (term.isalpha() and len(term) > 4 and _stem(term) in resume_terms)
+    """Whether the resume names ``term``: the same word, its singular ("APIs" for "API"), or for a
+    long word the same stem."""
+    if term in resume_terms or (term.isalpha() and len(term) > 4 and _stem(term) in resume_terms):
+        return True
+    return len(term) > 3 and term.endswith("s") and term[:-1] in resume_terms
 
 
 def names_item(item: str, vocabulary: frozenset[str]) -> bool:
@@ -96,12 +99,16 @@ def vocabulary_of(text: str) -> frozenset[str]:
 
 
 def resume_vocabulary(texts: Sequence[str]) -> frozenset[str]:
-    """Every term of the resume and the stem of every long one."""
+    """Every term of the resume and the stem of every long one, and each two terms that follow each
+    other joined ("Elastic Search" names "ElasticSearch")."""
     found: set[str] = set()
     for text in texts:
-        for term in terms(text):
+        own = terms(text)
+        for n, term in enumerate(own):
             found.add(term)
             found.add(_stem(term))
+            if n and own[n - 1].isalpha() and term.isalpha():
+                found.add(own[n - 1] + term)
     return frozenset(found)
 
 
@@ -216,12 +223,31 @@ def backs(requirement: str, evidence: str) -> bool:
     # A requirement about a name ("Knowledge of Scrum ceremonies") is backed by a line naming it
     # ("Scrum" on a skills line), when the names are at least half of its terms: the probe that did
     # not show that line was judged generic, asking whether they had used what their resume lists.
-    names = _names(requirement)
+    names = name_terms(requirement)
     own_names = [t for t in own if t in names]
     return 2 * len(own_names) >= len(own) and all(named(t, vocabulary) for t in own_names)
 
 
-def _names(text: str) -> frozenset[str]:
+_EXAMPLES = re.compile(r"\b(?:such as|e\.g\.|for example|for instance|like)\b", re.I)
+
+
+def lists_examples(requirement: str) -> bool:
+    """Whether a requirement's list gives examples of what it asks ("an ERP system such as NetSuite
+    or Sage"): another of the kind meets it."""
+    return bool(_EXAMPLES.search(requirement))
+
+
+def is_name(item: str) -> bool:
+    """Whether a list item is written as a name ("Hadoop", "C#", "AWS Lambda"), not as an activity
+    ("testing", "debugging programs")."""
+    return any(
+        w[:1].isupper() or w[1:] != w[1:].lower() or any(c.isdigit() or c in "#+" for c in w)
+        for w in _TERM.findall(item)
+        if _key(w) not in _COMMON
+    )
+
+
+def name_terms(text: str) -> frozenset[str]:
     """The terms of ``text`` written as names: capitalised past its first word, or with a capital
     inside, a digit or a sign anywhere ("JavaScript", "C#", "S3")."""
     found = set()

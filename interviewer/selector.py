@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from interviewer import coverage
+from interviewer.coverage_model import CoverageJudge, Evidence
 from interviewer.encoders import Encoder
 from interviewer.vocabulary import Reason
 
@@ -273,9 +274,12 @@ class ResumeEvidence:
 class KnowledgeSelector:
     """Ranks facts to probe next, matches resumes to jobs and plans a whole interview."""
 
-    def __init__(self, encoder: Encoder, config: SelectorConfig | None = None) -> None:
+    def __init__(
+        self, encoder: Encoder, config: SelectorConfig | None = None, judge: CoverageJudge | None = None
+    ) -> None:
         self.encoder = encoder
         self.config = config or SelectorConfig()
+        self.judge = judge  # the learned judge of coverage; None: the rules alone
 
     # -- resume <-> job match -------------------------------------------------
 
@@ -289,25 +293,11 @@ class KnowledgeSelector:
         Returns:
             A :class:`MatchReport` with one item per requirement/responsibility, in posting order.
         """
-        requirements = job.subset(lambda f: f.askable and f.section in REQUIREMENT_WEIGHTS)
-        evidence = resume.subset(lambda f: f.askable and f.section in EVIDENCE_SECTIONS)
         conditions = [f for f in job.facts if f.kind == "condition"]
-        if not requirements.facts:
+        rows = self.judged(resume, job)
+        if not rows:
             return MatchReport(conditions=conditions)
-        shown = ResumeEvidence.of(resume.facts, today=self.config.today)
-        sims = (
-            requirements.vectors @ evidence.vectors.T
-            if evidence.facts
-            else np.zeros((len(requirements.facts), 0), dtype=np.float32)
-        )
-        items = []
-        rank_in_section: dict[str, int] = {}
-        for row, requirement in enumerate(requirements.facts):
-            rank = rank_in_section.get(requirement.section, 0)
-            rank_in_section[requirement.section] = rank + 1
-            weight = round(REQUIREMENT_WEIGHTS[requirement.section] * importance(rank), 4)
-            backing, score = self._evidence(requirement, evidence.facts, sims[row])
-            items.append(shown.judge(MatchItem(requirement, backing, score, weight), evidence.facts))
+        items = [self._learned(item, read, facts) if self.judge else item for item, read, facts in rows]
         total = sum(i.weight for i in items)
         low, high = self.config.gap_threshold - 0.15, self.config.gap_threshold + 0.25
         normalised = sum(
@@ -315,6 +305,66 @@ class KnowledgeSelector:
         )
         share = sum(i.weight * (0.5 if i.partly else 1.0) for i in items if not i.is_gap) / total
         return MatchReport(items=items, overall=100.0 * normalised / total, coverage=share, conditions=conditions)
+
+    def judged(self, resume: FactSet, job: FactSet) -> list[tuple[MatchItem, Evidence, list[FactRef]]]:
+        """Each requirement as the rules judge it, what the learned judge would read of it, and the
+        resume facts that may be its evidence (row-aligned with the evidence's similarities)."""
+        requirements = job.subset(lambda f: f.askable and f.section in REQUIREMENT_WEIGHTS)
+        evidence = resume.subset(lambda f: f.askable and f.section in EVIDENCE_SECTIONS)
+        if not requirements.facts:
+            return []
+        shown = ResumeEvidence.of(resume.facts, today=self.config.today)
+        sims = (
+            requirements.vectors @ evidence.vectors.T
+            if evidence.facts
+            else np.zeros((len(requirements.facts), 0), dtype=np.float32)
+        )
+        texts = [f.text for f in evidence.facts]
+        out = []
+        rank_in_section: dict[str, int] = {}
+        for row, requirement in enumerate(requirements.facts):
+            rank = rank_in_section.get(requirement.section, 0)
+            rank_in_section[requirement.section] = rank + 1
+            weight = round(REQUIREMENT_WEIGHTS[requirement.section] * importance(rank), 4)
+            backing, score = self._evidence(requirement, evidence.facts, sims[row])
+            item = shown.judge(MatchItem(requirement, backing, score, weight), evidence.facts)
+            listed = len(item.found) + len(item.missing)
+            read = Evidence(
+                requirement.text,
+                requirements.vectors[row],
+                texts,
+                sims[row],
+                shown.vocabulary,
+                shown.years,
+                item.status or ("gap" if item.is_gap else "covered"),
+                supported=score if backing is not None else 0.0,
+                items_found=len(item.found) / listed if listed else 0.0,
+            )
+            out.append((item, read, evidence.facts))
+        return out
+
+    def _learned(self, item: MatchItem, read: Evidence, facts: list[FactRef]) -> MatchItem:
+        """The item as the learned judge sees it. The rules' reasons stand where they are certain
+        (items of a list missing, fewer years than asked: partly at most); a requirement the judge
+        finds shown gets the fact that names it, else the nearest, as its evidence."""
+        assert self.judge is not None
+        if not facts:
+            return item
+        status, _shown = self.judge.judge(read)
+        if status == "gap":
+            why = item.why if item.is_gap else "nothing on your resume shows it plainly"
+            score = min(item.score, self.config.gap_threshold - 0.01)
+            return replace(item, evidence=None, status="gap", why=why, score=score)
+        if item.status == "partly":
+            status = "partly"
+        found = item.evidence
+        if found is None:
+            named = ResumeEvidence._naming(coverage.terms(item.requirement.text), facts)
+            found = named or facts[int(np.argmax(read.similarities))]
+        why = item.why if not item.is_gap and item.why else ""
+        why = why or ("your resume shows it" if status == "covered" else "your resume shows some of it")
+        score = max(item.score, float(read.similarities[facts.index(found)]))
+        return replace(item, evidence=found, status=status, why=why, score=score)
 
     def _evidence(self, requirement: FactRef, facts: list[FactRef], sims: np.ndarray) -> tuple[FactRef | None, float]:
         """The most similar resume fact that really supports the requirement, and its score;

@@ -13,7 +13,7 @@ def selector() -> KnowledgeSelector:
     enc = models_registry.encoder()
     # The hashing fake scores lower than MiniLM; its threshold keeps tests meaningful.
     config = SelectorConfig(gap_threshold=0.2, follow_up_threshold=0.2) if settings.FAKE_MODELS else SelectorConfig()
-    return KnowledgeSelector(enc, config)
+    return KnowledgeSelector(enc, config, models_registry.coverage_judge())
 
 
 def fact_set(document: JobPosting | Resume) -> FactSet:

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 
 from interviewer import bases, conversion, exemplars, weights, words
+from interviewer.coverage_model import CoverageJudge
 from interviewer.critic import Critic
 from interviewer.encoders import Encoder, HashingEncoder, SentenceTransformerEncoder
 from interviewer.engine import AnyGenerator, GenerationEngine
@@ -70,6 +71,7 @@ def reset() -> None:
     _banks.clear()
     _critics.clear()
     _fact_kinds.clear()
+    _coverage_judges.clear()
 
 
 # ---------------------------------------------------------------------------
@@ -466,3 +468,28 @@ class _Engines:
 
 
 _engines = _Engines()
+
+
+_coverage_judges: dict[str, CoverageJudge | None] = {}
+
+
+def coverage_judge() -> CoverageJudge | None:
+    """The learned judge of coverage (``COVERAGE_PATH``) when it was fitted on the selector's
+    encoder (its similarities are what it reads); None: the rules alone."""
+    if settings.COVERAGE_PATH == "off" or settings.FAKE_MODELS:
+        return None
+    key = f"{settings.COVERAGE_PATH}|{encoder().model_id}"
+    with _lock:
+        if key in _coverage_judges:
+            return _coverage_judges[key]
+    found: CoverageJudge | None = None
+    try:
+        found = CoverageJudge.load(Path(settings.COVERAGE_PATH))
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("No judge of coverage at %s (%s): the rules alone", settings.COVERAGE_PATH, exc)
+    if found is not None and found.encoder_id != encoder().model_id:
+        log.warning("The judge of coverage was fitted on %s, not on %s: not used", found.encoder_id, encoder().model_id)
+        found = None
+    with _lock:
+        _coverage_judges[key] = found
+    return found

@@ -118,6 +118,9 @@ CRITIC_PATH = os.getenv("CRITIC_PATH", "").strip() or str(BASE_DIR / "models" / 
 FACT_KINDS_PATH = os.getenv("FACT_KINDS_PATH", "").strip() or str(
     BASE_DIR / "models" / "fact-kinds" / "fact_kinds.json"
 )
+# Whether a resume covers a requirement, learned (manage.py train_coverage) on top of the rules. Empty:
+# the one that ships in models/coverage/; "off": the rules alone.
+COVERAGE_PATH = os.getenv("COVERAGE_PATH", "").strip() or str(BASE_DIR / "models" / "coverage" / "coverage.json")
 # Evaluation only (evaluate_interviews --systems template): every turn a template, no model asked.
 GENERATOR_TEMPLATES_ONLY = False
 INTERVIEW_QUESTIONS = envint("INTERVIEW_QUESTIONS", "8", minimum=1)
