@@ -48,6 +48,9 @@ def write_documents(tmp_path):  # type: ignore[no-untyped-def]
     ]
     (tmp_path / "facts.jsonl").write_text("\n".join(json.dumps(r) for r in facts))
     (tmp_path / "coverage.jsonl").write_text("\n".join(json.dumps(r) for r in coverage))
+    # a second labeller who calls the list requirement not covered at all
+    second = [dict(coverage[0]), {**coverage[1], "label": "not"}]
+    (tmp_path / "second.jsonl").write_text("\n".join(json.dumps(r) for r in second))
 
 
 @pytest.mark.django_db
@@ -59,6 +62,7 @@ def test_it_measures_pieces_and_coverage_against_the_labels(tmp_path):
         heldout=str(tmp_path),
         facts=str(tmp_path / "facts.jsonl"),
         coverage=str(tmp_path / "coverage.jsonl"),
+        second=str(tmp_path / "second.jsonl"),
         json_out=str(tmp_path / "out.json"),
         stdout=out,
     )
@@ -69,6 +73,9 @@ def test_it_measures_pieces_and_coverage_against_the_labels(tmp_path):
     assert figures["coverage"]["judgements"] == 2 and figures["coverage"]["precision"] == 1.0
     assert figures["coverage"]["recall"] == 1.0 and figures["coverage"]["three_way_agreement"] == 1.0
     assert "classifier (FACT_KINDS_PATH)" in out.getvalue() and "covered or partly" in out.getvalue()
+    assert figures["coverage"]["second_labeller"] == {"precision": 1.0, "recall": 0.5, "judgements": 2}
+    (judged,) = figures["coverage"]["judges"].values()  # the test models: the rules alone
+    assert judged["where_labellers_agree"] == {"precision": 1.0, "recall": 1.0, "judgements": 1}
 
 
 def test_it_says_when_the_documents_or_labels_are_missing(tmp_path):

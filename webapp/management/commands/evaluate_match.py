@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer.documents import JOB, RESUME, DocumentError, ParsedFact
 from interviewer.fact_kinds import NOT_ASKABLE
-from interviewer.selector import FactRef, FactSet
+from interviewer.selector import FactRef, FactSet, KnowledgeSelector
 from training.tables import table
 from webapp import knowledge, models_registry, services
 
@@ -48,6 +48,11 @@ class Command(BaseCommand):
         parser.add_argument("--heldout", default=str(base.parent / "shared" / "heldout"), help="the documents' folder")
         parser.add_argument("--facts", default=str(base / "eval" / "match" / "facts.jsonl"))
         parser.add_argument("--coverage", default=str(base / "eval" / "match" / "coverage.jsonl"))
+        parser.add_argument(
+            "--second",
+            default=str(base / "eval" / "match" / "coverage_second.jsonl"),
+            help="a second labeller's coverage judgements of the same pieces ('' for none)",
+        )
         parser.add_argument("--json", dest="json_out", default="", help="also write the figures here")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -57,11 +62,16 @@ class Command(BaseCommand):
         try:
             facts = [json.loads(line) for line in Path(options["facts"]).read_text().splitlines() if line.strip()]
             cover = [json.loads(line) for line in Path(options["coverage"]).read_text().splitlines() if line.strip()]
+            second = (
+                [json.loads(line) for line in Path(options["second"]).read_text().splitlines() if line.strip()]
+                if options["second"]
+                else []
+            )
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot read the labels: {exc}") from None
         self._postings: dict[tuple[str, str], tuple[list[ParsedFact], list[ParsedFact]]] = {}
         self._root = root
-        results = {"pieces": self._pieces(facts), "coverage": self._coverage(cover)}
+        results = {"pieces": self._pieces(facts), "coverage": self._coverage(cover, second)}
         if options["json_out"]:
             Path(options["json_out"]).write_text(json.dumps(results, indent=2), encoding="utf-8")
 
@@ -120,16 +130,57 @@ class Command(BaseCommand):
         return out
 
     # -- 2. coverage
-    def _coverage(self, labels: list[dict[str, Any]]) -> dict[str, Any]:
+    def _coverage(self, labels: list[dict[str, Any]], second: list[dict[str, Any]]) -> dict[str, Any]:
+        """Coverage as the app judges it (the rules and the learned judge) and by the rules alone,
+        against the labels; with a second labeller's labels, how far the two labellers agree and
+        how each judge does where they agree."""
         self._wanted = sorted({(str(r["job"]), str(r["where"])) for r in labels})
+        app = knowledge.selector()
+        judges = {"rules and learned judge (COVERAGE_PATH)": app}
+        judges["rules alone"] = KnowledgeSelector(app.encoder, app.config)
+        if app.judge is None:
+            judges = {"rules alone (no judge at COVERAGE_PATH)": judges["rules alone"]}
+        other = {(str(r["resume"]), str(r["job"]), str(r["where"]), str(r["key"])): str(r["label"]) for r in second}
+        rows = self._judged(labels, judges)
+        out: dict[str, Any] = {"judgements": len(rows), "not_requirements_now": sum(r[1] for r in rows), "judges": {}}
+        table_rows: list[tuple[str, str, str, object, str]] = []
+        for name in judges:
+            found = [(statuses[name] in SHOWN, label in SHOWN) for _k, _m, label, statuses in rows]
+            p, r, n = precision_recall(found)
+            three = sum(_three(statuses[name]) == label for _k, _m, label, statuses in rows) / max(1, len(rows))
+            out["judges"][name] = {"precision": p, "recall": r, "three_way_agreement": three}
+            table_rows.append((name, f"{p:.3f}", f"{r:.3f}", n, f"{three:.3f}"))
+            agreed = [
+                (statuses[name] in SHOWN, label in SHOWN)
+                for key, _m, label, statuses in rows
+                if other.get(key, "na") != "na" and (other[key] in SHOWN) == (label in SHOWN)
+            ]
+            if agreed:
+                p, r, n = precision_recall(agreed)
+                out["judges"][name]["where_labellers_agree"] = {"precision": p, "recall": r, "judgements": n}
+                table_rows.append((f"  {name}, where the labellers agree", f"{p:.3f}", f"{r:.3f}", n, ""))
+        labellers = [(other[k] in SHOWN, label in SHOWN) for k, _m, label, _s in rows if other.get(k, "na") != "na"]
+        if labellers:
+            p, r, n = precision_recall(labellers)
+            out["second_labeller"] = {"precision": p, "recall": r, "judgements": n}
+            table_rows.append(("second labeller", f"{p:.3f}", f"{r:.3f}", n, ""))
+        out |= {k: out["judges"][next(iter(judges))][k] for k in ("precision", "recall", "three_way_agreement")}
+        pairs = len({k[:3] for k, _m, _l, _s in rows})
+        self.stdout.write(f"Coverage of {pairs} resume/posting pairs (covered or partly vs not):")
+        self.stdout.write(table(table_rows, ("judged by", "precision", "recall", "judgements", "3-way agree")))
+        return out
+
+    def _judged(
+        self, labels: list[dict[str, Any]], judges: dict[str, KnowledgeSelector]
+    ) -> list[tuple[tuple[str, str, str, str], bool, str, dict[str, str]]]:
+        """Each labelled requirement ("na" left out): (its key, whether it is no requirement now,
+        its label, the status each judge gives it: "gap" where the match does not list it)."""
         encoder = models_registry.encoder()
-        selector = knowledge.selector()
         resumes: dict[str, FactSet] = {}
         pairs: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
         for row in labels:
             pairs[(str(row["resume"]), str(row["job"]), str(row["where"]))].append(row)
-        shown: list[tuple[bool, bool]] = []
-        agree = counted = missing = 0
+        out = []
         for (resume_file, job_file, where), rows in pairs.items():
             if resume_file not in resumes:
                 path = self._root / resume_file
@@ -137,33 +188,23 @@ class Command(BaseCommand):
                     services.DocumentSpec(kind=RESUME, data=path.read_bytes(), filename=path.name)
                 )
                 resumes[resume_file] = _fact_set(prepared.facts, "resume", encoder)
-            _parsed, judged = self._posting(job_file, where)
-            match = selector.match(resumes[resume_file], _fact_set(judged, "job", encoder))
-            by_key = {piece_key(i.requirement.text): i for i in match.items}
+            job = _fact_set(self._posting(job_file, where)[1], "job", encoder)
+            statuses = {}
+            for name, selector in judges.items():
+                match = selector.match(resumes[resume_file], job)
+                statuses[name] = {piece_key(i.requirement.text): i.status for i in match.items}
             for row in rows:
-                if row["label"] == "na":
-                    continue
-                item = by_key.get(row["key"])
-                if item is None:
-                    missing += 1  # no longer a requirement (judged not askable) or not found
-                status = item.status if item is not None else "gap"
-                shown.append((status in SHOWN, row["label"] in SHOWN))
-                counted += 1
-                agree += {"covered": "covered", "partly": "partly"}.get(status, "not") == row["label"]
-        p, r, n = precision_recall(shown)
-        out = {"precision": p, "recall": r, "judgements": n, "three_way_agreement": agree / counted if counted else 0.0}
-        out["not_requirements_now"] = missing
-        self.stdout.write(f"Coverage of {len(pairs)} resume/posting pairs (covered or partly vs not):")
-        self.stdout.write(
-            table(
-                [
-                    ("covered or partly", f"{p:.3f}", f"{r:.3f}", n),
-                    ("covered / partly / not agree", "", "", f"{out['three_way_agreement']:.3f}"),
-                ],
-                ("", "precision", "recall", "judgements"),
-            )
-        )
+                if row["label"] != "na":
+                    key = str(row["key"])
+                    missing = key not in next(iter(statuses.values()))  # judged not askable, or not found
+                    found = {name: status_of.get(key, "gap") for name, status_of in statuses.items()}
+                    out.append(((resume_file, job_file, where, key), missing, str(row["label"]), found))
         return out
+
+
+def _three(status: str) -> str:
+    """A match status as a label: covered, partly or not."""
+    return status if status in SHOWN else "not"
 
 
 def _fact_set(facts: list[ParsedFact], source: str, encoder: Any) -> FactSet:
