@@ -283,12 +283,14 @@ class KnowledgeSelector:
 
     # -- resume <-> job match -------------------------------------------------
 
-    def match(self, resume: FactSet, job: FactSet) -> MatchReport:
+    def match(self, resume: FactSet, job: FactSet, learned: bool = True) -> MatchReport:
         """For each job requirement, the best resume evidence and its score; gaps have none.
 
         Args:
             resume: the resume's facts with embeddings.
             job: the job posting's facts with embeddings.
+            learned: whether the learned judge (when there is one) decides what the rules leave
+                open; False: the rules alone (an interview's plan, see :meth:`plan`).
 
         Returns:
             A :class:`MatchReport` with one item per requirement/responsibility, in posting order.
@@ -297,7 +299,8 @@ class KnowledgeSelector:
         rows = self.judged(resume, job)
         if not rows:
             return MatchReport(conditions=conditions)
-        items = [self._learned(item, read, facts) if self.judge else item for item, read, facts in rows]
+        judge = self.judge is not None and learned
+        items = [self._learned(item, read, facts) if judge else item for item, read, facts in rows]
         total = sum(i.weight for i in items)
         low, high = self.config.gap_threshold - 0.15, self.config.gap_threshold + 0.25
         normalised = sum(
@@ -399,13 +402,14 @@ class KnowledgeSelector:
             covered: ids of facts already probed; they come back only as follow-ups.
             last_answer: the candidate's last answer ("" at the start).
             dialog: recent utterances, newest last; they pull the ranking toward the topic at hand.
-            match: a precomputed :meth:`match` of the same documents (saves work per turn).
+            match: a precomputed :meth:`match` of the same documents (saves work per turn); by
+                default the rules' match, as :meth:`plan` uses.
             limit: how many to return (default ``config.top_k``).
 
         Returns:
             Up to ``limit`` selections, best first, each with a reason.
         """
-        match = match or self.match(resume, job)
+        match = match or self.match(resume, job, learned=False)
         context, answer_vec = self._encode_dialog(dialog or [], last_answer)
         scored = self._answer_links(resume, job, answer_vec) if answer_vec is not None else []
         job_rows = {f.id: i for i, f in enumerate(job.facts)}
@@ -440,9 +444,12 @@ class KnowledgeSelector:
         """An order of facts for a whole interview: key requirements and relevant experience first.
 
         Alternates resume highlights, strong matches and gaps so that every kind of probe gets
-        its turn, and never repeats a fact.
+        its turn, and never repeats a fact. What to probe follows the rules' match (the default):
+        judged blind on held-out interviews (r27), plans on the learned judge's match were 87.6 %
+        ok against 94.2 %, its credits by resemblance becoming requirement probes the model
+        misread, and duties it found unshown becoming gap probes of recruiting text.
         """
-        match = match or self.match(resume, job)
+        match = match or self.match(resume, job, learned=False)
         pattern = [Reason.HIGHLIGHT, Reason.STRONG_MATCH, Reason.GAP, Reason.STRONG_MATCH, Reason.HIGHLIGHT, Reason.GAP]
         covered: set[int] = set()
         chosen: list[Selection] = []

@@ -13,6 +13,7 @@ from interviewer import coverage
 from interviewer.coverage_model import FEATURES, CoverageJudge, Evidence, features, named_loosely, settled
 from interviewer.encoders import HashingEncoder
 from interviewer.selector import FactRef, FactSet, KnowledgeSelector, SelectorConfig
+from interviewer.vocabulary import Reason
 from training import train_coverage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,3 +226,19 @@ def test_train_coverage_refuses_the_test_encoder(settings):
     settings.FAKE_MODELS = True
     with pytest.raises(CommandError, match="FAKE_MODELS=1"):
         call_command("train_coverage")
+
+
+def test_an_interviews_plan_follows_the_rules_match_not_the_judges():
+    """Judged blind (r27), plans on the learned judge's match were worse: the plan keeps the rules'."""
+    encoder = Near()
+    resume_rows = ["Resolved production incidents in the billing system every week", "Wrote Python services"]
+    job_rows = ["Keep our services healthy by finding and fixing their bugs"]
+    resume = FactSet(
+        [FactRef(i, "resume", "experience", t, i) for i, t in enumerate(resume_rows)], encoder.encode(resume_rows)
+    )
+    job = FactSet([FactRef(100, "job", "requirements", job_rows[0], 0)], encoder.encode(job_rows))
+    selector = KnowledgeSelector(encoder, SelectorConfig(), judge(3.0, width=4))  # type: ignore[arg-type]
+    assert selector.match(resume, job).items[0].status == "covered"
+    assert selector.match(resume, job, learned=False).items[0].status == "gap"
+    probes = {s.fact.id: s.reason for s in selector.plan(resume, job, turns=3)}
+    assert probes[100] == Reason.GAP

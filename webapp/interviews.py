@@ -52,8 +52,8 @@ def start(candidate: User, resume: Resume, job: JobPosting, interview_settings: 
     """Create a session with its plan: the facts to probe, in order, fixed for the interview."""
     selector = knowledge.selector()
     resume_set, job_set = knowledge.fact_set(resume), knowledge.fact_set(job)
-    match = selector.match(resume_set, job_set)
-    plan = selector.plan(resume_set, job_set, turns=interview_settings.questions + 4, match=match)
+    match = selector.match(resume_set, job_set)  # what the candidate is shown, and the report's score
+    plan = selector.plan(resume_set, job_set, turns=interview_settings.questions + 4)  # the rules' match
     version = None if settings.FAKE_MODELS else models_registry.active_adapter()
     models_registry.warm()  # the opening turn comes next: load the generator now if it is not
     return InterviewSession.objects.create(
