@@ -365,7 +365,7 @@ class KnowledgeSelector:
             named = ResumeEvidence._naming(coverage.terms(item.requirement.text), facts)
             found = named or facts[int(np.argmax(read.similarities))]
         why = item.why if not item.is_gap and item.why else ""
-        why = why or ("your resume shows it" if status == "covered" else "your resume shows some of it")
+        why = why or ("" if status == "covered" else "your resume shows some of it")
         score = max(item.score, float(read.similarities[facts.index(found)]))
         return replace(item, evidence=found, status=status, why=why, score=score)
 
