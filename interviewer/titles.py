@@ -89,6 +89,8 @@ def _head_lines(text: str, kind: str) -> list[tuple[str, bool]]:
         if named and named.lower() not in _GENERIC_HEADS and names_section(named, kind) is None:
             out.append((named, False))  # "Web Developer Job Description:"
         section = names_section(line, kind)
+        if section is not None and kind == RESUME and _role_phrase(line) not in ("", _tidy(line)):
+            section = None  # "Payroll clerk with 2 years in payroll" heads a resume, not a section
         if section is not None:
             soft = kind == JOB and (section in (UNTITLED, "about") or line.lower().startswith("about"))
             if not soft:
@@ -162,27 +164,83 @@ def _role(words: list[str]) -> str:
 
 
 def _resume_title(head: list[tuple[str, bool]]) -> str:
-    """The name line, joined by the headline right under it when there is one."""
+    """The name line, joined by the headline right under it when there is one; where no name line
+    comes first (a name left out or blacked out), the role the top names ("Java full stack
+    developer"), never a place, a contact line, a number or a work-mode line."""
     found: list[str] = []
-    for number, (line, _after) in enumerate(head):
+    for number, (raw, _after) in enumerate(head):
+        line = _tidy(raw)
+        if _LIST_ITEM.match(raw):
+            break  # a list under the name: no headline ("- Israel", "• Experience in C")
+        if sum(c.isalpha() for c in line) < 2:
+            continue  # a blacked-out name ("*****"), a rule, a stray glyph
         parts = _PARTS.split(line)
-        contact = any(quality.has_contact(p) for p in parts)
-        if contact and number == 0 and len(parts) > 1 and not quality.has_contact(parts[0]):
+        contact = any(_contactish(p) for p in parts)
+        if contact and number == 0 and len(parts) > 1 and not _contactish(parts[0]) and not _is_place(parts[0]):
             line, contact = parts[0], False  # "Dana Whitfield | dana@example.com": the name comes first
-        usable = not contact and _title_like(line) and not any(c.isdigit() for c in line)
+        if contact or _is_place(line) or len(_WORK_MODE.findall(line)) >= 2:
+            continue  # a place, contacts or work modes sit around the name, never make the title
+        role = _role_phrase(line)
+        short = _title_like(line) and not any(c.isdigit() for c in line) and _names_role(line)
         if found:
-            if usable and _names_role(line):
-                found.append(line)
-            elif contact or _PLACE.fullmatch(line) or len(_WORK_MODE.findall(line)) >= 2:
-                continue  # a place, contacts or work modes may sit between the name and the headline
+            if short or role:
+                found.append(line if short else role)
             break  # a headline sits right under the name
-        if usable:
+        if role:
+            if not short:
+                return role  # "Line cook with six years in busy kitchens"
+            found.append(line)  # "Backend Engineer", "Dana Whitfield — Backend Engineer"
+            break
+        if _title_like(line) and not any(c.isdigit() for c in line):
             found.append(line)
             if len(parts) > 1 or any(dash in line for dash in (" — ", " – ", " - ")):
                 break  # "Dana Whitfield — Backend Engineer" names the person and the role already
-        elif not (contact or line.lower() in _NO_TITLE):
+        elif line.lower() not in _NO_TITLE:
             break  # prose or a heading before any name: the top holds no name
     return " — ".join(found)
+
+
+_JUNK_EDGES = " ,;:\"'*|/\\-–—_"
+_GLYPH = re.compile(r"\(cid:\d+\)")
+_ROLE_CUT = re.compile(
+    r"\s+(?:with|who|having|specializ\w*|experienced|focused|passionate|looking|seeking)\b.*$|\s*[(,;:].*$"
+    r"|\s+[-–—]\s+\d.*$",
+    re.I,
+)
+
+
+def _tidy(line: str) -> str:
+    """A top line without what a table or a PDF's glyphs leave at its edges (', Senior Engineer, "')."""
+    return " ".join(_GLYPH.sub(" ", line).split()).strip(_JUNK_EDGES).strip()
+
+
+def _contactish(part: str) -> bool:
+    return quality.has_contact(part) or bool(
+        re.search(r"linked\s?in|github|telegram|skype|whats\s?app|viber|phone|e-?mail", part, re.I)
+    )
+
+
+def _is_place(line: str) -> bool:
+    """ "Country, City" or "City, ST" alone on a line, or with a table's empty cells after it."""
+    if _PLACE.fullmatch(line) or _CITY_STATE.fullmatch(line):
+        return True
+    pieces = [p.strip() for p in line.split(",")]
+    return (
+        len(pieces) == 2
+        and all(p and p[0].isupper() and len(p.split()) <= 3 for p in pieces)
+        and not _names_role(line)
+        and not any(c.isdigit() for c in line)
+    )
+
+
+def _role_phrase(line: str) -> str:
+    """The role a line opens with ("Data analyst with a love of clean pipelines ..." -> "Data
+    analyst"), or "" when it opens with none."""
+    cut = _ROLE_CUT.sub("", line).strip(_JUNK_EDGES)
+    words = cut.split()
+    if not 1 <= len(words) <= 8 or not _names_role(cut) or not _title_like(cut):
+        return ""
+    return cut
 
 
 def _names_role(line: str) -> bool:

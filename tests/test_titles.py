@@ -57,10 +57,19 @@ def test_it_guesses_a_posting_title_from_its_own_text(text, title):
         ("Ana Lee\nPortugal, Braga | | /\nFull-time, on-site, remote or hybrid.\nJava full stack developer\n", "Ana Lee — Java full stack developer"),
         ("Portugal, Braga | | /\nFull-time, on-site, remote or hybrid.\n\nExperience\n- x\n", "cv"),
         ("Ana Lee\nSenior Machine Learning Engineer, Recommendations\n", "Ana Lee — Senior Machine Learning Engineer, Recommendations"),
+        ("***********\nPastry chef\nPhone: 555 0100\n", "Pastry chef"),
+        ("PAYROLL SPECIALIST WITH 4 YEARS IN HOSPITALITY EXPERIENCE\nPhone: 555 0100\n", "PAYROLL SPECIALIST"),
+        ("| | LinkedIn | Portugal, Braga\nData analyst with a love of clean pipelines, tidy dashboards and\n", "Data analyst"),
+        (', Senior Data Engineer, "\nSkills Python, Airflow, dbt\n', "Senior Data Engineer"),
+        ("Data Engineer - 6 years experience\nPhone: Email:\n", "Data Engineer"),
+        ("- WhatsApp\n- Portugal\nGitHub:\nExecutive Summary\nShips data products.\n", "cv"),
+        ("Braga, Portugal\nAbout me\nI build data products.\n", "cv"),
     ],
     ids=[
         "name-and-headline", "label", "resume-word", "contacts-on-the-name-line", "heading-under-name", "prose",
         "section", "place-and-work-modes-between", "never-a-place-or-work-mode", "a-role-with-a-comma",
+        "name-blacked-out", "headline-read-as-a-heading", "contacts-then-prose", "table-leftovers",
+        "role-and-years", "contact-list", "a-place-alone",
     ],
 )  # fmt: skip
 def test_it_guesses_a_resume_label_from_its_top(text, title):
@@ -72,6 +81,11 @@ def test_it_guesses_a_resume_label_from_its_top(text, title):
 )
 def test_it_never_names_a_posting_after_a_section(text):
     assert guess_title(text + "- Build APIs in Python\n", "acme_web-developer.txt", JOB) == "acme web developer"
+
+
+def test_a_file_named_by_a_number_names_the_document_not_the_number():
+    assert guess_title("Skills\n- Python\n", "3.docx", RESUME) == "Resume 3"
+    assert guess_title("Requirements\n- Python\n", "17.txt", JOB) == "Job posting 17"
 
 
 def test_it_falls_back_to_untitled_without_a_file_name():

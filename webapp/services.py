@@ -347,12 +347,15 @@ async def aprepare_many(specs: Sequence[DocumentSpec]) -> list[Prepared | Docume
 
 def guess_title(text: str, filename: str = "", kind: str = JOB) -> str:
     """A name for a document stored without one: its own title (:func:`interviewer.titles.guess_title`:
-    never a section name, a contact line or a date), else its file's name, else "Untitled"."""
+    never a section name, a contact line or a date), else its file's name ("Resume 3" for "3.docx"),
+    else "Untitled"."""
     found = titles.guess_title(text, kind)
     if found:
         return found[:200]
-    stem = PurePath(filename).stem if filename else ""
-    return stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
+    stem = (PurePath(filename).stem if filename else "").replace("_", " ").replace("-", " ").strip()
+    if stem and not any(c.isalpha() for c in stem):
+        return f"{'Resume' if kind == RESUME else 'Job posting'} {stem}"  # "3.docx": never a bare number
+    return stem or "Untitled"
 
 
 def create_document(spec: DocumentSpec, prepared: Prepared | None = None) -> Document:
