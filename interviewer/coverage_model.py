@@ -17,7 +17,6 @@ project's fixtures; its weights are plain numbers in a JSON file read with numpy
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer import coverage
+from interviewer import coverage, softmax
 
 LABELS = ("covered", "partly", "not")
 STATUSES = ("covered", "partly", "gap")
@@ -179,10 +178,7 @@ class CoverageJudge:
         """(rows, labels) probabilities of feature rows."""
         if not len(rows):
             return np.zeros((0, len(self.labels)), dtype=np.float64)
-        logits = np.asarray(rows, dtype=np.float64) @ self.weights + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float64)
+        return softmax.probabilities(rows, self.weights, self.bias)
 
     def judge(self, evidence: Evidence) -> tuple[str, float]:
         """("covered" | "partly" | "gap", P(covered or partly)) of one requirement; what the rules
@@ -198,31 +194,19 @@ class CoverageJudge:
         return ("covered" if p.get("covered", 0.0) >= p.get("partly", 0.0) else "partly"), shown
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = {
-            "encoder_id": self.encoder_id,
-            "labels": list(self.labels),
-            "features": [*FEATURES, "embedding..."],
-            "weights": np.round(self.weights, 5).tolist(),
-            "bias": np.round(self.bias, 5).tolist(),
-            "threshold": self.threshold,
-            "metrics": self.metrics,
-        }
-        path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+        softmax.save(
+            path, "labels", self.labels, self.weights, self.bias, encoder_id=self.encoder_id,
+            features=[*FEATURES, "embedding..."], threshold=self.threshold, metrics=self.metrics,
+        )  # fmt: skip
 
     @classmethod
     def load(cls, path: Path) -> CoverageJudge:
         """Raises OSError, ValueError or KeyError when the file is missing or not a judge."""
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        labels = tuple(str(k) for k in data["labels"])
-        weights = np.asarray(data["weights"], dtype=np.float64)
-        bias = np.asarray(data["bias"], dtype=np.float64)
+        data, labels, weights, bias = softmax.load(path, "labels")
         if set(labels) != set(LABELS):
             raise ValueError(f"{path}: labels {labels}, not {LABELS}")
-        if weights.ndim != 2 or weights.shape[1] != len(labels) or weights.shape[0] <= len(FEATURES):
+        if weights.shape[0] <= len(FEATURES):
             raise ValueError(f"{path}: weights of shape {weights.shape} do not fit {len(FEATURES)} features")
-        if bias.shape != (len(labels),):
-            raise ValueError(f"{path}: bias of shape {bias.shape}")
         return cls(
             str(data["encoder_id"]), labels, weights, bias, float(data["threshold"]), dict(data.get("metrics", {}))
         )

@@ -15,7 +15,6 @@ its weights are plain numbers in a JSON file read with numpy. Pure: no Django.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from interviewer import facts as quality
+from interviewer import softmax
 from interviewer.documents import JOB_ASKABLE
 
 KINDS = ("requirement", "responsibility", "company", "benefits", "legal", "apply", "condition", "other")
@@ -76,10 +76,7 @@ class FactKinds:
         """(pieces, kinds) probabilities."""
         if not pieces:
             return np.zeros((0, len(self.kinds)), dtype=np.float64)
-        logits = features(pieces, vectors).astype(np.float64) @ self.weights + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float64)
+        return softmax.probabilities(features(pieces, vectors), self.weights, self.bias)
 
     def kinds_of(self, pieces: Sequence[Piece], vectors: np.ndarray) -> list[str]:
         """Each piece's kind: the likeliest askable kind, or the likeliest not-askable one when
@@ -94,26 +91,15 @@ class FactKinds:
         return out
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = {
-            "encoder_id": self.encoder_id,
-            "kinds": list(self.kinds),
-            "weights": np.round(self.weights, 5).tolist(),
-            "bias": np.round(self.bias, 5).tolist(),
-            "threshold": self.threshold,
-            "metrics": self.metrics,
-        }
-        path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+        softmax.save(
+            path, "kinds", self.kinds, self.weights, self.bias, encoder_id=self.encoder_id,
+            threshold=self.threshold, metrics=self.metrics,
+        )  # fmt: skip
 
     @classmethod
     def load(cls, path: Path) -> FactKinds:
         """Raises OSError, ValueError or KeyError when the file is missing or not a classifier."""
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        kinds = tuple(str(k) for k in data["kinds"])
-        weights = np.asarray(data["weights"], dtype=np.float64)
-        bias = np.asarray(data["bias"], dtype=np.float64)
-        if weights.ndim != 2 or weights.shape[1] != len(kinds) or bias.shape != (len(kinds),):
-            raise ValueError(f"{path}: weights of shape {weights.shape} do not fit {len(kinds)} kinds")
+        data, kinds, weights, bias = softmax.load(path, "kinds")
         if set(kinds) - set(KINDS):
             raise ValueError(f"{path}: unknown kinds {sorted(set(kinds) - set(KINDS))}")
         return cls(

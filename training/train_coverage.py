@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,26 +26,23 @@ from typing import Any
 
 import numpy as np
 
+from interviewer import softmax
 from interviewer.coverage_model import LABELS, CoverageJudge, Evidence, features, settled
 from interviewer.documents import RESUME, ExtractionLimits, ParsedFact, read_document
 from interviewer.encoders import Encoder
 from interviewer.selector import FactRef, FactSet, KnowledgeSelector
+from training.data import read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "training" / "data"
 
 
 @dataclass
 class CoverageArguments:
     output: Path = field(metadata={"help": "where the judge's JSON goes"})
-    judgements: Path = DATA / "coverage.jsonl"
+    judgements: Path = ROOT / "training" / "data" / "coverage.jsonl"
     resumes: Path = ROOT / "fixtures" / "resumes"
     c: float = 1.0
     min_precision: float = 0.9
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def fact_set(facts: Sequence[ParsedFact], source: str, encoder: Encoder) -> FactSet:
@@ -151,13 +147,6 @@ def main(args: CoverageArguments, encoder: Encoder, log: Any = print) -> dict[st
 
     # 6. Refit on everything and save
     model = fit(rows, args.c)
-    judge = CoverageJudge(
-        encoder.model_id,
-        tuple(str(k) for k in model.classes_),
-        model.coef_.T.astype(np.float64),
-        model.intercept_.astype(np.float64),
-        threshold,
-        metrics,
-    )
+    judge = CoverageJudge(encoder.model_id, *softmax.fitted(model), threshold, metrics)
     judge.save(Path(args.output))
     return metrics

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from interviewer import softmax
 from interviewer.documents import JOB, parse_document
 from interviewer.encoders import Encoder
 from interviewer.fact_kinds import KINDS, NOT_ASKABLE, FactKinds, Piece, features, pieces_of
@@ -136,13 +137,6 @@ def main(args: FactKindsArguments, encoder: Encoder, log: Any = print) -> dict[s
     # 5-6. Refit on everything and save
     x_all, y_all = xy([*train[:-1], *test, sentences])
     model = LogisticRegression(C=args.c, max_iter=5000).fit(x_all, y_all)
-    classifier = FactKinds(
-        encoder.model_id,
-        tuple(str(k) for k in model.classes_),
-        model.coef_.T.astype(np.float64),
-        model.intercept_.astype(np.float64),
-        threshold,
-        metrics,
-    )
+    classifier = FactKinds(encoder.model_id, *softmax.fitted(model), threshold, metrics)
     classifier.save(Path(args.output))
     return metrics

@@ -15,8 +15,10 @@ import logging
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -252,22 +254,36 @@ _critics: dict[str, Critic | None] = {}
 
 def critic() -> Critic | None:
     """The critic of whole turns (``CRITIC_PATH``), when there is one fitted on the encoder in use."""
-    if settings.CRITIC_PATH == "off" or settings.FAKE_MODELS:
+    return _fitted(_critics, settings.CRITIC_PATH, Critic.load, "critic of turns", "the gate's rules alone judge them")
+
+
+class _Fitted(Protocol):
+    encoder_id: str
+
+
+_F = TypeVar("_F", bound=_Fitted)
+
+
+def _fitted(cache: dict[str, _F | None], path: str, load: Callable[[Path], _F], what: str, instead: str) -> _F | None:
+    """A model fitted on the encoder's vectors, read from ``path`` once per encoder; None when the
+    setting is "off", the test models run, the file is missing or broken, or it was fitted on
+    another encoder (what it reads would mean something else)."""
+    if path == "off" or settings.FAKE_MODELS:
         return None
-    key = f"{settings.CRITIC_PATH}:{encoder().model_id}"
+    key = f"{path}:{encoder().model_id}"
     with _lock:
-        if key in _critics:
-            return _critics[key]
-    found: Critic | None = None
+        if key in cache:
+            return cache[key]
+    found: _F | None = None
     try:
-        found = Critic.load(Path(settings.CRITIC_PATH))
+        found = load(Path(path))
     except (OSError, ValueError, KeyError) as exc:
-        log.info("No critic of turns at %s (%s): the gate's rules alone judge them", settings.CRITIC_PATH, exc)
+        log.info("No %s at %s (%s): %s", what, path, exc, instead)
     if found is not None and found.encoder_id != encoder().model_id:
-        log.warning("The critic was fitted on %s, not on %s: not used", found.encoder_id, encoder().model_id)
+        log.warning("The %s was fitted on %s, not on %s: not used", what, found.encoder_id, encoder().model_id)
         found = None
     with _lock:
-        _critics[key] = found
+        cache[key] = found
     return found
 
 
@@ -476,20 +492,4 @@ _coverage_judges: dict[str, CoverageJudge | None] = {}
 def coverage_judge() -> CoverageJudge | None:
     """The learned judge of coverage (``COVERAGE_PATH``) when it was fitted on the selector's
     encoder (its similarities are what it reads); None: the rules alone."""
-    if settings.COVERAGE_PATH == "off" or settings.FAKE_MODELS:
-        return None
-    key = f"{settings.COVERAGE_PATH}|{encoder().model_id}"
-    with _lock:
-        if key in _coverage_judges:
-            return _coverage_judges[key]
-    found: CoverageJudge | None = None
-    try:
-        found = CoverageJudge.load(Path(settings.COVERAGE_PATH))
-    except (OSError, ValueError, KeyError) as exc:
-        log.warning("No judge of coverage at %s (%s): the rules alone", settings.COVERAGE_PATH, exc)
-    if found is not None and found.encoder_id != encoder().model_id:
-        log.warning("The judge of coverage was fitted on %s, not on %s: not used", found.encoder_id, encoder().model_id)
-        found = None
-    with _lock:
-        _coverage_judges[key] = found
-    return found
+    return _fitted(_coverage_judges, settings.COVERAGE_PATH, CoverageJudge.load, "judge of coverage", "the rules alone")
