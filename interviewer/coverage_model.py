@@ -75,14 +75,17 @@ _SUFFIXES = re.compile(r"(?:\d+(?:\.\d+)*|ful|js|\.js|db)")
 def _inside(term: str, resume_terms: frozenset[str]) -> bool:
     """Whether a longer name on the resume ends with ``term`` ("SQL" in "MySQL", "PostgreSQL") or is
     it with a version or a suffix ("HTML" in "HTML5"), or ``term`` is a resume name with a suffix
-    ("RESTful" for "REST"); for names of three letters or more. "Java" is not in "JavaScript"."""
+    ("RESTful" for "REST"); for names of three letters or more. "Java" is not in "JavaScript", nor
+    "SQL" in "NoSQL"."""
     if len(term) < 3:
         return False
     for other in resume_terms:
         for part in {other, *re.split(r"[-/.]", other)}:
             if len(part) < 3 or part == term:
                 continue
-            if part.endswith(term) or (part.startswith(term) and _SUFFIXES.fullmatch(part[len(term) :])):
+            if (part.endswith(term) and part != "no" + term) or (
+                part.startswith(term) and _SUFFIXES.fullmatch(part[len(term) :])
+            ):
                 return True
             if len(part) >= 4 and term.startswith(part) and _SUFFIXES.fullmatch(term[len(part) :]):
                 return True

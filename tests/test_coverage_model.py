@@ -80,6 +80,7 @@ def test_naming_loosely_needs_three_letters_and_a_known_suffix():
     resume = frozenset({"mysql", "html5", "rest", "javascript", "nodejs"})
     assert named_loosely("sql", resume) and named_loosely("html", resume) and named_loosely("restful", resume)
     assert not named_loosely("java", resume) and not named_loosely("js", resume)
+    assert not named_loosely("sql", frozenset({"nosql", "mongodb"}))
     assert named_loosely("node", resume)  # "NodeJS" is Node with a suffix
 
 
