@@ -181,7 +181,8 @@ def _resume_title(head: list[tuple[str, bool]]) -> str:
         if contact or _is_place(line) or len(_WORK_MODE.findall(line)) >= 2:
             continue  # a place, contacts or work modes sit around the name, never make the title
         role = _role_phrase(line)
-        short = _title_like(line) and not any(c.isdigit() for c in line) and _names_role(line)
+        plain = _title_like(line) and not any(c.isdigit() for c in line)
+        short = plain and _names_role(line)
         if found:
             if short or role:
                 found.append(line if short else role)
@@ -191,7 +192,7 @@ def _resume_title(head: list[tuple[str, bool]]) -> str:
                 return role  # "Line cook with six years in busy kitchens"
             found.append(line)  # "Backend Engineer", "Dana Whitfield — Backend Engineer"
             break
-        if _title_like(line) and not any(c.isdigit() for c in line):
+        if plain:
             found.append(line)
             if len(parts) > 1 or any(dash in line for dash in (" — ", " – ", " - ")):
                 break  # "Dana Whitfield — Backend Engineer" names the person and the role already
@@ -214,10 +215,12 @@ def _tidy(line: str) -> str:
     return " ".join(_GLYPH.sub(" ", line).split()).strip(_JUNK_EDGES).strip()
 
 
+_CONTACT_WORD = re.compile(r"linked\s?in|github|telegram|skype|whats\s?app|viber|phone|e-?mail", re.I)
+
+
 def _contactish(part: str) -> bool:
-    return quality.has_contact(part) or bool(
-        re.search(r"linked\s?in|github|telegram|skype|whats\s?app|viber|phone|e-?mail", part, re.I)
-    )
+    """Contact details, or the label of one ("LinkedIn-profile", "WhatsApp")."""
+    return quality.has_contact(part) or bool(_CONTACT_WORD.search(part))
 
 
 def _is_place(line: str) -> bool:

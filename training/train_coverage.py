@@ -46,10 +46,11 @@ class CoverageArguments:
 
 
 def fact_set(facts: Sequence[ParsedFact], source: str, encoder: Encoder) -> FactSet:
-    """Facts as the selector sees them, embedded."""
-    refs = [FactRef(i, source, f.section, f.text, i, f.askable, f.context) for i, f in enumerate(facts)]
-    texts = [f.text for f in facts]
-    vectors = encoder.encode(list(texts)) if texts else encoder.encode(["-"])[:0]
+    """Parsed facts as the selector sees them, embedded (no database: training and evaluation)."""
+    refs = [
+        FactRef(i, source, f.section, f.text, f.position, f.askable, f.context, f.kind) for i, f in enumerate(facts)
+    ]
+    vectors = encoder.encode([f.text for f in facts]) if facts else encoder.encode(["-"])[:0]
     return FactSet(refs, vectors)
 
 

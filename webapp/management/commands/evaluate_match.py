@@ -19,8 +19,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer.documents import JOB, RESUME, DocumentError, ParsedFact
 from interviewer.fact_kinds import NOT_ASKABLE
-from interviewer.selector import FactRef, FactSet, KnowledgeSelector
+from interviewer.selector import FactSet, KnowledgeSelector
 from training.tables import table
+from training.train_coverage import fact_set
 from webapp import knowledge, models_registry, services
 
 ASKABLE_LABELS = frozenset(("requirement", "nice_to_have", "responsibility", "skill"))
@@ -187,8 +188,8 @@ class Command(BaseCommand):
                 prepared = services.prepare(
                     services.DocumentSpec(kind=RESUME, data=path.read_bytes(), filename=path.name)
                 )
-                resumes[resume_file] = _fact_set(prepared.facts, "resume", encoder)
-            job = _fact_set(self._posting(job_file, where)[1], "job", encoder)
+                resumes[resume_file] = fact_set(prepared.facts, "resume", encoder)
+            job = fact_set(self._posting(job_file, where)[1], "job", encoder)
             statuses = {}
             for name, selector in judges.items():
                 match = selector.match(resumes[resume_file], job)
@@ -205,11 +206,3 @@ class Command(BaseCommand):
 def _three(status: str) -> str:
     """A match status as a label: covered, partly or not."""
     return status if status in SHOWN else "not"
-
-
-def _fact_set(facts: list[ParsedFact], source: str, encoder: Any) -> FactSet:
-    refs = [
-        FactRef(i, source, f.section, f.text, f.position, f.askable, f.context, f.kind) for i, f in enumerate(facts)
-    ]
-    vectors = encoder.encode([f.text for f in facts]) if facts else encoder.encode(["-"])[:0]
-    return FactSet(refs, vectors)
