@@ -243,3 +243,19 @@ def test_an_interviews_plan_follows_the_rules_match_not_the_judges():
     assert selector.match(resume, job, learned=False).items[0].status == "gap"
     probes = {s.fact.id: s.reason for s in selector.plan(resume, job, turns=3)}
     assert probes[100] == Reason.GAP
+
+
+@pytest.mark.django_db
+def test_train_coverage_asks_where_to_save_when_the_judge_is_off(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.FAKE_MODELS, settings.COVERAGE_PATH = False, "off"
+    with pytest.raises(CommandError, match="--output"):
+        call_command("train_coverage")
+
+
+def test_a_judgement_naming_a_resume_that_is_not_there_is_an_error(tmp_path):
+    arguments = write_training_data(tmp_path)
+    (arguments.resumes / "r0.md").unlink()
+    with pytest.raises(OSError):
+        train_coverage.main(arguments, HashingEncoder(), log=lambda *_: None)
