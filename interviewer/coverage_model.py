@@ -3,16 +3,16 @@
 The rules of :mod:`interviewer.coverage` decide what they can read for certain (a list's items, the
 years a resume's dates add up to, a degree), but most requirements are neither: "Keep our services
 healthy by finding and fixing their bugs" is covered by a resume that resolved production incidents
-in other words, and "SQL" by one that names MySQL. Neither the encoder's nearest neighbour alone (a topic neighbour is no
-evidence) nor named terms alone (other words are) decides those.
+in other words, and "SQL" by one that names MySQL. Neither the encoder's nearest neighbour alone
+(a topic neighbour is no evidence) nor named terms alone (other words are) decides those.
 
 :class:`CoverageJudge` is a multinomial logistic regression over what the selector knows of one
 requirement against one resume: the encoder's similarities to the resume's facts (the nearest, the
 next, the mean), whether a fact supports or plainly backs it, the share of its terms and names the
-resume names (exactly, or inside a longer name), a list's items found, years and degrees asked and
-shown, the rules' verdict, and the requirement's own embedding (what kind of ability it asks for).
-It is fitted by ``training/train_coverage.py`` on (requirement, resume, label) judgements of this
-project's fixtures; its weights are plain numbers in a JSON file read with numpy. Pure: no Django.
+resume names (exactly, inside a longer name, or by a name of their kind: :mod:`interviewer.skills`),
+a list's items found, years and degrees asked and shown, the rules' verdict, and the requirement's
+own embedding (what kind of ability it asks for). It is fitted by ``training/train_coverage.py`` on
+(requirement, resume, label) judgements of resumes this project wrote; its weights are plain numbers in a JSON file read with numpy. Pure: no Django.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer import coverage, softmax
+from interviewer import coverage, skills, softmax
 
 LABELS = ("covered", "partly", "not")
 STATUSES = ("covered", "partly", "gap")
@@ -41,6 +41,7 @@ FEATURES = (
     "no_terms",
     "names",
     "names_named",
+    "broad_shown",
     "list",
     "items_found",
     "years_asked",
@@ -113,7 +114,8 @@ def settled(evidence: Evidence) -> str:
             return "gap"  # another of the kind may meet a list of examples: the judge's
     own = list(dict.fromkeys(coverage.terms(text)))
     if own and len(text.split()) <= 3:
-        if all(named_loosely(t, evidence.resume_terms) for t in own):
+        broad = skills.accounted(text, evidence.resume_terms)
+        if all(t in broad or named_loosely(t, evidence.resume_terms) for t in own):
             return "covered"
         if coverage.name_terms(text) or len(text.split()) == 1:
             return "gap"  # a name, or a word alone ("tcpdump"): what the resume does not name
@@ -129,7 +131,8 @@ def features(evidence: Evidence) -> np.ndarray:
     top3 = float(sims[:3].mean()) if len(sims) else 0.0
     mean = float(sims.mean()) if len(sims) else 0.0
     own = list(dict.fromkeys(coverage.terms(text)))
-    named = [coverage.named(t, evidence.resume_terms) for t in own]
+    broad = skills.accounted(text, evidence.resume_terms)
+    named = [t in broad or coverage.named(t, evidence.resume_terms) for t in own]
     inside = [n or _inside(t, evidence.resume_terms) for t, n in zip(own, named, strict=True)]
     names = [t for t in own if t in coverage.name_terms(text)]
     order = [int(i) for i in np.argsort(-np.asarray(evidence.similarities))[:5]]
@@ -152,6 +155,7 @@ def features(evidence: Evidence) -> np.ndarray:
         sum(coverage.named(t, evidence.resume_terms) or _inside(t, evidence.resume_terms) for t in names) / len(names)
         if names
         else 0.0,
+        float(bool(broad)),
         float(bool(coverage.items_of(text))),
         evidence.items_found,
         float(asked > 0),

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from interviewer import coverage
+from interviewer import coverage, skills
 from interviewer.coverage_model import CoverageJudge, Evidence
 from interviewer.encoders import Encoder
 from interviewer.vocabulary import Reason
@@ -230,18 +230,20 @@ class ResumeEvidence:
         found: tuple[str, ...] = ()
         missing: tuple[str, ...] = ()
         if items:
-            found = tuple(i for i in items if coverage.names_item(i, self.vocabulary))
+            found = tuple(i for i in items if skills.naming(i, self.vocabulary) is not None)
             missing = tuple(i for i in items if i not in found)
             if not found:
                 status, evidence, why = "gap", None, "none of these is named on your resume"
             else:
-                evidence = evidence or self._naming(coverage.terms(found[0]), facts)
+                evidence = evidence or self._naming(skills.naming(found[0], self.vocabulary) or [], facts)
                 status = "partly" if missing else "covered"
                 why = "some of these are named on your resume" if missing else "each of these is named on your resume"
         elif own and len(text.split()) <= 3:
-            named = [t for t in own if coverage.named(t, self.vocabulary)]
-            if len(named) == len(own):
-                status, evidence, why = "covered", evidence or self._naming(own, facts), "named on your resume"
+            words = skills.naming(text, self.vocabulary)
+            if words is not None:
+                status, evidence = "covered", evidence or self._naming(words, facts)
+                broad = any(not coverage.named(t, self.vocabulary) for t in own)
+                why = "your resume names one of its kind" if broad else "named on your resume"
             else:
                 status, evidence, why = "gap", None, "not named on your resume"
         if status == "gap" and coverage.asks_school_only(text):
