@@ -113,15 +113,40 @@ def pieces_of(sections: Sequence[str], texts: Sequence[str], askable: Sequence[b
     return [Piece(t, s, a, i / n) for i, (s, t, a) in enumerate(zip(sections, texts, askable, strict=True))]
 
 
-def decide(section: str, askable: bool, kind: str) -> tuple[str, bool, str]:
+def decide(section: str, askable: bool, kind: str, text: str = "") -> tuple[str, bool, str]:
     """(section, askable, kind) of a piece once its kind is known: a not-askable kind is never
     asked about; an askable one the parser left outside the askable sections moves into the
-    section its kind names; the parser's "nice to have" stays."""
+    section its kind names; the parser's "nice to have" stays. A name the parser found in a list
+    of what the job asks for ("Go", "IPv4", "GitHub") is asked about whatever the classifier
+    says: a sentence encoder reads a word alone poorly."""
+    if askable and section in JOB_ASKABLE and is_named_skill(text, strict=kind == "condition"):
+        return section, True, "requirement" if kind in NOT_ASKABLE else kind
     if kind in NOT_ASKABLE:
         return section, False, kind
     if section not in JOB_ASKABLE:
         section = SECTION_OF.get(kind, "requirements")
     return section, True, kind
+
+
+def is_named_skill(text: str, strict: bool = False) -> bool:
+    """A piece that is a name alone: one word written as a name ("Go", "Apache", "IPv4"), or up to
+    three that each are plainly one (a capital inside, all capitals, a digit or a sign: "GitHub",
+    "AWS SDK"); not a phrase ("Sit or stand", "U.S. Citizen"). ``strict``: plainly a name, one
+    word too (what reads as a condition, "Weekends", may be one)."""
+    words = [w for w in text.strip(" .;:").split() if w.lower() not in ("and", "or", "&", "/")]
+    if len(words) == 1 and not strict:
+        word = words[0]
+        return word[:1].isupper() or any(c.isdigit() or c in "#+" for c in word)
+    return 0 < len(words) <= 3 and all(_plainly_a_name(w) for w in words)
+
+
+def _plainly_a_name(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return (
+        any(c.isdigit() or c in "#+" for c in word)
+        or any(c.isupper() for c in word[1:])
+        or (len(letters) >= 2 and all(c.isupper() for c in letters))
+    ) and "." not in word.strip(".")
 
 
 _PATTERN_KINDS = {"disclaimer": "legal", "contact": "apply", "schedule": "benefits"}

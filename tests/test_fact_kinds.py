@@ -57,6 +57,26 @@ def test_a_kind_decides_whether_a_piece_is_asked_about_and_where_it_goes():
     assert decide("nice_to_have", True, "requirement") == ("nice_to_have", True, "requirement")
 
 
+@pytest.mark.parametrize("text", ["Go", "Apache", "IPv4", "GitHub", "LAMP", "C#", "AWS SDK"])
+def test_a_name_alone_in_a_list_of_what_the_job_asks_is_asked_about_whatever_the_classifier_says(text):
+    assert decide("requirements", True, "other", text) == ("requirements", True, "requirement")
+    assert decide("nice_to_have", True, "company", text) == ("nice_to_have", True, "requirement")
+    assert decide("about", False, "company", text) == ("about", False, "company")  # the parser's blurb stays
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Sit or stand", "condition"),
+        ("U.S. Citizen", "condition"),
+        ("Weekends", "condition"),
+        ("Be part of it", "company"),
+    ],
+)
+def test_a_phrase_or_a_word_that_reads_as_a_condition_keeps_its_kind(text, kind):
+    assert decide("requirements", True, kind, text) == ("requirements", False, kind)
+
+
 @pytest.mark.parametrize(
     "text",
     [

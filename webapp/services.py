@@ -538,7 +538,7 @@ def judge_posting(facts: list[ParsedFact], vectors: np.ndarray | None = None, en
     pieces = fact_kinds.pieces_of([f.section for f in facts], [f.text for f in facts], [f.askable for f in facts])
     out = []
     for fact, kind in zip(facts, classifier.kinds_of(pieces, vectors), strict=True):
-        section, askable, kind = fact_kinds.decide(fact.section, fact.askable, kind)
+        section, askable, kind = fact_kinds.decide(fact.section, fact.askable, kind, fact.text)
         out.append(replace(fact, section=section, askable=askable, kind=kind))
     return out
 
