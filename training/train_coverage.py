@@ -1,8 +1,10 @@
 """Fit the learned judge of coverage (interviewer.coverage_model) on labelled judgements.
 
 1. Data, all written by this project: (resume, posting, requirement, label) judgements in
-   ``training/data/coverage.jsonl`` of the fixtures' resumes against their postings' requirements
-   (labels ``covered``, ``partly``, ``not``; ``na``, a piece that is no requirement, is left out).
+   ``training/data/coverage.jsonl`` of the fixtures' resumes against their postings' requirements,
+   and of the longer software and IT resumes of ``training/data/resumes/`` against postings'
+   requirement lines written for them (labels ``covered``, ``partly``, ``not``; ``na``, a piece
+   that is no requirement, is left out).
    Each resume is read and parsed as the app reads it; each requirement is judged against it by
    the selector (:meth:`interviewer.selector.KnowledgeSelector.judged`): the rules' verdict and
    what the learned judge reads.
@@ -41,6 +43,7 @@ class CoverageArguments:
     output: Path = field(metadata={"help": "where the judge's JSON goes"})
     judgements: Path = ROOT / "training" / "data" / "coverage.jsonl"
     resumes: Path = ROOT / "fixtures" / "resumes"
+    more_resumes: Path = ROOT / "training" / "data" / "resumes"  # those written for training only
     c: float = 1.0
     min_precision: float = 0.9
 
@@ -66,6 +69,8 @@ def read_rows(args: CoverageArguments, encoder: Encoder) -> list[tuple[str, Evid
     out = []
     for name, rows in sorted(by_resume.items()):
         path = args.resumes / name
+        if not path.is_file() and (args.more_resumes / name).is_file():
+            path = args.more_resumes / name
         digest = read_document(RESUME, path.read_bytes(), "", name, ExtractionLimits(), 400)
         resume = fact_set(digest.facts, "resume", encoder)
         job = fact_set(
