@@ -526,6 +526,10 @@ def clean_text(text: str) -> str:
         text = text.replace(glyph, "•")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u00ad", "")
     text = _CONTROL.sub("", text)
+    # A glyph a PDF converter could not map, left as "(cid:123)" in a document made from its output:
+    # a bullet where it opens a line, else nothing.
+    text = re.sub(r"(?m)^([ \t]*)\(cid:\d+\)[ \t]*", r"\1• ", text)
+    text = re.sub(r"\(cid:\d+\)", "", text)
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)  # words hyphenated at a line end
     lines = [_SPACES.sub(" ", _unspace(line)).strip() for line in text.split("\n")]
     text = "\n".join(lines)

@@ -215,3 +215,8 @@ def test_letter_spaced_headings_become_sections_not_facts():
         ("skills", "SQL"),
         ("skills", "Tableau"),
     ]
+
+
+def test_a_glyph_a_pdf_converter_left_as_cid_becomes_a_bullet_or_nothing():
+    text = "(cid:123) Built a link monitor (C++)\n  (cid:9)Tested it\nTeam(cid:1)lead"
+    assert clean_text(text) == "• Built a link monitor (C++)\n• Tested it\nTeamlead"
