@@ -532,7 +532,7 @@ def clean_text(text: str) -> str:
     text = re.sub(r"\(cid:\d+\)", "", text)
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)  # words hyphenated at a line end
     lines = [_SPACES.sub(" ", _unspace(line)).strip() for line in text.split("\n")]
-    text = "\n".join(lines)
+    text = _rejoin_capitals("\n".join(lines))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
@@ -546,6 +546,23 @@ _HEADING_VOCABULARY = frozenset(
     qualifications references skills specialist summary technical tools training volunteer volunteering work
     """.split()
 )
+
+
+# A capital cut from the rest of its word ("K otlin", "P ostgreSQL", "G raphQL API"), as some converters of
+# PDFs to DOCX leave every word whose first letter sat in a run of its own. "A" and "I" are words.
+_CUT_CAPITAL = re.compile(
+    r"(?<![/\d&-])\b([B-HJ-Z]) (?!(?:and|or|is|in|on|of|to|the|for|with|at|by|as|an|are|was|be)\b)([a-z][A-Za-z]+|[A-Z]{2,}\b|[A-Z]\b)"
+)
+
+
+def _rejoin_capitals(text: str) -> str:
+    """``text`` with each capital cut from its word joined back, where the document shows the cut
+    often (four times, three of them before a small letter: "Plan B is" or "the D language" alone
+    are left as they are; "A/B tests" and "3D models" are never cuts)."""
+    found = _CUT_CAPITAL.findall(text)
+    if len(found) < 4 or sum(bool(rest[:1].islower()) for _c, rest in found) < 3:
+        return text
+    return _CUT_CAPITAL.sub(r"\1\2", text)
 
 
 def _unspace(line: str) -> str:

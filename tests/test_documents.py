@@ -220,3 +220,11 @@ def test_letter_spaced_headings_become_sections_not_facts():
 def test_a_glyph_a_pdf_converter_left_as_cid_becomes_a_bullet_or_nothing():
     text = "(cid:123) Built a link monitor (C++)\n  (cid:9)Tested it\nTeam(cid:1)lead"
     assert clean_text(text) == "• Built a link monitor (C++)\n• Tested it\nTeamlead"
+
+
+def test_a_capital_cut_from_its_word_is_joined_back_where_the_document_shows_the_cut_often():
+    cut = "Built apps in K otlin with D ocker and T erraform.\nCalls to a G raphQL API on P ostgreSQL.\nPlan B is fine."
+    joined = "Built apps in Kotlin with Docker and Terraform.\nCalls to a GraphQL API on PostgreSQL.\nPlan B is fine."
+    assert clean_text(cut) == joined
+    plain = "Ran A/B tests and 3D models in the D language with Vitamin C and zinc studies."
+    assert clean_text(plain) == plain
