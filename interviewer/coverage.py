@@ -38,7 +38,8 @@ _COMMON = GENERIC_WORDS | frozenset(
     """
     proven solid demonstrated familiarity familiar proficiency proficient expertise background minimum least
     level degree high basic advanced effective effectively written verbal ensure provide support develop
-    developing development maintain perform performs assist help across within various multiple e.g i.e
+    developing development maintain maintaining implement implementing perform performs assist help across
+    within various multiple e.g i.e
     have has had
     """.split()
 )
@@ -297,6 +298,18 @@ def degree_meets(requirement: str, degree: str) -> bool:
     field = [t for t in terms(requirement) if t.strip("'’s") not in _NOT_A_FIELD and t not in _NOT_A_FIELD]
     vocabulary = vocabulary_of(degree)
     return not field or any(named(t, vocabulary) for t in field)
+
+
+_OR_EXPERIENCE = re.compile(
+    r"\b(?:or|in[- ]lieu of)\b[^.;]{0,60}?\b(?:equivalent|comparable)\b[^.;]{0,40}?\b(?:experience|work)\b", re.I
+)
+# Years of work that may stand in for a degree a requirement lets experience replace.
+YEARS_FOR_A_DEGREE = 4
+
+
+def experience_may_replace(requirement: str) -> bool:
+    """Whether a degree requirement accepts experience instead ("or equivalent practical experience")."""
+    return bool(_OR_EXPERIENCE.search(requirement))
 
 
 def is_degree(requirement: str) -> bool:

@@ -252,8 +252,12 @@ class ResumeEvidence:
                 status, evidence, why = "covered", degree, "your resume names study beyond school"
         elif status == "gap" and coverage.degree_asked(text):
             degree = next((f for f in facts if coverage.degree_meets(text, f.text)), None)
+            work = next((f for f in facts if f.section == "experience"), None)
             if degree is not None:
                 status, evidence, why = "covered", degree, "your resume names this degree or a higher one"
+            elif work and coverage.experience_may_replace(text) and self.years >= coverage.YEARS_FOR_A_DEGREE:
+                status, evidence = "partly", work
+                why = f"it accepts experience instead; your resume's dates add up to about {self.years:.0f} years"
         asked = coverage.years_asked(text)
         if asked and status != "gap" and self.years < asked:
             status = "partly"

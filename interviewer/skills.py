@@ -133,6 +133,8 @@ FAMILIES: tuple[Family, ...] = (
         r"linux|unix(?:-like)?|\*nix",
         "ubuntu debian centos rhel redhat fedora suse linux unix",
     ),
+    _family("Elasticsearch", r"elastic\s*search", "elk kibana opensearch"),
+    _family("the LAMP stack", r"lamp(?:\s+stack)?", "php"),
     _family("CSS", r"css3?|stylesheets?", "sass scss bootstrap tailwind tailwindcss"),
     _family(
         "spreadsheets and office tools",

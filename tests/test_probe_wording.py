@@ -135,6 +135,17 @@ def test_any_degree_meets_a_school_diploma():
     assert none.status == "gap"
 
 
+def test_years_of_work_stand_in_for_a_degree_only_where_the_requirement_accepts_experience():
+    work = FactRef(1, "resume", "experience", "Backend developer at a bank, 2015 - 2022", 1)
+    accepts = FactRef(9, "job", "requirements", "Bachelor's degree in CS or equivalent practical experience", 1)
+    strict = FactRef(10, "job", "requirements", "Bachelor's degree in CS", 2)
+    seasoned, junior = ResumeEvidence(frozenset(), 7.0), ResumeEvidence(frozenset(), 2.0)
+    item = seasoned.judge(_gap(accepts), [work])
+    assert item.status == "partly" and item.evidence == work and "about 7 years" in item.why
+    assert seasoned.judge(_gap(strict), [work]).status == "gap"
+    assert junior.judge(_gap(accepts), [work]).status == "gap"
+
+
 def _gap(requirement: FactRef):  # type: ignore[no-untyped-def]
     from interviewer.selector import MatchItem
 
