@@ -820,7 +820,8 @@ _ABBREVIATIONS = (
     "No.",
 )
 _DIGIT = re.compile(r"\d")
-_LEADING_CONJUNCTION = re.compile(r"^(?:and|or|but|as well as)\s+", re.I)
+# "and maintains ...", and the "etc." that closed the list before ("Git, Jira, etc. Message queues").
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|or|but|as well as|etc\.(?=\s+[A-Z]))\s+", re.I)
 _TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.S)
 MAX_FACT_CHARS = 400
 MAX_HEADING_WORDS = 12  # a longer "# ..." line is a title run into its text (a flattened file)

@@ -228,3 +228,8 @@ def test_a_capital_cut_from_its_word_is_joined_back_where_the_document_shows_the
     assert clean_text(cut) == joined
     plain = "Ran A/B tests and 3D models in the D language with Vitamin C and zinc studies."
     assert clean_text(plain) == plain
+
+
+def test_the_etc_that_closed_a_list_does_not_open_the_next_item():
+    facts = facts_of("Requirements\nTools: Git, Jira, Confluence, etc. Message queues\n", "job")
+    assert [t for _s, t in facts][-2:] == ["Confluence", "Message queues"]
