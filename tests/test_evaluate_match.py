@@ -44,6 +44,7 @@ def write_documents(tmp_path):  # type: ignore[no-untyped-def]
             ("3 years of baking bread in a busy bakery", "covered"),
             ("You have baked sourdough, rye and spelt loaves at scale.", "partly"),
             ("Must be at least 18 years of age", "na"),
+            ("A piece the parser never cut", "covered"),  # left out, counted as not found
         )
     ]
     (tmp_path / "facts.jsonl").write_text("\n".join(json.dumps(r) for r in facts))
@@ -71,6 +72,7 @@ def test_it_measures_pieces_and_coverage_against_the_labels(tmp_path):
     assert figures["pieces"]["classifier"] == [1.0, 1.0, 3]  # the blurb and the condition are not askable
     assert figures["pieces"]["conditions"][:2] == [1.0, 1.0]
     assert figures["coverage"]["judgements"] == 2 and figures["coverage"]["precision"] == 1.0
+    assert figures["coverage"]["labels_not_found"] == 1
     assert figures["coverage"]["recall"] == 1.0 and figures["coverage"]["three_way_agreement"] == 1.0
     assert "classifier (FACT_KINDS_PATH)" in out.getvalue() and "covered or partly" in out.getvalue()
     assert figures["coverage"]["second_labeller"] == {"precision": 1.0, "recall": 0.5, "judgements": 2}

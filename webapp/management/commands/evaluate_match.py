@@ -142,8 +142,10 @@ class Command(BaseCommand):
         if app.judge is None:
             judges = {"rules alone (no judge at COVERAGE_PATH)": judges["rules alone"]}
         other = {(str(r["resume"]), str(r["job"]), str(r["where"]), str(r["key"])): str(r["label"]) for r in second}
+        self._not_found = 0
         rows = self._judged(labels, judges)
         out: dict[str, Any] = {"judgements": len(rows), "not_requirements_now": sum(r[1] for r in rows), "judges": {}}
+        out["labels_not_found"] = self._not_found
         table_rows: list[tuple[str, str, str, object, str]] = []
         for name in judges:
             found = [(statuses[name] in SHOWN, label in SHOWN) for _k, _m, label, statuses in rows]
@@ -167,15 +169,19 @@ class Command(BaseCommand):
             table_rows.append(("second labeller", f"{p:.3f}", f"{r:.3f}", n, ""))
         out |= {k: out["judges"][next(iter(judges))][k] for k in ("precision", "recall", "three_way_agreement")}
         pairs = len({k[:3] for k, _m, _l, _s in rows})
-        self.stdout.write(f"Coverage of {pairs} resume/posting pairs (covered or partly vs not):")
+        self.stdout.write(
+            f"Coverage of {pairs} resume/posting pairs (covered or partly vs not; {self._not_found} labelled "
+            "judgements left out: the parser no longer cuts their piece that way):"
+        )
         self.stdout.write(table(table_rows, ("judged by", "precision", "recall", "judgements", "3-way agree")))
         return out
 
     def _judged(
         self, labels: list[dict[str, Any]], judges: dict[str, KnowledgeSelector]
     ) -> list[tuple[tuple[str, str, str, str], bool, str, dict[str, str]]]:
-        """Each labelled requirement ("na" left out): (its key, whether it is no requirement now,
-        its label, the status each judge gives it: "gap" where the match does not list it)."""
+        """Each labelled requirement ("na" left out, and any whose piece the parser no longer cuts):
+        (its key, whether it is no requirement now, its label, the status each judge gives it: "gap"
+        where the match does not list it, judged not askable)."""
         encoder = models_registry.encoder()
         resumes: dict[str, FactSet] = {}
         pairs: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -189,15 +195,21 @@ class Command(BaseCommand):
                     services.DocumentSpec(kind=RESUME, data=path.read_bytes(), filename=path.name)
                 )
                 resumes[resume_file] = fact_set(prepared.facts, "resume", encoder)
-            job = fact_set(self._posting(job_file, where)[1], "job", encoder)
+            pieces = self._posting(job_file, where)[1]
+            cut = {piece_key(p.text) for p in pieces}
+            job = fact_set(pieces, "job", encoder)
             statuses = {}
             for name, selector in judges.items():
                 match = selector.match(resumes[resume_file], job)
                 statuses[name] = {piece_key(i.requirement.text): i.status for i in match.items}
             for row in rows:
-                if row["label"] != "na":
-                    key = str(row["key"])
-                    missing = key not in next(iter(statuses.values()))  # judged not askable, or not found
+                key = str(row["key"])
+                if row["label"] == "na":
+                    continue
+                if key not in cut:
+                    self._not_found += 1  # the parser now cuts the posting another way: no verdict to compare
+                else:
+                    missing = key not in next(iter(statuses.values()))  # judged not askable: a gap
                     found = {name: status_of.get(key, "gap") for name, status_of in statuses.items()}
                     out.append(((resume_file, job_file, where, key), missing, str(row["label"]), found))
         return out
