@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import ParamSpec, TypeVar, cast
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 
 _caller_thread: ContextVar[bool] = ContextVar("caller_thread", default=False)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def db(func: Callable[..., Any]) -> Callable[..., Any]:
+def db(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     """``func`` as an awaitable that runs in a worker thread and tidies database connections.
 
     On PostgreSQL each call may use any thread of the pool, so a slow request in one interview
@@ -26,7 +28,8 @@ def db(func: Callable[..., Any]) -> Callable[..., Any]:
     """
     if _caller_thread.get():
         return sync_to_async(func, thread_sensitive=True)  # the caller's connection, left as it is
-    return database_sync_to_async(func, thread_sensitive=settings.DB_SHARED_THREAD)
+    # channels' wrapper is a class without type parameters: it takes and gives what ``func`` does
+    return cast(Callable[P, Awaitable[R]], database_sync_to_async(func, thread_sensitive=settings.DB_SHARED_THREAD))
 
 
 @contextmanager
