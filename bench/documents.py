@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from interviewer.documents import (  # noqa: E402
+from interviewer.documents.reading import (  # noqa: E402
     JOB,
     RESUME,
     DocumentError,

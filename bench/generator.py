@@ -5,7 +5,7 @@ Default run (issue 22): each registered base (Qwen2.5-Coder-1.5B-Instruct, the d
 SmolLM2-135M), converted once, loaded as a serving process loads it (its prompt style, its
 lanes), and asked for whole interviews: the first TURNS interviewer turns of fixture test dialogs,
 each turn streamed greedy with its code-written start and shown sentence by sentence through the
-gate (interviewer.gate), as webapp.turns serves it (no database). Per base and number of
+gate (interviewer.dialog.gate), as webapp.turns serves it (no database). Per base and number of
 interviews at once (1, 4, 8; 0.5-2 s of candidate "thinking" between turns): the first shown word
 (a code-written start is shown at once), the first sentence of the model's shown, and the whole
 turn, p50 and p95 (for the default base also all 8 interviews one after another, as one user
@@ -46,9 +46,9 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from interviewer import conversion, ct2_generator, weights  # noqa: E402
-from interviewer.engine import DONE, TOKEN, GenerationEngine, GenerationRequest  # noqa: E402
-from interviewer.generator import (  # noqa: E402
+from interviewer.serving import conversion, ct2_generator, weights  # noqa: E402
+from interviewer.serving.engine import DONE, TOKEN, GenerationEngine, GenerationRequest  # noqa: E402
+from interviewer.serving.generator import (  # noqa: E402
     GenerationConfig,
     GroundingFact,
     PromptInputs,
@@ -225,10 +225,10 @@ SERVING_SCRIPT = """
 import json, pathlib, sys, time, psutil
 sys.path.insert(0, {root!r})
 from interviewer.encoders import SentenceTransformerEncoder
-from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
-from interviewer.ct2_generator import load_ct2_generator
-from interviewer.engine import GenerationEngine
-from interviewer.generator import PromptInputs
+from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from interviewer.serving.ct2_generator import load_ct2_generator
+from interviewer.serving.engine import GenerationEngine
+from interviewer.serving.generator import PromptInputs
 from interviewer.vocabulary import Act
 encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
 encoder.encode(["Five years of Python in production"])
@@ -408,10 +408,10 @@ async def served_turn(
     the gate, as webapp.turns serves it: a code-written start is shown the moment the turn starts."""
     from dataclasses import replace
 
-    from interviewer import prompt
-    from interviewer.bases import PromptStyle
-    from interviewer.gate import Gate
-    from interviewer.ranker import RankContext
+    from interviewer.dialog import prompt
+    from interviewer.dialog.gate import Gate
+    from interviewer.dialog.ranker import RankContext
+    from interviewer.serving.bases import PromptStyle
 
     last = inputs.history[-1][1] if inputs.history and inputs.history[-1][0] == "candidate" else ""
     start = (
@@ -477,12 +477,12 @@ def served_interviews(engine: GenerationEngine, style, encoder, at_once: int, co
 SERVED_SCRIPT = """
 import json, pathlib, sys, time, psutil
 sys.path.insert(0, {root!r})
-from interviewer.bases import PromptStyle
+from interviewer.serving.bases import PromptStyle
 from interviewer.encoders import SentenceTransformerEncoder
-from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
-from interviewer.ct2_generator import load_ct2_generator
-from interviewer.engine import GenerationEngine
-from interviewer.generator import PromptInputs
+from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from interviewer.serving.ct2_generator import load_ct2_generator
+from interviewer.serving.engine import GenerationEngine
+from interviewer.serving.generator import PromptInputs
 from interviewer.vocabulary import Act
 encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
 encoder.encode(["Five years of Python in production"])
@@ -503,10 +503,10 @@ print(json.dumps([load_s, first, psutil.Process().memory_info().rss]))
 
 
 def served_main() -> None:
-    from interviewer import bases
-    from interviewer.bases import PromptStyle
     from interviewer.encoders import SentenceTransformerEncoder
-    from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+    from interviewer.serving import bases
+    from interviewer.serving.bases import PromptStyle
+    from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 
     encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
     figures: dict[str, object] = {"cores": os.cpu_count(), "load_average_1m_at_start": round(os.getloadavg()[0], 2)}

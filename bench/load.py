@@ -57,7 +57,7 @@ SETUP = """
 import json, os
 from django.contrib.auth import get_user_model
 from django.test import Client
-from interviewer.policy import InterviewSettings
+from interviewer.dialog.policy import InterviewSettings
 from webapp import interviews, services
 n, questions = int(os.environ["BENCH_N"]), int(os.environ["BENCH_QUESTIONS"])
 read = lambda path: open(path, "rb").read()

@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from interviewer.encoders import SentenceTransformerEncoder  # noqa: E402
-from interviewer.selector import FactRef, FactSet, KnowledgeSelector  # noqa: E402
-from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir  # noqa: E402
+from interviewer.matching.selector import FactRef, FactSet, KnowledgeSelector  # noqa: E402
+from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir  # noqa: E402
 
 SKILLS = ["Python", "SQL", "Kubernetes", "Terraform", "Go", "React", "Tableau", "Excel", "PostgreSQL", "Kafka"]
 

@@ -28,7 +28,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from interviewer import voice  # noqa: E402
+from interviewer.voice import transcribe as voice  # noqa: E402
 
 ANSWER = (
     "In my last role I owned the billing service for a payments company. Um, the hardest problem was "

@@ -1,6 +1,6 @@
 """A softmax regression fitted with scikit-learn and served with numpy: the arithmetic and the JSON
-file shared by the app's small classifiers (:mod:`interviewer.fact_kinds`,
-:mod:`interviewer.coverage_model`). Pure: no Django."""
+file shared by the app's small classifiers (:mod:`interviewer.documents.fact_kinds`,
+:mod:`interviewer.matching.coverage_model`). Pure: no Django."""
 
 from __future__ import annotations
 

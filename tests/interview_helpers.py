@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from interviewer.generator import PromptInputs, TemplateGenerator
-from interviewer.policy import InterviewSettings
+from interviewer.dialog.policy import InterviewSettings
+from interviewer.serving.generator import PromptInputs, TemplateGenerator
 from webapp import interviews, services, turns
 from webapp.models import JobPosting, Resume, Turn
 

@@ -1,4 +1,4 @@
-"""interviewer.bases: registered generator bases, joined from their packaged parts only when the
+"""interviewer.serving.bases: registered generator bases, joined from their packaged parts only when the
 bytes are the pinned model's."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import bases, weights
-from interviewer.bases import Base, Part, PromptStyle, WeightsError
+from interviewer.serving import bases, weights
+from interviewer.serving.bases import Base, Part, PromptStyle, WeightsError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer import conversion, weights
+from interviewer.serving import conversion, weights
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_the_lanes_share_the_cores_unless_told_otherwise(tmp_path, monkeypatch, 
     import ctranslate2
     import transformers
 
-    from interviewer import ct2_generator
+    from interviewer.serving import ct2_generator
 
     made: dict[str, object] = {}
 

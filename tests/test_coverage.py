@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
-from interviewer import coverage
-from interviewer.selector import FactRef, FactSet, KnowledgeSelector, SelectorConfig
+from interviewer.matching import coverage
+from interviewer.matching.selector import FactRef, FactSet, KnowledgeSelector, SelectorConfig
 from webapp import services
 
 TODAY = dt.date(2026, 6, 1)

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from interviewer import coverage
-from interviewer.coverage_model import FEATURES, CoverageJudge, Evidence, features, named_loosely, settled
 from interviewer.encoders import HashingEncoder
-from interviewer.selector import FactRef, FactSet, KnowledgeSelector, SelectorConfig
+from interviewer.matching import coverage
+from interviewer.matching.coverage_model import FEATURES, CoverageJudge, Evidence, features, named_loosely, settled
+from interviewer.matching.selector import FactRef, FactSet, KnowledgeSelector, SelectorConfig
 from interviewer.vocabulary import Reason
 from training import train_coverage
 
@@ -46,7 +46,7 @@ def judge(bias_shown: float, threshold: float = 0.5, width: int = 3) -> Coverage
         ("HTML", ["Built pages in HTML5 and CSS3"], "covered"),  # a version
         ("RESTful APIs", ["Designed REST services", "Documented the APIs"], "covered"),
         ("ElasticSearch", ["Indexed logs in Elastic Search"], "covered"),  # two words joined
-        ("Relational databases", ["Tuned MySQL queries"], "covered"),  # one of its kind (interviewer.skills)
+        ("Relational databases", ["Tuned MySQL queries"], "covered"),  # one of its kind (interviewer.matching.skills)
         ("JavaScript", ["Front ends in Angular"], "covered"),
         ("Java", ["Built front ends in JavaScript"], "gap"),  # Java is not in JavaScript
         ("Python", ["Wrote services in C# and Java"], "gap"),  # a neighbour is no evidence
@@ -203,7 +203,7 @@ def test_the_shipped_training_data_names_resumes_that_are_there_and_known_labels
 @pytest.mark.real_models
 def test_the_shipped_judge_credits_other_words_and_not_a_neighbour():
     from interviewer.encoders import SentenceTransformerEncoder
-    from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+    from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 
     shipped = CoverageJudge.load(ROOT / "models" / "coverage" / "coverage.json")
     assert shipped.encoder_id == PACKAGED_ENCODER_ID

@@ -1,4 +1,4 @@
-"""The learned critic (interviewer.critic, training.train_critic): fitted on labelled turns, it
+"""The learned critic (interviewer.dialog.critic, training.train_critic): fitted on labelled turns, it
 refuses what its labels refused, and it is saved as plain numbers."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from interviewer.critic import Critic, Turn, features
+from interviewer.dialog.critic import Critic, Turn, features
+from interviewer.dialog.gate import Gate
+from interviewer.dialog.ranker import RankContext
 from interviewer.encoders import HashingEncoder
-from interviewer.gate import Gate
-from interviewer.ranker import RankContext
 from interviewer.vocabulary import Act
 from training import train_critic
 from webapp.management.commands.critic import _base_name
@@ -61,8 +61,8 @@ def test_the_features_say_the_act_and_whether_there_is_an_answer():
 def test_candidate_turns_are_tagged_with_their_base_and_a_stopped_run_continues_where_it_stopped(tmp_path):
     from pathlib import Path
 
-    from interviewer.engine import GenerationEngine
-    from interviewer.generator import TemplateGenerator
+    from interviewer.serving.engine import GenerationEngine
+    from interviewer.serving.generator import TemplateGenerator
     from training import critic_data
 
     root = Path(__file__).resolve().parent.parent / "fixtures"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer import delivery
-from interviewer.delivery import Word
+from interviewer.feedback import delivery
+from interviewer.feedback.delivery import Word
 
 
 def timed(text: str, start: float = 0.0, step: float = 0.4, gaps: dict[int, float] | None = None) -> list[Word]:

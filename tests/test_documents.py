@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.documents import DocumentError, clean_text, extract_text, parse_document
+from interviewer.documents.reading import DocumentError, clean_text, extract_text, parse_document
 from tests import docfactory
 
 MESSY_RESUME = """\

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from interviewer.engine import (
+from interviewer.serving.engine import (
     CANCELLED,
     DONE,
     ERROR,
@@ -20,7 +20,7 @@ from interviewer.engine import (
     candidate_requests,
     fit_batch,
 )
-from interviewer.generator import Cancelled, Candidate, GroundingFact, PromptInputs, TemplateGenerator
+from interviewer.serving.generator import Cancelled, Candidate, GroundingFact, PromptInputs, TemplateGenerator
 from interviewer.vocabulary import Act
 
 WAIT = 5  # seconds; every wait is bounded so that a broken engine fails instead of hanging
@@ -699,7 +699,7 @@ class _Step:
 
 
 def test_sampled_hypotheses_of_one_prompt_stream_to_their_own_candidates():
-    from interviewer.ct2_generator import _on_step, _Sequence
+    from interviewer.serving.ct2_generator import _on_step, _Sequence
 
     class Pushes:
         cancelled = False
@@ -757,7 +757,7 @@ class CT2Model:
 
 @pytest.mark.parametrize(("sample", "topk"), [(True, 50), (False, 1)])
 def test_ctranslate2_samples_from_the_top_k_tokens_and_decodes_greedy_requests_greedily(sample, topk):
-    from interviewer.ct2_generator import CT2Generator
+    from interviewer.serving.ct2_generator import CT2Generator
 
     model = CT2Model()
     generator = CT2Generator(model, CT2Tokenizer())  # type: ignore[arg-type]
@@ -771,7 +771,7 @@ def test_ctranslate2_samples_from_the_top_k_tokens_and_decodes_greedy_requests_g
 
 
 def test_ctranslate2_reads_a_static_part_shared_by_the_whole_batch_once_and_keeps_its_state():
-    from interviewer.ct2_generator import CT2Generator, PromptTokens
+    from interviewer.serving.ct2_generator import CT2Generator, PromptTokens
 
     model = CT2Model()
     generator = CT2Generator(model, CT2Tokenizer(), cache_static=True)  # type: ignore[arg-type]

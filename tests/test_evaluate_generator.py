@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from interviewer.bases import PromptStyle
 from interviewer.encoders import HashingEncoder
-from interviewer.engine import GenerationEngine
-from interviewer.generator import PromptInputs, TemplateGenerator, template_question
+from interviewer.serving.bases import PromptStyle
+from interviewer.serving.engine import GenerationEngine
+from interviewer.serving.generator import PromptInputs, TemplateGenerator, template_question
 from training import evaluate_generator
 
 ROOT = Path(__file__).resolve().parent.parent

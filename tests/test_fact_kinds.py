@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from interviewer import fact_kinds
-from interviewer.documents import ParsedFact
+from interviewer.documents import fact_kinds
+from interviewer.documents.fact_kinds import FactKinds, Piece, decide, features, pattern_kind
+from interviewer.documents.facts import boilerplate_kind
+from interviewer.documents.reading import ParsedFact
 from interviewer.encoders import HashingEncoder
-from interviewer.fact_kinds import FactKinds, Piece, decide, features, pattern_kind
-from interviewer.facts import boilerplate_kind
 from training import train_fact_kinds
 
 
@@ -186,7 +186,7 @@ def test_the_shipped_training_data_uses_known_labels_only():
 @pytest.mark.real_models
 def test_the_shipped_classifier_tells_requirements_from_conditions_and_blurbs():
     from interviewer.encoders import SentenceTransformerEncoder
-    from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+    from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 
     root = Path(__file__).resolve().parent.parent
     classifier = FactKinds.load(root / "models" / "fact-kinds" / "fact_kinds.json")

@@ -1,4 +1,4 @@
-"""Answer assessment and the end-of-interview report (interviewer.feedback, interviewer.star, interviewer.relevance)."""
+"""Answer assessment and the end-of-interview report (interviewer.feedback.report, interviewer.feedback.star, interviewer.feedback.relevance)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError
 
-from interviewer import feedback
 from interviewer.encoders import HashingEncoder
+from interviewer.feedback import report as feedback
 from interviewer.vocabulary import Act
 from training import evaluate_feedback
 from training.data import DataError

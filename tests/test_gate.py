@@ -1,4 +1,4 @@
-"""interviewer.gate and interviewer.prompt: the words of a streamed turn shown sentence by sentence,
+"""interviewer.dialog.gate and interviewer.dialog.prompt: the words of a streamed turn shown sentence by sentence,
 only those the interviewer can stand behind, and the instruct prompt they come from."""
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from interviewer import prompt, ranker
-from interviewer.bases import PromptStyle
+from interviewer.dialog import prompt, ranker
+from interviewer.dialog.gate import Gate, complete_sentences, sentences, split, tail
+from interviewer.dialog.ranker import RankContext, asks
 from interviewer.encoders import HashingEncoder
-from interviewer.gate import Gate, complete_sentences, sentences, split, tail
-from interviewer.generator import GroundingFact, PromptInputs, TextAssembler, build_prompt, split_prompt
-from interviewer.ranker import RankContext, asks
+from interviewer.serving.bases import PromptStyle
+from interviewer.serving.generator import GroundingFact, PromptInputs, TextAssembler, build_prompt, split_prompt
 from interviewer.vocabulary import Act
 
 REQUIREMENT = "Hands-on experience running Kubernetes clusters in production."

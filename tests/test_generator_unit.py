@@ -1,4 +1,4 @@
-"""interviewer.generator without a model: prompt budgeting, post-processing and template questions."""
+"""interviewer.serving.generator without a model: prompt budgeting, post-processing and template questions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from interviewer.generator import (
+from interviewer.dialog.templates import topic
+from interviewer.serving.generator import (
     MAX_WORDS,
     Cancelled,
     GroundingFact,
@@ -19,7 +20,6 @@ from interviewer.generator import (
     system_prompt,
     template_question,
 )
-from interviewer.templates import topic
 from interviewer.vocabulary import Act
 
 FACTS = [
@@ -387,7 +387,7 @@ def test_it_stops_streaming_when_cancelled_mid_way():
 def test_the_transformers_sampler_draws_only_from_the_top_k_tokens(top_k, most):
     import torch
 
-    from interviewer.generator import DialogGenerator, GenerationConfig
+    from interviewer.serving.generator import DialogGenerator, GenerationConfig
 
     generator = object.__new__(DialogGenerator)  # _choose needs only the settings
     config = GenerationConfig(temperature=1.0, top_p=1.0, top_k=top_k, repetition_penalty=1.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.engine import GenerationEngine
+from interviewer.serving.engine import GenerationEngine
 from interviewer.vocabulary import Act
 from tests.interview_helpers import next_turn, start
 from webapp import interviews, models_registry

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from interviewer.engine import GenerationEngine
+from interviewer.serving.engine import GenerationEngine
 from interviewer.vocabulary import Act
 from tests.interview_helpers import SlowGenerator, start
 from webapp import consumers, models_registry

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from interviewer.policy import InterviewSettings
+from interviewer.dialog.policy import InterviewSettings
 from interviewer.vocabulary import Act
 from tests.interview_helpers import next_turn
 from webapp import interviews, services

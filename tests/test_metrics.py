@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from interviewer import metrics
+from interviewer.dialog import metrics
 from interviewer.encoders import HashingEncoder
 
 HYP = "the cat sat on the mat"

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from interviewer.engine import DONE
-from interviewer.generator import PromptInputs, TemplateGenerator
+from interviewer.serving.engine import DONE
+from interviewer.serving.generator import PromptInputs, TemplateGenerator
 from interviewer.vocabulary import Act
 from webapp import models_registry
 from webapp.models import ModelVersion

@@ -1,4 +1,4 @@
-"""The interview plan (interviewer.policy)."""
+"""The interview plan (interviewer.dialog.policy)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from interviewer.policy import MAX_QUESTIONS, InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
-from interviewer.selector import FactRef, Selection
+from interviewer.dialog.policy import MAX_QUESTIONS, InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
+from interviewer.matching.selector import FactRef, Selection
 from interviewer.vocabulary import PROBES, Act, Reason
 
 BEHAVIORAL, CANDIDATE_QUESTIONS, CLOSING, FOLLOW_UP = (

@@ -8,13 +8,14 @@ import re
 
 import pytest
 
-from interviewer import coverage, prompt
+from interviewer.dialog import prompt
+from interviewer.dialog.gate import Gate, tail
+from interviewer.dialog.ranker import RankContext
+from interviewer.dialog.templates import template_question, topic
 from interviewer.encoders import HashingEncoder
-from interviewer.gate import Gate, tail
-from interviewer.generator import GroundingFact, PromptInputs
-from interviewer.ranker import RankContext
-from interviewer.selector import FactRef, ResumeEvidence, Selection
-from interviewer.templates import template_question, topic
+from interviewer.matching import coverage
+from interviewer.matching.selector import FactRef, ResumeEvidence, Selection
+from interviewer.serving.generator import GroundingFact, PromptInputs
 from interviewer.vocabulary import Act, Reason
 from tests.test_gate import KNOWN
 
@@ -147,7 +148,7 @@ def test_years_of_work_stand_in_for_a_degree_only_where_the_requirement_accepts_
 
 
 def _gap(requirement: FactRef):  # type: ignore[no-untyped-def]
-    from interviewer.selector import MatchItem
+    from interviewer.matching.selector import MatchItem
 
     return MatchItem(requirement, None, 0.1, 1.0)
 
@@ -185,7 +186,7 @@ def test_a_weak_resume_line_stays_on_the_turn_but_neither_the_model_nor_the_cand
 
 
 def _probe(selection: Selection):  # type: ignore[no-untyped-def]
-    from interviewer.policy import TurnPlan
+    from interviewer.dialog.policy import TurnPlan
 
     return TurnPlan(Act.REQUIREMENT_PROBE, "job requirement with matching resume evidence", (selection,))
 
@@ -206,7 +207,7 @@ def test_a_degree_is_met_by_one_at_least_as_high_in_the_field_it_names(requireme
 
 
 def test_a_degree_the_resume_shows_is_covered_and_never_probed():
-    from interviewer.selector import FactSet, KnowledgeSelector, SelectorConfig
+    from interviewer.matching.selector import FactSet, KnowledgeSelector, SelectorConfig
     from tests.test_coverage import TODAY, SameVector
 
     encoder = SameVector()

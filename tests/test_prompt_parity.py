@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer import bases
-from interviewer.exemplars import Exemplar
-from interviewer.generator import PROMPT_TOKENS, build_prompt_ids
+from interviewer.dialog.exemplars import Exemplar
+from interviewer.serving import bases
+from interviewer.serving.generator import PROMPT_TOKENS, build_prompt_ids
 from tests.interview_helpers import next_turn, start
 from tests.test_generator_unit import WordTokenizer
 from training.data import Example

@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from interviewer import ranker
+from interviewer.dialog import ranker
+from interviewer.dialog.exemplars import Exemplar, ExemplarBank
+from interviewer.dialog.ranker import RankContext
 from interviewer.encoders import HashingEncoder
-from interviewer.exemplars import Exemplar, ExemplarBank
-from interviewer.ranker import RankContext
 from interviewer.vocabulary import Act
 from interviewer.words import made_up
 

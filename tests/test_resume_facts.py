@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from interviewer.policy import InterviewSettings
+from interviewer.dialog.policy import InterviewSettings
 from tests.interview_helpers import documents, next_turn
 from webapp import interviews, knowledge, services
 from webapp.models import Fact, JobPosting, Resume

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from interviewer.encoders import HashingEncoder
-from interviewer.selector import (
+from interviewer.matching.selector import (
     FactRef,
     FactSet,
     KnowledgeSelector,
@@ -146,7 +146,7 @@ def test_it_computes_recall_and_mrr():
 @pytest.mark.real_models
 def test_it_ranks_a_database_migration_above_a_marathon_for_a_database_requirement():
     from interviewer.encoders import SentenceTransformerEncoder
-    from interviewer.weights import packaged_encoder_dir
+    from interviewer.serving.weights import packaged_encoder_dir
 
     encoder = SentenceTransformerEncoder(packaged_encoder_dir())
     resume = fact_set(

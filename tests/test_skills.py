@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer import coverage, skills
 from interviewer.encoders import HashingEncoder
-from interviewer.selector import FactRef, FactSet, KnowledgeSelector, SelectorConfig
+from interviewer.matching import coverage, skills
+from interviewer.matching.selector import FactRef, FactSet, KnowledgeSelector, SelectorConfig
 
 
 def vocabulary(*lines: str) -> frozenset[str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from interviewer.documents import JOB, RESUME, parse_document
-from interviewer.structure import recover_lines
+from interviewer.documents.reading import JOB, RESUME, parse_document
+from interviewer.documents.structure import recover_lines
 
 
 def facts_of(text: str, kind: str = JOB) -> list[tuple[str, str]]:

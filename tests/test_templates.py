@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.templates import MAX_TOPIC_WORDS, subject, template_question, topic
+from interviewer.dialog.templates import MAX_TOPIC_WORDS, subject, template_question, topic
 from interviewer.vocabulary import Act
 
 
@@ -61,7 +61,7 @@ def test_it_asks_a_behavioral_question_when_a_probe_has_no_fact():
 
 
 def test_a_template_avoids_a_wording_close_to_one_already_asked():
-    from interviewer.templates import NEAR_REPEAT
+    from interviewer.dialog.templates import NEAR_REPEAT
     from interviewer.words import word_jaccard as _jaccard
 
     answer = "We moved the billing jobs to a queue and I wrote the retry logic."

@@ -10,12 +10,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from interviewer import feedback
-from interviewer.bases import PromptStyle
-from interviewer.engine import GenerationEngine
-from interviewer.gate import tail
-from interviewer.generator import Cancelled, GroundingFact, PromptInputs, TemplateGenerator
-from interviewer.policy import TurnPlan
+from interviewer.dialog.gate import tail
+from interviewer.dialog.policy import TurnPlan
+from interviewer.feedback import report as feedback
+from interviewer.serving.bases import PromptStyle
+from interviewer.serving.engine import GenerationEngine
+from interviewer.serving.generator import Cancelled, GroundingFact, PromptInputs, TemplateGenerator
 from interviewer.vocabulary import Act, Source
 from tests.interview_helpers import next_turn, start
 from webapp import interviews, models_registry, turns

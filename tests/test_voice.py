@@ -20,8 +20,8 @@ from asgiref.sync import sync_to_async
 from django.test import AsyncClient, Client
 from django.urls import reverse
 
-from interviewer import voice
-from interviewer.delivery import Word
+from interviewer.feedback.delivery import Word
+from interviewer.voice import transcribe as voice
 from tests.interview_helpers import next_turn, start
 from webapp import interviews, protocol
 from webapp import voice as voice_service

@@ -17,12 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from interviewer import prompt
+from interviewer.dialog import prompt
+from interviewer.dialog.gate import Gate
+from interviewer.dialog.ranker import RankContext
 from interviewer.encoders import Encoder
-from interviewer.engine import DONE, GenerationEngine, GenerationRequest, Handle
-from interviewer.gate import Gate
-from interviewer.generator import GroundingFact, PromptInputs
-from interviewer.ranker import RankContext
+from interviewer.serving.engine import DONE, GenerationEngine, GenerationRequest, Handle
+from interviewer.serving.generator import GroundingFact, PromptInputs
 from training.data import Example, catalog, examples, load_dialogs
 
 SPLIT_OF = {"train": "train", "validation": "dev", "test": "test"}  # the dialog split -> the critic's

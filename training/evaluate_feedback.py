@@ -1,4 +1,4 @@
-"""Evaluation of the answer assessment (interviewer.feedback.assess) on the labelled answer set.
+"""Evaluation of the answer assessment (interviewer.feedback.report.assess) on the labelled answer set.
 
 ``fixtures/answers.jsonl``: one labelled answer a line, written for the project::
 
@@ -36,10 +36,11 @@ from typing import Any
 
 import numpy as np
 
-from interviewer import feedback, relevance, star
 from interviewer.encoders import Encoder, SentenceTransformerEncoder
+from interviewer.feedback import relevance, star
+from interviewer.feedback import report as feedback
+from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from interviewer.vocabulary import Act
-from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from training.data import DataError, read_jsonl
 
 FLAGS = ("off_topic", "vague", "short", "candidate_question")

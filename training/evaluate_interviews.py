@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from interviewer.bases import BASES
+from interviewer.dialog.metrics import is_grounded
+from interviewer.dialog.ranker import FOLLOW_UP_SIMILARITY, NEAR_REPEAT_JACCARD, closes, invites, recites
+from interviewer.dialog.templates import topic
 from interviewer.encoders import Encoder
-from interviewer.metrics import is_grounded
-from interviewer.ranker import FOLLOW_UP_SIMILARITY, NEAR_REPEAT_JACCARD, closes, invites, recites
-from interviewer.templates import topic
+from interviewer.serving.bases import BASES
 from interviewer.vocabulary import Act
 from interviewer.words import content_words
 

@@ -1,4 +1,4 @@
-"""Fit the learned judge of coverage (interviewer.coverage_model) on labelled judgements.
+"""Fit the learned judge of coverage (interviewer.matching.coverage_model) on labelled judgements.
 
 1. Data, all written by this project: (resume, posting, requirement, label) judgements in
    ``training/data/coverage.jsonl`` of the fixtures' resumes against their postings' requirements,
@@ -6,10 +6,10 @@
    requirement lines written for them (labels ``covered``, ``partly``, ``not``; ``na``, a piece
    that is no requirement, is left out).
    Each resume is read and parsed as the app reads it; each requirement is judged against it by
-   the selector (:meth:`interviewer.selector.KnowledgeSelector.judged`): the rules' verdict and
+   the selector (:meth:`interviewer.matching.selector.KnowledgeSelector.judged`): the rules' verdict and
    what the learned judge reads.
 2. Split by resume: every fifth resume is the test set.
-3. Features: :func:`interviewer.coverage_model.features` on the selector's encoder.
+3. Features: :func:`interviewer.matching.coverage_model.features` on the selector's encoder.
 4. Model: multinomial L2 logistic regression (scikit-learn); served with numpy.
 5. Threshold: the P(covered or partly) that gives the best F1 of "shown" (covered or partly vs not)
    in held-back predictions of the training resumes (five folds by resume) among those whose
@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 
 from interviewer import softmax
-from interviewer.coverage_model import LABELS, CoverageJudge, Evidence, features, settled
-from interviewer.documents import RESUME, ExtractionLimits, ParsedFact, read_document
+from interviewer.documents.reading import RESUME, ExtractionLimits, ParsedFact, read_document
 from interviewer.encoders import Encoder
-from interviewer.selector import FactRef, FactSet, KnowledgeSelector
+from interviewer.matching.coverage_model import LABELS, CoverageJudge, Evidence, features, settled
+from interviewer.matching.selector import FactRef, FactSet, KnowledgeSelector
 from training.data import read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,8 +1,8 @@
-"""Fit the critic (interviewer.critic) on labelled candidate turns of the fixture dialogs.
+"""Fit the critic (interviewer.dialog.critic) on labelled candidate turns of the fixture dialogs.
 
 1. Data: items from ``training.critic_data`` joined with their labels (ok / odd / bad); "not ok" is
    odd or bad. The split is the items' own (by dialog): train, dev, test.
-2. Features: ``interviewer.critic.features`` on the selector's encoder.
+2. Features: ``interviewer.dialog.critic.features`` on the selector's encoder.
 3. Model: L2 logistic regression (scikit-learn), the classes weighted to balance.
 4. Threshold: on dev, the lowest P(not ok) whose refusals are at least ``min_precision`` right.
 5. Evaluate: precision and recall of "not ok" on test (never seen while fitting or choosing).
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from interviewer.critic import Critic, Turn, features
+from interviewer.dialog.critic import Critic, Turn, features
 from interviewer.encoders import Encoder
 from interviewer.vocabulary import Act
 

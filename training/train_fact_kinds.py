@@ -1,11 +1,11 @@
-"""Fit the classifier of a posting's pieces (interviewer.fact_kinds) on labelled pieces.
+"""Fit the classifier of a posting's pieces (interviewer.documents.fact_kinds) on labelled pieces.
 
 1. Data, all written by this project: postings (``fixtures/jobs`` and ``training/data/postings``)
    parsed as the app parses them, each piece labelled in ``training/data/posting_pieces.jsonl``
    (matched by its text; a piece the parser no longer yields is left out), and single sentences
    labelled in ``training/data/posting_sentences.jsonl`` (no section, no place: the embedding speaks).
 2. Split by posting: every fifth posting is the test set (sentences always train).
-3. Features: ``interviewer.fact_kinds.features`` on the selector's encoder.
+3. Features: ``interviewer.documents.fact_kinds.features`` on the selector's encoder.
 4. Model: multinomial L2 logistic regression (scikit-learn); served with numpy.
 5. Threshold: the lowest P(not askable) from 0.5 up whose refusals are at least ``min_precision`` right in
    held-back predictions of the training postings (five folds by posting); measured on the test
@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 
 from interviewer import softmax
-from interviewer.documents import JOB, parse_document
+from interviewer.documents.fact_kinds import KINDS, NOT_ASKABLE, FactKinds, Piece, features, pieces_of
+from interviewer.documents.facts import boilerplate_kind
+from interviewer.documents.reading import JOB, parse_document
 from interviewer.encoders import Encoder
-from interviewer.fact_kinds import KINDS, NOT_ASKABLE, FactKinds, Piece, features, pieces_of
-from interviewer.facts import boilerplate_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "training" / "data"

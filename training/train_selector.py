@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from transformers import PrinterCallback, TrainerCallback
 
-from interviewer.selector import retrieval_metrics
-from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from interviewer.matching.selector import retrieval_metrics
+from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from training.data import Pair, load_pairs, split_pairs
 from training.tables import table
 

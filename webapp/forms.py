@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 
-from interviewer.documents import JOB, RESUME, SUPPORTED_EXTENSIONS, DocumentError
+from interviewer.documents.reading import JOB, RESUME, SUPPORTED_EXTENSIONS, DocumentError
 from interviewer.vocabulary import InterviewKind
 from webapp import services
 from webapp.models import UserKey, fold_username

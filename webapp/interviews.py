@@ -17,11 +17,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from interviewer import coverage, feedback
-from interviewer.bases import PromptStyle
-from interviewer.generator import GroundingFact, PromptInputs
-from interviewer.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
-from interviewer.selector import FactRef, Selection
+from interviewer.dialog.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
+from interviewer.feedback import report as feedback
+from interviewer.matching import coverage
+from interviewer.matching.selector import FactRef, Selection
+from interviewer.serving.bases import PromptStyle
+from interviewer.serving.generator import GroundingFact, PromptInputs
 from interviewer.vocabulary import Act, InterviewKind, Reason
 from webapp import embeddings, knowledge, models_registry, voice
 from webapp.models import InterviewSession, JobPosting, Resume, Turn

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from interviewer.selector import FactRef, FactSet, KnowledgeSelector, MatchReport, SelectorConfig
+from interviewer.matching.selector import FactRef, FactSet, KnowledgeSelector, MatchReport, SelectorConfig
 from webapp import embeddings, models_registry
 from webapp.models import Fact, JobPosting, Resume
 

@@ -3,7 +3,7 @@
 One lookup (``generator_spec`` / the active selector) decides what should serve; ``encoder()``
 and ``engine()`` rebuild their model when that changes (another version made active, or the
 FAKE_MODELS / GENERATOR_* settings). With the CTranslate2 backend a version must be converted
-first (``interviewer.conversion``): when another adapter becomes active, a background thread
+first (``interviewer.serving.conversion``): when another adapter becomes active, a background thread
 converts it in a child process and loads it while the previous engine keeps serving, then the
 new engine takes over. Only a process with no engine at all converts in the foreground (the
 first request waits for it); ``manage.py prepare_models`` does it ahead of time.
@@ -23,14 +23,16 @@ from typing import Protocol, TypeVar
 from django.conf import settings
 from django.db import transaction
 
-from interviewer import bases, conversion, exemplars, weights, words
-from interviewer.coverage_model import CoverageJudge
-from interviewer.critic import Critic
+from interviewer import words
+from interviewer.dialog import exemplars
+from interviewer.dialog.critic import Critic
+from interviewer.dialog.exemplars import Exemplar, ExemplarBank
+from interviewer.documents.fact_kinds import FactKinds
 from interviewer.encoders import Encoder, HashingEncoder, SentenceTransformerEncoder
-from interviewer.engine import AnyGenerator, GenerationEngine
-from interviewer.exemplars import Exemplar, ExemplarBank
-from interviewer.fact_kinds import FactKinds
-from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from interviewer.matching.coverage_model import CoverageJudge
+from interviewer.serving import bases, conversion, weights
+from interviewer.serving.engine import AnyGenerator, GenerationEngine
+from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from webapp.models import ModelVersion
 from webapp.remote import RemoteEngine
 
@@ -223,7 +225,7 @@ def active_adapter() -> ModelVersion | None:
 
 
 def base_path() -> Path:
-    """The configured generator base (``GENERATOR_BASE``) as a path (interviewer.weights.resolve_base)."""
+    """The configured generator base (``GENERATOR_BASE``) as a path (interviewer.serving.weights.resolve_base)."""
     return weights.resolve_base(settings.GENERATOR_BASE, Path(settings.MODEL_DIR))
 
 
@@ -374,7 +376,7 @@ def convert(spec: GeneratorSpec) -> None:
         RuntimeError: the conversion failed (the message ends with the child's last output).
     """
     model_dir = Path(settings.MODEL_DIR).resolve()
-    command = [sys.executable, "-m", "interviewer.conversion", str(model_dir), "--base", spec.base]
+    command = [sys.executable, "-m", "interviewer.serving.conversion", str(model_dir), "--base", spec.base]
     if spec.adapter is not None:
         command += ["--adapter", str(Path(spec.adapter).resolve())]
     done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=settings.BASE_DIR)
@@ -384,7 +386,7 @@ def convert(spec: GeneratorSpec) -> None:
 
 def load(spec: GeneratorSpec) -> AnyGenerator:
     """The generator for ``spec`` (slow: reads the weights; converts first only if nothing did)."""
-    from interviewer.generator import GenerationConfig, TemplateGenerator, load_generator
+    from interviewer.serving.generator import GenerationConfig, TemplateGenerator, load_generator
 
     if spec.backend == FAKE:
         return TemplateGenerator(settings.FAKE_MODELS_DELAY_MS / 1000)
@@ -395,7 +397,7 @@ def load(spec: GeneratorSpec) -> AnyGenerator:
 
             torch.set_num_threads(spec.threads)
         return load_generator(settings.MODEL_DIR, spec.base, spec.adapter, config)
-    from interviewer.ct2_generator import load_ct2_generator
+    from interviewer.serving.ct2_generator import load_ct2_generator
 
     if not is_ready(spec):
         convert(spec)

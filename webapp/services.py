@@ -2,7 +2,7 @@
 
 Views, the admin and management commands call these functions; each stores a whole
 document with its facts or nothing (``transaction.atomic``) and raises
-:class:`interviewer.documents.DocumentError` with a message for the user.
+:class:`interviewer.documents.reading.DocumentError` with a message for the user.
 
 Reading a document is bounded (issue 8): the text is cut at ``MAX_DOCUMENT_CHARS``, at most
 ``MAX_FACTS_PER_DOCUMENT`` facts are kept, and extraction plus parsing run in a throw-away
@@ -33,8 +33,9 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from interviewer import documents, fact_kinds, titles
-from interviewer.documents import (
+from interviewer.documents import fact_kinds, titles
+from interviewer.documents import reading as documents
+from interviewer.documents.reading import (
     JOB,
     RESUME,
     SUPPORTED_EXTENSIONS,
@@ -136,7 +137,7 @@ def _process_context() -> Any:
     global _context
     if _context is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["interviewer.documents", "pypdf", "docx"])
+        context.set_forkserver_preload(["interviewer.documents.reading", "pypdf", "docx"])
         _context = context
     return _context
 
@@ -346,7 +347,7 @@ async def aprepare_many(specs: Sequence[DocumentSpec]) -> list[Prepared | Docume
 
 
 def guess_title(text: str, filename: str = "", kind: str = JOB) -> str:
-    """A name for a document stored without one: its own title (:func:`interviewer.titles.guess_title`:
+    """A name for a document stored without one: its own title (:func:`interviewer.documents.titles.guess_title`:
     never a section name, a contact line or a date), else its file's name ("Resume 3" for "3.docx"),
     else "Untitled"."""
     found = titles.guess_title(text, kind)
@@ -524,7 +525,7 @@ def add_fact(resume: Resume, section: str, text: str) -> Fact:
 
 
 def judge_posting(facts: list[ParsedFact], vectors: np.ndarray | None = None, encoder_id: str = "") -> list[ParsedFact]:
-    """Each piece of a posting with its kind (:mod:`interviewer.fact_kinds`): what is not askable
+    """Each piece of a posting with its kind (:mod:`interviewer.documents.fact_kinds`): what is not askable
     (the company's blurb, pay, legal text, how to apply, screening conditions) is kept, never
     asked about. Without a classifier the parser's own verdict stands."""
     from webapp import models_registry

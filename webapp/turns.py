@@ -5,7 +5,7 @@
 while it works, so across processes exactly one generator works on a turn and a dead one's
 turn is taken over), plans it (policy, selector and exemplars) and speaks it (:func:`_speak`):
 one greedy candidate is decoded on the engine and streamed, each sentence shown the moment it
-passes the gate (interviewer.gate), so the candidate reads the first words about a sentence
+passes the gate (interviewer.dialog.gate), so the candidate reads the first words about a sentence
 after decoding starts; a turn whose first sentence fails gets one fallback round of sampled
 candidates (the ranker's best) when time is left, else a template. Every turn is decided within
 ``TURN_DEADLINE_S`` of its start, and nothing shown is ever taken back: a turn whose question
@@ -38,12 +38,22 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from interviewer import feedback, prompt, ranker
-from interviewer.bases import PromptStyle
-from interviewer.engine import CANCELLED, DONE, ERROR, LOST, TOKEN, GenerationRequest, Handle, candidate_requests
-from interviewer.gate import Gate
-from interviewer.generator import template_question
-from interviewer.ranker import RankContext
+from interviewer.dialog import prompt, ranker
+from interviewer.dialog.gate import Gate
+from interviewer.dialog.ranker import RankContext
+from interviewer.feedback import report as feedback
+from interviewer.serving.bases import PromptStyle
+from interviewer.serving.engine import (
+    CANCELLED,
+    DONE,
+    ERROR,
+    LOST,
+    TOKEN,
+    GenerationRequest,
+    Handle,
+    candidate_requests,
+)
+from interviewer.serving.generator import template_question
 from interviewer.vocabulary import Act
 from webapp import interviews, models_registry
 from webapp.dbasync import db, in_caller_thread
@@ -176,7 +186,7 @@ def rank_context(pending: interviews.Pending) -> RankContext:
 
 
 def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], source: str) -> Draft:
-    """The best candidate of a fallback round that passes the ranker (interviewer.ranker), else a template.
+    """The best candidate of a fallback round that passes the ranker (interviewer.dialog.ranker), else a template.
 
     ``candidates`` are (raw text, mean token log-probability); an empty list (templates only,
     or the model failed) goes straight to the template.
@@ -218,7 +228,7 @@ def spoken_request(pending: interviews.Pending) -> GenerationRequest | None:
 
 def requests_for(pending: interviews.Pending, candidates: int) -> list[GenerationRequest]:
     """The fallback round: ``candidates`` sampled (not streamed), from the prompt without exemplars
-    and with the other wording of the turn's start (interviewer.engine.candidate_requests)."""
+    and with the other wording of the turn's start (interviewer.serving.engine.candidate_requests)."""
     if templated(pending) or candidates < 1:
         return []
     inputs = replace(pending.inputs, prefix=prefix_for(pending, attempt=1))

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from interviewer.documents import DocumentError
-from interviewer.policy import InterviewSettings
-from interviewer.voice import VoiceError
+from interviewer.dialog.policy import InterviewSettings
+from interviewer.documents.reading import DocumentError
+from interviewer.voice.transcribe import VoiceError
 from webapp import interviews, knowledge, models_registry, search, services, voice
 from webapp.dbasync import db
 from webapp.forms import ResumeUploadForm, SignupForm, StartInterviewForm, parse_id

@@ -22,7 +22,8 @@ from typing import Any
 
 from django.conf import settings
 
-from interviewer import delivery, voice
+from interviewer.feedback import delivery
+from interviewer.voice import transcribe as voice
 from webapp.models import InterviewSession, Turn, VoiceTake
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""manage.py critic: the learned critic of interviewer turns (interviewer.critic).
+"""manage.py critic: the learned critic of interviewer turns (interviewer.dialog.critic).
 
 ``candidates --out F``: turns decoded by the serving engine for every interviewer turn of the
 fixture dialogs (training.critic_data), to be labelled ok / odd / bad with a reason; appended to F
@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviewer import bases
+from interviewer.serving import bases
 from training import critic_data, train_critic
 from webapp import models_registry
 from webapp.management.progress import bar

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviewer.weights import WeightsError
+from interviewer.serving.weights import WeightsError
 from training import evaluate_feedback
 from training.data import DataError
 

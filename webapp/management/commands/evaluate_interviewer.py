@@ -9,8 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviewer.engine import GenerationEngine
-from interviewer.weights import WeightsError
+from interviewer.serving.engine import GenerationEngine
+from interviewer.serving.weights import WeightsError
 from training import evaluate_generator, train_generator
 from training.data import DataError
 from webapp import models_registry

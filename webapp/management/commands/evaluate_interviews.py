@@ -21,10 +21,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviewer.bases import DEFAULT
-from interviewer.documents import JOB, RESUME, DocumentError
+from interviewer.dialog.policy import InterviewSettings
+from interviewer.documents.reading import JOB, RESUME, DocumentError
 from interviewer.encoders import Encoder
-from interviewer.policy import InterviewSettings
+from interviewer.serving.bases import DEFAULT
 from interviewer.vocabulary import Act
 from training.evaluate_interviews import (
     COLUMNS,

@@ -17,9 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviewer.documents import JOB, RESUME, DocumentError, ParsedFact
-from interviewer.fact_kinds import NOT_ASKABLE
-from interviewer.selector import FactSet, KnowledgeSelector
+from interviewer.documents.fact_kinds import NOT_ASKABLE
+from interviewer.documents.reading import JOB, RESUME, DocumentError, ParsedFact
+from interviewer.matching.selector import FactSet, KnowledgeSelector
 from training.tables import table
 from training.train_coverage import fact_set
 from webapp import knowledge, models_registry, services

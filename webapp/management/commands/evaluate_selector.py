@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer.encoders import SentenceTransformerEncoder
-from interviewer.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from training.data import DataError, load_pairs, split_pairs
 from training.train_selector import evaluate, format_table
 from webapp import models_registry

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviewer.weights import WeightsError
+from interviewer.serving.weights import WeightsError
 from training import train_generator
 from training.data import DataError
 from webapp import models_registry

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviewer.policy import InterviewSettings
+from interviewer.dialog.policy import InterviewSettings
 from interviewer.vocabulary import InterviewKind
 from webapp import interviews, turns
 from webapp.models import InterviewSession, JobPosting, Resume

@@ -9,8 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviewer import conversion, weights
-from interviewer.documents import DocumentError
+from interviewer.documents.reading import DocumentError
+from interviewer.serving import conversion, weights
 from webapp import embeddings, models_registry, services
 from webapp.management.progress import bar
 from webapp.models import Fact, JobPosting, ModelVersion

@@ -1,4 +1,4 @@
-"""manage.py train_coverage: fit the learned judge of coverage (interviewer.coverage_model) on the
+"""manage.py train_coverage: fit the learned judge of coverage (interviewer.matching.coverage_model) on the
 labelled judgements of training/data/coverage.jsonl and save it where the app reads it
 (``COVERAGE_PATH``). The match is computed when a page asks for it: the next one uses the new judge."""
 

@@ -1,4 +1,4 @@
-"""manage.py train_fact_kinds: fit the classifier of a posting's pieces (interviewer.fact_kinds) on
+"""manage.py train_fact_kinds: fit the classifier of a posting's pieces (interviewer.documents.fact_kinds) on
 the labelled postings and sentences of training/data, and save it where the app reads it
 (``FACT_KINDS_PATH``). Postings stored before keep their pieces' kinds until re-parsed
 (``--rejudge`` parses them again now; pieces their owners deleted stay deleted)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from interviewer.selector import Selection
+from interviewer.matching.selector import Selection
 from interviewer.vocabulary import Act, InterviewKind, Reason
 
 MAX_QUESTIONS = 30  # a timed interview stops here even if time is left

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from interviewer import coverage, skills
-from interviewer.coverage_model import CoverageJudge, Evidence
 from interviewer.encoders import Encoder
+from interviewer.matching import coverage, skills
+from interviewer.matching.coverage_model import CoverageJudge, Evidence
 from interviewer.vocabulary import Reason
 
 REQUIREMENT_WEIGHTS = {"requirements": 1.0, "responsibilities": 0.7, "nice_to_have": 0.5}
@@ -50,7 +50,7 @@ class FactRef:
     position: int
     askable: bool = True
     context: str = ""
-    kind: str = ""  # a posting's piece: "requirement", "condition"... (interviewer.fact_kinds)
+    kind: str = ""  # a posting's piece: "requirement", "condition"... (interviewer.documents.fact_kinds)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -209,7 +209,7 @@ def supports(requirement: str, evidence: str, similarity: float, config: Selecto
 @dataclass(frozen=True)
 class ResumeEvidence:
     """What a whole resume names and how many years its dates add up to: the evidence that
-    resemblance cannot give (:mod:`interviewer.coverage`)."""
+    resemblance cannot give (:mod:`interviewer.matching.coverage`)."""
 
     vocabulary: frozenset[str]
     years: float

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING, TypeAlias
 
-from interviewer import facts as quality
-from interviewer.structure import HEADING_WORDS, recover_lines
+from interviewer.documents import facts as quality
+from interviewer.documents.structure import HEADING_WORDS, recover_lines
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -47,7 +47,7 @@ class ParsedFact:
     description of itself...): kept for display, never a requirement, never probed.
     ``context`` says where the claim belongs ("Backend Engineer, Acme, 2020 - 2023" for an
     experience bullet); it is not part of the claim. ``kind`` is what a posting's piece is once
-    :mod:`interviewer.fact_kinds` judged it ("requirement", "condition"...; "" until then).
+    :mod:`interviewer.documents.fact_kinds` judged it ("requirement", "condition"...; "" until then).
     """
 
     section: str
@@ -851,8 +851,8 @@ def parse_document(text: str, kind: str) -> ParsedDocument:
     """Split clean text into sections and atomic facts.
 
     Structure lost in export (inline headings, bullets run together, one long paragraph) is
-    recovered first (:mod:`interviewer.structure`); each piece is then judged a claim, a
-    fragment or boilerplate (:mod:`interviewer.facts`).
+    recovered first (:mod:`interviewer.documents.structure`); each piece is then judged a claim, a
+    fragment or boilerplate (:mod:`interviewer.documents.facts`).
 
     Args:
         text: clean text (see :func:`clean_text`; raw text is cleaned again, harmlessly).

@@ -30,7 +30,7 @@ class WeightsError(RuntimeError):
 
 
 class PromptStyle(StrEnum):
-    """How the prompt is written (``interviewer.generator``): ``compact`` is the one the shipped
+    """How the prompt is written (``interviewer.serving.generator``): ``compact`` is the one the shipped
     SmolLM2 adapter was trained on; ``instruct`` is written for instruction-following bases."""
 
     COMPACT = "compact"

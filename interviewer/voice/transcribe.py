@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from interviewer.delivery import Word
+from interviewer.feedback.delivery import Word
 
 RATE = 16_000  # Whisper's sampling rate
 SILENCE_RMS = 0.005  # no 50 ms window louder than about -46 dBFS: nothing was said

@@ -17,11 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from interviewer import ranker
-from interviewer.critic import Critic
-from interviewer.critic import Turn as CriticTurn
-from interviewer.encoders import Encoder
-from interviewer.prompt import (
+from interviewer.dialog import ranker
+from interviewer.dialog.critic import Critic
+from interviewer.dialog.critic import Turn as CriticTurn
+from interviewer.dialog.prompt import (
     DUTY_PREFIX,
     PREFERRED_PREFIX,
     is_bare_skill,
@@ -29,8 +28,8 @@ from interviewer.prompt import (
     is_quality,
     without_preference,
 )
-from interviewer.ranker import RankContext, Verdict
-from interviewer.templates import (
+from interviewer.dialog.ranker import RankContext, Verdict
+from interviewer.dialog.templates import (
     QUALITY_QUESTION,
     YEARS,
     first_item,
@@ -41,6 +40,7 @@ from interviewer.templates import (
     subject,
     topic,
 )
+from interviewer.encoders import Encoder
 from interviewer.vocabulary import Act
 
 # A sentence ends at . ! or ? (then any closing quote or bracket) followed by a space and a capital

@@ -5,11 +5,11 @@ A requirement often asks for a kind of thing ("experience with relational databa
 control", "a cloud platform") where the resume names one of its kind; neither the encoder (a topic
 neighbour is no evidence) nor the words ("MySQL" shares none with "relational databases") can tell.
 :data:`FAMILIES` is general knowledge of the trade written down once: how a requirement names a
-broad skill, and the names (as :func:`interviewer.coverage.terms` reads them, two words joined:
+broad skill, and the names (as :func:`interviewer.matching.coverage.terms` reads them, two words joined:
 "sqlserver") of which each shows it. Only names that cannot show anything else are members: Python
 is a scripting language, but a resume naming Python shows no "object-oriented design".
 
-Pure: no Django. :mod:`interviewer.selector` and :mod:`interviewer.coverage_model` count the
+Pure: no Django. :mod:`interviewer.matching.selector` and :mod:`interviewer.matching.coverage_model` count the
 requirement's words a family accounts for as named; the report on answers does not (an answer
 credits only what it says).
 """
@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from interviewer import coverage
+from interviewer.matching import coverage
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ class Shown:
 
 def shown(requirement: str, vocabulary: frozenset[str]) -> list[Shown]:
     """The broad skills ``requirement`` names that a resume of ``vocabulary`` (its
-    :func:`interviewer.coverage.resume_vocabulary`) shows by naming one of their members."""
+    :func:`interviewer.matching.coverage.resume_vocabulary`) shows by naming one of their members."""
     out = []
     for family in FAMILIES:
         spans = [m.group(0) for m in family.phrase.finditer(requirement)]
@@ -179,7 +179,7 @@ def shown(requirement: str, vocabulary: frozenset[str]) -> list[Shown]:
 
 
 def _span_terms(span: str) -> Iterable[str]:
-    """The terms of a phrase as :func:`interviewer.coverage.terms` lists them, with the words it
+    """The terms of a phrase as :func:`interviewer.matching.coverage.terms` lists them, with the words it
     drops as generic kept ("development", "environment")."""
     return [*coverage.terms(span), *(w.lower() for w in re.findall(r"[A-Za-z]+", span))]
 

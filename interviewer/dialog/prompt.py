@@ -27,12 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from interviewer.templates import DANGLING, clean_title, is_duty, lower_first, names_quality, topic
+from interviewer.dialog.templates import DANGLING, clean_title, is_duty, lower_first, names_quality, topic
 from interviewer.vocabulary import Act, Source
 from interviewer.words import content_words
 
 if TYPE_CHECKING:
-    from interviewer.generator import PromptInputs
+    from interviewer.serving.generator import PromptInputs
 
 ANSWER_WORDS = 50  # the last answer as the prompt shows it (its first words)
 

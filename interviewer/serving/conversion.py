@@ -6,7 +6,7 @@ temporary sibling folder and renamed into place when complete, so a folder is ei
 absent: a crash leaves only a ``.partial-*`` folder that nothing reads (the next conversion
 removes it), and two processes converting the same model at once both end with the same folder.
 
-Run as ``python -m interviewer.conversion MODEL_DIR [--base B] [--adapter DIR]``: the web
+Run as ``python -m interviewer.serving.conversion MODEL_DIR [--base B] [--adapter DIR]``: the web
 process converts a newly activated adapter this way, in a child process, so the merge's memory
 is returned when it ends.
 """
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interviewer import weights
+from interviewer.serving import weights
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase

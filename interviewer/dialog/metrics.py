@@ -12,7 +12,7 @@ from collections import Counter
 import numpy as np
 
 from interviewer.encoders import Encoder
-from interviewer.generator import is_repeat
+from interviewer.serving.generator import is_repeat
 from interviewer.words import key_words, tokens
 
 

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from interviewer.bases import PromptStyle
-from interviewer.engine import GenerationRequest, Handle
-from interviewer.generator import (
+from interviewer.serving.bases import PromptStyle
+from interviewer.serving.engine import GenerationRequest, Handle
+from interviewer.serving.generator import (
     PROMPT_TOKENS,
     GenerationConfig,
     PromptInputs,
@@ -50,7 +50,7 @@ def choose_device(setting: str) -> str:
     """``auto`` -> cuda when CTranslate2 sees a GPU, else cpu."""
     import ctranslate2
 
-    from interviewer.weights import WeightsError
+    from interviewer.serving.weights import WeightsError
 
     gpus = ctranslate2.get_cuda_device_count()
     if setting == "cuda" and gpus == 0:
@@ -281,7 +281,7 @@ def load_ct2_generator(
     budget: int = PROMPT_TOKENS,
     cache_static: bool = False,
 ) -> CT2Generator:
-    """A CT2Generator from a converted folder (``interviewer.conversion``): model and tokenizer.
+    """A CT2Generator from a converted folder (``interviewer.serving.conversion``): model and tokenizer.
 
     ``lanes`` batches decode at the same time, each on ``threads`` cores (0: the cores shared out
     among the lanes, at least one each). Decoding a handful of sequences is too small a job to
@@ -298,8 +298,8 @@ def load_ct2_generator(
     import ctranslate2
     from transformers import AutoTokenizer
 
-    from interviewer.conversion import MARKER
-    from interviewer.weights import WeightsError
+    from interviewer.serving.conversion import MARKER
+    from interviewer.serving.weights import WeightsError
 
     marker = folder / MARKER
     if not marker.is_file():

@@ -2,8 +2,8 @@
 
 Heuristic and transparent: every verdict comes with the words that produced it, so the candidate
 can see why an answer was judged vague, which STAR parts it had, and which sentence covered a
-requirement. Relevance (``interviewer.relevance``) and the reading of the words
-(``interviewer.star``) are measured on ``fixtures/answers.jsonl`` by ``manage.py evaluate_feedback``.
+requirement. Relevance (``interviewer.feedback.relevance``) and the reading of the words
+(``interviewer.feedback.star``) are measured on ``fixtures/answers.jsonl`` by ``manage.py evaluate_feedback``.
 
 The candidate's own questions (answers to ``Act.CANDIDATE_QUESTIONS``, or answers that are
 themselves questions to the interviewer) are recognised and never graded.
@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from interviewer import coverage as coverage_
-from interviewer import relevance as relevance_
-from interviewer import star as star_
 from interviewer.encoders import Encoder
+from interviewer.feedback import relevance as relevance_
+from interviewer.feedback import star as star_
+from interviewer.matching import coverage as coverage_
 from interviewer.vocabulary import Act
 
 SHORT_WORDS = 15

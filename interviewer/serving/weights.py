@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interviewer import bases
-from interviewer.bases import WeightsError
+from interviewer.serving import bases
+from interviewer.serving.bases import WeightsError
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
@@ -46,7 +46,7 @@ def packaged_gguf() -> Path:
 
 
 def resolve_base(setting: str = "", model_dir: Path | None = None) -> Path:
-    """The generator base ``setting`` names: a registered base (``interviewer.bases``; "" is the
+    """The generator base ``setting`` names: a registered base (``interviewer.serving.bases``; "" is the
     default, Qwen2.5-Coder-1.5B-Instruct), a .gguf file or a local Hugging Face model folder.
 
     A registered base that comes in parts is read from its joined GGUF under ``model_dir``

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from interviewer import facts as quality
-from interviewer.documents import JOB, RESUME, UNTITLED, names_section
-from interviewer.structure import recover_lines
+from interviewer.documents import facts as quality
+from interviewer.documents.reading import JOB, RESUME, UNTITLED, names_section
+from interviewer.documents.structure import recover_lines
 
 
 def guess_title(text: str, kind: str) -> str:

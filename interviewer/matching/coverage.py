@@ -10,9 +10,9 @@ requirement from what supports it:
   items the resume names are told apart from those it does not (partly covered);
 - **years**: "5+ years of experience" is compared with the years the resume's dates add up to;
 - **meaning**: the encoder's nearest resume fact that shares a word with it
-  (:func:`interviewer.selector.supports`), as before.
+  (:func:`interviewer.matching.selector.supports`), as before.
 
-The selector's match (:class:`interviewer.selector.ResumeEvidence`) applies these. Pure: no Django.
+The selector's match (:class:`interviewer.matching.selector.ResumeEvidence`) applies these. Pure: no Django.
 """
 
 from __future__ import annotations

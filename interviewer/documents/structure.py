@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from interviewer.facts import ACTION_VERBS, is_label
+from interviewer.documents.facts import ACTION_VERBS, is_label
 
 BULLET = "• "
 _BULLET_GLYPHS = "•▪◦●■□➢➤►▶✓✔❖➔→"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer import facts as quality
 from interviewer import softmax
-from interviewer.documents import JOB_ASKABLE
+from interviewer.documents import facts as quality
+from interviewer.documents.reading import JOB_ASKABLE
 
 KINDS = ("requirement", "responsibility", "company", "benefits", "legal", "apply", "condition", "other")
 NOT_ASKABLE = frozenset(("company", "benefits", "legal", "apply", "condition", "other"))

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from interviewer import prompt, templates
-from interviewer.bases import PromptStyle
+from interviewer.dialog import prompt, templates
+from interviewer.serving.bases import PromptStyle
 from interviewer.vocabulary import Act
 from interviewer.words import word_jaccard
 
@@ -188,7 +188,7 @@ def build_prompt(
     """The prompt's token ids for ``inputs`` in the base's style, ending with the code-written start
     of the interviewer's words (``inputs.prefix``) where there is one.
 
-    The compact style is ``build_prompt_ids``. The instruct style (``interviewer.prompt``: the
+    The compact style is ``build_prompt_ids``. The instruct style (``interviewer.dialog.prompt``: the
     system message, a worked example of the act, the turn's task) keeps within ``budget`` by dropping
     facts after the first (the one the task is about), then the example.
 
@@ -516,7 +516,7 @@ def load_generator(
     config: GenerationConfig | None = None,
 ) -> DialogGenerator:
     """A DialogGenerator over the base model (from the safetensors cache) and an optional adapter."""
-    from interviewer import bases, weights
+    from interviewer.serving import bases, weights
 
     base = weights.resolve_base(base_setting, Path(model_dir))
     model, tokenizer = weights.load_base(Path(model_dir), base)
@@ -537,7 +537,7 @@ def load_generator(
 
 
 def template_question(inputs: PromptInputs, asked: list[str] | None = None, redirect: bool = False) -> str:
-    """The template for the turn (interviewer.templates): the last resort, and the stand-in model.
+    """The template for the turn (interviewer.dialog.templates): the last resort, and the stand-in model.
     ``redirect``: a follow-up on an off-topic answer, back to work."""
     last_answer = next((text for role, text in reversed(inputs.history) if role == "candidate"), "")
     facts = [f.text for f in inputs.facts]

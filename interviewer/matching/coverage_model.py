@@ -1,6 +1,6 @@
 """A learned judge of whether a resume covers a requirement: covered, partly, or not.
 
-The rules of :mod:`interviewer.coverage` decide what they can read for certain (a list's items, the
+The rules of :mod:`interviewer.matching.coverage` decide what they can read for certain (a list's items, the
 years a resume's dates add up to, a degree), but most requirements are neither: "Keep our services
 healthy by finding and fixing their bugs" is covered by a resume that resolved production incidents
 in other words, and "SQL" by one that names MySQL. Neither the encoder's nearest neighbour alone
@@ -9,7 +9,7 @@ in other words, and "SQL" by one that names MySQL. Neither the encoder's nearest
 :class:`CoverageJudge` is a multinomial logistic regression over what the selector knows of one
 requirement against one resume: the encoder's similarities to the resume's facts (the nearest, the
 next, the mean), whether a fact supports or plainly backs it, the share of its terms and names the
-resume names (exactly, inside a longer name, or by a name of their kind: :mod:`interviewer.skills`),
+resume names (exactly, inside a longer name, or by a name of their kind: :mod:`interviewer.matching.skills`),
 a list's items found, years and degrees asked and shown, the rules' verdict, and the requirement's
 own embedding (what kind of ability it asks for). It is fitted by ``training/train_coverage.py`` on
 (requirement, resume, label) judgements of resumes this project wrote; its weights are plain numbers in a JSON file read with numpy. Pure: no Django.
@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer import coverage, skills, softmax
+from interviewer import softmax
+from interviewer.matching import coverage, skills
 
 LABELS = ("covered", "partly", "not")
 STATUSES = ("covered", "partly", "gap")
@@ -94,7 +95,7 @@ def _inside(term: str, resume_terms: frozenset[str]) -> bool:
 
 
 def named_loosely(term: str, resume_terms: frozenset[str]) -> bool:
-    """Whether the resume names ``term``, as :func:`interviewer.coverage.named` or inside a longer name."""
+    """Whether the resume names ``term``, as :func:`interviewer.matching.coverage.named` or inside a longer name."""
     return coverage.named(term, resume_terms) or _inside(term, resume_terms)
 
 

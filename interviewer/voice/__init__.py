@@ -1,0 +1,1 @@
+"""Spoken answers: check a recording, decode it and transcribe it offline (``transcribe``)."""
