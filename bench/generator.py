@@ -46,15 +46,10 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
+from interviewer.dialog.inputs import GroundingFact, PromptInputs  # noqa: E402
 from interviewer.serving import conversion, ct2_generator, weights  # noqa: E402
 from interviewer.serving.engine import DONE, TOKEN, GenerationEngine, GenerationRequest  # noqa: E402
-from interviewer.serving.generator import (  # noqa: E402
-    GenerationConfig,
-    GroundingFact,
-    PromptInputs,
-    TextAssembler,
-    load_generator,
-)
+from interviewer.serving.generator import GenerationConfig, TextAssembler, load_generator  # noqa: E402
 from interviewer.vocabulary import Act  # noqa: E402
 
 THREADS = min(2, os.cpu_count() or 1)
@@ -228,7 +223,7 @@ from interviewer.encoders import SentenceTransformerEncoder
 from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from interviewer.serving.ct2_generator import load_ct2_generator
 from interviewer.serving.engine import GenerationEngine
-from interviewer.serving.generator import PromptInputs
+from interviewer.dialog.inputs import PromptInputs
 from interviewer.vocabulary import Act
 encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
 encoder.encode(["Five years of Python in production"])
@@ -410,8 +405,8 @@ async def served_turn(
 
     from interviewer.dialog import prompt
     from interviewer.dialog.gate import Gate
+    from interviewer.dialog.inputs import PromptStyle
     from interviewer.dialog.ranker import RankContext
-    from interviewer.serving.bases import PromptStyle
 
     last = inputs.history[-1][1] if inputs.history and inputs.history[-1][0] == "candidate" else ""
     start = (
@@ -477,12 +472,12 @@ def served_interviews(engine: GenerationEngine, style, encoder, at_once: int, co
 SERVED_SCRIPT = """
 import json, pathlib, sys, time, psutil
 sys.path.insert(0, {root!r})
-from interviewer.serving.bases import PromptStyle
+from interviewer.dialog.inputs import PromptStyle
 from interviewer.encoders import SentenceTransformerEncoder
 from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from interviewer.serving.ct2_generator import load_ct2_generator
 from interviewer.serving.engine import GenerationEngine
-from interviewer.serving.generator import PromptInputs
+from interviewer.dialog.inputs import PromptInputs
 from interviewer.vocabulary import Act
 encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
 encoder.encode(["Five years of Python in production"])
@@ -503,9 +498,9 @@ print(json.dumps([load_s, first, psutil.Process().memory_info().rss]))
 
 
 def served_main() -> None:
+    from interviewer.dialog.inputs import PromptStyle
     from interviewer.encoders import SentenceTransformerEncoder
     from interviewer.serving import bases
-    from interviewer.serving.bases import PromptStyle
     from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 
     encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)

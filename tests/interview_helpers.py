@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 
+from interviewer.dialog.inputs import PromptInputs
 from interviewer.dialog.policy import InterviewSettings
-from interviewer.serving.generator import PromptInputs, TemplateGenerator
+from interviewer.serving.generator import TemplateGenerator
 from webapp import interviews, services, turns
 from webapp.models import JobPosting, Resume, Turn
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.dialog.inputs import PromptStyle
 from interviewer.serving import bases, weights
-from interviewer.serving.bases import Base, Part, PromptStyle, WeightsError
+from interviewer.serving.bases import Base, Part, WeightsError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -70,3 +70,47 @@ def test_act_names_are_spelled_only_in_the_vocabulary(path: Path) -> None:
 def test_the_checker_sees_an_act_spelled_out() -> None:
     tree = ast.parse('x = "gap_probe"\nreport = {"closing": 1}\n')
     assert _act_literals(tree) == [(1, "gap_probe")]
+
+
+def _package_imports() -> dict[str, set[str]]:
+    """Which packages of interviewer/ each package imports ("" for the shared top-level modules)."""
+    core = ROOT / "interviewer"
+    packages = {p.name for p in core.iterdir() if (p / "__init__.py").is_file()}
+    edges: dict[str, set[str]] = {name: set() for name in (*packages, "")}
+    for path in core.rglob("*.py"):
+        parts = path.relative_to(core).parts
+        mine = parts[0] if len(parts) > 1 else ""
+        for node in ast.walk(_parsed(path)):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "interviewer":
+                names = node.module.split(".")[1:] or [alias.name for alias in node.names]
+                theirs = names[0] if names[0] in packages else ""
+                if theirs != mine:
+                    edges[mine].add(theirs)
+    return edges
+
+
+def test_the_packages_of_the_core_import_each_other_one_way() -> None:
+    edges = _package_imports()
+    assert set(edges) >= {"documents", "matching", "dialog", "serving", "feedback", "voice"}
+    assert not edges[""], f"the shared modules import a package: {edges['']}"
+    order: list[str] = []  # a topological order exists only without a cycle
+    left = {name: set(deps) - {""} for name, deps in edges.items() if name}
+    while left:
+        ready = sorted(name for name, deps in left.items() if not deps - set(order))
+        assert ready, f"the packages import each other in a cycle: {left}"
+        order.extend(ready)
+        for name in ready:
+            del left[name]
+
+
+def test_the_core_never_imports_django_or_the_web_app() -> None:
+    for path in (ROOT / "interviewer").rglob("*.py"):
+        for node in ast.walk(_parsed(path)):
+            modules = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            assert not any(m.split(".")[0] in ("django", "channels", "webapp") for m in modules), path

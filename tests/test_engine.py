@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from interviewer.dialog.inputs import GroundingFact, PromptInputs
 from interviewer.serving.engine import (
     CANCELLED,
     DONE,
@@ -20,7 +21,7 @@ from interviewer.serving.engine import (
     candidate_requests,
     fit_batch,
 )
-from interviewer.serving.generator import Cancelled, Candidate, GroundingFact, PromptInputs, TemplateGenerator
+from interviewer.serving.generator import Cancelled, Candidate, TemplateGenerator
 from interviewer.vocabulary import Act
 
 WAIT = 5  # seconds; every wait is bounded so that a broken engine fails instead of hanging

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from interviewer.dialog.cleanup import template_question
+from interviewer.dialog.inputs import PromptInputs, PromptStyle
 from interviewer.encoders import HashingEncoder
-from interviewer.serving.bases import PromptStyle
 from interviewer.serving.engine import GenerationEngine
-from interviewer.serving.generator import PromptInputs, TemplateGenerator, template_question
+from interviewer.serving.generator import TemplateGenerator
 from training import evaluate_generator
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,10 +9,10 @@ import pytest
 
 from interviewer.dialog import prompt, ranker
 from interviewer.dialog.gate import Gate, complete_sentences, sentences, split, tail
+from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle, build_prompt, split_prompt
 from interviewer.dialog.ranker import RankContext, asks
 from interviewer.encoders import HashingEncoder
-from interviewer.serving.bases import PromptStyle
-from interviewer.serving.generator import GroundingFact, PromptInputs, TextAssembler, build_prompt, split_prompt
+from interviewer.serving.generator import TextAssembler
 from interviewer.vocabulary import Act
 
 REQUIREMENT = "Hands-on experience running Kubernetes clusters in production."

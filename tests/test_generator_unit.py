@@ -6,20 +6,10 @@ import threading
 
 import pytest
 
+from interviewer.dialog.cleanup import MAX_WORDS, is_repeat, postprocess, template_question
+from interviewer.dialog.inputs import GroundingFact, PromptInputs, build_prompt_ids, history_messages, system_prompt
 from interviewer.dialog.templates import topic
-from interviewer.serving.generator import (
-    MAX_WORDS,
-    Cancelled,
-    GroundingFact,
-    PromptInputs,
-    TemplateGenerator,
-    build_prompt_ids,
-    history_messages,
-    is_repeat,
-    postprocess,
-    system_prompt,
-    template_question,
-)
+from interviewer.serving.generator import Cancelled, TemplateGenerator
 from interviewer.vocabulary import Act
 
 FACTS = [

@@ -8,8 +8,9 @@ import time
 
 import pytest
 
+from interviewer.dialog.inputs import PromptInputs
 from interviewer.serving.engine import DONE
-from interviewer.serving.generator import PromptInputs, TemplateGenerator
+from interviewer.serving.generator import TemplateGenerator
 from interviewer.vocabulary import Act
 from webapp import models_registry
 from webapp.models import ModelVersion

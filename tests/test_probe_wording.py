@@ -10,12 +10,12 @@ import pytest
 
 from interviewer.dialog import prompt
 from interviewer.dialog.gate import Gate, tail
+from interviewer.dialog.inputs import GroundingFact, PromptInputs
 from interviewer.dialog.ranker import RankContext
 from interviewer.dialog.templates import template_question, topic
 from interviewer.encoders import HashingEncoder
 from interviewer.matching import coverage
 from interviewer.matching.selector import FactRef, ResumeEvidence, Selection
-from interviewer.serving.generator import GroundingFact, PromptInputs
 from interviewer.vocabulary import Act, Reason
 from tests.test_gate import KNOWN
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from interviewer.dialog.exemplars import Exemplar
+from interviewer.dialog.inputs import PROMPT_TOKENS, build_prompt_ids
 from interviewer.serving import bases
-from interviewer.serving.generator import PROMPT_TOKENS, build_prompt_ids
 from tests.interview_helpers import next_turn, start
 from tests.test_generator_unit import WordTokenizer
 from training.data import Example

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.dialog.inputs import GroundingFact, PromptInputs
 from interviewer.serving import bases, conversion, weights
 from interviewer.serving.ct2_generator import load_ct2_generator
 from interviewer.serving.engine import CANCELLED, DONE, TOKEN, GenerationEngine, GenerationRequest
-from interviewer.serving.generator import Cancelled, GenerationConfig, GroundingFact, PromptInputs, load_generator
+from interviewer.serving.generator import Cancelled, GenerationConfig, load_generator
 from interviewer.vocabulary import Act
 
 pytestmark = pytest.mark.real_models
@@ -249,7 +250,7 @@ def test_it_resumes_an_interrupted_lora_run(model_dir, tmp_path):
 def test_it_joins_checks_converts_and_streams_the_default_base(tmp_path):
     """As `make run` prepares it: the 22 packaged parts joined and checked, the safetensors cache in
     float16, CTranslate2 int8, and a turn streamed from the instruct prompt with its code-written start."""
-    from interviewer.serving.bases import PromptStyle
+    from interviewer.dialog.inputs import PromptStyle
 
     base = weights.resolve_base("", CACHE)
     folder = conversion.convert(CACHE, base)

@@ -11,11 +11,11 @@ import pytest
 from django.utils import timezone
 
 from interviewer.dialog.gate import tail
+from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle
 from interviewer.dialog.policy import TurnPlan
 from interviewer.feedback import report as feedback
-from interviewer.serving.bases import PromptStyle
 from interviewer.serving.engine import GenerationEngine
-from interviewer.serving.generator import Cancelled, GroundingFact, PromptInputs, TemplateGenerator
+from interviewer.serving.generator import Cancelled, TemplateGenerator
 from interviewer.vocabulary import Act, Source
 from tests.interview_helpers import next_turn, start
 from webapp import interviews, models_registry, turns

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from interviewer.dialog import prompt
 from interviewer.dialog.gate import Gate
+from interviewer.dialog.inputs import GroundingFact, PromptInputs
 from interviewer.dialog.ranker import RankContext
 from interviewer.encoders import Encoder
 from interviewer.serving.engine import DONE, GenerationEngine, GenerationRequest, Handle
-from interviewer.serving.generator import GroundingFact, PromptInputs
 from training.data import Example, catalog, examples, load_dialogs
 
 SPLIT_OF = {"train": "train", "validation": "dev", "test": "test"}  # the dialog split -> the critic's

@@ -20,15 +20,15 @@ from typing import Any
 import numpy as np
 
 from interviewer.dialog import metrics, prompt, ranker
+from interviewer.dialog.cleanup import postprocess, template_question
 from interviewer.dialog.critic import Critic
 from interviewer.dialog.critic import Turn as CriticTurn
 from interviewer.dialog.exemplars import ExemplarBank, from_dialogs
 from interviewer.dialog.gate import Gate
+from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle
 from interviewer.dialog.ranker import RankContext
 from interviewer.encoders import Encoder
-from interviewer.serving.bases import PromptStyle
 from interviewer.serving.engine import DONE, GenerationEngine, GenerationRequest, candidate_requests
-from interviewer.serving.generator import GroundingFact, PromptInputs, postprocess, template_question
 from training.data import Example, catalog, examples, load_dialogs
 from training.tables import table
 

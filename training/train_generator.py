@@ -25,10 +25,9 @@ from typing import TYPE_CHECKING, Any, cast
 from transformers import PrinterCallback, Trainer, TrainerCallback
 
 from interviewer.dialog import exemplars
+from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle, build_prompt
 from interviewer.encoders import SentenceTransformerEncoder
 from interviewer.serving import bases, weights
-from interviewer.serving.bases import PromptStyle
-from interviewer.serving.generator import GroundingFact, PromptInputs, build_prompt
 from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from training.data import DataError, Dialog, Example, catalog, examples, file_hash, load_dialogs, subsample
 

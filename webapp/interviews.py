@@ -17,12 +17,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle
 from interviewer.dialog.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
 from interviewer.feedback import report as feedback
 from interviewer.matching import coverage
 from interviewer.matching.selector import FactRef, Selection
-from interviewer.serving.bases import PromptStyle
-from interviewer.serving.generator import GroundingFact, PromptInputs
 from interviewer.vocabulary import Act, InterviewKind, Reason
 from webapp import embeddings, knowledge, models_registry, voice
 from webapp.models import InterviewSession, JobPosting, Resume, Turn

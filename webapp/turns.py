@@ -39,10 +39,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from interviewer.dialog import prompt, ranker
+from interviewer.dialog.cleanup import template_question
 from interviewer.dialog.gate import Gate
+from interviewer.dialog.inputs import PromptStyle
 from interviewer.dialog.ranker import RankContext
 from interviewer.feedback import report as feedback
-from interviewer.serving.bases import PromptStyle
 from interviewer.serving.engine import (
     CANCELLED,
     DONE,
@@ -53,7 +54,6 @@ from interviewer.serving.engine import (
     Handle,
     candidate_requests,
 )
-from interviewer.serving.generator import template_question
 from interviewer.vocabulary import Act
 from webapp import interviews, models_registry
 from webapp.dbasync import db, in_caller_thread

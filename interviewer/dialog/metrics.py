@@ -11,8 +11,8 @@ from collections import Counter
 
 import numpy as np
 
+from interviewer.dialog.cleanup import is_repeat
 from interviewer.encoders import Encoder
-from interviewer.serving.generator import is_repeat
 from interviewer.words import key_words, tokens
 
 

@@ -32,7 +32,7 @@ from interviewer.vocabulary import Act, Source
 from interviewer.words import content_words
 
 if TYPE_CHECKING:
-    from interviewer.serving.generator import PromptInputs
+    from interviewer.dialog.inputs import PromptInputs
 
 ANSWER_WORDS = 50  # the last answer as the prompt shows it (its first words)
 

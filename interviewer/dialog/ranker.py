@@ -46,9 +46,9 @@ from functools import cached_property
 
 import numpy as np
 
+from interviewer.dialog.cleanup import AI_TALK, ROLE_LABEL, looks_english, postprocess
 from interviewer.dialog.metrics import is_grounded
 from interviewer.encoders import Encoder
-from interviewer.serving.generator import AI_TALK, ROLE_LABEL, looks_english, postprocess
 from interviewer.vocabulary import Act
 from interviewer.words import STOPWORDS, content_words, key_words, made_up, tokens
 

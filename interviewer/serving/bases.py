@@ -19,22 +19,15 @@ import importlib.util
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
+
+from interviewer.dialog.inputs import PromptStyle
 
 CHUNK = 8 * 1024 * 1024
 
 
 class WeightsError(RuntimeError):
     """Weights are missing, broken or not what they claim to be; the message says how to fix it."""
-
-
-class PromptStyle(StrEnum):
-    """How the prompt is written (``interviewer.serving.generator``): ``compact`` is the one the shipped
-    SmolLM2 adapter was trained on; ``instruct`` is written for instruction-following bases."""
-
-    COMPACT = "compact"
-    INSTRUCT = "instruct"
 
 
 @dataclass(frozen=True)

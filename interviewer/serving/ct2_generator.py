@@ -23,17 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from interviewer.serving.bases import PromptStyle
+from interviewer.dialog.inputs import PROMPT_TOKENS, PromptInputs, PromptStyle, build_prompt, split_prompt
 from interviewer.serving.engine import GenerationRequest, Handle
-from interviewer.serving.generator import (
-    PROMPT_TOKENS,
-    GenerationConfig,
-    PromptInputs,
-    TextAssembler,
-    build_prompt,
-    split_prompt,
-    stop_token_ids,
-)
+from interviewer.serving.generator import GenerationConfig, TextAssembler, stop_token_ids
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase

@@ -27,7 +27,8 @@ from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
-from interviewer.serving.generator import Cancelled, Candidate, GenerationConfig, PromptInputs, decode_config
+from interviewer.dialog.inputs import PromptInputs
+from interviewer.serving.generator import Cancelled, Candidate, GenerationConfig, decode_config
 
 log = logging.getLogger(__name__)
 
