@@ -40,14 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from interviewer.documents.reading import (  # noqa: E402
-    JOB,
-    RESUME,
-    DocumentError,
-    ParsedFact,
-    extract_text,
-    parse_document,
-)
+from interviewer.documents.base import JOB, RESUME, DocumentError, ParsedFact  # noqa: E402
+from interviewer.documents.extract import extract_text  # noqa: E402
+from interviewer.documents.parse import parse_document  # noqa: E402
 
 # The bench's own boilerplate patterns, by kind. A fact matching any of them should not be
 # askable: nobody should be asked about pay, legal text, how to apply, contact details,

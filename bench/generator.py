@@ -31,6 +31,7 @@ Last line: one JSON object of figures.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import random
@@ -46,10 +47,16 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from interviewer.dialog.inputs import GroundingFact, PromptInputs  # noqa: E402
+from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle  # noqa: E402
+from interviewer.encoders import Encoder  # noqa: E402
 from interviewer.serving import conversion, ct2_generator, weights  # noqa: E402
 from interviewer.serving.engine import DONE, TOKEN, GenerationEngine, GenerationRequest  # noqa: E402
-from interviewer.serving.generator import GenerationConfig, TextAssembler, load_generator  # noqa: E402
+from interviewer.serving.generator import (  # noqa: E402
+    GenerationConfig,
+    TextAssembler,
+    load_generator,
+    stop_token_ids,
+)
 from interviewer.vocabulary import Act  # noqa: E402
 
 THREADS = min(2, os.cpu_count() or 1)
@@ -175,8 +182,8 @@ async def timed(engine: GenerationEngine, inputs: PromptInputs) -> tuple[float, 
 def interviews(engine: GenerationEngine, prompts: list[list[PromptInputs]]) -> dict[str, float]:
     """Each interview on its own: a turn, a think time, the next turn."""
 
-    async def run() -> list[list[tuple[float, float, float]]]:
-        return await asyncio.gather(*(interview(engine, turns, i) for i, turns in enumerate(prompts)))
+    async def run() -> list[list[tuple[float, float]]]:
+        return list(await asyncio.gather(*(interview(engine, turns, i) for i, turns in enumerate(prompts))))
 
     return latencies([t for per_interview in asyncio.run(run()) for t in per_interview])
 
@@ -246,7 +253,7 @@ def serving_process(folder: Path, setting: tuple[int, int]) -> tuple[float, floa
     return load_s, rss / 2**20
 
 
-def loads(base: Path) -> tuple[object, object, Path, dict[str, float]]:
+def loads(base: Path) -> tuple[object, object, Path, dict[str, object]]:
     """Both generators (the shipped adapter merged when it fits the base), loaded from their caches;
     converted first if needed, not timed."""
     adapter = SHIPPED_ADAPTER if (SHIPPED_ADAPTER / "adapter_config.json").is_file() else None
@@ -263,7 +270,7 @@ def loads(base: Path) -> tuple[object, object, Path, dict[str, float]]:
 def exact_streams(ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Exactly NEW_TOKENS tokens per stream (stop tokens and line ends ignored), alone and concurrent."""
     ct2.stop_ids = set()
-    ct2_generator.TextAssembler = Unbroken  # type: ignore[misc]  # count every token, as transformers_single
+    setattr(ct2_generator, "TextAssembler", Unbroken)  # noqa: B010 - count every token, as transformers_single
     engine = GenerationEngine(lambda: ct2)
     try:
         ct2_concurrent(engine, 1)  # warm up
@@ -271,8 +278,8 @@ def exact_streams(ct2) -> dict[str, float]:  # type: ignore[no-untyped-def]
         aggregate = {n: ct2_concurrent(engine, n) for n in CONCURRENCY}
     finally:
         engine.stop()
-        ct2_generator.TextAssembler = TextAssembler  # type: ignore[misc]
-        ct2.stop_ids = ct2_generator.stop_token_ids(ct2.tokenizer)
+        setattr(ct2_generator, "TextAssembler", TextAssembler)  # noqa: B010
+        ct2.stop_ids = stop_token_ids(ct2.tokenizer)
     return {
         "tokens_per_s": round(statistics.median(s[0] for s in singles), 1),
         "first_token_ms": ms(statistics.median(s[1] for s in singles)),
@@ -397,8 +404,8 @@ def served_prompts() -> list[list[tuple[PromptInputs, int]]]:
 
 
 async def served_turn(
-    engine: GenerationEngine, inputs: PromptInputs, index: int, style, encoder
-) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    engine: GenerationEngine, inputs: PromptInputs, index: int, style: PromptStyle, encoder: Encoder
+) -> tuple[float, float, float]:
     """(first shown word s, first model sentence shown s, whole turn s) of one turn streamed through
     the gate, as webapp.turns serves it: a code-written start is shown the moment the turn starts."""
     from dataclasses import replace
@@ -436,7 +443,9 @@ async def served_turn(
     return (at_once if at_once is not None else sentence), sentence, total
 
 
-def served_interviews(engine: GenerationEngine, style, encoder, at_once: int, count: int = 0) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def served_interviews(
+    engine: GenerationEngine, style: PromptStyle, encoder: Encoder, at_once: int, count: int = 0
+) -> dict[str, float]:
     """``at_once`` interviews running together, each turn after a think time; ``count`` > ``at_once``:
     that many interviews, ``at_once`` at a time (only 1 is supported: one after another)."""
     prompts = served_prompts()[: max(at_once, count)]
@@ -530,7 +539,7 @@ def served_main() -> None:
         generator = ct2_generator.load_ct2_generator(
             folder, config, lanes=base.lanes, style=base.style, budget=base.prompt_tokens
         )
-        engine = GenerationEngine(lambda generator=generator: generator)
+        engine = GenerationEngine(functools.partial(lambda g: g, generator))
         try:
             for at_once in SERVED_AT_ONCE:
                 for key, value in served_interviews(engine, base.style, encoder, at_once).items():
@@ -544,8 +553,8 @@ def served_main() -> None:
         finally:
             engine.close()
     figures["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
-    for key, value in figures.items():
-        print(f"{key:>56}: {value}")
+    for key, figure in figures.items():
+        print(f"{key:>56}: {figure}")
     print(json.dumps(figures))
 
 

@@ -197,7 +197,7 @@ def check_database(env: dict[str, str], clients: list[Client]) -> dict[str, int]
 
 
 async def drive(urls: list[str], sessions: list[dict[str, object]], args: argparse.Namespace) -> list[Client]:
-    clients = [Client(urls[i % len(urls)], int(s["session"]), str(s["cookie"])) for i, s in enumerate(sessions)]
+    clients = [Client(urls[i % len(urls)], int(str(s["session"])), str(s["cookie"])) for i, s in enumerate(sessions)]
     await asyncio.gather(*(run_client(c, args.answers, args.idle, args.timeout) for c in clients))
     return clients
 

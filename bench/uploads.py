@@ -19,12 +19,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FILES = {
+# What each hostile file is called and how tests/docfactory.py builds it.
+FILES: dict[str, tuple[str, Callable[[Any], bytes]]] = {
     "docx_20000_paragraphs": ("resume.docx", lambda f: f.many_paragraphs_docx(20_000, styled_every=4)),
     "docx_341kb_many_paragraphs": ("long.docx", lambda f: f.many_paragraphs_docx(95_000, styled_every=4)),
     "docx_zip_bomb": ("bomb.docx", lambda f: f.zip_bomb_docx(1300)),
@@ -66,7 +69,7 @@ class PeakRss:
     def stop(self) -> float:
         self.running = False
         self.thread.join()
-        return (self.peak - self.base) / 1024 / 1024
+        return float(self.peak - self.base) / 1024 / 1024
 
 
 def one_upload(path: str, fake: bool) -> dict[str, object]:

@@ -53,7 +53,10 @@ def webm(data: bytes) -> bytes:
     import av
 
     out_buffer = io.BytesIO()
-    with av.open(io.BytesIO(data)) as source, av.open(out_buffer, "w", format="webm", options={"live": "1"}) as out:
+    with (
+        av.open(io.BytesIO(data), "r") as source,
+        av.open(out_buffer, "w", format="webm", options={"live": "1"}) as out,
+    ):
         stream = out.add_stream("libopus", rate=48000)
         resampler = av.AudioResampler(format=stream.format.name, layout="mono", rate=48000)
         for frame in source.decode(audio=0):

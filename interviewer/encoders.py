@@ -35,7 +35,7 @@ class HashingEncoder(Encoder):
                 out[row, int.from_bytes(digest, "little") % self.dim] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return out / norms
+        return np.asarray(out / norms, dtype=np.float32)
 
 
 class SentenceTransformerEncoder(Encoder):

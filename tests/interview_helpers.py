@@ -58,4 +58,4 @@ def next_turn(session) -> Turn | None:  # type: ignore[no-untyped-def]
     """Run the interviewer's next turn to the end, as the terminal does; the turn it saved, if any."""
     events = turns.run_turn_sync(session.pk)
     saved = [e for e in events if e["type"] == "turn"]
-    return Turn.objects.get(session=session, index=saved[-1]["index"]) if saved else None
+    return Turn.objects.get(session=session, index=int(str(saved[-1]["index"]))) if saved else None

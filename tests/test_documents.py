@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.documents.reading import DocumentError, clean_text, extract_text, parse_document
+from interviewer.documents.base import DocumentError
+from interviewer.documents.extract import clean_text, extract_text
+from interviewer.documents.parse import parse_document
 from tests import docfactory
 
 MESSY_RESUME = """\

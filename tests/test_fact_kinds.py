@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from interviewer.documents import fact_kinds
+from interviewer.documents.base import ParsedFact
 from interviewer.documents.fact_kinds import FactKinds, Piece, decide, features, pattern_kind
 from interviewer.documents.facts import boilerplate_kind
-from interviewer.documents.reading import ParsedFact
 from interviewer.encoders import HashingEncoder
 from training import train_fact_kinds
 

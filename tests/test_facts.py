@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from interviewer.documents.base import JOB, RESUME, DocumentError
+from interviewer.documents.extract import clean_text
 from interviewer.documents.facts import MAX_FACT_WORDS, boilerplate_kind, is_fragment, split_long
-from interviewer.documents.reading import JOB, RESUME, DocumentError, clean_text, parse_document
+from interviewer.documents.parse import parse_document
 
 
 def askable(text: str, kind: str = JOB) -> list[tuple[str, str]]:

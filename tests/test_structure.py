@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from interviewer.documents.reading import JOB, RESUME, parse_document
+from interviewer.documents.base import JOB, RESUME
+from interviewer.documents.parse import parse_document
 from interviewer.documents.structure import recover_lines
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from interviewer.documents.reading import JOB, RESUME
+from interviewer.documents.base import JOB, RESUME
 from webapp.models import JobPosting, Resume
 from webapp.services import guess_title
 

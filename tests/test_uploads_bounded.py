@@ -25,7 +25,8 @@ from django.core.management import CommandError, call_command
 from django.test import AsyncClient, Client
 from django.urls import reverse
 
-from interviewer.documents.reading import DocumentError, ExtractionLimits, extract
+from interviewer.documents.base import DocumentError
+from interviewer.documents.extract import ExtractionLimits, extract
 from tests import docfactory
 from tests.interview_helpers import RESUME_TEXT
 from webapp import services

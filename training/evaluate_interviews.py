@@ -119,7 +119,6 @@ def score_interviews(interviews: Sequence[Sequence[EvalTurn]], encoder: Encoder)
             said.append(turn.text)
     latencies = [t.latency_s for t in asked if t.latency_s]
     whole = [t.turn_s for t in asked if t.turn_s]
-    share = lambda part, whole: round(part / whole, 3) if whole else 0.0  # noqa: E731
     return {
         "interviews": len(interviews),
         "turns": len(asked),
@@ -139,6 +138,11 @@ def score_interviews(interviews: Sequence[Sequence[EvalTurn]], encoder: Encoder)
         "turn_p95_s": _p95(whole),
         "turn_max_s": round(max(whole), 2) if whole else 0.0,
     }
+
+
+def share(part: float, whole: float) -> float:
+    """``part`` of ``whole`` to three places (0 of nothing)."""
+    return round(part / whole, 3) if whole else 0.0
 
 
 def _p95(values: Sequence[float]) -> float:

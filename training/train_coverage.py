@@ -29,7 +29,9 @@ from typing import Any
 import numpy as np
 
 from interviewer import softmax
-from interviewer.documents.reading import RESUME, ExtractionLimits, ParsedFact, read_document
+from interviewer.documents.base import RESUME, ParsedFact
+from interviewer.documents.extract import ExtractionLimits
+from interviewer.documents.reading import read_document
 from interviewer.encoders import Encoder
 from interviewer.matching.coverage_model import LABELS, CoverageJudge, Evidence, features, settled
 from interviewer.matching.selector import FactRef, FactSet, KnowledgeSelector

@@ -24,9 +24,10 @@ from typing import Any
 import numpy as np
 
 from interviewer import softmax
+from interviewer.documents.base import JOB
 from interviewer.documents.fact_kinds import KINDS, NOT_ASKABLE, FactKinds, Piece, features, pieces_of
 from interviewer.documents.facts import boilerplate_kind
-from interviewer.documents.reading import JOB, parse_document
+from interviewer.documents.parse import parse_document
 from interviewer.encoders import Encoder
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,7 +23,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 
-from interviewer.documents.reading import JOB, RESUME, DocumentError
+from interviewer.documents.base import JOB, RESUME, DocumentError
 from webapp import forms as webapp_forms
 from webapp import imports, knowledge, services
 from webapp.forms import BulkImportForm, JobPostingAdminForm, ResumeAdminForm

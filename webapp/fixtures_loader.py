@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from interviewer.documents.reading import JOB, RESUME
+from interviewer.documents.base import JOB, RESUME
 from training import data
 from webapp import services
 from webapp.models import JobPosting, Resume

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 
-from interviewer.documents.reading import JOB, RESUME, SUPPORTED_EXTENSIONS, DocumentError
+from interviewer.documents.base import JOB, RESUME, SUPPORTED_EXTENSIONS, DocumentError
 from interviewer.vocabulary import InterviewKind
 from webapp import services
 from webapp.models import UserKey, fold_username
@@ -213,7 +213,7 @@ class SignupForm(UserCreationForm[User]):
     """Django's sign-up form, refusing a username that folds to an existing one's."""
 
     def clean_username(self) -> str:
-        username = self.cleaned_data.get("username", "")
+        username = str(self.cleaned_data.get("username", ""))
         folded = fold_username(username)
         if folded and UserKey.objects.filter(folded=folded).exists():
             raise forms.ValidationError("A user with that username already exists.", code="unique")
@@ -253,7 +253,7 @@ class _BoundedUsername:
     cleaned_data: dict[str, Any]
 
     def clean_username(self) -> str:
-        username = self.cleaned_data.get("username", "")
+        username = str(self.cleaned_data.get("username", ""))
         limit = cast(forms.CharField, self.fields["username"]).max_length or 150
         if len(username) > limit:
             raise ValidationError(f"Usernames are at most {limit} characters.", code="max_length")

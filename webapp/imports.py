@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
-from interviewer.documents.reading import DocumentError
+from interviewer.documents.base import DocumentError
 from interviewer.encoders import Encoder
 from webapp import models_registry, services
 from webapp.models import ImportJob, ImportJobFile

@@ -323,7 +323,7 @@ def end(session: InterviewSession | int) -> dict[str, Any]:
     with transaction.atomic():
         session = InterviewSession.objects.select_for_update().get(pk=pk)
         if session.status == InterviewSession.Status.ENDED and session.report:
-            return session.report
+            return dict(session.report)
         session.report = build_report(session)
         session.status = InterviewSession.Status.ENDED
         session.ended = timezone.now()

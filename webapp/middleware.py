@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase
@@ -21,7 +21,7 @@ from whitenoise.middleware import WhiteNoiseMiddleware
 GetResponse: TypeAlias = Callable[[HttpRequest], Any]
 
 
-class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):
+class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]  # whitenoise has no types
     sync_capable = True
     async_capable = True
 
@@ -36,13 +36,13 @@ class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.is_async:
             return self._acall(request)
-        return super().__call__(request)
+        return cast(HttpResponseBase, super().__call__(request))
 
     async def _acall(self, request: HttpRequest) -> HttpResponseBase:
         static_file = self.find_file(request.path_info) if self.autorefresh else self.files.get(request.path_info)
         if static_file is not None:
-            return self.serve(static_file, request)
-        return await self.get_response(request)
+            return cast(HttpResponseBase, self.serve(static_file, request))
+        return cast(HttpResponseBase, await self.get_response(request))
 
 
 class SecurityNoticeFilter(logging.Filter):

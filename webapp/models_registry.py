@@ -27,6 +27,7 @@ from interviewer import words
 from interviewer.dialog import exemplars
 from interviewer.dialog.critic import Critic
 from interviewer.dialog.exemplars import Exemplar, ExemplarBank
+from interviewer.dialog.inputs import PromptStyle
 from interviewer.documents.fact_kinds import FactKinds
 from interviewer.encoders import Encoder, HashingEncoder, SentenceTransformerEncoder
 from interviewer.matching.coverage_model import CoverageJudge
@@ -229,10 +230,10 @@ def base_path() -> Path:
     return weights.resolve_base(settings.GENERATOR_BASE, Path(settings.MODEL_DIR))
 
 
-def prompt_style() -> bases.PromptStyle:
+def prompt_style() -> PromptStyle:
     """How the serving base is prompted (the stand-in models of tests: the instruct style's turns)."""
     if settings.FAKE_MODELS:
-        return bases.PromptStyle.COMPACT
+        return PromptStyle.COMPACT
     return bases.prompt_of(base_path())[0]
 
 

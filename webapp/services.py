@@ -2,7 +2,7 @@
 
 Views, the admin and management commands call these functions; each stores a whole
 document with its facts or nothing (``transaction.atomic``) and raises
-:class:`interviewer.documents.reading.DocumentError` with a message for the user.
+:class:`interviewer.documents.base.DocumentError` with a message for the user.
 
 Reading a document is bounded (issue 8): the text is cut at ``MAX_DOCUMENT_CHARS``, at most
 ``MAX_FACTS_PER_DOCUMENT`` facts are kept, and extraction plus parsing run in a throw-away
@@ -35,15 +35,9 @@ from django.db import IntegrityError, transaction
 
 from interviewer.documents import fact_kinds, titles
 from interviewer.documents import reading as documents
-from interviewer.documents.reading import (
-    JOB,
-    RESUME,
-    SUPPORTED_EXTENSIONS,
-    Digest,
-    DocumentError,
-    ExtractionLimits,
-    ParsedFact,
-)
+from interviewer.documents.base import JOB, RESUME, SUPPORTED_EXTENSIONS, DocumentError, ParsedFact
+from interviewer.documents.extract import ExtractionLimits
+from interviewer.documents.reading import Digest
 from interviewer.encoders import Encoder, to_bytes
 from webapp.models import Fact, JobPosting, Resume
 
@@ -80,7 +74,7 @@ def read_upload(upload: UploadedFile[bytes]) -> bytes:
     """Bytes of a Django ``UploadedFile``, refusing files over MAX_UPLOAD_MB before reading them."""
     name = str(upload.name)  # an upload always has a name (None only for a file not yet named)
     check_size(upload.size or 0, name)
-    data = upload.read()
+    data = bytes(upload.read())
     check_size(len(data), name)
     return data
 

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from interviewer.dialog.policy import InterviewSettings
-from interviewer.documents.reading import DocumentError
+from interviewer.documents.base import DocumentError
 from interviewer.voice.transcribe import VoiceError
 from webapp import interviews, knowledge, models_registry, search, services, voice
 from webapp.dbasync import db

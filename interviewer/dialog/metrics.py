@@ -26,12 +26,12 @@ def bleu(hypotheses: list[str], references: list[str], n: int) -> float:
     Comparable with published figures: the same implementation and settings as sacrebleu's
     ``BLEU(max_ngram_order=n, lowercase=True)``.
     """
-    from sacrebleu.metrics import BLEU
+    from sacrebleu.metrics.bleu import BLEU
 
     if not hypotheses:
         return 0.0
     metric = BLEU(max_ngram_order=n, lowercase=True)
-    return metric.corpus_score(list(hypotheses), [list(references)]).score / 100
+    return float(metric.corpus_score(list(hypotheses), [list(references)]).score) / 100
 
 
 def rouge_l(hypotheses: list[str], references: list[str]) -> float:
@@ -41,7 +41,7 @@ def rouge_l(hypotheses: list[str], references: list[str]) -> float:
     if not hypotheses:
         return 0.0
     scorer = rouge_scorer.RougeScorer(["rougeL"])
-    scores = [scorer.score(ref, hyp)["rougeL"].fmeasure for hyp, ref in zip(hypotheses, references, strict=True)]
+    scores = [float(scorer.score(ref, hyp)["rougeL"].fmeasure) for hyp, ref in zip(hypotheses, references, strict=True)]
     return sum(scores) / len(scores)
 
 

@@ -1,4 +1,5 @@
 """Documents in: file bytes and pasted text -> clean text -> sections -> atomic facts, each with what
-it is (``reading`` reads files in a throw-away process and parses them, ``structure`` recovers lost
-line breaks, ``facts`` judges which pieces are askable, ``titles`` names an untitled document,
-``fact_kinds`` classifies a posting's pieces)."""
+it is. ``base`` holds the shared types, ``extract`` turns bytes into clean text, ``parse`` clean text
+into sections and facts (``structure`` recovers lost line breaks, ``facts`` judges which pieces are
+askable), ``reading`` does both in a throw-away process, ``titles`` names an untitled document and
+``fact_kinds`` classifies a posting's pieces."""

@@ -51,7 +51,7 @@ _KEYWORDS = (
     "training publications languages background position haves"
 ).split()
 _KEYWORD_SET = frozenset(_KEYWORDS)
-HEADING_WORDS = _KEYWORD_SET  # public: documents.names_section tells headings from titles with it
+HEADING_WORDS = _KEYWORD_SET  # public: parse.names_section tells headings from titles with it
 _KEYWORD = re.compile(
     r"\b(?:" + "|".join(sorted({w.title() for w in _KEYWORDS} | {w.upper() for w in _KEYWORDS})) + r")\b"
 )
@@ -117,7 +117,7 @@ def recover_lines(text: str, is_heading: Callable[[str], bool]) -> list[str]:
     """Lines of ``text`` with inline headings, inline bullets and run-together items split out.
 
     Args:
-        text: clean text (see ``documents.clean_text``).
+        text: clean text (see ``extract.clean_text``).
         is_heading: whether a short phrase ("Job Responsibilities") names a section.
 
     Returns:

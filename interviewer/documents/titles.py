@@ -3,7 +3,7 @@ person would, never a section heading.
 
 A posting pasted from a job board often starts with "About the job"; a Kaggle-style resume with
 "Education Details"; a resume with the person's name and a headline under it. Pure functions
-over clean text (``documents.clean_text``); the web app falls back to the file's name.
+over clean text (``extract.clean_text``); the web app falls back to the file's name.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from interviewer.documents import facts as quality
-from interviewer.documents.reading import JOB, RESUME, UNTITLED, names_section
+from interviewer.documents.base import JOB, RESUME
+from interviewer.documents.parse import UNTITLED, names_section
 from interviewer.documents.structure import recover_lines
 
 
@@ -26,7 +27,7 @@ def guess_title(text: str, kind: str) -> str:
 
     Args:
         text: clean text of the document.
-        kind: ``"job"`` or ``"resume"`` (documents.JOB / documents.RESUME).
+        kind: ``"job"`` or ``"resume"`` (base.JOB / base.RESUME).
     """
     head = _head_lines(text, kind)
     return _resume_title(head) if kind == RESUME else _job_title(head, text)

@@ -375,6 +375,11 @@ def _why_weak(a: AnswerFeedback) -> str:
     return "; ".join(what) + (f"; next time {fix}" if fix else "")
 
 
+def mean(values: list[float]) -> float:
+    """The mean of ``values`` to three places (0 for none)."""
+    return round(sum(values) / len(values), 3) if values else 0.0
+
+
 def _strengths(graded: list[AnswerFeedback], covered: list[Coverage], total_requirements: int) -> list[str]:
     out = []
     n = len(graded)
@@ -491,7 +496,6 @@ def report(
     covered = sorted(first.values(), key=lambda c: order.get(c.requirement, len(order)))
     uncovered = [r for r in requirements if r not in first]
     n = len(graded)
-    mean = lambda xs: round(sum(xs) / len(xs), 3) if xs else 0.0  # noqa: E731
     score = overall(graded, len(covered), len(requirements))
     summary = (
         f"{n} answer(s): {sum(1 for a in graded if not a.off_topic)} on topic, {sum(1 for a in graded if strong(a))} "

@@ -71,7 +71,7 @@ def is_converted(model_dir: Path, base: Path, adapter_dir: Path | None = None) -
         recorded = json.loads(marker.read_text(encoding="utf-8")).get("source")
     except (OSError, ValueError):
         return False
-    return recorded == fingerprint(model_dir, base, adapter_dir)
+    return bool(recorded == fingerprint(model_dir, base, adapter_dir))
 
 
 def convert(

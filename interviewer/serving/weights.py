@@ -161,5 +161,5 @@ def load_base(model_dir: Path, base: Path) -> tuple[PreTrainedModel, PreTrainedT
             f"The model cache at {folder} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]}). "
             "Rebuild it with `.venv/bin/python manage.py prepare_models --force`."
         ) from None
-    model.eval()
+    model.train(False)  # inference mode (nn.Module.eval is untyped in torch's stubs)
     return model, tokenizer

@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interviewer.dialog.policy import InterviewSettings
-from interviewer.documents.reading import JOB, RESUME, DocumentError
+from interviewer.documents.base import JOB, RESUME, DocumentError
 from interviewer.encoders import Encoder
 from interviewer.serving.bases import DEFAULT
 from interviewer.vocabulary import Act

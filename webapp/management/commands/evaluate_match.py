@@ -17,8 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from interviewer.documents.base import JOB, RESUME, DocumentError, ParsedFact
 from interviewer.documents.fact_kinds import NOT_ASKABLE
-from interviewer.documents.reading import JOB, RESUME, DocumentError, ParsedFact
 from interviewer.matching.selector import FactSet, KnowledgeSelector
 from training.tables import table
 from training.train_coverage import fact_set

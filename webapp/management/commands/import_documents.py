@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviewer.documents.reading import JOB, RESUME, SUPPORTED_EXTENSIONS, DocumentError
+from interviewer.documents.base import JOB, RESUME, SUPPORTED_EXTENSIONS, DocumentError
 from training.tables import table
 from webapp import services
 from webapp.management.progress import bar

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from interviewer.documents.reading import DocumentError
+from interviewer.documents.base import DocumentError
 from webapp import fixtures_loader
 from webapp.management.progress import bar
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviewer.documents.reading import DocumentError
+from interviewer.documents.base import DocumentError
 from interviewer.serving import conversion, weights
 from webapp import embeddings, models_registry, services
 from webapp.management.progress import bar

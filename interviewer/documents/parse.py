@@ -1,0 +1,696 @@
+"""Clean text to sections and atomic facts: headings found (also inline and letter-spaced), job and
+project blocks with their context, sentences kept whole, lists split into items, and each claim
+judged askable or not (:mod:`interviewer.documents.facts`)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field, replace
+
+from interviewer.documents import facts as quality
+from interviewer.documents.base import JOB, RESUME, DocumentError, ParsedDocument, ParsedFact
+from interviewer.documents.extract import clean_text
+from interviewer.documents.structure import HEADING_WORDS, recover_lines
+
+# ---------------------------------------------------------------------------
+# Sections
+
+_RESUME_SECTIONS = {
+    "summary": (
+        "summary",
+        "profile",
+        "objective",
+        "about me",
+        "about",
+        "overview",
+        "personal statement",
+        "career objective",
+        "professional summary",
+        "experience summary",
+    ),
+    "experience": (
+        "experience",
+        "work history",
+        "employment",
+        "professional background",
+        "career history",
+        "work experience",
+        "relevant experience",
+        "clinical experience",
+        "teaching experience",
+        "student teaching",
+        "previous career",
+        "career",
+        "placements",
+        "internships",
+        "company details",
+        "employment details",
+        "work details",
+    ),
+    "education": ("education", "academic", "training", "coursework", "professional development"),
+    "skills": (
+        "skills",
+        "skill",
+        "skills summary",
+        "competencies",
+        "technologies",
+        "tools",
+        "expertise",
+        "languages",
+        "strengths",
+        "highlights",
+        "core qualifications",
+        "qualifications",
+        "proficiencies",
+        "computer knowledge",
+        "technical knowledge",
+        "areas of interest",
+    ),
+    "projects": ("projects", "project", "portfolio", "selected work", "capstone", "talks", "speaking", "presentations"),
+    "certifications": ("certifications", "certificates", "licenses", "licensure", "credentials"),
+    "volunteering": ("volunteer", "community", "activities"),
+    "awards": ("awards", "honors", "honours", "achievements", "publications"),
+    "personal": (
+        "personal details",
+        "personal information",
+        "personal data",
+        "personal particulars",
+        "declaration",
+        "references",
+        "contact",
+        "contact information",
+        "contact details",
+    ),
+}
+_JOB_SECTIONS = {
+    "requirements": (
+        "requirements",
+        "qualifications",
+        "what we're looking for",
+        "what we are looking for",
+        "you have",
+        "must have",
+        "who you are",
+        "what you bring",
+        "what you'll need",
+        "you bring",
+        "required",
+        "skills",
+        "experience",
+        "about you",
+        "ideal candidate",
+        "what you'll bring",
+        "essential",
+        "criteria",
+        "person specification",
+        "what you need",
+        "education",
+        "licenses",
+        "certification",
+        "knowledge",
+        "competencies",
+        "your profile",
+    ),
+    "nice_to_have": ("nice to have", "nice to haves", "bonus", "preferred", "plus", "desirable", "extra credit"),
+    "responsibilities": (
+        "responsibilities",
+        "what you'll do",
+        "what you will do",
+        "what you will be doing",
+        "what you'll be doing",
+        "duties",
+        "the role",
+        "your role",
+        "day to day",
+        "day-to-day",
+        "your impact",
+        "in this role",
+        "key tasks",
+        "you will",
+        "what you'll own",
+        "your responsibilities",
+        "main duties",
+        "the job",
+        "essential functions",
+    ),
+    "benefits": (
+        "benefits",
+        "perks",
+        "what we offer",
+        "compensation",
+        "why join",
+        "we offer",
+        "what's in it for you",
+        "whats in it for you",
+        "reasons to work",
+        "work with us",
+        "salary",
+        "our offer",
+        "rewards",
+    ),
+    "about": (
+        "why",
+        "about us",
+        "about the company",
+        "about",
+        "company",
+        "who we are",
+        "our company",
+        "our story",
+        "why us",
+    ),
+    "apply": ("how to apply", "to apply", "application process", "next steps"),
+    "legal": ("equal opportunity", "eeo", "disclaimer", "legal", "diversity"),
+}
+# Job headings that name no section ("Job Description", "Overview"): their sentences are
+# sorted one by one into requirements, responsibilities or the introduction.
+_UNTITLED = (
+    "summary",
+    "overview",
+    "description",
+    "job description",
+    "position summary",
+    "job summary",
+    "introduction",
+    "the opportunity",
+    "position",
+    "details",
+    "job details",
+    "detailed info",
+    "position description",
+    "role summary",
+)
+UNTITLED = "untitled"
+_GENERIC = frozenset(("summary", "overview", "profile", "details", "about", "description", "position", "job"))
+_VOCABULARY_PATTERNS = {
+    kind: [(name, w, re.compile(rf"\b{re.escape(w)}")) for name, words in vocabulary.items() for w in words]
+    for kind, vocabulary in ((RESUME, _RESUME_SECTIONS), (JOB, _JOB_SECTIONS))
+}
+SECTION_NAMES = {
+    RESUME: ("header",) + tuple(_RESUME_SECTIONS) + ("other",),
+    JOB: tuple(_JOB_SECTIONS),
+}
+JOB_ASKABLE = frozenset(("requirements", "responsibilities", "nice_to_have"))
+CONTEXT_SECTIONS = frozenset(("experience", "projects", "volunteering", "other"))
+_NAMED_SECTIONS = frozenset(("education", "certifications", "awards"))  # their claims are names
+
+_BULLET = re.compile(r"^\s*(?:[-*•▪◦●○■□➢➤►▶✓✔–—·>]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|(?<=[a-z]{3}[.!?])(?=[A-Z])")
+_ABBREVIATIONS = (
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "vs.",
+    "approx.",
+    "incl.",
+    "Dr.",
+    "Mr.",
+    "Ms.",
+    "Mrs.",
+    "St.",
+    "Inc.",
+    "Ltd.",
+    "Co.",
+    "No.",
+)
+_DIGIT = re.compile(r"\d")
+# "and maintains ...", and the "etc." that closed the list before ("Git, Jira, etc. Message queues").
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|or|but|as well as|etc\.(?=\s+[A-Z]))\s+", re.I)
+_TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.S)
+MAX_FACT_CHARS = 400
+MAX_HEADING_WORDS = 12  # a longer "# ..." line is a title run into its text (a flattened file)
+MAX_LIST_CHARS = 5000
+MAX_CONTEXT_PARTS = 5
+MIN_CONTACT_CLAIM_WORDS = 8  # a sentence that gives an address as well keeps its claim
+_JOINERS = frozenset(
+    "a an the and or of to for with in on at by as from into our your their who which that".split()
+)  # a longer line is prose, never split as a list
+
+
+@dataclass
+class _Block:
+    section: str
+    explicit: bool  # named by a heading (an untitled job block is sorted sentence by sentence)
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    item: str = ""  # "bullet" or "list" for an item of a list: a short one is still a fact
+    entry: bool = False  # an entry header (role, employer, dates)
+
+
+def parse_document(text: str, kind: str) -> ParsedDocument:
+    """Split clean text into sections and atomic facts.
+
+    Structure lost in export (inline headings, bullets run together, one long paragraph) is
+    recovered first (:mod:`interviewer.documents.structure`); each piece is then judged a claim, a
+    fragment or boilerplate (:mod:`interviewer.documents.facts`).
+
+    Args:
+        text: clean text (see :func:`clean_text`; raw text is cleaned again, harmlessly).
+        kind: ``"resume"`` or ``"job"``; it picks the section vocabulary.
+
+    Returns:
+        A :class:`ParsedDocument` whose facts hold one claim each (at most 40 words), in
+        reading order; boilerplate facts have ``askable=False``.
+
+    Raises:
+        DocumentError: when the text holds no fact at all (an empty resume, say).
+    """
+    if kind not in (RESUME, JOB):
+        raise ValueError(f"kind must be 'resume' or 'job', not {kind!r}")
+    text = clean_text(text)
+    lines = recover_lines(text, lambda phrase: _section_for(phrase, kind) is not None)
+    sections: dict[str, list[str]] = {}
+    facts: list[ParsedFact] = []
+    seen: set[tuple[str, str]] = set()
+    blocks = _blocks(lines, kind)
+    for block in blocks:
+        sections.setdefault(block.section, []).extend(line for line in block.lines if line)
+        if block.section == "header":
+            continue
+        for fact in _block_facts(block, kind):
+            key = (fact.section, fact.text.lower())
+            if key not in seen:
+                seen.add(key)
+                facts.append(replace(fact, position=len(facts)))
+    sections = {name: lines for name, lines in sections.items() if lines}
+    if not facts:
+        facts = _leftover_facts(blocks)
+    if not facts:
+        what = "resume" if kind == RESUME else "job posting"
+        raise DocumentError(f"This {what} has no usable content (no sentences, bullets or skills found).")
+    return ParsedDocument(kind=kind, text=text, sections=sections, facts=facts)
+
+
+def _blocks(lines: list[str], kind: str) -> list[_Block]:
+    """Lines grouped under their headings, in reading order (a section may recur)."""
+    blocks = [_Block("header" if kind == RESUME else "about", False)]
+    section_level = 0
+    for raw in lines:
+        line = raw.strip()
+        current = blocks[-1]
+        if not line:
+            current.lines.append("")  # a paragraph break
+            continue
+        heading, rest, level = _heading(line, kind)
+        if rest and kind == RESUME and current.section in CONTEXT_SECTIONS:
+            heading = None  # "Tools: Go, SQL" inside an experience entry: a line of the entry
+        if heading == _fallback_section(kind) and not level and kind == JOB and current.section in JOB_ASKABLE:
+            if _section_for(line.strip("*_ :"), kind) is None:
+                heading = None  # "Backend Development:" under "Requirements": a sub-heading, not a new section
+        if heading is not None and heading == _fallback_section(kind):
+            if current.section == "header":
+                heading = "header"  # a name set as a heading at the top of a resume
+            elif (level and section_level and level > section_level) or (
+                not level and kind == RESUME and current.section in CONTEXT_SECTIONS | {"education"}
+            ):
+                # "### Data Analyst, Acme | 2021 - 2023" under "## Experience": an entry, not a section
+                current.lines.append(line.lstrip("#").strip())
+                continue
+        if heading is not None:
+            section_level = level
+            explicit = heading != UNTITLED
+            blocks.append(_Block(heading if explicit else _fallback_section(kind), explicit, [rest] if rest else []))
+            continue
+        if current.section == "header" and _leaves_header(line, current.lines):
+            blocks.append(_Block("summary", False, [line]))
+            continue
+        current.lines.append(line)
+    return blocks
+
+
+def _leaves_header(line: str, header: list[str]) -> bool:
+    """The top of a resume holds a name, a title and contacts; a sentence starts its summary."""
+    if quality.has_contact(line):
+        return False  # "Leeds · jo@example.com · +44 ...": still the top
+    words = line.split()
+    lower = sum(1 for w in words if w[:1].islower() and len(w) > 3)
+    return (len(words) >= 8 and lower >= 2) or sum(1 for h in header if h) >= 6
+
+
+def _section_for(title: str, kind: str) -> str | None:
+    """The section a heading names, :data:`UNTITLED` for a generic job heading, else None."""
+    key = re.sub(r"[/&+]", " ", title.lower().replace("’", "'"))
+    key = re.sub(r"\s+", " ", re.sub(r"[^a-z' -]", "", key)).strip(" -'")
+    return _section_for_key(key, kind) if key else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _section_for_key(key: str, kind: str) -> str | None:
+    vocabulary = _RESUME_SECTIONS if kind == RESUME else _JOB_SECTIONS
+    if len(key.split()) > 10:
+        return None
+    for name, words in vocabulary.items():
+        if key in words:
+            return name
+    if kind == JOB and key in _UNTITLED:
+        return UNTITLED
+    hits: list[tuple[bool, int, str]] = []  # (specific, where the word ends, section)
+    for name, word, pattern in _VOCABULARY_PATTERNS[kind]:
+        if word in key:
+            for match in pattern.finditer(key):
+                hits.append((word not in _GENERIC, match.end(), name))
+    if kind == JOB and any(name == "nice_to_have" for _s, _e, name in hits):
+        return "nice_to_have"  # "Preferred Qualifications"
+    if hits:
+        return max(hits)[2]  # the head noun: "Essential Duties and Responsibilities"
+    if kind == JOB and any(re.search(rf"\b{w}\b", key) for w in _UNTITLED):
+        return UNTITLED
+    return None
+
+
+def _heading(line: str, kind: str) -> tuple[str | None, str, int]:
+    """(section, text after the heading, markdown level) when ``line`` is a heading, else (None, "", 0).
+
+    Level is 1-6 for Markdown headings and 0 for the other styles: CAPITALS, "Heading:",
+    **bold**, or a short Title Case line that names a known section ("Work History").
+    """
+    md = _MD_HEADING.match(line)
+    if md and len(md.group(1).split()) <= MAX_HEADING_WORDS:
+        title = md.group(1).strip().strip("*_").rstrip(":")
+        level = len(line) - len(line.lstrip("#"))
+        return _section_for(title, kind) or _fallback_section(kind), "", level
+    if _BULLET.match(line):
+        return None, "", 0
+    bare = line.strip("*_ ")
+    words = bare.rstrip(":").split()
+    if bare.endswith(":") and quality.is_label(bare[:-1]):
+        return None, "", 0  # "LinkedIn:", "Location:": a label, not a section
+    if bare.endswith("?") and bare.startswith("Why ") and len(words) <= 5:
+        return _section_for(bare[:-1], kind), "", 0  # "Why Acme?": what the company says about itself
+    if not words or len(words) > 6:
+        return (*_inline_heading(bare, kind, 4), 0)
+    letters = [c for c in bare if c.isalpha()]
+    is_caps = len(letters) >= 3 and all(c.isupper() for c in letters)
+    marked = bare.endswith(":") or is_caps or (bare != line.strip() and len(words) <= 5)
+    title_case = all(w[:1].isupper() for w in words if len(w) > 3)
+    plain = len(words) <= 4 and bare[0].isupper() and not re.search(r"[\d,.;!?|]", bare)
+    if marked or plain:
+        section = _section_for(bare.rstrip(":"), kind)
+        if section and (marked or title_case or _exact(bare, kind)):
+            return section, "", 0
+        if marked and bare.endswith(":") and len(words) <= 4 and not quality.EMAIL.search(bare):
+            return _fallback_section(kind), "", 0
+        return None, "", 0
+    return (*_inline_heading(bare, kind, 3), 0)
+
+
+def _inline_heading(bare: str, kind: str, max_words: int) -> tuple[str | None, str]:
+    """``"Skills: Python, SQL"`` -> ("skills", "Python, SQL")."""
+    if ":" not in bare:
+        return None, ""
+    head, rest = bare.split(":", 1)
+    section = _section_for(head, kind) if len(head.split()) <= max_words else None
+    if section and rest.strip():
+        return section, rest.strip()
+    return None, ""
+
+
+def names_section(line: str, kind: str) -> str | None:
+    """The section ``line`` names when it is a heading and nothing else ("About the job",
+    "## What you'll do", "REQUIREMENTS:"), :data:`UNTITLED` for a generic one ("Job Description"),
+    else None.
+
+    Stricter than the parser, for telling a document's title from its headings: a title that
+    only contains a section word ("Customer Experience Manager", "Legal Counsel") is no heading;
+    a heading must be a known one, start with "About"/"Why", or end on a heading word.
+    """
+    bare = line.strip().lstrip("#").strip().strip("*_ ").rstrip(":?").strip("*_ ")
+    key = re.sub(r"\s+", " ", re.sub(r"[^a-z' -]", "", re.sub(r"[/&+]", " ", bare.lower().replace("’", "'"))))
+    key = key.strip(" -'")
+    if not key or len(bare.split()) > MAX_HEADING_WORDS:
+        return None
+    section = _section_for_key(key, kind)
+    if section is None:
+        return None
+    words = key.split()
+    if _exact(key, kind) or key in _UNTITLED or words[0] in ("about", "why") or words[-1] in HEADING_WORDS:
+        return section
+    return None
+
+
+def _exact(title: str, kind: str) -> bool:
+    vocabulary = _RESUME_SECTIONS if kind == RESUME else _JOB_SECTIONS
+    key = title.rstrip(":").strip().lower()
+    return any(key in words for words in vocabulary.values())
+
+
+def _fallback_section(kind: str) -> str:
+    """Where lines under an unknown heading go."""
+    return "other" if kind == RESUME else "about"
+
+
+# ---------------------------------------------------------------------------
+# Facts
+
+
+def _block_facts(block: _Block, kind: str) -> list[ParsedFact]:
+    """The facts of one block; in experience-like sections, fragments become the context of the
+    claims that follow them."""
+    keeps_context = kind == RESUME and block.section in CONTEXT_SECTIONS
+    out: list[ParsedFact] = []
+    entry: list[str] = []
+    used = False
+
+    def note(fragment: str, header: bool = False) -> None:
+        nonlocal entry, used
+        if used or header:
+            entry, used = [], False  # a new entry: its header or its first fragment
+        if len(entry) < MAX_CONTEXT_PARTS:
+            entry.append(fragment)
+
+    lists = block.explicit or block.section != "summary"
+    for unit in _units(block.lines, block.section, kind, lists):
+        label, _name, value = quality.split_label(unit.text)
+        if label == "metadata" or not value:
+            continue
+        if label == "context" or unit.entry:
+            if keeps_context:
+                note(quality.strip_contacts(value), header=unit.entry and not quality.is_dates(value))
+            continue
+        contact = quality.has_contact(value)
+        text = quality.strip_contacts(value) if contact else value
+        if contact and len(text.split()) < MIN_CONTACT_CLAIM_WORDS:
+            continue  # a contact line: what is left is a place or a name
+        listed = unit.item == "list" or (unit.item == "bullet" and block.section not in CONTEXT_SECTIONS)
+        for piece in quality.split_long(text):
+            piece = _tidy(piece)
+            if not piece:
+                continue
+            if quality.is_fragment(piece, item=listed, names=block.section not in _NAMED_SECTIONS):
+                if keeps_context:
+                    note(piece)
+                continue
+            context = quality.context_of(entry) if keeps_context else ""
+            used = used or bool(entry)
+            out.append(_fact(block, kind, piece, context, contact))
+    return out
+
+
+def _leftover_facts(blocks: list[_Block]) -> list[ParsedFact]:
+    """When nothing is askable, what there is to read (a classified ad of pay and an address):
+    kept, not askable, so that the document is stored and still gets a behavioral interview.
+    A resume's first line (the name) is not kept."""
+    out: list[ParsedFact] = []
+    for n, block in enumerate(blocks):
+        lines = block.lines[1:] if n == 0 and block.section == "header" else block.lines
+        for unit in _units(lines, block.section, JOB):
+            for piece in quality.split_long(quality.strip_contacts(unit.text)):
+                piece = _tidy(piece)
+                if sum(1 for w in piece.split() if sum(c.isalpha() for c in w) >= 2) >= 2:
+                    out.append(ParsedFact(block.section, piece, len(out), askable=False))
+    return out
+
+
+def _fact(block: _Block, kind: str, text: str, context: str, contact: bool) -> ParsedFact:
+    section = block.section
+    if kind == RESUME:
+        askable = quality.resume_boilerplate(text) is None
+        return ParsedFact(section, text, 0, askable=askable, context=context)
+    if not block.explicit and section == "about":
+        if contact or quality.boilerplate_kind(text, weak=True):
+            return ParsedFact(section, text, 0, askable=False)
+        target = quality.job_section(text)
+        return ParsedFact(target or section, text, 0, askable=target is not None)
+    askable = section in JOB_ASKABLE and not contact and quality.boilerplate_kind(text, weak=False) is None
+    return ParsedFact(section, text, 0, askable=askable)
+
+
+def _units(lines: list[str], section: str, kind: str, lists: bool = True) -> list[_Unit]:
+    """One unit per bullet, per sentence of a paragraph, per item of a list, per entry header.
+
+    ``lists`` False keeps separated lists whole (the top of a resume: "☎ | ✉ | Leeds").
+    """
+    units: list[_Unit] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            units.extend(_Unit(s) for s in _sentences(" ".join(paragraph)))
+            paragraph.clear()
+
+    previous_bullet = False
+    for line in lines:
+        if not line:
+            flush()
+            previous_bullet = False
+            continue
+        bullet = _BULLET.match(line)
+        if previous_bullet and not bullet and units and _continues(line):
+            last = units.pop()  # a bullet wrapped onto the next line
+            units.append(replace(last, text=f"{last.text} {line}"))
+            continue
+        previous_bullet = bool(bullet) and section != "skills"
+        body = line[bullet.end() :].strip() if bullet else line
+        listed = lists and (section == "skills" or _looks_like_list(body, kind == JOB))
+        if bullet or listed or _is_entry(body, section, kind):
+            flush()
+            units.extend(_line_units(body, section, kind, bool(bullet), lists))
+        elif section in ("education", "certifications") or quality.split_label(body)[0] or quality.is_dates(body):
+            flush()  # a line of its own: an education entry, "company - Acme", "06/2006"
+            units.append(_Unit(body, entry=quality.is_dates(body)))
+        else:
+            if paragraph and not _wraps(paragraph[-1], line):
+                flush()
+            paragraph.append(line)
+            if line.endswith((".", "!", "?")):
+                flush()
+    flush()
+    return units
+
+
+def _wraps(previous: str, line: str) -> bool:
+    """Whether ``line`` carries on ``previous`` (a sentence wrapped by a PDF or a narrow column),
+    rather than starting a new paragraph (a DOCX paragraph per line)."""
+    if previous.endswith((":", ";")):
+        return False
+    last = previous.rsplit(" ", 1)[-1].lower()
+    return (
+        line[:1].islower() or previous.endswith((",", "-", "–", "&")) or last in _JOINERS or len(previous.split()) >= 9
+    )
+
+
+def _line_units(body: str, section: str, kind: str, bullet: bool, lists: bool = True) -> list[_Unit]:
+    if _is_entry(body, section, kind):
+        return [_Unit(body, entry=True)]
+    if lists and (section == "skills" or _looks_like_list(body, kind == JOB)):
+        items = _skill_items(body, section)
+        if len(items) > 1 or section == "skills":
+            return [_Unit(quality.level_free(i) if section == "skills" else i, item="list") for i in items]
+    sentences = _sentences(body)
+    if len(sentences) == 1:
+        return [_Unit(body, item="bullet" if bullet else "")]
+    return [_Unit(s) for s in sentences]
+
+
+def _is_entry(line: str, section: str, kind: str) -> bool:
+    """A role line in an experience-like section of a resume: "Data Analyst, Acme | 2021 - 2023"."""
+    return kind == RESUME and section in CONTEXT_SECTIONS and _looks_like_entry_header(line)
+
+
+def _continues(line: str) -> bool:
+    """A line that carries on the previous bullet: starts in lower case or with punctuation."""
+    return line[0].islower() or line[0] in ",;)&" or (line[0].isdigit() and not _looks_like_entry_header(line))
+
+
+def _sentences(paragraph: str) -> list[str]:
+    protected = paragraph
+    for i, abbreviation in enumerate(_ABBREVIATIONS):
+        if abbreviation in protected:
+            protected = protected.replace(abbreviation, f"\x00{i}\x00")
+    parts = _SENTENCE_END.split(protected)
+    out = []
+    for part in parts:
+        if "\x00" in part:
+            for i, abbreviation in enumerate(_ABBREVIATIONS):
+                part = part.replace(f"\x00{i}\x00", abbreviation)
+        if part.strip():
+            out.append(part.strip())
+    return out
+
+
+def _skill_items(line: str, section: str) -> list[str]:
+    """``"Languages: Python, Go"`` -> ``["Python", "Go"]``; prose stays whole."""
+    if len(line) > MAX_LIST_CHARS:
+        return [line]
+    body = line
+    if ":" in line:
+        head, rest = line.split(":", 1)
+        if len(head.split()) <= 4 and rest.strip():
+            body = rest
+    items = [i.strip(" .") for i in _split_outside_brackets(body) if i.strip(" .")]
+    if len(items) <= 1 or any(len(i.split()) > (12 if section == "skills" else 8) for i in items):
+        return [line]
+    return items
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    """Split on , ; | • · and " / " but not inside brackets: "AWS (EKS, IAM), Go" -> 2 items.
+
+    A comma between digits is a thousands separator ("£34,000"). " / " separates items only
+    between short ones: "Terraform / Pulumi", not "Looking for a Full-Stack / Back-End role".
+    """
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
+    last = len(text) - 1
+    for i, ch in enumerate(text):
+        depth += ch in "([{"
+        depth -= ch in ")]}" and depth > 0
+        thousands = ch == "," and 0 < i < last and text[i - 1].isdigit() and text[i + 1].isdigit()
+        if depth == 0 and ch in ",;|•·" and not thousands:
+            items.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    items.append("".join(current))
+    out = []
+    for item in items:
+        parts = item.split(" / ")
+        short = len(parts) > 1 and all(len(p.split()) <= 3 for p in parts) and "(" not in item
+        out.extend(parts if short else [item])
+    return out
+
+
+def _looks_like_list(line: str, headless: bool = False) -> bool:
+    """A separated list: ``"Tools: Figma, Sketch, Miro"``, or with ``headless`` also
+    ``"Python, SQL, Docker"`` (not in a resume's entries: "Analyst, Acme, Leeds" is no list)."""
+    if len(line) > MAX_LIST_CHARS:
+        return False
+    head, rest = line.split(":", 1) if ":" in line else ("", line)
+    if len(head.split()) > 4 or head[:1].islower():
+        head, rest = "", line  # "basis of the platform: ..." is a sentence, not a list's name
+    if not head and not headless:
+        return False
+    items = [i.strip(" .") for i in _split_outside_brackets(rest) if i.strip(" .")]
+    limit = 5 if head else 3
+    return len(items) >= 2 and all(len(i.split()) <= limit for i in items)
+
+
+def _looks_like_entry_header(line: str) -> bool:
+    """A role or degree line: short, carries a date range, no sentence punctuation."""
+    return bool(quality.DATE_RANGE.search(line)) and len(line.split()) <= 20 and not line.endswith(".")
+
+
+def _tidy(claim: str) -> str:
+    claim = claim.strip().strip("*_").strip()
+    if _DIGIT.search(claim) and _looks_like_entry_header(claim):
+        claim = quality.DATE_RANGE.sub(" ", claim)
+    claim = re.sub(r"\s+", " ", claim)
+    claim = re.sub(r"\s+([,;:!?]|\.(?!\w))", r"\1", claim)
+    claim = re.sub(r"(\s*[|,–—:;-])+\s*$", "", claim).strip()
+    claim = re.sub(r"^[^\w(\"'$#+.@]+", "", claim).strip()  # leading separators and symbols: "| ", "⌂: "
+    claim = claim.replace("( )", "").replace("()", "").strip()
+    bare = _LEADING_CONJUNCTION.sub("", claim)  # "and maintains the stock" -> "maintains the stock"
+    if bare != claim and bare:
+        claim = bare[0].upper() + bare[1:] if claim[0].isupper() else bare
+    if len(claim) > MAX_FACT_CHARS:
+        claim = claim[:MAX_FACT_CHARS].rsplit(" ", 1)[0] + "…"
+    if not _TWO_ALNUM.search(claim) and not quality.SHORT_SKILL.fullmatch(claim):
+        return ""
+    return claim
