@@ -198,6 +198,25 @@ def signalled_reader(connection, number: int) -> None:  # type: ignore[no-untype
     os.kill(os.getpid(), number)
 
 
+def tuple_reader(connection) -> None:  # type: ignore[no-untyped-def]
+    """A reader-process target that answers as readers did before their reply was typed."""
+    connection.send(("ok", "text", 0))
+    connection.close()
+
+
+def unknown_class_reader(connection) -> None:  # type: ignore[no-untyped-def]
+    """A reader-process target whose reply is of a class from a module only the child has."""
+    import pickle
+    import sys
+    import types
+
+    module = types.ModuleType("only_in_the_reader")
+    exec("class Thing:\n    pass\n", module.__dict__)
+    sys.modules[module.__name__] = module
+    connection.send_bytes(pickle.dumps(module.Thing()))
+    connection.close()
+
+
 def sleeping_reader(connection, seconds: float) -> None:  # type: ignore[no-untyped-def]
     """A reader-process target that never answers in time (importable without Django)."""
     import time

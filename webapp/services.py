@@ -18,6 +18,7 @@ import io
 import logging
 import multiprocessing
 import os
+import pickle
 import re
 import signal
 import sys
@@ -26,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from asgiref.sync import sync_to_async
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 Document = JobPosting | Resume
 
 # C0/C1 control characters (tab and line breaks kept) and lone surrogates: PostgreSQL refuses NUL
@@ -172,12 +174,16 @@ def _died(name: str, exitcode: int | None) -> DocumentError:
     )
 
 
-def run_isolated(target: Callable[..., None], args: tuple[object, ...], name: str, timeout: float) -> Any:
-    """Run ``target(connection, *args)`` in a throw-away process; return what it sends.
+def run_isolated(
+    target: Callable[..., None], args: tuple[object, ...], name: str, timeout: float, expect: type[T]
+) -> T:
+    """Run ``target(connection, *args)`` in a throw-away process; return the result of the
+    :class:`~interviewer.documents.reading.Reply` it sends, which must be an ``expect``.
 
-    The process is killed after ``timeout`` seconds. ``("error", message)`` becomes a
-    DocumentError; so does a process that ends without answering, saying which way it ended
-    (:func:`_died`, logged on one line).
+    The process is killed after ``timeout`` seconds. An ``error`` reply becomes a DocumentError
+    with its message; a ``crash``, a reply of another shape or one that cannot be unpickled, and
+    a process that ends without answering become one that says which way it ended (:func:`_died`;
+    logged on one line).
     """
     global last_reader_peak_kb
     context = _process_context()
@@ -191,21 +197,27 @@ def run_isolated(target: Callable[..., None], args: tuple[object, ...], name: st
             raise DocumentError(
                 f"{name} took longer than {timeout:g} s to read (PARSE_TIMEOUT_S); simplify or split the file."
             )
-        status, value, last_reader_peak_kb = receiver.recv()
+        reply = receiver.recv()
     except EOFError:
         process.join(5)
         raise _died(name, process.exitcode) from None
+    except (AttributeError, ImportError, pickle.UnpicklingError) as exc:
+        # a reply this process cannot unpickle: the reader ran other code (a deploy under way)
+        reply = documents.Reply("crash", message=f"the reply could not be read: {type(exc).__name__}: {exc}"[:500])
     finally:
         if process.is_alive():
             process.kill()
         process.join(5)
         receiver.close()
-    if status == "ok":
-        return value
-    if status == "crash":
-        log.warning("reading %s failed unexpectedly: %s", name, value)
-        raise DocumentError(f"{name} could not be read (the file is damaged or in an unexpected format).")
-    raise DocumentError(value)
+    if not isinstance(reply, documents.Reply):
+        reply = documents.Reply("crash", message=f"the reader sent a {type(reply).__name__}, not a Reply")
+    last_reader_peak_kb = reply.peak_kb
+    if reply.status == "ok" and isinstance(reply.result, expect):
+        return reply.result
+    if reply.status == "error":
+        raise DocumentError(reply.message)
+    log.warning("reading %s failed unexpectedly: %s", name, reply.message or f"no {expect.__name__} in the reply")
+    raise DocumentError(f"{name} could not be read (the file is damaged or in an unexpected format).")
 
 
 def prepare(spec: DocumentSpec) -> Prepared:
@@ -217,7 +229,7 @@ def prepare(spec: DocumentSpec) -> Prepared:
         raise DocumentError(f"The {what} text is empty.")
     args = (spec.kind, spec.data, spec.text or "", spec.filename, extraction_limits(), settings.MAX_FACTS_PER_DOCUMENT)
     memory = settings.PARSE_MEMORY_MB * 1024 * 1024
-    digest = run_isolated(documents.read_in_child, (args, memory), spec.name, settings.PARSE_TIMEOUT_S)
+    digest = run_isolated(documents.read_in_child, (args, memory), spec.name, settings.PARSE_TIMEOUT_S, Digest)
     return Prepared(digest.text, list(digest.facts), _notes(digest))
 
 
@@ -283,16 +295,16 @@ def _prepare_rows(specs: list[DocumentSpec]) -> list[Prepared | DocumentError]:
     memory = settings.PARSE_MEMORY_MB * 1024 * 1024
     try:
         results = run_isolated(
-            documents.read_many_in_child, (items, memory), f"{len(specs)} rows", settings.PARSE_TIMEOUT_S
+            documents.read_many_in_child, (items, memory), f"{len(specs)} rows", settings.PARSE_TIMEOUT_S, list
         )
     except DocumentError:
         return [_prepare_or_error(spec) for spec in specs]  # find the row that stalled or broke the batch
     out: list[Prepared | DocumentError] = []
-    for spec, (status, value) in zip(specs, results, strict=True):
-        if status == "ok":
+    for spec, value in zip(specs, results, strict=True):
+        if isinstance(value, Digest):
             out.append(Prepared(value.text, list(value.facts), _notes(value)))
         else:
-            out.append(spec.failure(DocumentError(value)))
+            out.append(spec.failure(DocumentError(str(value))))
     return out
 
 

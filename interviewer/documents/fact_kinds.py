@@ -23,7 +23,7 @@ import numpy as np
 
 from interviewer import softmax
 from interviewer.documents import facts as quality
-from interviewer.documents.parse import JOB_ASKABLE
+from interviewer.documents.sections import JOB_ASKABLE
 
 KINDS = ("requirement", "responsibility", "company", "benefits", "legal", "apply", "condition", "other")
 NOT_ASKABLE = frozenset(("company", "benefits", "legal", "apply", "condition", "other"))

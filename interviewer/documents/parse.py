@@ -4,199 +4,25 @@ judged askable or not (:mod:`interviewer.documents.facts`)."""
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field, replace
 
 from interviewer.documents import facts as quality
 from interviewer.documents.base import JOB, RESUME, DocumentError, ParsedDocument, ParsedFact
 from interviewer.documents.extract import clean_text
-from interviewer.documents.structure import HEADING_WORDS, recover_lines
-
-# ---------------------------------------------------------------------------
-# Sections
-
-_RESUME_SECTIONS = {
-    "summary": (
-        "summary",
-        "profile",
-        "objective",
-        "about me",
-        "about",
-        "overview",
-        "personal statement",
-        "career objective",
-        "professional summary",
-        "experience summary",
-    ),
-    "experience": (
-        "experience",
-        "work history",
-        "employment",
-        "professional background",
-        "career history",
-        "work experience",
-        "relevant experience",
-        "clinical experience",
-        "teaching experience",
-        "student teaching",
-        "previous career",
-        "career",
-        "placements",
-        "internships",
-        "company details",
-        "employment details",
-        "work details",
-    ),
-    "education": ("education", "academic", "training", "coursework", "professional development"),
-    "skills": (
-        "skills",
-        "skill",
-        "skills summary",
-        "competencies",
-        "technologies",
-        "tools",
-        "expertise",
-        "languages",
-        "strengths",
-        "highlights",
-        "core qualifications",
-        "qualifications",
-        "proficiencies",
-        "computer knowledge",
-        "technical knowledge",
-        "areas of interest",
-    ),
-    "projects": ("projects", "project", "portfolio", "selected work", "capstone", "talks", "speaking", "presentations"),
-    "certifications": ("certifications", "certificates", "licenses", "licensure", "credentials"),
-    "volunteering": ("volunteer", "community", "activities"),
-    "awards": ("awards", "honors", "honours", "achievements", "publications"),
-    "personal": (
-        "personal details",
-        "personal information",
-        "personal data",
-        "personal particulars",
-        "declaration",
-        "references",
-        "contact",
-        "contact information",
-        "contact details",
-    ),
-}
-_JOB_SECTIONS = {
-    "requirements": (
-        "requirements",
-        "qualifications",
-        "what we're looking for",
-        "what we are looking for",
-        "you have",
-        "must have",
-        "who you are",
-        "what you bring",
-        "what you'll need",
-        "you bring",
-        "required",
-        "skills",
-        "experience",
-        "about you",
-        "ideal candidate",
-        "what you'll bring",
-        "essential",
-        "criteria",
-        "person specification",
-        "what you need",
-        "education",
-        "licenses",
-        "certification",
-        "knowledge",
-        "competencies",
-        "your profile",
-    ),
-    "nice_to_have": ("nice to have", "nice to haves", "bonus", "preferred", "plus", "desirable", "extra credit"),
-    "responsibilities": (
-        "responsibilities",
-        "what you'll do",
-        "what you will do",
-        "what you will be doing",
-        "what you'll be doing",
-        "duties",
-        "the role",
-        "your role",
-        "day to day",
-        "day-to-day",
-        "your impact",
-        "in this role",
-        "key tasks",
-        "you will",
-        "what you'll own",
-        "your responsibilities",
-        "main duties",
-        "the job",
-        "essential functions",
-    ),
-    "benefits": (
-        "benefits",
-        "perks",
-        "what we offer",
-        "compensation",
-        "why join",
-        "we offer",
-        "what's in it for you",
-        "whats in it for you",
-        "reasons to work",
-        "work with us",
-        "salary",
-        "our offer",
-        "rewards",
-    ),
-    "about": (
-        "why",
-        "about us",
-        "about the company",
-        "about",
-        "company",
-        "who we are",
-        "our company",
-        "our story",
-        "why us",
-    ),
-    "apply": ("how to apply", "to apply", "application process", "next steps"),
-    "legal": ("equal opportunity", "eeo", "disclaimer", "legal", "diversity"),
-}
-# Job headings that name no section ("Job Description", "Overview"): their sentences are
-# sorted one by one into requirements, responsibilities or the introduction.
-_UNTITLED = (
-    "summary",
-    "overview",
-    "description",
-    "job description",
-    "position summary",
-    "job summary",
-    "introduction",
-    "the opportunity",
-    "position",
-    "details",
-    "job details",
-    "detailed info",
-    "position description",
-    "role summary",
+from interviewer.documents.sections import (
+    BULLET,
+    CONTEXT_SECTIONS,
+    JOB_ASKABLE,
+    NAMED_SECTIONS,
+    UNTITLED,
+    fallback_section,
+    heading_of,
+    leaves_header,
+    section_for,
 )
-UNTITLED = "untitled"
-_GENERIC = frozenset(("summary", "overview", "profile", "details", "about", "description", "position", "job"))
-_VOCABULARY_PATTERNS = {
-    kind: [(name, w, re.compile(rf"\b{re.escape(w)}")) for name, words in vocabulary.items() for w in words]
-    for kind, vocabulary in ((RESUME, _RESUME_SECTIONS), (JOB, _JOB_SECTIONS))
-}
-SECTION_NAMES = {
-    RESUME: ("header",) + tuple(_RESUME_SECTIONS) + ("other",),
-    JOB: tuple(_JOB_SECTIONS),
-}
-JOB_ASKABLE = frozenset(("requirements", "responsibilities", "nice_to_have"))
-CONTEXT_SECTIONS = frozenset(("experience", "projects", "volunteering", "other"))
-_NAMED_SECTIONS = frozenset(("education", "certifications", "awards"))  # their claims are names
+from interviewer.documents.structure import recover_lines
 
-_BULLET = re.compile(r"^\s*(?:[-*•▪◦●○■□➢➤►▶✓✔–—·>]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|(?<=[a-z]{3}[.!?])(?=[A-Z])")
 _ABBREVIATIONS = (
     "e.g.",
@@ -220,7 +46,6 @@ _DIGIT = re.compile(r"\d")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|or|but|as well as|etc\.(?=\s+[A-Z]))\s+", re.I)
 _TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.S)
 MAX_FACT_CHARS = 400
-MAX_HEADING_WORDS = 12  # a longer "# ..." line is a title run into its text (a flattened file)
 MAX_LIST_CHARS = 5000
 MAX_CONTEXT_PARTS = 5
 MIN_CONTACT_CLAIM_WORDS = 8  # a sentence that gives an address as well keeps its claim
@@ -264,7 +89,7 @@ def parse_document(text: str, kind: str) -> ParsedDocument:
     if kind not in (RESUME, JOB):
         raise ValueError(f"kind must be 'resume' or 'job', not {kind!r}")
     text = clean_text(text)
-    lines = recover_lines(text, lambda phrase: _section_for(phrase, kind) is not None)
+    lines = recover_lines(text, lambda phrase: section_for(phrase, kind) is not None)
     sections: dict[str, list[str]] = {}
     facts: list[ParsedFact] = []
     seen: set[tuple[str, str]] = set()
@@ -297,13 +122,13 @@ def _blocks(lines: list[str], kind: str) -> list[_Block]:
         if not line:
             current.lines.append("")  # a paragraph break
             continue
-        heading, rest, level = _heading(line, kind)
+        heading, rest, level = heading_of(line, kind)
         if rest and kind == RESUME and current.section in CONTEXT_SECTIONS:
             heading = None  # "Tools: Go, SQL" inside an experience entry: a line of the entry
-        if heading == _fallback_section(kind) and not level and kind == JOB and current.section in JOB_ASKABLE:
-            if _section_for(line.strip("*_ :"), kind) is None:
+        if heading == fallback_section(kind) and not level and kind == JOB and current.section in JOB_ASKABLE:
+            if section_for(line.strip("*_ :"), kind) is None:
                 heading = None  # "Backend Development:" under "Requirements": a sub-heading, not a new section
-        if heading is not None and heading == _fallback_section(kind):
+        if heading is not None and heading == fallback_section(kind):
             if current.section == "header":
                 heading = "header"  # a name set as a heading at the top of a resume
             elif (level and section_level and level > section_level) or (
@@ -315,134 +140,13 @@ def _blocks(lines: list[str], kind: str) -> list[_Block]:
         if heading is not None:
             section_level = level
             explicit = heading != UNTITLED
-            blocks.append(_Block(heading if explicit else _fallback_section(kind), explicit, [rest] if rest else []))
+            blocks.append(_Block(heading if explicit else fallback_section(kind), explicit, [rest] if rest else []))
             continue
-        if current.section == "header" and _leaves_header(line, current.lines):
+        if current.section == "header" and leaves_header(line, current.lines):
             blocks.append(_Block("summary", False, [line]))
             continue
         current.lines.append(line)
     return blocks
-
-
-def _leaves_header(line: str, header: list[str]) -> bool:
-    """The top of a resume holds a name, a title and contacts; a sentence starts its summary."""
-    if quality.has_contact(line):
-        return False  # "Leeds · jo@example.com · +44 ...": still the top
-    words = line.split()
-    lower = sum(1 for w in words if w[:1].islower() and len(w) > 3)
-    return (len(words) >= 8 and lower >= 2) or sum(1 for h in header if h) >= 6
-
-
-def _section_for(title: str, kind: str) -> str | None:
-    """The section a heading names, :data:`UNTITLED` for a generic job heading, else None."""
-    key = re.sub(r"[/&+]", " ", title.lower().replace("’", "'"))
-    key = re.sub(r"\s+", " ", re.sub(r"[^a-z' -]", "", key)).strip(" -'")
-    return _section_for_key(key, kind) if key else None
-
-
-@functools.lru_cache(maxsize=4096)
-def _section_for_key(key: str, kind: str) -> str | None:
-    vocabulary = _RESUME_SECTIONS if kind == RESUME else _JOB_SECTIONS
-    if len(key.split()) > 10:
-        return None
-    for name, words in vocabulary.items():
-        if key in words:
-            return name
-    if kind == JOB and key in _UNTITLED:
-        return UNTITLED
-    hits: list[tuple[bool, int, str]] = []  # (specific, where the word ends, section)
-    for name, word, pattern in _VOCABULARY_PATTERNS[kind]:
-        if word in key:
-            for match in pattern.finditer(key):
-                hits.append((word not in _GENERIC, match.end(), name))
-    if kind == JOB and any(name == "nice_to_have" for _s, _e, name in hits):
-        return "nice_to_have"  # "Preferred Qualifications"
-    if hits:
-        return max(hits)[2]  # the head noun: "Essential Duties and Responsibilities"
-    if kind == JOB and any(re.search(rf"\b{w}\b", key) for w in _UNTITLED):
-        return UNTITLED
-    return None
-
-
-def _heading(line: str, kind: str) -> tuple[str | None, str, int]:
-    """(section, text after the heading, markdown level) when ``line`` is a heading, else (None, "", 0).
-
-    Level is 1-6 for Markdown headings and 0 for the other styles: CAPITALS, "Heading:",
-    **bold**, or a short Title Case line that names a known section ("Work History").
-    """
-    md = _MD_HEADING.match(line)
-    if md and len(md.group(1).split()) <= MAX_HEADING_WORDS:
-        title = md.group(1).strip().strip("*_").rstrip(":")
-        level = len(line) - len(line.lstrip("#"))
-        return _section_for(title, kind) or _fallback_section(kind), "", level
-    if _BULLET.match(line):
-        return None, "", 0
-    bare = line.strip("*_ ")
-    words = bare.rstrip(":").split()
-    if bare.endswith(":") and quality.is_label(bare[:-1]):
-        return None, "", 0  # "LinkedIn:", "Location:": a label, not a section
-    if bare.endswith("?") and bare.startswith("Why ") and len(words) <= 5:
-        return _section_for(bare[:-1], kind), "", 0  # "Why Acme?": what the company says about itself
-    if not words or len(words) > 6:
-        return (*_inline_heading(bare, kind, 4), 0)
-    letters = [c for c in bare if c.isalpha()]
-    is_caps = len(letters) >= 3 and all(c.isupper() for c in letters)
-    marked = bare.endswith(":") or is_caps or (bare != line.strip() and len(words) <= 5)
-    title_case = all(w[:1].isupper() for w in words if len(w) > 3)
-    plain = len(words) <= 4 and bare[0].isupper() and not re.search(r"[\d,.;!?|]", bare)
-    if marked or plain:
-        section = _section_for(bare.rstrip(":"), kind)
-        if section and (marked or title_case or _exact(bare, kind)):
-            return section, "", 0
-        if marked and bare.endswith(":") and len(words) <= 4 and not quality.EMAIL.search(bare):
-            return _fallback_section(kind), "", 0
-        return None, "", 0
-    return (*_inline_heading(bare, kind, 3), 0)
-
-
-def _inline_heading(bare: str, kind: str, max_words: int) -> tuple[str | None, str]:
-    """``"Skills: Python, SQL"`` -> ("skills", "Python, SQL")."""
-    if ":" not in bare:
-        return None, ""
-    head, rest = bare.split(":", 1)
-    section = _section_for(head, kind) if len(head.split()) <= max_words else None
-    if section and rest.strip():
-        return section, rest.strip()
-    return None, ""
-
-
-def names_section(line: str, kind: str) -> str | None:
-    """The section ``line`` names when it is a heading and nothing else ("About the job",
-    "## What you'll do", "REQUIREMENTS:"), :data:`UNTITLED` for a generic one ("Job Description"),
-    else None.
-
-    Stricter than the parser, for telling a document's title from its headings: a title that
-    only contains a section word ("Customer Experience Manager", "Legal Counsel") is no heading;
-    a heading must be a known one, start with "About"/"Why", or end on a heading word.
-    """
-    bare = line.strip().lstrip("#").strip().strip("*_ ").rstrip(":?").strip("*_ ")
-    key = re.sub(r"\s+", " ", re.sub(r"[^a-z' -]", "", re.sub(r"[/&+]", " ", bare.lower().replace("’", "'"))))
-    key = key.strip(" -'")
-    if not key or len(bare.split()) > MAX_HEADING_WORDS:
-        return None
-    section = _section_for_key(key, kind)
-    if section is None:
-        return None
-    words = key.split()
-    if _exact(key, kind) or key in _UNTITLED or words[0] in ("about", "why") or words[-1] in HEADING_WORDS:
-        return section
-    return None
-
-
-def _exact(title: str, kind: str) -> bool:
-    vocabulary = _RESUME_SECTIONS if kind == RESUME else _JOB_SECTIONS
-    key = title.rstrip(":").strip().lower()
-    return any(key in words for words in vocabulary.values())
-
-
-def _fallback_section(kind: str) -> str:
-    """Where lines under an unknown heading go."""
-    return "other" if kind == RESUME else "about"
 
 
 # ---------------------------------------------------------------------------
@@ -482,7 +186,7 @@ def _block_facts(block: _Block, kind: str) -> list[ParsedFact]:
             piece = _tidy(piece)
             if not piece:
                 continue
-            if quality.is_fragment(piece, item=listed, names=block.section not in _NAMED_SECTIONS):
+            if quality.is_fragment(piece, item=listed, names=block.section not in NAMED_SECTIONS):
                 if keeps_context:
                     note(piece)
                 continue
@@ -540,7 +244,7 @@ def _units(lines: list[str], section: str, kind: str, lists: bool = True) -> lis
             flush()
             previous_bullet = False
             continue
-        bullet = _BULLET.match(line)
+        bullet = BULLET.match(line)
         if previous_bullet and not bullet and units and _continues(line):
             last = units.pop()  # a bullet wrapped onto the next line
             units.append(replace(last, text=f"{last.text} {line}"))

@@ -5,9 +5,9 @@ than its time and memory."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from interviewer.documents.base import DocumentError, ParsedFact
 from interviewer.documents.extract import ExtractionLimits, cap_text, clean_text, extract
@@ -50,6 +50,19 @@ def read_document(
     return Digest(parsed.text, parsed.facts[:max_facts], truncated, len(parsed.facts))
 
 
+@dataclass(frozen=True)
+class Reply:
+    """What a reader process sends its parent, once: ``ok`` with its ``result`` (a :class:`Digest`, or
+    for a batch one Digest or error message per document), ``error`` with the ``message`` for the
+    person who uploaded the document, or ``crash`` with a description for the log; and the
+    process's peak resident memory. A process that sends nothing died (the parent says how)."""
+
+    status: Literal["ok", "error", "crash"]
+    result: Digest | list[Digest | str] | None = None
+    message: str = ""
+    peak_kb: int = 0
+
+
 # read_document's arguments: (kind, data, text, filename, limits, max_facts).
 ReadArgs: TypeAlias = tuple[str, bytes | None, str, str, ExtractionLimits, int]
 
@@ -57,54 +70,54 @@ ReadArgs: TypeAlias = tuple[str, bytes | None, str, str, ExtractionLimits, int]
 def read_in_child(connection: Connection, args: ReadArgs, memory_bytes: int) -> None:
     """Entry point of a throw-away process: :func:`read_document` under an address-space limit.
 
-    Sends ``("ok", Digest, peak_kb)``, ``("error", message, peak_kb)`` for a DocumentError, or
-    ``("crash", description, peak_kb)`` for anything else, through ``connection`` (``peak_kb``:
-    the process's peak RSS); the parent enforces the time limit.
+    Sends one :class:`Reply` through ``connection``: ``ok`` with the Digest, ``error`` for a
+    DocumentError or a MemoryError, ``crash`` for anything else; the parent enforces the time limit.
     """
     import resource
 
-    def send(status: str, value: object) -> None:
-        connection.send((status, value, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    def send(reply: Reply) -> None:
+        connection.send(replace(reply, peak_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
 
     try:
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        send("ok", read_document(*args))
+        send(Reply("ok", read_document(*args)))
     except DocumentError as exc:
-        send("error", str(exc))
+        send(Reply("error", message=str(exc)))
     except MemoryError:
-        send("error", f"{PurePath(args[3] or 'text').name} needs more memory to read than a document may use.")
+        name = PurePath(args[3] or "text").name
+        send(Reply("error", message=f"{name} needs more memory to read than a document may use."))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which logs it
-        send("crash", f"{type(exc).__name__}: {exc}"[:500])
+        send(Reply("crash", message=f"{type(exc).__name__}: {exc}"[:500]))
     finally:
         connection.close()
 
 
 def read_many_in_child(connection: Connection, items: list[ReadArgs], memory_bytes: int) -> None:
     """Like :func:`read_in_child` for several documents (pasted text or CSV rows) in one process:
-    sends ``("ok", [("ok", Digest) | ("error", message), ...], peak_kb)`` or ``("crash", ...)``.
+    its :class:`Reply` holds one Digest or error message per document.
 
     One process for a batch of rows costs one start-up instead of one per row; a row that
     stalls the batch is found by reading the batch's rows one by one (the caller's job).
     """
     import resource
 
-    def send(status: str, value: object) -> None:
-        connection.send((status, value, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    def send(reply: Reply) -> None:
+        connection.send(replace(reply, peak_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
 
     try:
         if memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        results: list[tuple[str, object]] = []
+        results: list[Digest | str] = []
         for args in items:
             try:
-                results.append(("ok", read_document(*args)))
+                results.append(read_document(*args))
             except DocumentError as exc:
-                results.append(("error", str(exc)))
-        send("ok", results)
+                results.append(str(exc))
+        send(Reply("ok", results))
     except MemoryError:
-        send("error", "These documents need more memory to read than a batch may use.")
+        send(Reply("error", message="These documents need more memory to read than a batch may use."))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which logs it
-        send("crash", f"{type(exc).__name__}: {exc}"[:500])
+        send(Reply("crash", message=f"{type(exc).__name__}: {exc}"[:500]))
     finally:
         connection.close()

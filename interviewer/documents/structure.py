@@ -51,7 +51,7 @@ _KEYWORDS = (
     "training publications languages background position haves"
 ).split()
 _KEYWORD_SET = frozenset(_KEYWORDS)
-HEADING_WORDS = _KEYWORD_SET  # public: parse.names_section tells headings from titles with it
+HEADING_WORDS = _KEYWORD_SET  # public: sections.names_section tells headings from titles with it
 _KEYWORD = re.compile(
     r"\b(?:" + "|".join(sorted({w.title() for w in _KEYWORDS} | {w.upper() for w in _KEYWORDS})) + r")\b"
 )

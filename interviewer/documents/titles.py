@@ -12,7 +12,7 @@ import re
 
 from interviewer.documents import facts as quality
 from interviewer.documents.base import JOB, RESUME
-from interviewer.documents.parse import UNTITLED, names_section
+from interviewer.documents.sections import UNTITLED, names_section
 from interviewer.documents.structure import recover_lines
 
 
