@@ -34,6 +34,15 @@ class Act(StrEnum):
         return self is not Act.CLOSING
 
     @property
+    def label(self) -> str:
+        """The act as the admin and the exports show it ("gap probe")."""
+        return self.value.replace("_", " ")
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(act.value, act.label) for act in cls]
+
+    @property
     def counts_as_question(self) -> bool:
         """Counted against the length the candidate chose (the opening is question 1); follow-ups,
         the candidate's questions and the closing are not."""

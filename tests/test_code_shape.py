@@ -114,3 +114,12 @@ def test_the_core_never_imports_django_or_the_web_app() -> None:
                 else []
             )
             assert not any(m.split(".")[0] in ("django", "channels", "webapp") for m in modules), path
+
+
+@pytest.mark.django_db
+def test_a_turns_act_is_one_of_the_vocabularys() -> None:
+    from webapp.models import Turn
+
+    choices = Turn._meta.get_field("act").choices or ()
+    assert [value for value, _label in choices] == [act.value for act in Act]
+    assert Act.GAP_PROBE.label == "gap probe"

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from interviewer.vocabulary import Act
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -238,7 +240,7 @@ class Turn(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     text = models.TextField()
     grounding = models.JSONField(default=list, blank=True, help_text="Facts the turn was grounded on.")
-    act = models.CharField(max_length=40, blank=True, help_text="The policy's act: opening, follow_up, ...")
+    act = models.CharField(max_length=40, blank=True, choices=Act.choices(), help_text="The policy's act.")
     reason = models.CharField(max_length=200, blank=True, help_text="Why the policy chose this act now.")
     source = models.CharField(max_length=40, blank=True, help_text="Which generator wrote the turn.")
     created = models.DateTimeField(auto_now_add=True)
