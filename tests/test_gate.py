@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from interviewer.dialog import prompt, ranker
+from interviewer.dialog import demos, prompt, ranker
 from interviewer.dialog.gate import Gate, complete_sentences, sentences, split, tail
 from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle, build_prompt, split_prompt
 from interviewer.dialog.ranker import RankContext, asks
@@ -161,7 +161,7 @@ def test_the_instruct_prompt_is_a_fitting_example_then_the_turns_task_then_the_c
     ids = build_prompt(tokenizer, inputs, PromptStyle.INSTRUCT, budget=2000)
     assert ids[-2:] == tokenizer.encode("This role")
     assert [m["role"] for m in tokenizer.last] == ["system", "user", "assistant", "user"]
-    shown = next(d for d in prompt.DEMOS if d.reply == tokenizer.last[2]["content"])
+    shown = next(d for d in demos.DEMOS if d.reply == tokenizer.last[2]["content"])
     assert shown.act is Act.GAP_PROBE and shown.when == "skill"  # Kubernetes is a skill, not a condition
     fewer_facts = build_prompt(tokenizer, inputs, PromptStyle.INSTRUCT, budget=len(ids) - 1)
     assert len(fewer_facts) < len(ids) and REQUIREMENT in tokenizer.last[-1]["content"]  # the task's fact kept
@@ -193,14 +193,14 @@ def test_each_turn_is_shown_the_example_of_its_situation():
     assert prompt.situation(Act.CLOSING, [], [], "How big is the team?") == "question"
     for act, when in [(Act.FOLLOW_UP, "vague"), (Act.GAP_PROBE, "condition"), (Act.CLOSING, "question")]:
         example = prompt.example_messages(act, when)[2]["content"]
-        assert any(d.reply == example and d.when == when for d in prompt.DEMOS)
+        assert any(d.reply == example and d.when == when for d in demos.DEMOS)
 
 
 def test_a_follow_up_on_a_vague_answer_asks_for_one_specific_time_named_by_its_subject():
     vague = prompt.task_message("SRE", "", Act.FOLLOW_UP, [], ["Kubernetes"], "How do you run upgrades?", ANSWER)
     specific = prompt.task_message("SRE", "", Act.FOLLOW_UP, [], [], "How do you run upgrades?", "We cut it to 8 min.")
     assert vague.endswith(f"Task: {prompt.VAGUE_TASK}") and prompt.VAGUE_TASK not in specific
-    example = next(d for d in prompt.DEMOS if d.act is Act.FOLLOW_UP and d.when == "vague")
+    example = next(d for d in demos.DEMOS if d.act is Act.FOLLOW_UP and d.when == "vague")
     assert "payroll correction" in example.reply.split('".', 1)[1]  # its question names the subject, not "the last one"
 
 
