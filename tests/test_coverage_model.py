@@ -174,7 +174,11 @@ def write_training_data(tmp_path: Path) -> train_coverage.CoverageArguments:
         ]
     judgements = tmp_path / "coverage.jsonl"
     judgements.write_text("\n".join(json.dumps(r) for r in rows))
-    return train_coverage.CoverageArguments(output=tmp_path / "judge.json", judgements=judgements, resumes=resumes)
+    more = tmp_path / "more_resumes"
+    more.mkdir()
+    return train_coverage.CoverageArguments(
+        output=tmp_path / "judge.json", judgements=judgements, resumes=resumes, more_resumes=more
+    )
 
 
 def test_it_trains_measures_on_held_back_resumes_and_saves_a_judge(tmp_path):
@@ -184,6 +188,13 @@ def test_it_trains_measures_on_held_back_resumes_and_saves_a_judge(tmp_path):
     assert metrics["left_to_the_model"] == 20
     loaded = CoverageJudge.load(arguments.output)
     assert loaded.encoder_id == HashingEncoder().model_id and set(loaded.labels) == {"covered", "partly", "not"}
+
+
+def test_a_resume_written_for_training_only_is_read_from_its_own_folder(tmp_path):
+    arguments = write_training_data(tmp_path)
+    (arguments.resumes / "r4.md").rename(arguments.more_resumes / "r4.md")
+    metrics = train_coverage.main(arguments, HashingEncoder(), log=lambda *_: None)
+    assert metrics["test_resumes"] == 1 and metrics["test_judgements"] == 4  # r4.md, found in the other folder
 
 
 def test_it_refuses_training_labels_it_does_not_know(tmp_path):
