@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from interviewer.documents.base import JOB, RESUME, DocumentError, ParsedFact  # noqa: E402
 from interviewer.documents.extract import extract_text  # noqa: E402
 from interviewer.documents.parse import parse_document  # noqa: E402
+from interviewer.vocabulary import Section  # noqa: E402
 
 # The bench's own boilerplate patterns, by kind. A fact matching any of them should not be
 # askable: nobody should be asked about pay, legal text, how to apply, contact details,
@@ -147,7 +148,7 @@ def is_boilerplate(text: str) -> bool:
 
 def is_fragment(fact: ParsedFact, source: str) -> bool:
     """Under 4 words and not an item of a skills list."""
-    if len(fact.text.split()) >= 4 or fact.section == "skills":
+    if len(fact.text.split()) >= 4 or fact.section == Section.SKILLS:
         return False
     item = re.escape(fact.text)
     listed = re.search(rf"{_SEPARATORS}\s*{item}|{item}\s*{_SEPARATORS}|^\s*[-*•·▪]\s*{item}\s*$", source, re.I | re.M)

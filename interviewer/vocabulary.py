@@ -79,6 +79,32 @@ class Source(StrEnum):
     JOB = "job"
 
 
+class Section(StrEnum):
+    """The section of a document a fact was found in (:mod:`interviewer.documents.sections` names the
+    headings of each)."""
+
+    # A resume's.
+    HEADER = "header"  # the top: name and contact
+    SUMMARY = "summary"
+    EXPERIENCE = "experience"
+    EDUCATION = "education"
+    SKILLS = "skills"
+    PROJECTS = "projects"
+    CERTIFICATIONS = "certifications"
+    VOLUNTEERING = "volunteering"
+    AWARDS = "awards"
+    PERSONAL = "personal"
+    OTHER = "other"
+    # A posting's.
+    REQUIREMENTS = "requirements"
+    NICE_TO_HAVE = "nice_to_have"
+    RESPONSIBILITIES = "responsibilities"
+    BENEFITS = "benefits"
+    ABOUT = "about"
+    APPLY = "apply"
+    LEGAL = "legal"
+
+
 class Reason(StrEnum):
     """Why the selector offers a fact."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.vocabulary import Act
+from interviewer.vocabulary import Act, Section, Source
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("interviewer", "training", "webapp")
@@ -123,3 +123,118 @@ def test_a_turns_act_is_one_of_the_vocabularys() -> None:
     choices = Turn._meta.get_field("act").choices or ()
     assert [value for value, _label in choices] == [act.value for act in Act]
     assert Act.GAP_PROBE.label == "gap probe"
+
+
+_RE_CALLS = {"compile", "findall", "finditer", "search", "match", "fullmatch", "split", "sub"}
+
+
+def _is_word_pattern(pattern: str) -> bool:
+    """Whether a regular expression is made of character classes alone, one of them holding letters or
+    word characters, repeated: what a word is (``[A-Za-z][A-Za-z0-9+#]*``), not a phrase or a form."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        parsed = _parser.parse(pattern)
+    except Exception:
+        return False
+    found = {"letters": False, "repeat": False}
+
+    def classes_only(items: list[tuple[object, object]]) -> bool:
+        for op, av in items:
+            if op is c.IN:
+                members = list(av)  # type: ignore[call-overload]
+                ranges = [a for o, a in members if o is c.RANGE]
+                words = any(o is c.CATEGORY and a is c.CATEGORY_WORD for o, a in members)
+                letters = words or any(low <= ord("z") and high >= ord("A") for low, high in ranges)
+                if members[0][0] is c.NEGATE or not (letters or any(o is c.RANGE for o, _ in members)):
+                    return False  # a class of no letters or digits: a mark, a space, a "not"
+                found["letters"] = found["letters"] or letters
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                found["repeat"] = True
+                if not classes_only(list(av[2])):  # type: ignore[index]
+                    return False
+            elif op is c.SUBPATTERN:
+                if not classes_only(list(av[3])):  # type: ignore[index]
+                    return False
+            elif op is c.BRANCH:
+                if not all(classes_only(list(b)) for b in av[1]):  # type: ignore[index]
+                    return False
+            elif op is not c.AT:
+                return False
+        return True
+
+    return classes_only(list(parsed)) and found["letters"] and found["repeat"]
+
+
+def _word_patterns(tree: ast.Module) -> list[tuple[int, str]]:
+    out = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _RE_CALLS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "re"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and _is_word_pattern(node.args[0].value)
+        ):
+            out.append((node.lineno, node.args[0].value))
+    return out
+
+
+@pytest.mark.parametrize(
+    "path", _sources() + sorted((ROOT / "bench").glob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_words_are_written_only_in_the_text_toolkit(path: Path) -> None:
+    if path == ROOT / "interviewer" / "text.py":
+        return
+    assert not _word_patterns(_parsed(path)), "use a word shape of interviewer.text"
+
+
+def test_the_checker_sees_a_word_pattern() -> None:
+    tree = ast.parse(
+        'A = re.compile(r"[a-z0-9][a-z0-9+#.]*")\nB = re.findall(r"[A-Za-z]+", t)\nC = re.compile(r"^[a-z]{3,}ing\\b")\n'
+    )
+    assert [line for line, _ in _word_patterns(tree)] == [1, 2]
+    assert not _is_word_pattern(r"(?:in|with)\b") and not _is_word_pattern(r"\d+")
+
+
+# Section names that are words of another vocabulary too (a heading's "about", a boilerplate kind's
+# "legal" and "benefits") are left out: comparing those strings is not comparing a section.
+_NAMED_ONCE = {
+    *(s.value for s in Section if s.value not in ("about", "legal", "benefits")),
+    *(s.value for s in Source),
+}
+
+
+def _compared_names(tree: ast.Module) -> list[tuple[int, str]]:
+    """Section and source names written as strings in a comparison (``section == "skills"``,
+    ``kind in ("resume", ...)``)."""
+
+    def strings(node: ast.expr) -> list[str]:
+        items = node.elts if isinstance(node, ast.Tuple | ast.Set | ast.List) else [node]
+        return [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
+
+    return [
+        (node.lineno, name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Compare)
+        for side in (node.left, *node.comparators)
+        for name in strings(side)
+        if name in _NAMED_ONCE
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", _sources() + sorted((ROOT / "bench").glob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_sections_and_sources_are_compared_by_their_vocabulary(path: Path) -> None:
+    assert not _compared_names(_parsed(path)), "use interviewer.vocabulary.Section / Source instead of the string"
+
+
+def test_the_checker_sees_a_section_compared_as_a_string() -> None:
+    tree = ast.parse('a = s == "skills"\nb = k in ("resume", "x")\nc = s == Section.SKILLS\nd = w == "about"\n')
+    assert _compared_names(tree) == [(1, "skills"), (2, "resume")]

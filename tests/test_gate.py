@@ -8,11 +8,13 @@ from dataclasses import replace
 import pytest
 
 from interviewer.dialog import demos, prompt, ranker
-from interviewer.dialog.gate import Gate, complete_sentences, sentences, split, tail
+from interviewer.dialog.gate import Gate, complete_sentences, tail
 from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle, build_prompt, split_prompt
 from interviewer.dialog.ranker import RankContext, asks
 from interviewer.encoders import HashingEncoder
 from interviewer.serving.generator import TextAssembler
+from interviewer.text import sentences
+from interviewer.text import split_sentences as split
 from interviewer.vocabulary import Act
 
 REQUIREMENT = "Hands-on experience running Kubernetes clusters in production."

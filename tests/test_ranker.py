@@ -10,8 +10,8 @@ from interviewer.dialog import ranker
 from interviewer.dialog.exemplars import Exemplar, ExemplarBank
 from interviewer.dialog.ranker import RankContext
 from interviewer.encoders import HashingEncoder
+from interviewer.text import made_up
 from interviewer.vocabulary import Act
-from interviewer.words import made_up
 
 ENCODER = HashingEncoder()
 FACT = "Production PostgreSQL database experience, including replication and backups"

@@ -62,7 +62,7 @@ def test_it_asks_a_behavioral_question_when_a_probe_has_no_fact():
 
 def test_a_template_avoids_a_wording_close_to_one_already_asked():
     from interviewer.dialog.templates import NEAR_REPEAT
-    from interviewer.words import word_jaccard as _jaccard
+    from interviewer.text import word_jaccard as _jaccard
 
     answer = "We moved the billing jobs to a queue and I wrote the retry logic."
     first = template_question(Act.FOLLOW_UP, [], "Backend Engineer", [], answer)

@@ -23,6 +23,7 @@ from interviewer.dialog.inputs import GroundingFact, PromptInputs
 from interviewer.dialog.ranker import RankContext
 from interviewer.encoders import Encoder
 from interviewer.serving.engine import DONE, GenerationEngine, GenerationRequest, Handle
+from interviewer.vocabulary import Source
 from training.data import Example, catalog, examples, load_dialogs
 
 SPLIT_OF = {"train": "train", "validation": "dev", "test": "test"}  # the dialog split -> the critic's
@@ -57,7 +58,7 @@ class Context:
 
 def contexts(dialogs_path: Path, fixtures_dir: Path) -> list[Context]:
     """Every interviewer turn of every fixture dialog, in file order."""
-    jobs = {e["slug"]: e for e in catalog(fixtures_dir) if e["kind"] == "job"}
+    jobs = {e["slug"]: e for e in catalog(fixtures_dir) if e["kind"] == Source.JOB}
     out = []
     for dialog in load_dialogs(dialogs_path):
         for number, example in enumerate(examples([dialog], jobs)):

@@ -21,8 +21,8 @@ from interviewer.dialog.ranker import FOLLOW_UP_SIMILARITY, NEAR_REPEAT_JACCARD,
 from interviewer.dialog.templates import topic
 from interviewer.encoders import Encoder
 from interviewer.serving.bases import BASES
+from interviewer.text import content_words, word_jaccard
 from interviewer.vocabulary import Act
-from interviewer.words import content_words
 
 TEMPLATE = "template"
 SYSTEMS = (TEMPLATE, *BASES)  # templates only, or a registered base served as the app serves it
@@ -83,11 +83,6 @@ class Scripted:
         return str(self.facts[int(np.argmax(vectors[1:] @ vectors[0]))])
 
 
-def _jaccard(a: str, b: str) -> float:
-    x, y = set(a.lower().split()), set(b.lower().split())
-    return len(x & y) / len(x | y) if x and y else 0.0
-
-
 def _refers_to(text: str, answer: str, encoder: Encoder) -> bool:
     if content_words(text) & content_words(answer):
         return True
@@ -112,7 +107,7 @@ def score_interviews(interviews: Sequence[Sequence[EvalTurn]], encoder: Encoder)
                 last_answer = turn.text
                 continue
             exact += turn.text in said
-            near += any(_jaccard(turn.text, s) >= NEAR_REPEAT_JACCARD for s in said if s != turn.text)
+            near += any(word_jaccard(turn.text, s) >= NEAR_REPEAT_JACCARD for s in said if s != turn.text)
             if turn.act is Act.FOLLOW_UP and last_answer:
                 follow_ups += 1
                 relevant += _refers_to(turn.text, last_answer, encoder)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from interviewer.matching.selector import FactRef, FactSet, KnowledgeSelector, MatchReport, SelectorConfig
+from interviewer.vocabulary import Section
 from webapp import embeddings, models_registry
 from webapp.models import Fact, JobPosting, Resume
 
@@ -38,7 +39,7 @@ def deleted(resume: Resume) -> list[Fact]:
 
 def section_label(name: str) -> str:
     """ "nice_to_have" -> "Nice to have"; the top of a resume ("header") is its "Name and contact"."""
-    return "Name and contact" if name == "header" else name.replace("_", " ").capitalize()
+    return "Name and contact" if name == Section.HEADER else name.replace("_", " ").capitalize()
 
 
 def match(resume: Resume, job: JobPosting) -> MatchReport:

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from interviewer.vocabulary import Act
+from interviewer.vocabulary import Act, Source
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -48,7 +48,7 @@ class JobPosting(models.Model):
     def __str__(self) -> str:
         return f"{self.title} at {self.company}" if self.company else self.title
 
-    kind = "job"
+    kind = Source.JOB
     notes: list[str]  # not a column: set by services.store, what the uploader is told
 
 
@@ -65,7 +65,7 @@ class Resume(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    kind = "resume"
+    kind = Source.RESUME
     notes: list[str]  # not a column: set by services.store, what the uploader is told
 
 
@@ -117,8 +117,8 @@ class Fact(models.Model):
         return f"[{self.section}] {self.text[:80]}"
 
     @property
-    def source(self) -> str:
-        return "resume" if self.resume_id else "job"
+    def source(self) -> Source:
+        return Source.RESUME if self.resume_id else Source.JOB
 
 
 class ModelVersion(models.Model):

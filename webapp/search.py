@@ -16,11 +16,11 @@ from functools import reduce
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 
+from interviewer.text import QUERY
 from webapp.models import Fact, JobPosting
 
 MAX_WORDS = 8
 SHORT_WORD = 2  # as long as a word may be and still match only as a whole word
-_WORD = re.compile(r"[\w][\w+#.'’-]*")
 _STOP = frozenset("a an and or the of in at for to with on by as job jobs role position".split())
 # Suffixes a word loses before matching, longest first: "developer", "development", "developing"
 # all look for "develop". A stem keeps at least 4 letters ("user" stays "user").
@@ -30,14 +30,17 @@ _MIN_STEM = 4
 
 def words(query: str) -> list[str]:
     """The words of a query that must each match: stop words dropped unless nothing else is left."""
-    found = [w.strip(".'’-").casefold() for w in _WORD.findall(query)]
+    found = [w.strip(".'’-").casefold() for w in QUERY.findall(query)]
     found = [w for w in found if w]
     kept = [w for w in found if w not in _STOP] or found
     return list(dict.fromkeys(kept))[:MAX_WORDS]
 
 
 def stem(word: str) -> str:
-    """``word`` without one common English suffix, when enough of it is left to mean something."""
+    """``word`` without one common English suffix, when enough of it is left to mean something.
+
+    Not :func:`interviewer.text.stem`: a search matches the stem as a substring of the stored text,
+    and Snowball's stems are often no substring of the word ("company" -> "compani")."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM and word.isalpha():
             return word[: -len(suffix)]

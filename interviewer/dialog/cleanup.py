@@ -9,7 +9,7 @@ import re
 
 from interviewer.dialog import templates
 from interviewer.dialog.inputs import PromptInputs
-from interviewer.words import word_jaccard
+from interviewer.text import word_jaccard
 
 ROLE_LABEL = re.compile(
     r"^\s*(?:\*\*)?(?:interviewer|assistant|hiring manager|recruiter|me|q|question(?:\s*\d+)?)(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*",

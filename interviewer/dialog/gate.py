@@ -41,40 +41,16 @@ from interviewer.dialog.templates import (
     topic,
 )
 from interviewer.encoders import Encoder
+from interviewer.text import split_sentences
 from interviewer.vocabulary import Act
 
-# A sentence ends at . ! or ? (then any closing quote or bracket) followed by a space and a capital
-# or an opening quote; "e.g. this" and "2.5 years" do not end one.
-_BOUNDARY = re.compile(r"(?<=[.!?])([\"”’')\]]*)\s+(?=[A-Z\"“(])")
 _ENDS = re.compile(r"[.!?][\"”’')\]]*$")
 MAX_SENTENCES = 2  # an interviewer's turn here: a lead-in and a question, or a question alone
 
 
-def split(text: str) -> tuple[list[str], str]:
-    """(the finished sentences of ``text``, the unfinished rest)."""
-    done, start = [], 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.start() + len(match.group(1))
-        if _open_quote(text[start:end]):
-            continue  # 'You said "it was late. We" ...': a sentence does not end inside a quote
-        done.append(text[start:end].strip())
-        start = match.end()
-    return [s for s in done if s], text[start:].strip()
-
-
-def _open_quote(text: str) -> bool:
-    return (text.count('"') + text.count("“") + text.count("”")) % 2 == 1
-
-
 def complete_sentences(text: str) -> list[str]:
     """The sentences of ``text`` that are finished (another has begun after them)."""
-    return split(text)[0]
-
-
-def sentences(text: str) -> list[str]:
-    """Every sentence of ``text``, the unfinished last one included."""
-    done, rest = split(text)
-    return done + ([rest] if rest else [])
+    return split_sentences(text)[0]
 
 
 @dataclass
@@ -101,7 +77,7 @@ class Gate:
         start = " ".join(start.split())
         if not start:
             return ""
-        done, rest = split(start + " X")  # a start that ends a sentence is a sentence
+        done, rest = split_sentences(start + " X")  # a start that ends a sentence is a sentence
         if rest == "X" and done:
             shown = self._admit(done)
             self.given = len(self.shown)
@@ -124,7 +100,7 @@ class Gate:
         last one shown are dropped (they were never shown), so ``outcome`` ends on what was, unless
         all it lacks is what the act's tail supplies (a question, an invitation, a goodbye).
         """
-        done, rest = split(text)
+        done, rest = split_sentences(text)
         before = list(self.shown)
         if not self.failed:
             # the unfinished rest counts only when it ends as a sentence ends (not cut by the token cap)

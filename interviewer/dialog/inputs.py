@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, cast
 
 from interviewer.dialog import prompt
-from interviewer.vocabulary import Act
+from interviewer.vocabulary import Act, Source
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -47,7 +47,7 @@ STAGE_INSTRUCTIONS = {
 
 @dataclass(frozen=True)
 class GroundingFact:
-    source: str  # "resume" or "job"
+    source: str  # a Source: "resume" or "job"
     text: str
 
 
@@ -101,7 +101,7 @@ def system_prompt(inputs: PromptInputs) -> str:
     where = f" at {inputs.company}" if inputs.company else ""
     lines = [f"You are interviewing a candidate for the {inputs.job_title} role{where}."]
     lines.append(STAGE_INSTRUCTIONS[inputs.stage])
-    lines.extend(f"- ({'resume' if f.source == 'resume' else 'job'}) {f.text}" for f in inputs.facts)
+    lines.extend(f"- ({Source.RESUME if f.source == Source.RESUME else Source.JOB}) {f.text}" for f in inputs.facts)
     for example in inputs.exemplars:
         lines.append(f'A good question of this kind from another interview: "{example}"')
     return "\n".join(lines)

@@ -13,7 +13,7 @@ import numpy as np
 
 from interviewer.dialog.cleanup import is_repeat
 from interviewer.encoders import Encoder
-from interviewer.words import key_words, tokens
+from interviewer.text import key_words, tokens
 
 
 def _ngrams(words: list[str], n: int) -> Counter[tuple[str, ...]]:

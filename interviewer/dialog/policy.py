@@ -97,6 +97,11 @@ class InterviewPolicy:
             facts = tuple((follow_up_facts or [])[:2])
             return TurnPlan(Act.FOLLOW_UP, f"follow-up on {needs_follow_up}", facts)
 
+        return self._planned(asked)
+
+    def _planned(self, asked: list[PastTurn]) -> TurnPlan:
+        """The next turn of the plan: every third a behavioral question in a mixed interview, else the
+        next fact the plan has not yet asked about."""
         used = {i for t in asked for i in t.fact_ids}
         remaining = [s for s in self.plan if s.fact.id not in used]
         probes = sum(1 for t in asked if t.act not in (Act.OPENING, Act.FOLLOW_UP))

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 
 from interviewer.dialog.demos import DEMOS
 from interviewer.dialog.templates import DANGLING, clean_title, is_duty, lower_first, names_quality, topic
-from interviewer.vocabulary import Act, Source
-from interviewer.words import content_words
+from interviewer.text import content_words
+from interviewer.vocabulary import Act, Section, Source
 
 if TYPE_CHECKING:
     from interviewer.dialog.inputs import PromptInputs
@@ -151,7 +151,7 @@ _TRAILING_PREFERENCE = re.compile(
 
 def is_preferred(requirement: str, section: str = "") -> bool:
     """A requirement the posting calls a plus, not a must: under a "nice to have" heading, or saying so."""
-    return section == "nice_to_have" or bool(_PREFERRED.search(requirement))
+    return section == Section.NICE_TO_HAVE or bool(_PREFERRED.search(requirement))
 
 
 # A closing after the candidate's question acknowledges it (a closing that thanked and ended over a

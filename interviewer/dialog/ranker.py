@@ -47,10 +47,11 @@ from functools import cached_property
 import numpy as np
 
 from interviewer.dialog.cleanup import AI_TALK, ROLE_LABEL, looks_english, postprocess
+from interviewer.dialog.invented import NUMBER_WORDS, invents, names_unknown
 from interviewer.dialog.metrics import is_grounded
 from interviewer.encoders import Encoder
+from interviewer.text import RUN, content_words, jaccard, key_words, made_up, tokens
 from interviewer.vocabulary import Act
-from interviewer.words import STOPWORDS, content_words, key_words, made_up, tokens
 
 MIN_WORDS, MAX_WORDS = 4, 40
 MAX_COPIED_WORDS = 12
@@ -152,12 +153,6 @@ CLAIMS_OF_THE_CANDIDATE = re.compile(
 )
 _LEAD_IN = re.compile(r"(?<=[.!])\s+")
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|,\s+(?:and|but)\s+")
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred "
-    "thousand million dozen half".split()
-)
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+#.-]*")
-_NAME_OR_NUMBER = re.compile(r"\b(?:\d[\d,.%]*|[A-Z][a-z]+(?:[A-Z][a-z]+)*)\b")
 
 
 @dataclass(frozen=True)
@@ -286,7 +281,7 @@ def _says_what_it_cannot(text: str, ctx: RankContext) -> list[str]:
     if SPEAKS_AS_CANDIDATE.search(text):
         problems.append("speaks as the candidate")
     if ctx.act.asks_question and (
-        _number_nobody_gave(text, ctx) or (ctx.known_words and _names_unknown(text, ctx.known))
+        _number_nobody_gave(text, ctx) or (ctx.known_words and names_unknown(text, ctx.known))
     ):
         problems.append("names a number or name nobody gave")
     if made_up(text, ctx.known):
@@ -295,7 +290,7 @@ def _says_what_it_cannot(text: str, ctx: RankContext) -> list[str]:
         problems.append("says the candidate meets the requirement")
     if ctx.act is Act.GAP_PROBE and PRESUMES_PRACTICE.search(text):
         problems.append("presumes the candidate does it")
-    if ctx.act is Act.CLOSING and (_asks_or_promises(text) or _invents(text, ctx.known_words | ctx.asked_about)):
+    if ctx.act is Act.CLOSING and (_asks_or_promises(text) or invents(text, ctx.known_words | ctx.asked_about)):
         problems.append("a closing that asks or invents")
     return problems
 
@@ -363,7 +358,7 @@ def _misquotes(text: str, ctx: RankContext) -> bool:
 
 
 def _plain(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9%$#+]+(?:'[a-z]+)?", text.lower().replace("\u2019", "'")))
+    return " ".join(tokens(text.replace("\u2019", "'")))
 
 
 def _unquoted(text: str) -> str:
@@ -492,7 +487,7 @@ def _stands_behind(lead: str, ctx: RankContext) -> bool:
     lead = lead.replace("\u2019", "'")
     if SPEAKS_AS_CANDIDATE.search(lead) or _number_nobody_gave(lead, ctx):
         return False
-    if _names_unknown(lead, ctx.known):  # with no documents, a name the dialog lacks
+    if names_unknown(lead, ctx.known):  # with no documents, a name the dialog lacks
         return False
     if ACKNOWLEDGES.match(lead) and len(lead.split()) <= MAX_ACKNOWLEDGEMENT_WORDS:
         return True
@@ -502,8 +497,8 @@ def _stands_behind(lead: str, ctx: RankContext) -> bool:
 
 def _number_nobody_gave(text: str, ctx: RankContext) -> bool:
     """A number (digits or words, but "one") that neither the facts shown nor the dialog hold ("a 15%
-    failure", "nine years"). Names are checked against the documents too (``_names_unknown``)."""
-    return any((w in _NUMBER_WORDS and w != "one") or w[0].isdigit() for w in tokens(text) if w not in ctx.shown)
+    failure", "nine years"). Names are checked against the documents too (:func:`interviewer.dialog.invented.names_unknown`)."""
+    return any((w in NUMBER_WORDS and w != "one") or w[0].isdigit() for w in tokens(text) if w not in ctx.shown)
 
 
 def _claims_the_requirement(text: str, ctx: RankContext) -> bool:
@@ -527,13 +522,12 @@ def _overlap(words: set[str], other: str) -> float:
 
 
 def _jaccard(a: str, b: str) -> float:
-    x, y = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
-    return len(x & y) / len(x | y) if x and y else 0.0
+    return jaccard(RUN.findall(a.lower()), RUN.findall(b.lower()))
 
 
 def _longest_run(text: str, fact: str) -> int:
     """The longest run of consecutive words ``text`` shares with ``fact``."""
-    a, b = [w.lower() for w in _WORD.findall(text)], [w.lower() for w in _WORD.findall(fact)]
+    a, b = [w.lower() for w in RUN.findall(text)], [w.lower() for w in RUN.findall(fact)]
     best, previous = 0, [0] * (len(b) + 1)
     for x in a:
         current = [0] * (len(b) + 1)
@@ -579,30 +573,3 @@ def _asks_or_promises(text: str) -> bool:
 def invites(text: str) -> bool:
     """An invitation of the candidate's questions that invites them (what the evaluations count)."""
     return bool(INVITES.search(text))
-
-
-def _invents(text: str, known: frozenset[str]) -> bool:
-    """A number (digits or words) or a capitalised name (not the first word, not a common word)
-    absent from the documents."""
-    numbers = [w for w in tokens(text) if w in _NUMBER_WORDS]
-    if not known:
-        return bool(re.search(r"\d", text)) or bool(numbers)
-    return any(w not in known for w in numbers) or _names_unknown(text, known)
-
-
-def _names_unknown(text: str, known: frozenset[str]) -> bool:
-    """A capitalised name or a number in digits (not the first word, not a common word) not in ``known``."""
-    first = text.split()[0].strip(".,;:!?") if text.split() else ""  # "Hello," is the first word too
-    for token in _NAME_OR_NUMBER.findall(text):
-        low = token.lower().strip(".,")
-        if token == first or low in STOPWORDS or low in _CLOSING_WORDS:
-            continue
-        if low not in known:
-            return True
-    return False
-
-
-_CLOSING_WORDS = frozenset(
-    "thank thanks thank-you great good best wonderful i we we'll i'll our you your today time talking "
-    "speaking meeting chatting next steps soon touch again".split()
-)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from interviewer.text import LETTERS, MENTION, content_words, spoken_sentences, word_jaccard
 from interviewer.vocabulary import Act
-from interviewer.words import content_words, word_jaccard
 
 _PLACE = re.compile(r"\s+(?:job|position|opening)\s+in\s+[A-Z][\w .,'-]*$", re.I)
 
@@ -388,8 +388,8 @@ def is_duty(phrase: str) -> bool:
 def _said(answer: str) -> str:
     """Something the candidate said, to name in a follow-up: a name, a figure, else a long word
     (a common word with "the": "You mentioned the situation", not "You mentioned situation")."""
-    tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9+#.%-]*[A-Za-z0-9%]|[A-Za-z0-9]", answer)
-    first_words = {m.group(1) for m in re.finditer(r"(?:^|[.!?]\s+)([A-Za-z]+)", answer)}
+    tokens = MENTION.findall(answer)
+    first_words = {m.group(0) for m in map(LETTERS.match, spoken_sentences(answer)) if m}
     keys = content_words(answer) - _GENERIC
 
     def salience(token: str) -> tuple[int, int, int]:

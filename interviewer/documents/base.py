@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from interviewer.vocabulary import Source
+
 SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".markdown")
 
-RESUME = "resume"
-JOB = "job"
+RESUME, JOB = Source.RESUME, Source.JOB  # the two kinds of document
 
 
 class DocumentError(ValueError):

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, TypeAlias
 
+import ftfy
+
 from interviewer.documents.base import SUPPORTED_EXTENSIONS, DocumentError
 
 if TYPE_CHECKING:
@@ -361,12 +363,20 @@ def _docx_table(tbl: CT_Tbl) -> list[str]:
 # Cleaning
 
 _SYMBOL_BULLETS = ("\uf0b7", "\uf0a7", "\uf076", "\uf0d8", "\uf0fc", "\uf0a8")
-_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-# UTF-8 read as Windows-1252 ("â€¢" for "•", "Ã©" for "é"), as CSV exports often deliver it.
-_MOJIBAKE = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
+# Text decoded with the wrong code page ("â€¢" for "•", "Ã©" for "é", as CSV exports often deliver it)
+# and the ligatures of PDFs ("ﬁ"): ftfy's repairs, with everything else it may change left alone (quotes
+# stay curly, line breaks and spaces are ours to normalise, and an "Ã " is not taken for "à").
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    restore_byte_a0=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
 )
 
 
@@ -379,10 +389,7 @@ _CONTROL = re.compile(
 
 def clean_text(text: str) -> str:
     """Normalise line ends, odd spaces, ligatures, mojibake and hyphenation; keep line structure."""
-    for bad, good in _LIGATURES.items():
-        text = text.replace(bad, good)
-    if "Ã" in text or "â" in text or "Â" in text:
-        text = _MOJIBAKE.sub(_unmangle, text)
+    text = ftfy.fix_text(text, _FTFY)
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\x7f", "•")  # pypdf reads Helvetica's bullet glyph as DEL
     for glyph in _SYMBOL_BULLETS:  # Word's Symbol/Wingdings bullets sit in the private-use area
@@ -461,20 +468,3 @@ def _segment(run: str) -> list[str]:
         top = max(options)
         best[end] = (top[0], top[2])
     return best[len(run)][1]
-
-
-def _unmangle(match: re.Match[str]) -> str:
-    """The character a mojibake sequence stood for, or the sequence itself if it is not one."""
-    raw = bytearray()
-    for ch in match.group():
-        if ord(ch) < 256:
-            raw.append(ord(ch))
-        else:
-            try:
-                raw.extend(ch.encode("cp1252"))
-            except UnicodeEncodeError:
-                return match.group()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return match.group()

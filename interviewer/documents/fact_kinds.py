@@ -24,13 +24,22 @@ import numpy as np
 from interviewer import softmax
 from interviewer.documents import facts as quality
 from interviewer.documents.sections import JOB_ASKABLE
+from interviewer.vocabulary import Section
 
 KINDS = ("requirement", "responsibility", "company", "benefits", "legal", "apply", "condition", "other")
 NOT_ASKABLE = frozenset(("company", "benefits", "legal", "apply", "condition", "other"))
-SECTIONS = ("requirements", "responsibilities", "nice_to_have", "about", "benefits", "apply", "legal")
+SECTIONS = (
+    Section.REQUIREMENTS,
+    Section.RESPONSIBILITIES,
+    Section.NICE_TO_HAVE,
+    Section.ABOUT,
+    Section.BENEFITS,
+    Section.APPLY,
+    Section.LEGAL,
+)
 PATTERNS = ("legal", "apply", "disclaimer", "contact", "benefits", "schedule", "company")
 # Where an askable piece goes when the parser put it outside the askable sections.
-SECTION_OF = {"requirement": "requirements", "responsibility": "responsibilities"}
+SECTION_OF: dict[str, str] = {"requirement": Section.REQUIREMENTS, "responsibility": Section.RESPONSIBILITIES}
 
 
 @dataclass(frozen=True)
@@ -124,7 +133,7 @@ def decide(section: str, askable: bool, kind: str, text: str = "") -> tuple[str,
     if kind in NOT_ASKABLE:
         return section, False, kind
     if section not in JOB_ASKABLE:
-        section = SECTION_OF.get(kind, "requirements")
+        section = SECTION_OF.get(kind, Section.REQUIREMENTS)
     return section, True, kind
 
 
@@ -150,14 +159,19 @@ def _plainly_a_name(word: str) -> bool:
 
 
 _PATTERN_KINDS = {"disclaimer": "legal", "contact": "apply", "schedule": "benefits"}
-_SECTION_KINDS = {"benefits": "benefits", "apply": "apply", "legal": "legal", "about": "company"}
+_SECTION_KINDS: dict[str, str] = {
+    Section.BENEFITS: "benefits",
+    Section.APPLY: "apply",
+    Section.LEGAL: "legal",
+    Section.ABOUT: "company",
+}
 
 
 def pattern_kind(text: str, section: str, askable: bool) -> str:
     """The kind the parser's own verdict implies, for when no classifier applies (the test
     encoder, ``FACT_KINDS_PATH=off``)."""
     if askable:
-        return "responsibility" if section == "responsibilities" else "requirement"
+        return "responsibility" if section == Section.RESPONSIBILITIES else "requirement"
     pattern = quality.boilerplate_kind(text, weak=True) or ""
     if pattern:
         return _PATTERN_KINDS.get(pattern, pattern)

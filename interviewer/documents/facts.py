@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from interviewer.text import LETTERS
+
 MAX_FACT_WORDS = 40
 MIN_CLAIM_WORDS = 4  # shorter pieces are fragments unless they are items of a list
 MAX_CONTEXT_CHARS = 200
@@ -212,7 +214,6 @@ ACTION_VERBS = frozenset(
     led ran won grew cut built wrote taught sold drove made kept brought took gave held met spent began oversaw
     """.split()
 )
-_IMPERATIVE_WORD = re.compile(r"^([A-Za-z]+)\b")
 _GERUND = re.compile(r"^[A-Z][a-z]{2,}ing\b(?! (company|firm|industry|business|team|department)\b)")
 _LEAD_IN = re.compile(
     r"\b(the following|as follows|include|includes|including|such as)\W*$|^(following|below) (is|are)\b", re.I
@@ -220,7 +221,6 @@ _LEAD_IN = re.compile(
 _DIGIT = re.compile(r"\d")
 SHORT_SKILL = re.compile(r"[A-Z][#+]{0,2}|\.net|\.NET|\.Net")  # "C#", "R", "C++": a skill of one letter
 _TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
-_LOWER_CONTENT = re.compile(r"\b[a-z][a-z'’-]{2,}\b")
 _NAME_CONNECTORS = frozenset("and of for the in at de la le von van & a an with to on by".split())
 _SECTION_WORDS = frozenset(
     "description summary overview responsibilities requirements qualifications skills experience education "
@@ -439,8 +439,8 @@ def job_section(text: str) -> str | None:
         return "requirements"
     if _WEAK_RE["company"].search(text):
         return None
-    first = _IMPERATIVE_WORD.match(text)
-    imperative = first is not None and first.group(1).lower() in ACTION_VERBS
+    first = LETTERS.match(text)
+    imperative = first is not None and first.group(0).lower() in ACTION_VERBS
     if imperative or _GERUND.match(text) or _RESPONSIBILITY_CUES.search(text):
         return "responsibilities"
     if _REQUIREMENT_CUES.search(text):

@@ -22,25 +22,9 @@ from interviewer.documents.sections import (
     section_for,
 )
 from interviewer.documents.structure import recover_lines
+from interviewer.text import document_sentences
+from interviewer.vocabulary import Section
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|(?<=[a-z]{3}[.!?])(?=[A-Z])")
-_ABBREVIATIONS = (
-    "e.g.",
-    "i.e.",
-    "etc.",
-    "vs.",
-    "approx.",
-    "incl.",
-    "Dr.",
-    "Mr.",
-    "Ms.",
-    "Mrs.",
-    "St.",
-    "Inc.",
-    "Ltd.",
-    "Co.",
-    "No.",
-)
 _DIGIT = re.compile(r"\d")
 # "and maintains ...", and the "etc." that closed the list before ("Git, Jira, etc. Message queues").
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|or|but|as well as|etc\.(?=\s+[A-Z]))\s+", re.I)
@@ -96,7 +80,7 @@ def parse_document(text: str, kind: str) -> ParsedDocument:
     blocks = _blocks(lines, kind)
     for block in blocks:
         sections.setdefault(block.section, []).extend(line for line in block.lines if line)
-        if block.section == "header":
+        if block.section == Section.HEADER:
             continue
         for fact in _block_facts(block, kind):
             key = (fact.section, fact.text.lower())
@@ -114,7 +98,7 @@ def parse_document(text: str, kind: str) -> ParsedDocument:
 
 def _blocks(lines: list[str], kind: str) -> list[_Block]:
     """Lines grouped under their headings, in reading order (a section may recur)."""
-    blocks = [_Block("header" if kind == RESUME else "about", False)]
+    blocks = [_Block(Section.HEADER if kind == RESUME else Section.ABOUT, False)]
     section_level = 0
     for raw in lines:
         line = raw.strip()
@@ -129,10 +113,10 @@ def _blocks(lines: list[str], kind: str) -> list[_Block]:
             if section_for(line.strip("*_ :"), kind) is None:
                 heading = None  # "Backend Development:" under "Requirements": a sub-heading, not a new section
         if heading is not None and heading == fallback_section(kind):
-            if current.section == "header":
-                heading = "header"  # a name set as a heading at the top of a resume
+            if current.section == Section.HEADER:
+                heading = Section.HEADER  # a name set as a heading at the top of a resume
             elif (level and section_level and level > section_level) or (
-                not level and kind == RESUME and current.section in CONTEXT_SECTIONS | {"education"}
+                not level and kind == RESUME and current.section in CONTEXT_SECTIONS | {Section.EDUCATION}
             ):
                 # "### Data Analyst, Acme | 2021 - 2023" under "## Experience": an entry, not a section
                 current.lines.append(line.lstrip("#").strip())
@@ -142,8 +126,8 @@ def _blocks(lines: list[str], kind: str) -> list[_Block]:
             explicit = heading != UNTITLED
             blocks.append(_Block(heading if explicit else fallback_section(kind), explicit, [rest] if rest else []))
             continue
-        if current.section == "header" and leaves_header(line, current.lines):
-            blocks.append(_Block("summary", False, [line]))
+        if current.section == Section.HEADER and leaves_header(line, current.lines):
+            blocks.append(_Block(Section.SUMMARY, False, [line]))
             continue
         current.lines.append(line)
     return blocks
@@ -168,7 +152,7 @@ def _block_facts(block: _Block, kind: str) -> list[ParsedFact]:
         if len(entry) < MAX_CONTEXT_PARTS:
             entry.append(fragment)
 
-    lists = block.explicit or block.section != "summary"
+    lists = block.explicit or block.section != Section.SUMMARY
     for unit in _units(block.lines, block.section, kind, lists):
         label, _name, value = quality.split_label(unit.text)
         if label == "metadata" or not value:
@@ -202,7 +186,7 @@ def _leftover_facts(blocks: list[_Block]) -> list[ParsedFact]:
     A resume's first line (the name) is not kept."""
     out: list[ParsedFact] = []
     for n, block in enumerate(blocks):
-        lines = block.lines[1:] if n == 0 and block.section == "header" else block.lines
+        lines = block.lines[1:] if n == 0 and block.section == Section.HEADER else block.lines
         for unit in _units(lines, block.section, JOB):
             for piece in quality.split_long(quality.strip_contacts(unit.text)):
                 piece = _tidy(piece)
@@ -216,7 +200,7 @@ def _fact(block: _Block, kind: str, text: str, context: str, contact: bool) -> P
     if kind == RESUME:
         askable = quality.resume_boilerplate(text) is None
         return ParsedFact(section, text, 0, askable=askable, context=context)
-    if not block.explicit and section == "about":
+    if not block.explicit and section == Section.ABOUT:
         if contact or quality.boilerplate_kind(text, weak=True):
             return ParsedFact(section, text, 0, askable=False)
         target = quality.job_section(text)
@@ -235,7 +219,7 @@ def _units(lines: list[str], section: str, kind: str, lists: bool = True) -> lis
 
     def flush() -> None:
         if paragraph:
-            units.extend(_Unit(s) for s in _sentences(" ".join(paragraph)))
+            units.extend(_Unit(s) for s in document_sentences(" ".join(paragraph)))
             paragraph.clear()
 
     previous_bullet = False
@@ -249,13 +233,17 @@ def _units(lines: list[str], section: str, kind: str, lists: bool = True) -> lis
             last = units.pop()  # a bullet wrapped onto the next line
             units.append(replace(last, text=f"{last.text} {line}"))
             continue
-        previous_bullet = bool(bullet) and section != "skills"
+        previous_bullet = bool(bullet) and section != Section.SKILLS
         body = line[bullet.end() :].strip() if bullet else line
-        listed = lists and (section == "skills" or _looks_like_list(body, kind == JOB))
+        listed = lists and (section == Section.SKILLS or _looks_like_list(body, kind == JOB))
         if bullet or listed or _is_entry(body, section, kind):
             flush()
             units.extend(_line_units(body, section, kind, bool(bullet), lists))
-        elif section in ("education", "certifications") or quality.split_label(body)[0] or quality.is_dates(body):
+        elif (
+            section in (Section.EDUCATION, Section.CERTIFICATIONS)
+            or quality.split_label(body)[0]
+            or quality.is_dates(body)
+        ):
             flush()  # a line of its own: an education entry, "company - Acme", "06/2006"
             units.append(_Unit(body, entry=quality.is_dates(body)))
         else:
@@ -282,11 +270,11 @@ def _wraps(previous: str, line: str) -> bool:
 def _line_units(body: str, section: str, kind: str, bullet: bool, lists: bool = True) -> list[_Unit]:
     if _is_entry(body, section, kind):
         return [_Unit(body, entry=True)]
-    if lists and (section == "skills" or _looks_like_list(body, kind == JOB)):
+    if lists and (section == Section.SKILLS or _looks_like_list(body, kind == JOB)):
         items = _skill_items(body, section)
-        if len(items) > 1 or section == "skills":
-            return [_Unit(quality.level_free(i) if section == "skills" else i, item="list") for i in items]
-    sentences = _sentences(body)
+        if len(items) > 1 or section == Section.SKILLS:
+            return [_Unit(quality.level_free(i) if section == Section.SKILLS else i, item="list") for i in items]
+    sentences = document_sentences(body)
     if len(sentences) == 1:
         return [_Unit(body, item="bullet" if bullet else "")]
     return [_Unit(s) for s in sentences]
@@ -302,22 +290,6 @@ def _continues(line: str) -> bool:
     return line[0].islower() or line[0] in ",;)&" or (line[0].isdigit() and not _looks_like_entry_header(line))
 
 
-def _sentences(paragraph: str) -> list[str]:
-    protected = paragraph
-    for i, abbreviation in enumerate(_ABBREVIATIONS):
-        if abbreviation in protected:
-            protected = protected.replace(abbreviation, f"\x00{i}\x00")
-    parts = _SENTENCE_END.split(protected)
-    out = []
-    for part in parts:
-        if "\x00" in part:
-            for i, abbreviation in enumerate(_ABBREVIATIONS):
-                part = part.replace(f"\x00{i}\x00", abbreviation)
-        if part.strip():
-            out.append(part.strip())
-    return out
-
-
 def _skill_items(line: str, section: str) -> list[str]:
     """``"Languages: Python, Go"`` -> ``["Python", "Go"]``; prose stays whole."""
     if len(line) > MAX_LIST_CHARS:
@@ -328,7 +300,7 @@ def _skill_items(line: str, section: str) -> list[str]:
         if len(head.split()) <= 4 and rest.strip():
             body = rest
     items = [i.strip(" .") for i in _split_outside_brackets(body) if i.strip(" .")]
-    if len(items) <= 1 or any(len(i.split()) > (12 if section == "skills" else 8) for i in items):
+    if len(items) <= 1 or any(len(i.split()) > (12 if section == Section.SKILLS else 8) for i in items):
         return [line]
     return items
 

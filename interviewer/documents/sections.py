@@ -10,12 +10,13 @@ import re
 from interviewer.documents import facts as quality
 from interviewer.documents.base import JOB, RESUME
 from interviewer.documents.structure import HEADING_WORDS
+from interviewer.vocabulary import Section
 
 # ---------------------------------------------------------------------------
 # Sections
 
 _RESUME_SECTIONS = {
-    "summary": (
+    Section.SUMMARY: (
         "summary",
         "profile",
         "objective",
@@ -27,7 +28,7 @@ _RESUME_SECTIONS = {
         "professional summary",
         "experience summary",
     ),
-    "experience": (
+    Section.EXPERIENCE: (
         "experience",
         "work history",
         "employment",
@@ -46,8 +47,8 @@ _RESUME_SECTIONS = {
         "employment details",
         "work details",
     ),
-    "education": ("education", "academic", "training", "coursework", "professional development"),
-    "skills": (
+    Section.EDUCATION: ("education", "academic", "training", "coursework", "professional development"),
+    Section.SKILLS: (
         "skills",
         "skill",
         "skills summary",
@@ -65,11 +66,20 @@ _RESUME_SECTIONS = {
         "technical knowledge",
         "areas of interest",
     ),
-    "projects": ("projects", "project", "portfolio", "selected work", "capstone", "talks", "speaking", "presentations"),
-    "certifications": ("certifications", "certificates", "licenses", "licensure", "credentials"),
-    "volunteering": ("volunteer", "community", "activities"),
-    "awards": ("awards", "honors", "honours", "achievements", "publications"),
-    "personal": (
+    Section.PROJECTS: (
+        "projects",
+        "project",
+        "portfolio",
+        "selected work",
+        "capstone",
+        "talks",
+        "speaking",
+        "presentations",
+    ),
+    Section.CERTIFICATIONS: ("certifications", "certificates", "licenses", "licensure", "credentials"),
+    Section.VOLUNTEERING: ("volunteer", "community", "activities"),
+    Section.AWARDS: ("awards", "honors", "honours", "achievements", "publications"),
+    Section.PERSONAL: (
         "personal details",
         "personal information",
         "personal data",
@@ -82,7 +92,7 @@ _RESUME_SECTIONS = {
     ),
 }
 _JOB_SECTIONS = {
-    "requirements": (
+    Section.REQUIREMENTS: (
         "requirements",
         "qualifications",
         "what we're looking for",
@@ -110,8 +120,8 @@ _JOB_SECTIONS = {
         "competencies",
         "your profile",
     ),
-    "nice_to_have": ("nice to have", "nice to haves", "bonus", "preferred", "plus", "desirable", "extra credit"),
-    "responsibilities": (
+    Section.NICE_TO_HAVE: ("nice to have", "nice to haves", "bonus", "preferred", "plus", "desirable", "extra credit"),
+    Section.RESPONSIBILITIES: (
         "responsibilities",
         "what you'll do",
         "what you will do",
@@ -132,7 +142,7 @@ _JOB_SECTIONS = {
         "the job",
         "essential functions",
     ),
-    "benefits": (
+    Section.BENEFITS: (
         "benefits",
         "perks",
         "what we offer",
@@ -147,7 +157,7 @@ _JOB_SECTIONS = {
         "our offer",
         "rewards",
     ),
-    "about": (
+    Section.ABOUT: (
         "why",
         "about us",
         "about the company",
@@ -158,8 +168,8 @@ _JOB_SECTIONS = {
         "our story",
         "why us",
     ),
-    "apply": ("how to apply", "to apply", "application process", "next steps"),
-    "legal": ("equal opportunity", "eeo", "disclaimer", "legal", "diversity"),
+    Section.APPLY: ("how to apply", "to apply", "application process", "next steps"),
+    Section.LEGAL: ("equal opportunity", "eeo", "disclaimer", "legal", "diversity"),
 }
 # Job headings that name no section ("Job Description", "Overview"): their sentences are
 # sorted one by one into requirements, responsibilities or the introduction.
@@ -181,17 +191,17 @@ _UNTITLED = (
 )
 UNTITLED = "untitled"
 _GENERIC = frozenset(("summary", "overview", "profile", "details", "about", "description", "position", "job"))
-_VOCABULARY_PATTERNS = {
+_VOCABULARY_PATTERNS: dict[str, list[tuple[str, str, re.Pattern[str]]]] = {
     kind: [(name, w, re.compile(rf"\b{re.escape(w)}")) for name, words in vocabulary.items() for w in words]
     for kind, vocabulary in ((RESUME, _RESUME_SECTIONS), (JOB, _JOB_SECTIONS))
 }
 SECTION_NAMES = {
-    RESUME: ("header",) + tuple(_RESUME_SECTIONS) + ("other",),
+    RESUME: (Section.HEADER,) + tuple(_RESUME_SECTIONS) + (Section.OTHER,),
     JOB: tuple(_JOB_SECTIONS),
 }
-JOB_ASKABLE = frozenset(("requirements", "responsibilities", "nice_to_have"))
-CONTEXT_SECTIONS = frozenset(("experience", "projects", "volunteering", "other"))
-NAMED_SECTIONS = frozenset(("education", "certifications", "awards"))  # their claims are names
+JOB_ASKABLE = frozenset((Section.REQUIREMENTS, Section.RESPONSIBILITIES, Section.NICE_TO_HAVE))
+CONTEXT_SECTIONS = frozenset((Section.EXPERIENCE, Section.PROJECTS, Section.VOLUNTEERING, Section.OTHER))
+NAMED_SECTIONS = frozenset((Section.EDUCATION, Section.CERTIFICATIONS, Section.AWARDS))  # their claims are names
 
 BULLET = re.compile(r"^\s*(?:[-*•▪◦●○■□➢➤►▶✓✔–—·>]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
@@ -219,9 +229,9 @@ def _section_for_key(key: str, kind: str) -> str | None:
     vocabulary = _RESUME_SECTIONS if kind == RESUME else _JOB_SECTIONS
     if len(key.split()) > 10:
         return None
-    for name, words in vocabulary.items():
+    for section, words in vocabulary.items():
         if key in words:
-            return name
+            return section
     if kind == JOB and key in _UNTITLED:
         return UNTITLED
     hits: list[tuple[bool, int, str]] = []  # (specific, where the word ends, section)
@@ -229,8 +239,8 @@ def _section_for_key(key: str, kind: str) -> str | None:
         if word in key:
             for match in pattern.finditer(key):
                 hits.append((word not in _GENERIC, match.end(), name))
-    if kind == JOB and any(name == "nice_to_have" for _s, _e, name in hits):
-        return "nice_to_have"  # "Preferred Qualifications"
+    if kind == JOB and any(name == Section.NICE_TO_HAVE for _s, _e, name in hits):
+        return Section.NICE_TO_HAVE  # "Preferred Qualifications"
     if hits:
         return max(hits)[2]  # the head noun: "Essential Duties and Responsibilities"
     if kind == JOB and any(re.search(rf"\b{w}\b", key) for w in _UNTITLED):
@@ -316,4 +326,4 @@ def _exact(title: str, kind: str) -> bool:
 
 def fallback_section(kind: str) -> str:
     """Where lines under an unknown heading go."""
-    return "other" if kind == RESUME else "about"
+    return Section.OTHER if kind == RESUME else Section.ABOUT

@@ -16,6 +16,7 @@ one pass over the tokens of a line.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 
 from interviewer.documents.facts import ACTION_VERBS, is_label
@@ -61,8 +62,6 @@ _COLON = re.compile(r" ?:(?=\s)")
 _NEXT_KEYWORD = re.compile(r"\s+((?:[A-Z][A-Za-z'’&/-]*\s+){0,2}?" + _KEYWORD.pattern[2:] + r")\s*:?")
 _CONNECTORS = frozenset("and of for to the in with this it we you our your a an & at be will".split())
 _INTERROGATIVES = frozenset(("What", "What's", "Who", "Why", "How", "Where"))
-_TITLE_WORD = re.compile(r"^(?:[A-Z][A-Za-z'’&/-]*|[A-Z]{2,})$")
-_CAPS_WORD = re.compile(r"^[A-Z][A-Z'’&/-]+$")
 _SENTENCE_END = re.compile(r"[.!?:;)\]]$")
 MAX_HEADING_WORDS = 6
 
@@ -333,7 +332,7 @@ def _words_before(text: str, key_start: int, floor: int, caps: bool) -> tuple[li
     position = key_start - 1
     for token in reversed(tokens):
         position -= len(token)
-        fits = _CAPS_WORD.match(token) if caps else (_TITLE_WORD.match(token) or token in _CONNECTORS)
+        fits = _in_capitals(token) if caps else (_in_title_case(token) or token in _CONNECTORS)
         if token and fits and len(words) < MAX_HEADING_WORDS - 1:
             words.insert(0, token)
             starts.insert(0, position)
@@ -341,6 +340,20 @@ def _words_before(text: str, key_start: int, floor: int, caps: bool) -> tuple[li
             continue
         return words, starts, caps or bool(_SENTENCE_END.search(token))
     return words, starts, position + 1 <= floor + 1 or key_start - 80 <= floor
+
+
+_UPPER = frozenset(string.ascii_uppercase)
+_HEADING_MARKS = frozenset("'’&/-")
+
+
+def _in_title_case(token: str) -> bool:
+    """A word of a heading in title case: "Work", "R&D", "Skills/Tools"."""
+    return token[:1] in _UPPER and all(ch in string.ascii_letters or ch in _HEADING_MARKS for ch in token)
+
+
+def _in_capitals(token: str) -> bool:
+    """A word of a heading in capitals: "WORK", "R&D" (a capital alone is an initial)."""
+    return len(token) > 1 and token[0] in _UPPER and all(ch in _UPPER or ch in _HEADING_MARKS for ch in token)
 
 
 def _split_run_together(text: str, flat: bool = False) -> list[str]:

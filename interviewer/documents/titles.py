@@ -14,6 +14,7 @@ from interviewer.documents import facts as quality
 from interviewer.documents.base import JOB, RESUME
 from interviewer.documents.sections import UNTITLED, names_section
 from interviewer.documents.structure import recover_lines
+from interviewer.vocabulary import Section
 
 
 def guess_title(text: str, kind: str) -> str:
@@ -93,7 +94,7 @@ def _head_lines(text: str, kind: str) -> list[tuple[str, bool]]:
         if section is not None and kind == RESUME and _role_phrase(line) not in ("", _tidy(line)):
             section = None  # "Payroll clerk with 2 years in payroll" heads a resume, not a section
         if section is not None:
-            soft = kind == JOB and (section in (UNTITLED, "about") or line.lower().startswith("about"))
+            soft = kind == JOB and (section in (UNTITLED, Section.ABOUT) or line.lower().startswith("about"))
             if not soft:
                 break
             after_heading = True

@@ -13,18 +13,18 @@ Kafka?" never do. Transcribers drop many hesitations; what they drop cannot be c
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from interviewer.text import SPOKEN_WITH_MARK
 
 LONG_PAUSE_S = 2.0  # a silence between two words longer than this is worth mentioning
 MIN_SPEECH_S = 1.0  # below this a words-per-minute figure means nothing
 SLOW_WPM, FAST_WPM = 110, 170  # easy-to-follow conversational English sits around 120-160
 FILLERS_PER_MINUTE_NOTE = 3.0
 HESITATIONS = {"um": "um", "umm": "um", "uhm": "um", "uh": "uh", "uhh": "uh", "er": "er", "erm": "er", "hmm": "hmm"}
-_TOKEN = re.compile(r"([^\W\d_][\w'’-]*|\d[\w.,%]*)([^\w\s]*)")
 _BREAK = set(",;:.!?…—–-")
 
 
@@ -118,7 +118,7 @@ def measure(takes: Sequence[Sequence[Word]]) -> Delivery:
 
 def find_fillers(text: str) -> dict[str, int]:
     """Filler words in ``text`` by kind (``um``, ``uh``, ``er``, ``hmm``, ``like``, ``you know``)."""
-    tokens = [(m.group(1), m.group(2)) for m in _TOKEN.finditer(text)]
+    tokens = [(m.group(1), m.group(2)) for m in SPOKEN_WITH_MARK.finditer(text)]
     found: Counter[str] = Counter()
     for i, (word, punct) in enumerate(tokens):
         lower = word.lower()

@@ -28,17 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from interviewer.encoders import Encoder
+from interviewer.text import SPOKEN, SPOKEN_STOPWORDS, stem
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing done down during each even ever every few for from further
-    get got had has have having he her here hers him his how i i'd i'll i'm i've if in into is it it's its just
-    let like me more most much my no nor not now of off on once one only or other our ours out over own really
-    same she should so some such than that that's the their them then there these they this those through to
-    too under until up us very was we we'd were what when where which while who whom why will with would you
-    your yours yes yeah well okay ok oh um hmm actually basically honestly think thing things lot bit kind sort
-    tell time times way ways us make made go went say said see know something anything everything quite""".split()
-)
 # Private life: general vocabulary, not phrases of the labelled set.
 PRIVATE = re.compile(
     r"\b(?:(?:at|on|last|this|next|every) weekends?|holidays?|vacations?|hobby|hobbies|spare time|free time|days? off|"
@@ -171,22 +162,10 @@ class Relevance:
         ]
 
 
-def stem(word: str) -> str:
-    """A crude suffix stripper, enough to match "tuned"/"tuning"/"tunes" and "queries"/"query"."""
-    w = word.lower().strip("'")
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            return w[: len(w) - len(suffix)] + repl
-    return w
-
-
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#'-]*")
-
-
 def content_words(text: str) -> set[str]:
     """Stems of the words that carry meaning (no stopwords, no short tokens, no bare numbers)."""
-    tokens = (t.lower() for t in _TOKEN.findall(text))
-    return {stem(t) for t in tokens if t not in STOPWORDS and len(t) > 2 and not t.isdigit()}
+    tokens = (t.lower() for t in SPOKEN.findall(text))
+    return {stem(t) for t in tokens if t not in SPOKEN_STOPWORDS and len(t) > 2 and not t.isdigit()}
 
 
 def overlap(answer: str, anchors: list[str]) -> float:
@@ -200,7 +179,7 @@ def overlap(answer: str, anchors: list[str]) -> float:
 def without_shared_words(answer: str, anchors: list[str]) -> str:
     """The answer with the anchors' content words taken out."""
     shared = set().union(*(content_words(a) for a in anchors)) if anchors else set()
-    return _TOKEN.sub(lambda m: "" if stem(m.group(0)) in shared else m.group(0), answer)
+    return SPOKEN.sub(lambda m: "" if stem(m.group(0)) in shared else m.group(0), answer)
 
 
 _PROTOTYPES: weakref.WeakKeyDictionary[Encoder, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()

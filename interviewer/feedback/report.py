@@ -21,6 +21,7 @@ from interviewer.encoders import Encoder
 from interviewer.feedback import relevance as relevance_
 from interviewer.feedback import star as star_
 from interviewer.matching import coverage as coverage_
+from interviewer.text import spoken_sentences, stem
 from interviewer.vocabulary import Act
 
 SHORT_WORDS = 15
@@ -30,7 +31,7 @@ COVER_THRESHOLD = 0.3  # cosine between a requirement and the answer sentence th
 SINGLE_WORD_EXTRA = 0.2  # a sentence sharing one content word with the requirement must be this much closer
 # Requirement words too common to show support on their own ("strong experience with ...").
 GENERIC_REQUIREMENT_WORDS = frozenset(
-    relevance_.stem(w)
+    stem(w)
     for w in """experience experienced ability able skill skills strong excellent good great proven demonstrated
     knowledge understanding familiarity working work works team teams including include years year plus
     preferred required requirement desirable solid deep hands-on environment role candidate other related
@@ -197,21 +198,36 @@ def coverage(
         if items and not all(coverage_.names_item(item, said) for item in items):
             continue  # "Hadoop, Spark and Kafka" is backed only when the answer names each of them
         wanted = relevance_.content_words(requirement) - GENERIC_REQUIREMENT_WORDS
-        names = {relevance_.stem(n) for n in star_.named(requirement)}
+        names = {stem(n) for n in star_.named(requirement)}
         if requirement in (asked or []):
             j = _probed_support(parts, sims[i], wanted)
             if j is not None:
                 found.append(Coverage(requirement, parts[j], round(max(float(sims[i, j]), float(whole[i])), 3)))
                 continue
-        for j in np.argsort(-sims[i], kind="stable"):
-            similarity = max(float(sims[i, j]), float(whole[i]))
-            shared = wanted & _affirmed_words(parts[j])
-            if similarity < threshold:
-                break
-            if len(shared) >= 2 or shared & names or (shared and similarity >= threshold + SINGLE_WORD_EXTRA):
-                found.append(Coverage(requirement, parts[j], round(similarity, 3)))
-                break
+        supported = _supporting(requirement, parts, sims[i], float(whole[i]), wanted, names, threshold)
+        if supported is not None:
+            found.append(supported)
     return sorted(found, key=lambda c: -c.similarity)[:limit]
+
+
+def _supporting(
+    requirement: str,
+    parts: list[str],
+    sims: np.ndarray,
+    whole: float,
+    wanted: set[str],
+    names: set[str],
+    threshold: float,
+) -> Coverage | None:
+    """The closest sentence that supports ``requirement`` by its shared words (see :func:`coverage`)."""
+    for j in np.argsort(-sims, kind="stable"):
+        similarity = max(float(sims[j]), whole)
+        shared = wanted & _affirmed_words(parts[j])
+        if similarity < threshold:
+            break
+        if len(shared) >= 2 or shared & names or (shared and similarity >= threshold + SINGLE_WORD_EXTRA):
+            return Coverage(requirement, parts[j], round(similarity, 3))
+    return None
 
 
 def _probed_support(parts: list[str], sims: np.ndarray, wanted: set[str]) -> int | None:
@@ -232,7 +248,7 @@ def _affirmed_words(sentence: str) -> set[str]:
 def _support_units(answer: str) -> list[tuple[str, str]]:
     """(unit, its sentence): sentences, a long run-on sentence cut at commas into ~25-word pieces."""
     units: list[tuple[str, str]] = []
-    for sentence in star_.sentences(answer):
+    for sentence in spoken_sentences(answer):
         if len(sentence.split()) <= 40:
             units.append((sentence, sentence))
             continue

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from interviewer.text import SAID, spoken_sentences
+
 PARTS = ("situation", "task", "action", "result")
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+#:_%.-]*[A-Za-z0-9%+#]|[A-Za-z0-9]")
 
 NUMBER = re.compile(
     r"(?<![\w.])[$£€]?\d(?:[\d,.]*\d)?(?:\s?(?:%|k\b|m\b|tb\b|gb\b|ms\b|x\b|hours?|days?|weeks?|months?|years?|"
@@ -159,15 +159,6 @@ _ASKING = re.compile(
 )
 
 
-def sentences(text: str) -> list[str]:
-    """The answer's sentences (a run-on answer with no full stops is one sentence)."""
-    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
 def numbers(text: str) -> list[str]:
     """Numbers with their unit where one follows (40%, $1.2M, 3 months, twelve people). A year
     ("in 2014", "2019-2021") says when, not how much: it is no number."""
@@ -178,8 +169,8 @@ def numbers(text: str) -> list[str]:
 def named(text: str) -> list[str]:
     """Names of tools, products, places and methods: capitalised mid-sentence, acronyms, code-like tokens."""
     out: list[str] = []
-    for sentence in sentences(text):
-        tokens = words(sentence)
+    for sentence in spoken_sentences(text):
+        tokens = SAID.findall(sentence)
         for i, token in enumerate(tokens):
             bare = token.strip("'.:")
             if bare in {"I", "I'm", "I'd", "I've", "I'll", "OK"} or len(bare) < 2:
@@ -199,7 +190,7 @@ def actions(text: str) -> list[str]:
     perfect ("I've built quite a few") count only with a concrete object (a number or a name).
     """
     out = []
-    for sentence in sentences(text):
+    for sentence in spoken_sentences(text):
         conditional = _CONDITIONAL.search(sentence)
         for m in _SUBJECT.finditer(sentence):
             if conditional and conditional.start() < m.start():
@@ -295,7 +286,7 @@ def read(answer: str) -> Reading:
         hedges=[m.group(0) for m in HEDGES.finditer(answer)],
         generic=[m.group(0) for m in GENERIC.finditer(answer)],
     )
-    reading.unknown = bool(UNKNOWN.search(answer)) and len(words(answer)) < 30 and reading.specifics < 1.0
+    reading.unknown = bool(UNKNOWN.search(answer)) and len(SAID.findall(answer)) < 30 and reading.specifics < 1.0
     reading.asks_back = asks_back(answer)
     return reading
 
@@ -305,8 +296,8 @@ def asks_back(answer: str) -> bool:
 
     A rhetorical question inside a real answer does not count: most of the words must be asking.
     """
-    parts = sentences(answer)
+    parts = spoken_sentences(answer)
     asking = [s for s in parts if s.rstrip().endswith("?") or (_QUESTION_START.match(s) and _ASKING.search(s))]
     asking += [s for s in parts if s not in asking and _ASKING.search(s)]
-    total = sum(len(words(s)) for s in parts) or 1
-    return bool(asking) and sum(len(words(s)) for s in asking) / total >= 0.5
+    total = sum(len(SAID.findall(s)) for s in parts) or 1
+    return bool(asking) and sum(len(SAID.findall(s)) for s in asking) / total >= 0.5

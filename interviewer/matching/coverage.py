@@ -22,7 +22,8 @@ import functools
 import re
 from collections.abc import Sequence
 
-_TERM = re.compile(r"[A-Za-z][A-Za-z0-9+#./-]*[A-Za-z0-9+#]|[A-Za-z]")
+from interviewer.text import NAME, prefix
+
 # Words that every requirement and every resume use: sharing them is no evidence (the selector's too).
 GENERIC_WORDS = frozenset(
     """
@@ -63,7 +64,7 @@ _STATED_YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:years?|yrs?)\s+(?:of\s+)?(?:ex
 def terms(text: str) -> list[str]:
     """The words that name what a text is about, in order, without the ones every posting uses."""
     out = []
-    for word in _TERM.findall(text):
+    for word in NAME.findall(text):
         low = _key(word)
         if len(low) > 1 and low not in _COMMON and not low.isdigit() or low in ("c", "r"):
             out.append(low)
@@ -76,7 +77,7 @@ def _key(word: str) -> str:
 
 
 def _stem(word: str) -> str:
-    return word if len(word) <= 4 or not word.isalpha() else word[:5]
+    return word if len(word) <= 4 or not word.isalpha() else prefix(word)
 
 
 def named(term: str, resume_terms: frozenset[str]) -> bool:
@@ -243,7 +244,7 @@ def is_name(item: str) -> bool:
     ("testing", "debugging programs")."""
     return any(
         w[:1].isupper() or w[1:] != w[1:].lower() or any(c.isdigit() or c in "#+" for c in w)
-        for w in _TERM.findall(item)
+        for w in NAME.findall(item)
         if _key(w) not in _COMMON
     )
 
@@ -252,7 +253,7 @@ def name_terms(text: str) -> frozenset[str]:
     """The terms of ``text`` written as names: capitalised past its first word, or with a capital
     inside, a digit or a sign anywhere ("JavaScript", "C#", "S3")."""
     found = set()
-    for i, word in enumerate(_TERM.findall(text)):
+    for i, word in enumerate(NAME.findall(text)):
         inner = any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() or ch in "#+" for ch in word)
         if inner or (i > 0 and word[:1].isupper()):
             found.add(_key(word))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -17,21 +17,26 @@ import numpy as np
 from interviewer.encoders import Encoder
 from interviewer.matching import coverage, skills
 from interviewer.matching.coverage_model import CoverageJudge, Evidence
-from interviewer.vocabulary import Reason
+from interviewer.text import DOTTED, prefix
+from interviewer.vocabulary import Reason, Section
 
-REQUIREMENT_WEIGHTS = {"requirements": 1.0, "responsibilities": 0.7, "nice_to_have": 0.5}
+REQUIREMENT_WEIGHTS: dict[str, float] = {
+    Section.REQUIREMENTS: 1.0,
+    Section.RESPONSIBILITIES: 0.7,
+    Section.NICE_TO_HAVE: 0.5,
+}
 EVIDENCE_SECTIONS = (
-    "experience",
-    "projects",
-    "skills",
-    "certifications",
-    "education",
-    "summary",
-    "other",
-    "volunteering",
-    "awards",
+    Section.EXPERIENCE,
+    Section.PROJECTS,
+    Section.SKILLS,
+    Section.CERTIFICATIONS,
+    Section.EDUCATION,
+    Section.SUMMARY,
+    Section.OTHER,
+    Section.VOLUNTEERING,
+    Section.AWARDS,
 )
-HIGHLIGHT_SECTIONS = ("experience", "projects")
+HIGHLIGHT_SECTIONS = (Section.EXPERIENCE, Section.PROJECTS)
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class FactRef:
     """
 
     id: int
-    source: str  # "resume" or "job"
+    source: str  # a Source: "resume" or "job"
     section: str
     text: str
     position: int
@@ -174,7 +179,6 @@ def _quantified(text: str) -> float:
     return 0.15 if re.search(r"\d", text) else 0.0
 
 
-_WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")
 _GENERIC_WORDS = coverage.GENERIC_WORDS
 
 
@@ -186,7 +190,7 @@ _GENERIC_STEMS = frozenset(
 
 def content_words(text: str) -> set[str]:
     """Lower-case word stems of ``text`` that carry meaning ("Kubernetes" -> "kuber")."""
-    stems = {w[:5] for w in _WORD.findall(text.lower()) if w not in _GENERIC_WORDS and not w.isdigit()}
+    stems = {prefix(w) for w in DOTTED.findall(text.lower()) if w not in _GENERIC_WORDS and not w.isdigit()}
     return stems - _GENERIC_STEMS
 
 
@@ -216,7 +220,7 @@ class ResumeEvidence:
 
     @classmethod
     def of(cls, facts: Sequence[FactRef], today: dt.date | None = None) -> ResumeEvidence:
-        texts = [f.text for f in facts if f.section != "header"] + [f.context for f in facts if f.context]
+        texts = [f.text for f in facts if f.section != Section.HEADER] + [f.context for f in facts if f.context]
         return cls(coverage.resume_vocabulary(texts), coverage.years_shown(texts, today))
 
     def judge(self, item: MatchItem, facts: Sequence[FactRef]) -> MatchItem:
@@ -252,7 +256,7 @@ class ResumeEvidence:
                 status, evidence, why = "covered", degree, "your resume names study beyond school"
         elif status == "gap" and coverage.degree_asked(text):
             degree = next((f for f in facts if coverage.degree_meets(text, f.text)), None)
-            work = next((f for f in facts if f.section == "experience"), None)
+            work = next((f for f in facts if f.section == Section.EXPERIENCE), None)
             if degree is not None:
                 status, evidence, why = "covered", degree, "your resume names this degree or a higher one"
             elif work and coverage.experience_may_replace(text) and self.years >= coverage.YEARS_FOR_A_DEGREE:
@@ -418,33 +422,49 @@ class KnowledgeSelector:
         match = match or self.match(resume, job, learned=False)
         context, answer_vec = self._encode_dialog(dialog or [], last_answer)
         scored = self._answer_links(resume, job, answer_vec) if answer_vec is not None else []
-        job_rows = {f.id: i for i, f in enumerate(job.facts)}
+        scored += self._requirements(job, match, covered, context)
+        scored += self._highlights(resume, job, match, covered, context)
+        return self._rank(scored)[: limit or self.config.top_k]
+
+    def _requirements(
+        self, job: FactSet, match: MatchReport, covered: Collection[int], context: np.ndarray | None
+    ) -> list[Selection]:
+        """The requirements still to ask about: a gap to probe, or a match with its evidence."""
+        rows = {f.id: i for i, f in enumerate(job.facts)}
+        out = []
         for item in match.items:
             if item.requirement.id in covered or (
                 item.status == "covered" and coverage.is_degree(item.requirement.text)
             ):
                 continue  # a degree the resume shows (or goes beyond) is nothing to ask about
-            pull = self._pull(context, job.vectors[job_rows[item.requirement.id]])
+            pull = self._pull(context, job.vectors[rows[item.requirement.id]])
             if item.is_gap:
-                scored.append(Selection(item.requirement, item.weight * 0.9 + pull, Reason.GAP))
+                out.append(Selection(item.requirement, item.weight * 0.9 + pull, Reason.GAP))
             else:
                 score = item.weight * (0.5 + item.score) + pull
-                scored.append(Selection(item.requirement, score, Reason.STRONG_MATCH, evidence=item.evidence))
+                out.append(Selection(item.requirement, score, Reason.STRONG_MATCH, evidence=item.evidence))
+        return out
 
-        if job.facts and resume.facts:
-            requirement_rows = [job_rows[i.requirement.id] for i in match.items]
-            relevance = (
-                (resume.vectors @ job.vectors[requirement_rows].T).max(axis=1)
-                if requirement_rows
-                else np.zeros(len(resume.facts))
-            )
-            for i, fact in enumerate(resume.facts):
-                if fact.id in covered or not fact.askable or fact.section not in HIGHLIGHT_SECTIONS:
-                    continue
-                score = 0.6 * float(relevance[i]) + _quantified(fact.text) + self._pull(context, resume.vectors[i])
-                scored.append(Selection(fact, score, Reason.HIGHLIGHT))
-
-        return self._rank(scored)[: limit or self.config.top_k]
+    def _highlights(
+        self, resume: FactSet, job: FactSet, match: MatchReport, covered: Collection[int], context: np.ndarray | None
+    ) -> list[Selection]:
+        """The resume's work and projects, by how close each is to a requirement (and a figure in it)."""
+        if not (job.facts and resume.facts):
+            return []
+        rows = {f.id: i for i, f in enumerate(job.facts)}
+        requirement_rows = [rows[i.requirement.id] for i in match.items]
+        relevance = (
+            (resume.vectors @ job.vectors[requirement_rows].T).max(axis=1)
+            if requirement_rows
+            else np.zeros(len(resume.facts))
+        )
+        out = []
+        for i, fact in enumerate(resume.facts):
+            if fact.id in covered or not fact.askable or fact.section not in HIGHLIGHT_SECTIONS:
+                continue
+            score = 0.6 * float(relevance[i]) + _quantified(fact.text) + self._pull(context, resume.vectors[i])
+            out.append(Selection(fact, score, Reason.HIGHLIGHT))
+        return out
 
     def plan(self, resume: FactSet, job: FactSet, turns: int, match: MatchReport | None = None) -> list[Selection]:
         """An order of facts for a whole interview: key requirements and relevant experience first.

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from interviewer.matching import coverage
+from interviewer.text import LETTERS
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def shown(requirement: str, vocabulary: frozenset[str]) -> list[Shown]:
 def _span_terms(span: str) -> Iterable[str]:
     """The terms of a phrase as :func:`interviewer.matching.coverage.terms` lists them, with the words it
     drops as generic kept ("development", "environment")."""
-    return [*coverage.terms(span), *(w.lower() for w in re.findall(r"[A-Za-z]+", span))]
+    return [*coverage.terms(span), *(w.lower() for w in LETTERS.findall(span))]
 
 
 def accounted(requirement: str, vocabulary: frozenset[str]) -> frozenset[str]:
