@@ -50,14 +50,15 @@ import torch  # noqa: E402
 from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle  # noqa: E402
 from interviewer.encoders import Encoder  # noqa: E402
 from interviewer.serving import conversion, ct2_generator, weights  # noqa: E402
-from interviewer.serving.engine import DONE, TOKEN, GenerationEngine, GenerationRequest  # noqa: E402
+from interviewer.serving.engine import GenerationEngine  # noqa: E402
 from interviewer.serving.generator import (  # noqa: E402
     GenerationConfig,
     TextAssembler,
     load_generator,
     stop_token_ids,
 )
-from interviewer.vocabulary import Act  # noqa: E402
+from interviewer.serving.handles import DONE, TOKEN, GenerationRequest  # noqa: E402
+from interviewer.vocabulary import Act, Source  # noqa: E402
 
 THREADS = min(2, os.cpu_count() or 1)
 NEW_TOKENS = 40
@@ -146,7 +147,7 @@ def dialog_prompts() -> list[list[PromptInputs]]:
     """For each of INTERVIEWS test dialogs, the inputs of its first TURNS interviewer turns."""
     from training.data import catalog, examples, load_dialogs
 
-    jobs = {e["slug"]: e for e in catalog(ROOT / "fixtures") if e["kind"] == "job" and "slug" in e}
+    jobs = {e["slug"]: e for e in catalog(ROOT / "fixtures") if e["kind"] == Source.JOB and "slug" in e}
     dialogs = [d for d in load_dialogs(ROOT / "fixtures" / "dialogs.jsonl") if d.split == "test"][:INTERVIEWS]
     out = []
     for dialog in dialogs:
@@ -386,7 +387,7 @@ def served_prompts() -> list[list[tuple[PromptInputs, int]]]:
     """For SERVED_INTERVIEWS test dialogs, their first SERVED_TURNS interviewer turns: (inputs, index)."""
     from training.data import catalog, examples, load_dialogs
 
-    jobs = {e["slug"]: e for e in catalog(ROOT / "fixtures") if e["kind"] == "job" and "slug" in e}
+    jobs = {e["slug"]: e for e in catalog(ROOT / "fixtures") if e["kind"] == Source.JOB and "slug" in e}
     dialogs = [d for d in load_dialogs(ROOT / "fixtures" / "dialogs.jsonl") if d.split == "test"][:SERVED_INTERVIEWS]
     out = []
     for dialog in dialogs:

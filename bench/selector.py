@@ -17,9 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from interviewer.encoders import SentenceTransformerEncoder  # noqa: E402
 from interviewer.matching.selector import FactRef, FactSet, KnowledgeSelector  # noqa: E402
-from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir  # noqa: E402
+from interviewer.serving.weights import packaged_encoder  # noqa: E402
 
 SKILLS = ["Python", "SQL", "Kubernetes", "Terraform", "Go", "React", "Tableau", "Excel", "PostgreSQL", "Kafka"]
 
@@ -44,7 +43,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     torch.set_num_threads(min(2, os.cpu_count() or 1))
-    encoder = SentenceTransformerEncoder(packaged_encoder_dir(), PACKAGED_ENCODER_ID)
+    encoder = packaged_encoder()
     resume_facts, job_facts = synthetic_facts()
     texts = [f.text for f in resume_facts + job_facts]
     encoder.encode(texts[:8])  # warm up

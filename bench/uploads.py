@@ -12,6 +12,7 @@ Target: every file refused or stored within 10 s and +300 MB RSS; turns during a
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import subprocess
@@ -81,7 +82,7 @@ def one_upload(path: str, fake: bool) -> dict[str, object]:
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.test import Client
 
-        from webapp import models_registry, services
+        from webapp import isolated, models_registry
         from webapp.models import Fact, Resume
 
         models_registry.encoder().encode(["warm up"])  # loaded once per process, as in a server
@@ -101,21 +102,18 @@ def one_upload(path: str, fake: bool) -> dict[str, object]:
             "facts": Fact.objects.count(),
             "seconds": round(seconds, 2),
             "server_rss_growth_mb": round(growth, 1),
-            "reader_peak_rss_mb": round(services.last_reader_peak_kb / 1024, 1),
+            "reader_peak_rss_mb": round(isolated.last_reader_peak_kb / 1024, 1),
             "messages": [m[:160] for m in notes],
         }
 
 
-async def _turn_times(fake: bool, upload: bytes | None) -> tuple[list[float], int]:
-    """Answer-to-next-turn times of one interview; with ``upload``, another user uploads meanwhile."""
-    import asyncio
-
+async def _interview_socket() -> Any:
+    """A new candidate's interview (30 questions) and its connected WebSocket."""
     from asgiref.sync import sync_to_async
     from channels.testing import WebsocketCommunicator
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test import AsyncClient, Client
+    from django.test import Client
 
     from tests.interview_helpers import start
     from webapp.asgi import application
@@ -132,52 +130,64 @@ async def _turn_times(fake: bool, upload: bytes | None) -> tuple[list[float], in
     headers = [(b"origin", b"http://127.0.0.1"), (b"cookie", cookie.encode())]
     ws = WebsocketCommunicator(application, f"/ws/interview/{session.pk}/", headers=headers)
     await ws.connect()
+    return ws
 
-    async def next_turn() -> None:
-        while True:
-            message = await ws.receive_json_from(timeout=60)
-            if message["type"] == "turn" and message["role"] == "interviewer":
-                return
 
-    await next_turn()
+async def _next_turn(ws: Any) -> None:
+    """Wait for the interviewer's next turn to be saved and announced."""
+    while True:
+        message = await ws.receive_json_from(timeout=60)
+        if message["type"] == "turn" and message["role"] == "interviewer":
+            return
+
+
+async def _keep_uploading(upload: bytes, stop: asyncio.Event) -> int:
+    """Another candidate uploads the 10 MB resume back to back (body encoded once, outside the loop)
+    until ``stop``; returns how many uploads were made."""
+    from asgiref.sync import sync_to_async
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import AsyncClient
+    from django.test.client import BOUNDARY, encode_multipart
+
+    uploader = AsyncClient()
+    other = await sync_to_async(get_user_model().objects.create_user)("uploader", password="x-password-1")
+    await sync_to_async(uploader.force_login)(other)
+    body = await sync_to_async(encode_multipart, thread_sensitive=False)(
+        BOUNDARY, {"file": SimpleUploadedFile("big.txt", upload)}
+    )
     uploads = 0
+    while not stop.is_set():
+        # a new string, not MULTIPART_CONTENT itself: the client re-encodes only for that object
+        await uploader.post("/resumes/upload/", body, content_type=f"multipart/form-data; boundary={BOUNDARY}")
+        uploads += 1
+    return uploads
+
+
+async def _turn_times(fake: bool, upload: bytes | None) -> tuple[list[float], int]:
+    """Answer-to-next-turn times of one interview; with ``upload``, another user uploads meanwhile."""
+    ws = await _interview_socket()
+    await _next_turn(ws)
     stop = asyncio.Event()
-
-    async def keep_uploading() -> None:
-        """Another candidate uploads the 10 MB resume back to back (body encoded once, outside the loop)."""
-        nonlocal uploads
-        from django.test.client import BOUNDARY, encode_multipart
-
-        uploader = AsyncClient()
-        other = await sync_to_async(get_user_model().objects.create_user)("uploader", password="x-password-1")
-        await sync_to_async(uploader.force_login)(other)
-        body = await sync_to_async(encode_multipart, thread_sensitive=False)(
-            BOUNDARY, {"file": SimpleUploadedFile("big.txt", upload or b"")}
-        )
-        while not stop.is_set():
-            # a new string, not MULTIPART_CONTENT itself: the client re-encodes only for that object
-            await uploader.post("/resumes/upload/", body, content_type=f"multipart/form-data; boundary={BOUNDARY}")
-            uploads += 1
-
-    task = asyncio.ensure_future(keep_uploading()) if upload is not None else None
+    task = asyncio.ensure_future(_keep_uploading(upload, stop)) if upload is not None else None
     if task is not None:
         await asyncio.sleep(0.3)
     times = []
     for i in range(12):
         start_time = time.perf_counter()
         await ws.send_json_to({"type": "answer", "text": f"I migrated the ledger to PostgreSQL in 2021, step {i}."})
-        await next_turn()
+        await _next_turn(ws)
         times.append(time.perf_counter() - start_time)
+    uploads = 0
     if task is not None:
         stop.set()
-        await task
+        uploads = await task
     await ws.disconnect()
     return times, uploads
 
 
 def latency(fake: bool) -> dict[str, object]:
     """(In a subprocess.) Turn times idle, then while a 10 MB resume is uploaded."""
-    import asyncio
     import statistics
 
     with tempfile.TemporaryDirectory() as var_dir:

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -77,27 +78,21 @@ def timed(runs: int, work) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(seconds)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=2, help="CPU threads for CTranslate2")
-    parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is reported)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        wav = speech(Path(folder))
-    upload = webm(wav)
-    limits = voice.Limits()
-    audio = voice.decode(wav, limits)
-    duration = len(audio) / voice.RATE
-
+def load(threads: int, audio: Any) -> tuple[Any, dict[str, float]]:
+    """The transcriber, with its load time, its first call's time and the memory around loading."""
     rss_before = voice.resident_mb()
     started = time.perf_counter()
-    transcriber = voice.WhisperTranscriber(threads=args.threads)
+    transcriber = voice.WhisperTranscriber(threads=threads)
     load_s = time.perf_counter() - started
     rss_loaded = voice.resident_mb()
     started = time.perf_counter()
     transcriber.words(audio)  # the first call also allocates and loads the VAD model
     first_s = time.perf_counter() - started
+    return transcriber, {"rss_before": rss_before, "load_s": load_s, "rss_loaded": rss_loaded, "first_s": first_s}
 
+
+def timings(transcriber: Any, audio: Any, upload: bytes, limits: voice.Limits, runs: int) -> tuple[float, float, float]:
+    """Median seconds: with word timestamps (as the app runs), without them, and a WebM upload end to end."""
     model = transcriber.model
 
     def plain() -> None:
@@ -106,32 +101,50 @@ def main() -> None:
         )
         list(segments)
 
-    words_s = timed(args.runs, lambda: transcriber.words(audio))
-    plain_s = timed(args.runs, plain)
-    upload_s = timed(args.runs, lambda: voice.transcribe(upload, transcriber, limits))
+    words_s = timed(runs, lambda: transcriber.words(audio))
+    plain_s = timed(runs, plain)
+    upload_s = timed(runs, lambda: voice.transcribe(upload, transcriber, limits))
+    return words_s, plain_s, upload_s
+
+
+def measure(threads: int, runs: int) -> tuple[dict[str, Any], str]:
+    """The figures, and the words heard in the upload."""
+    with tempfile.TemporaryDirectory() as folder:
+        wav = speech(Path(folder))
+    upload = webm(wav)
+    limits = voice.Limits()
+    audio = voice.decode(wav, limits)
+    duration = len(audio) / voice.RATE
+    transcriber, loaded = load(threads, audio)
+    words_s, plain_s, upload_s = timings(transcriber, audio, upload, limits, runs)
     heard = voice.transcribe(upload, transcriber, limits)
     rss_after = voice.resident_mb()
-
     figures = {
         "audio_s": round(duration, 1),
-        "threads": args.threads,
-        "load_s": round(load_s, 2),
-        "rtf_first_call": round(first_s / duration, 3),
+        "threads": threads,
+        "load_s": round(loaded["load_s"], 2),
+        "rtf_first_call": round(loaded["first_s"] / duration, 3),
         "rtf_word_timestamps": round(words_s / duration, 3),
         "rtf_no_word_timestamps": round(plain_s / duration, 3),
         "rtf_webm_upload_end_to_end": round(upload_s / duration, 3),
         "words_heard": len(heard.words),
-        "rss_before_mb": round(rss_before),
-        "model_load_rss_mb": round(rss_loaded - rss_before),
-        "model_rss_after_transcribing_mb": round(rss_after - rss_before),
+        "rss_before_mb": round(loaded["rss_before"]),
+        "model_load_rss_mb": round(loaded["rss_loaded"] - loaded["rss_before"]),
+        "model_rss_after_transcribing_mb": round(rss_after - loaded["rss_before"]),
         "rss_total_mb": round(rss_after),
     }
-    print(f"speech: {duration:.1f} s made with espeak-ng; faster-whisper int8, beam 1, VAD, {args.threads} threads")
-    print(f"heard: {heard.text[:120]}...")
+    return figures, heard.text
+
+
+def report(figures: dict[str, Any], heard: str) -> None:
+    """The figures as a Markdown table, then as one JSON line."""
+    duration, threads = figures["audio_s"], figures["threads"]
+    print(f"speech: {duration:.1f} s made with espeak-ng; faster-whisper int8, beam 1, VAD, {threads} threads")
+    print(f"heard: {heard[:120]}...")
     print()
     print("| figure | measured |")
     print("| --- | --- |")
-    print(f"| model load (packaged tiny.en, CTranslate2 int8) | {load_s:.2f} s |")
+    print(f"| model load (packaged tiny.en, CTranslate2 int8) | {figures['load_s']:.2f} s |")
     print(f"| real-time factor, first call after loading (word timestamps) | {figures['rtf_first_call']} |")
     print(f"| real-time factor, word timestamps (as the app runs) | {figures['rtf_word_timestamps']} |")
     print(f"| real-time factor, no word timestamps | {figures['rtf_no_word_timestamps']} |")
@@ -142,6 +155,14 @@ def main() -> None:
         f"| resident memory of the voice model (after load / after transcribing) | {figures['model_load_rss_mb']} MB / {figures['model_rss_after_transcribing_mb']} MB |"
     )
     print(json.dumps(figures))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads for CTranslate2")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is reported)")
+    args = parser.parse_args()
+    report(*measure(args.threads, args.runs))
 
 
 if __name__ == "__main__":

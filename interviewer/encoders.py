@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from abc import ABC, abstractmethod
 from pathlib import Path
 
 import numpy as np
+
+from interviewer.text import HASHED
 
 
 class Encoder(ABC):
@@ -30,7 +31,7 @@ class HashingEncoder(Encoder):
     def encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z0-9+#]+", text.lower()):
+            for word in HASHED.findall(text.lower()):
                 digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
                 out[row, int.from_bytes(digest, "little") % self.dim] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)

@@ -36,6 +36,8 @@ MENTION = _shape(_ALNUM, _ALNUM + "+#.%-", _ALNUM + "%")
 RUN = _shape(_ALNUM, _ALNUM + "'+#.-")
 # A word of an answer whose stem is compared: "follow-up" and "don't" stay one.
 SPOKEN = _shape(_ALNUM, _ALNUM + "+#'-")
+# A word hashed into a test vector: letters, digits and the signs of C# and C++, anywhere in it.
+HASHED = _shape(_ALNUM + "+#", _ALNUM + "+#")
 # A word of a search query, in any script ("café", "Zürich").
 QUERY = _shape(r"\w", r"\w+#.'’-")
 # Letters only: the words a generic phrase is made of ("development" of "web development").

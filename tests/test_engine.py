@@ -9,19 +9,18 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from interviewer.dialog.inputs import GroundingFact, PromptInputs
-from interviewer.serving.engine import (
+from interviewer.serving.engine import GenerationEngine, fit_batch
+from interviewer.serving.generator import Cancelled, Candidate, TemplateGenerator
+from interviewer.serving.handles import (
     CANCELLED,
     DONE,
     ERROR,
     TOKEN,
     Event,
-    GenerationEngine,
     GenerationRequest,
     Handle,
     candidate_requests,
-    fit_batch,
 )
-from interviewer.serving.generator import Cancelled, Candidate, TemplateGenerator
 from interviewer.vocabulary import Act
 
 WAIT = 5  # seconds; every wait is bounded so that a broken engine fails instead of hanging

@@ -16,7 +16,7 @@ from django.utils import timezone
 from interviewer.serving.engine import GenerationEngine
 from interviewer.vocabulary import Act
 from tests.interview_helpers import SlowGenerator, start
-from webapp import consumers, models_registry
+from webapp import live, models_registry
 from webapp.asgi import application
 from webapp.models import InterviewSession, Turn
 
@@ -26,10 +26,10 @@ ORIGIN = (b"origin", b"http://127.0.0.1")
 @pytest.fixture(autouse=True)
 def clean_engine():  # type: ignore[no-untyped-def]
     models_registry.reset_engine()
-    consumers._relays.clear()
+    live.relays.clear()
     yield
     models_registry.reset_engine()
-    consumers._relays.clear()
+    live.relays.clear()
 
 
 @pytest.fixture

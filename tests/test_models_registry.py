@@ -9,8 +9,8 @@ import time
 import pytest
 
 from interviewer.dialog.inputs import PromptInputs
-from interviewer.serving.engine import DONE
 from interviewer.serving.generator import TemplateGenerator
+from interviewer.serving.handles import DONE
 from interviewer.vocabulary import Act
 from webapp import models_registry
 from webapp.models import ModelVersion

@@ -14,8 +14,9 @@ import pytest
 from interviewer.dialog.inputs import GroundingFact, PromptInputs
 from interviewer.serving import bases, conversion, weights
 from interviewer.serving.ct2_generator import load_ct2_generator
-from interviewer.serving.engine import CANCELLED, DONE, TOKEN, GenerationEngine, GenerationRequest
+from interviewer.serving.engine import GenerationEngine
 from interviewer.serving.generator import Cancelled, GenerationConfig, load_generator
+from interviewer.serving.handles import CANCELLED, DONE, TOKEN, GenerationRequest
 from interviewer.vocabulary import Act
 
 pytestmark = pytest.mark.real_models

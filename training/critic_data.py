@@ -22,7 +22,8 @@ from interviewer.dialog.gate import Gate
 from interviewer.dialog.inputs import GroundingFact, PromptInputs
 from interviewer.dialog.ranker import RankContext
 from interviewer.encoders import Encoder
-from interviewer.serving.engine import DONE, GenerationEngine, GenerationRequest, Handle
+from interviewer.serving.engine import GenerationEngine
+from interviewer.serving.handles import DONE, GenerationRequest, Handle
 from interviewer.vocabulary import Source
 from training.data import Example, catalog, examples, load_dialogs
 

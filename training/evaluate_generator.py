@@ -7,29 +7,42 @@ same prompt builder with the same exemplars and budget, the same post-processing
 ranker. For every interviewer turn of the split, each system speaks from the same context
 (act, the turn's grounding as the selected facts, the history) and is compared with the
 reference turn.
+
+A served turn's words are decided by the code the app decides them with
+(:mod:`interviewer.dialog.turn`): each round's inputs, the context the gate and the ranker judge
+them against, and the choice between the ranker's pick and the template. So the context knows
+the words of the dialog's resume and posting, read from their fixture files as the app reads an
+upload, with the posting's title and company (``Case.known_words``): the ranker's rule against
+"a name nobody gave" applies here as it does live; evaluations before it ran without that rule.
+One context serves the gate and the fallback round's ranker, as live: a probe must name its
+first fact in both (the fallback round's ranker used to accept any fact shown).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from interviewer.dialog import metrics, prompt, ranker
-from interviewer.dialog.cleanup import postprocess, template_question
+from interviewer.dialog import metrics, turn
+from interviewer.dialog.cleanup import postprocess
 from interviewer.dialog.critic import Critic
 from interviewer.dialog.critic import Turn as CriticTurn
 from interviewer.dialog.exemplars import ExemplarBank, from_dialogs
 from interviewer.dialog.gate import Gate
 from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle
-from interviewer.dialog.ranker import RankContext
+from interviewer.dialog.turn import TurnCase
+from interviewer.documents.extract import ExtractionLimits
+from interviewer.documents.reading import read_document
 from interviewer.encoders import Encoder
-from interviewer.serving.engine import DONE, GenerationEngine, GenerationRequest, candidate_requests
-from training.data import Example, catalog, examples, load_dialogs
+from interviewer.serving.engine import GenerationEngine
+from interviewer.serving.handles import DONE, GenerationRequest, candidate_requests
+from interviewer.vocabulary import Source
+from training.data import Dialog, Example, catalog, examples, load_dialogs
 from training.tables import table
 
 CURVE = (0.125, 0.25, 0.5, 1.0)
@@ -44,12 +57,22 @@ class Case:
     facts: list[str]
     asked: list[str]
     last_answer: str
+    known_words: frozenset[str] = frozenset()  # the words of its resume and posting (turn.known_words)
+
+    @property
+    def turn(self) -> TurnCase:
+        """The case as a live turn is decided: the turn's place in its dialog, and the facts a probe
+        must name (its first: the requirement a live probe is planned on, not the evidence beside it)."""
+        targets = self.facts[:1] if self.example.stage.is_probe else self.facts
+        return TurnCase(self.inputs, len(self.example.history), self.asked, self.last_answer, self.known_words, targets)
 
 
 def cases(dialogs_path: Path, fixtures_dir: Path, split: str, bank: ExemplarBank, limit: int = 0) -> list[Case]:
     """Every interviewer turn of ``split`` with its serving prompt inputs (exemplars from ``bank``)."""
     dialogs = load_dialogs(dialogs_path)
-    jobs = {e["slug"]: e for e in catalog(fixtures_dir) if e["kind"] == "job"}
+    entries = {e["slug"]: e for e in catalog(fixtures_dir)}
+    jobs = {slug: e for slug, e in entries.items() if e["kind"] == Source.JOB}
+    known = _KnownWords(fixtures_dir, entries, {d.id: d for d in dialogs})
     out = []
     for e in examples([d for d in dialogs if d.split == split], jobs):
         facts = [t for _s, t in e.facts]
@@ -63,13 +86,41 @@ def cases(dialogs_path: Path, fixtures_dir: Path, split: str, bank: ExemplarBank
             e.company,
             [x.text for x in shown],
         )
-        out.append(Case(e, inputs, facts, [t for r, t in e.history if r == "interviewer"], last))
+        out.append(Case(e, inputs, facts, [t for r, t in e.history if r == "interviewer"], last, known.of(e)))
     return out[:limit] if limit else out
+
+
+@dataclass
+class _KnownWords:
+    """The words a live turn of each dialog knows (``webapp.interviews.plan_next``): its resume's
+    and posting's text as the app stores them, the posting's title and company."""
+
+    fixtures_dir: Path
+    entries: dict[str, dict[str, Any]]
+    dialogs: dict[str, Dialog]
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def of(self, example: Example) -> frozenset[str]:
+        dialog = self.dialogs[example.dialog_id]
+        return turn.known_words(self._text(dialog.resume), self._text(dialog.job), example.job_title, example.company)
+
+    def _text(self, slug: str) -> str:
+        if slug not in self.texts:
+            entry = self.entries.get(slug)
+            self.texts[slug] = document_text(self.fixtures_dir, entry) if entry else ""
+        return self.texts[slug]
+
+
+def document_text(fixtures_dir: Path, entry: dict[str, Any]) -> str:
+    """A fixture document's text as the app stores it: its file read as an upload is
+    (``webapp.fixtures_loader``; the default bounds are the app's)."""
+    name = entry["file"]
+    return read_document(entry["kind"], (fixtures_dir / name).read_bytes(), "", name, ExtractionLimits(), 0).text
 
 
 def training_bank(dialogs_path: Path, fixtures_dir: Path, encoder: Encoder) -> ExemplarBank:
     """The exemplar bank serving uses with an adapter trained on this file's training split."""
-    titles = {e["slug"]: e.get("title", "") for e in catalog(fixtures_dir) if e["kind"] == "job"}
+    titles = {e["slug"]: e.get("title", "") for e in catalog(fixtures_dir) if e["kind"] == Source.JOB}
     return ExemplarBank(from_dialogs([d for d in load_dialogs(dialogs_path) if d.split == "train"], titles), encoder)
 
 
@@ -100,30 +151,27 @@ def clean(raw: str, case: Case) -> str:
     return first[len(_ROLE[0]) :].strip() if first.lower().startswith(_ROLE) else first
 
 
-def _context(case: Case, targets: list[str] | None = None) -> RankContext:
-    """What the ranker and the gate judge ``case``'s words against."""
-    return RankContext(
-        case.example.stage,
-        case.facts,
-        case.last_answer,
-        case.asked,
-        exemplars=case.inputs.exemplars,
-        targets=targets,
-        answers=case.inputs.answers,
-    )
+def first_request(case: Case, style: PromptStyle) -> GenerationRequest:
+    """The served turn's first round: one greedy candidate, streamed, after the code-written start
+    (the live turn's seed aside: greedy decoding needs none)."""
+    return GenerationRequest(turn.first_inputs(case.turn, style))
+
+
+def fallback_request(case: Case, style: PromptStyle, candidates: int, seed: int) -> GenerationRequest:
+    """The served turn's fallback round: ``candidates`` sampled, without exemplars, after the other
+    wording of the start."""
+    return candidate_requests(turn.fallback_inputs(case.turn, style), candidates, 0, seed)[0]
 
 
 def served(candidates: list[tuple[str, float]], case: Case, encoder: Encoder) -> tuple[str, bool]:
     """The words the app says for ``case`` (the ranker's pick, else the template); and whether the model's."""
-    chosen, _ = ranker.best(candidates, _context(case), encoder)
-    if chosen is not None and chosen.text is not None:
-        return chosen.text, True
-    return template_question(case.inputs, case.asked), False
+    chosen = turn.choose(candidates, case.turn, encoder)
+    return chosen.text, chosen.model
 
 
 def gated(raw: str, case: Case, encoder: Encoder, critic: Critic | None = None) -> tuple[str, str]:
     """(the words a live turn shows for the streamed ``raw`` text, how): ``Gate.outcome``."""
-    gate = Gate(_context(case, targets=case.facts[:1] if case.example.stage.is_probe else None), critic)
+    gate = Gate(turn.rank_context(case.turn), critic)
     return gate.outcome(gate.finish(raw, encoder))
 
 
@@ -167,55 +215,32 @@ class Evaluation:
         sentence by sentence (a template question after a first sentence shown and a refused rest);
         where the gate refused the first sentence, one fallback round of sampled candidates, ranked;
         else the template. Returns the texts and the share of turns with the model's words."""
-        style = self.style
-        first = [
-            GenerationRequest(
-                replace(
-                    c.inputs,
-                    prefix=prompt.prefix(
-                        c.example.stage, len(c.example.history), c.last_answer, 0, prompt.requirement_of(c.inputs)
-                    ),
-                )
-                if style is PromptStyle.INSTRUCT
-                else c.inputs
-            )
-            for c in self.test
-        ]
+        said, refused = self._first_round(adapter)
+        if refused and self.candidates > 0:
+            self._fallback_round(adapter, refused, said)
+        else:
+            for i in refused:
+                said[i] = (turn.template(self.test[i].turn), False)
+        return [text for text, _ in said], sum(model for _, model in said) / max(1, len(said))
+
+    def _first_round(self, adapter: Path | None) -> tuple[list[tuple[str, bool]], list[int]]:
+        """Every case's streamed turn as the gate lets it through: (words, whether the model's), and
+        the cases whose first sentence it refused (nothing shown)."""
+        requests = [first_request(c, self.style) for c in self.test]
         said: list[tuple[str, bool]] = []
         refused = []
-        for i, (got, case) in enumerate(zip(self._decode("served", adapter, first), self.test, strict=True)):
+        for i, (got, case) in enumerate(zip(self._decode("served", adapter, requests), self.test, strict=True)):
             text, how = gated(got[0][0] if got else "", case, self.encoder, self.critic)
             said.append((text, how != "refused"))
             if how == "refused":
                 refused.append(i)
-        if refused and self.candidates > 0:
-            second = [
-                candidate_requests(
-                    replace(
-                        self.test[i].inputs,
-                        prefix=prompt.prefix(
-                            self.test[i].example.stage,
-                            len(self.test[i].example.history),
-                            self.test[i].last_answer,
-                            1,
-                            prompt.requirement_of(self.test[i].inputs),
-                        )
-                        if style is PromptStyle.INSTRUCT
-                        else "",
-                    ),
-                    self.candidates,
-                    0,
-                    i,
-                    exemplars=False,
-                )[0]
-                for i in refused
-            ]
-            for i, got in zip(refused, self._decode("served (fallback)", adapter, second), strict=True):
-                said[i] = served(got, self.test[i], self.encoder)
-        else:
-            for i in refused:
-                said[i] = (template_question(self.test[i].inputs, self.test[i].asked), False)
-        return [text for text, _ in said], sum(model for _, model in said) / max(1, len(said))
+        return said, refused
+
+    def _fallback_round(self, adapter: Path | None, refused: list[int], said: list[tuple[str, bool]]) -> None:
+        """The fallback round of each ``refused`` case (seeded by its position), ranked into ``said``."""
+        requests = [fallback_request(self.test[i], self.style, self.candidates, i) for i in refused]
+        for i, got in zip(refused, self._decode("served (fallback)", adapter, requests), strict=True):
+            said[i] = served(got, self.test[i], self.encoder)
 
     def _decode(
         self, name: str, adapter: Path | None, requests: list[GenerationRequest]

@@ -40,6 +40,16 @@ def labelled(items: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> l
     return [(item, int(labels[str(item["id"])] != "ok")) for item in items if str(item["id"]) in labels]
 
 
+def _rows(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """The JSON lines of every file in ``paths``, in order (blank lines skipped)."""
+    return [
+        json.loads(line)
+        for path in paths
+        for line in Path(path).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
 def turn_of(item: Mapping[str, Any]) -> Turn:
     return Turn(
         Act(str(item["act"])),
@@ -70,18 +80,8 @@ def main(args: CriticArguments, encoder: Encoder, log: Any = print) -> dict[str,
     from sklearn.linear_model import LogisticRegression
 
     # 1. Data
-    items = [
-        json.loads(line)
-        for path in args.items
-        for line in Path(path).read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    ratings: dict[str, str] = {}
-    for path in args.labels:
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                ratings[str(row["id"])] = str(row["rating"]).lower()
+    items = _rows(args.items)
+    ratings = {str(row["id"]): str(row["rating"]).lower() for row in _rows(args.labels)}
     data = {split: labelled([i for i in items if i["split"] == split], ratings) for split in SPLITS}
     counts = {split: (len(rows), sum(y for _, y in rows)) for split, rows in data.items()}
     log(f"labelled turns (all, not ok): {counts}")

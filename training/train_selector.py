@@ -23,7 +23,7 @@ from training.data import Pair, load_pairs, split_pairs
 from training.tables import table
 
 if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+    from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer
     from sentence_transformers.base.modality_types import SingleInput
     from sentence_transformers.sentence_transformer.evaluation import InformationRetrievalEvaluator
     from sentence_transformers.sentence_transformer.training_args import SentenceTransformerTrainingArguments
@@ -91,22 +91,15 @@ def evaluate(model: SentenceTransformer, pairs: list[Pair]) -> dict[str, float]:
 
 def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None] | None = None) -> dict[str, Any]:
     """Fine-tune, evaluate before and after, save; returns the metrics written to metadata.json."""
-    from datasets import Dataset
-    from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer
+    from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer import losses
 
     # 1. Model
     base = Path(args.base) if args.base else packaged_encoder_dir()
-    base_id = PACKAGED_ENCODER_ID if args.base is None else str(base)
     model = SentenceTransformer(str(base), device="cpu", local_files_only=True)
 
     # 2. Data: (requirement, evidence) pairs, split by requirement
-    train, test = split_pairs(load_pairs(args.pairs), args.test_fraction)
-    if len(train) < 2:
-        raise ValueError(f"{args.pairs}: need at least 2 training pairs, found {len(train)}")
-    dataset = Dataset.from_dict(
-        {"anchor": [p.job_requirement for p in train], "positive": [p.resume_fact for p in train]}
-    )
+    train, test, dataset = _data(args)
 
     # 3. Loss: in-batch negatives; 4. Evaluator: retrieval on the held-out requirements
     loss = losses.MultipleNegativesRankingLoss(model)
@@ -118,15 +111,7 @@ def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None]
     training_args = _training_arguments(args, checkpoints)
 
     # 6. Trainer (resumes from the last checkpoint of an interrupted run)
-    trainer = SentenceTransformerTrainer(
-        model=model,
-        args=training_args,
-        train_dataset=dataset,
-        loss=loss,
-        evaluator=held_out,
-        callbacks=[_Progress(progress)] if progress else [],
-    )
-    trainer.remove_callback(PrinterCallback)  # progress goes to the command's bar, not raw dicts
+    trainer = _trainer(model, training_args, dataset, loss, held_out, progress)
     started = time.time()
     resume = args.resume and any(checkpoints.glob("checkpoint-*"))
     result = trainer.train(resume_from_checkpoint=True if resume else None)
@@ -136,7 +121,7 @@ def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None]
 
     # 8. Save the encoder with everything needed to rebuild and judge it
     metadata = {
-        "base": base_id,
+        "base": PACKAGED_ENCODER_ID if args.base is None else str(base),
         "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(args).items()},
         "train_pairs": len(train),
         "test_pairs": len(test),
@@ -149,6 +134,43 @@ def main(args: SelectorTrainingArguments, progress: Callable[[int, float], None]
     _save(model, Path(args.output_dir), metadata)
     shutil.rmtree(checkpoints, ignore_errors=True)
     return metadata
+
+
+def _data(args: SelectorTrainingArguments) -> tuple[list[Pair], list[Pair], Any]:
+    """The training and held-out pairs (split by requirement), and the training pairs as the
+    trainer reads them: (anchor: the requirement, positive: its evidence)."""
+    from datasets import Dataset
+
+    train, test = split_pairs(load_pairs(args.pairs), args.test_fraction)
+    if len(train) < 2:
+        raise ValueError(f"{args.pairs}: need at least 2 training pairs, found {len(train)}")
+    dataset = Dataset.from_dict(
+        {"anchor": [p.job_requirement for p in train], "positive": [p.resume_fact for p in train]}
+    )
+    return train, test, dataset
+
+
+def _trainer(
+    model: SentenceTransformer,
+    training_args: SentenceTransformerTrainingArguments,
+    dataset: Any,
+    loss: Any,
+    held_out: InformationRetrievalEvaluator | None,
+    progress: Callable[[int, float], None] | None,
+) -> SentenceTransformerTrainer:
+    """The trainer, reporting its progress to the command's bar rather than as raw dicts."""
+    from sentence_transformers import SentenceTransformerTrainer
+
+    trainer = SentenceTransformerTrainer(
+        model=model,
+        args=training_args,
+        train_dataset=dataset,
+        loss=loss,
+        evaluator=held_out,
+        callbacks=[_Progress(progress)] if progress else [],
+    )
+    trainer.remove_callback(PrinterCallback)
+    return trainer
 
 
 def _training_arguments(args: SelectorTrainingArguments, checkpoints: Path) -> SentenceTransformerTrainingArguments:

@@ -7,7 +7,6 @@ by webapp.turns (one claim per turn across processes); this module plans them.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,14 +16,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from interviewer.dialog import turn as turn_words
 from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle
 from interviewer.dialog.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
+from interviewer.dialog.turn import TurnCase
 from interviewer.feedback import report as feedback
 from interviewer.matching import coverage
 from interviewer.matching.selector import FactRef, Selection
-from interviewer.vocabulary import Act, InterviewKind, Reason
+from interviewer.vocabulary import Act, InterviewKind, Reason, Source
 from webapp import embeddings, knowledge, models_registry, voice
 from webapp.models import InterviewSession, JobPosting, Resume, Turn
+from webapp.protocol import Awaiting, state_event
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_ANSWER_CHARS = 4000
 EXEMPLARS_PER_TURN = 1  # as in training (training.train_generator.build_dataset)
-WORD = re.compile(r"[a-z0-9][a-z0-9'+#.-]*[a-z0-9]|[a-z0-9]")
 
 
 class InterviewError(Exception):
@@ -129,8 +130,8 @@ def progress(turn: Turn) -> dict[str, object] | None:
 def state_payload(session: InterviewSession) -> dict[str, object]:
     """Where the interview stands: who speaks next."""
     if session.status == InterviewSession.Status.ENDED:
-        return {"type": "state", "status": "ended", "awaiting": "nothing"}
-    return {"type": "state", "status": "active", "awaiting": "answer" if awaiting_answer(session) else "interviewer"}
+        return state_event(Awaiting.NOTHING)
+    return state_event(Awaiting.ANSWER if awaiting_answer(session) else Awaiting.INTERVIEWER)
 
 
 def awaiting_answer(session: InterviewSession) -> bool:
@@ -157,14 +158,37 @@ class Pending:
 
     def grounding(self) -> list[dict[str, object]]:
         """What the turn is grounded on, as saved on the turn and shown under "Why this question?"."""
-        out: list[dict[str, object]] = []
-        for s in self.plan.selections:
-            out.append({"fact_id": s.fact.id, "source": s.fact.source, "text": s.fact.text, "reason": s.reason})
-            if s.evidence is not None:
-                e = s.evidence
-                given = shows_evidence(s)
-                out.append({"fact_id": e.id, "source": e.source, "text": e.text, "reason": "evidence", "shown": given})
-        return out
+        return grounding(self.plan.selections)
+
+    def case(self) -> TurnCase:
+        """The turn as interviewer.dialog.turn decides its words: a probe names the facts it was
+        planned on (not the resume evidence beside them), and a plus is never stated as required
+        (the section of the posting's requirement it probes)."""
+        first = self.plan.selections[0].fact if self.plan.selections else None
+        return TurnCase(
+            self.inputs,
+            self.index,
+            self.asked,
+            self.last_answer,
+            self.known_words,
+            targets=[s.fact.text for s in self.plan.selections],
+            section=first.section if first is not None and first.source == Source.JOB else "",
+            redirect=turn_words.redirects(self.plan),
+        )
+
+
+def grounding(selections: Sequence[Selection]) -> list[dict[str, Any]]:
+    """The facts a turn is planned on, each followed by its resume evidence (``shown``: whether the
+    turn is shown that line, :func:`shows_evidence`). The prompt's facts are the ones shown
+    (:func:`shown`), so the saved grounding and the prompt are built from one list."""
+    out: list[dict[str, Any]] = []
+    for s in selections:
+        out.append({"fact_id": s.fact.id, "source": s.fact.source, "text": s.fact.text, "reason": s.reason})
+        if s.evidence is not None:
+            e = s.evidence
+            given = shows_evidence(s)
+            out.append({"fact_id": e.id, "source": e.source, "text": e.text, "reason": "evidence", "shown": given})
+    return out
 
 
 def shows_evidence(s: Selection) -> bool:
@@ -201,32 +225,33 @@ def plan_next(session_id: int, index: int) -> Pending | None:
     plan = policy.next_turn(past, elapsed, why, follow_facts)
     if plan.done:
         return None
-    facts = []
-    for s in plan.selections:
-        facts.append(GroundingFact(s.fact.source, s.fact.text))
-        if s.evidence is not None and shows_evidence(s):
-            facts.append(GroundingFact(s.evidence.source, s.evidence.text))
     last_answer = history[-1].text if history and history[-1].role == Turn.Role.CANDIDATE else ""
+    inputs = _prompt_inputs(session, history, plan, last_answer)
+    asked = [t.text for t in history if t.role == Turn.Role.INTERVIEWER]
+    job = session.job
+    known = turn_words.known_words(session.resume.text, job.text, job.title, job.company)
+    return Pending(session.pk, index, plan, inputs, asked, started, last_answer, known)
+
+
+def _prompt_inputs(session: InterviewSession, history: list[Turn], plan: TurnPlan, last_answer: str) -> PromptInputs:
+    """What the turn's prompt is built from: the facts it is shown are those of its grounding."""
+    facts = [GroundingFact(g["source"], g["text"]) for g in shown(grounding(plan.selections))]
     # The instruct prompt carries worked examples of its own; the compact one an exemplar per turn.
-    shown = (
+    exemplars = (
         models_registry.exemplar_bank().nearest(
             plan.act, [f.text for f in facts], last_answer, session.job.title, k=EXEMPLARS_PER_TURN
         )
         if models_registry.prompt_style() is PromptStyle.COMPACT
         else []
     )
-    inputs = PromptInputs(
+    return PromptInputs(
         job_title=session.job.title,
         company=session.job.company,
         stage=plan.act,
         facts=facts,
         history=[(t.role, t.text) for t in history],
-        exemplars=[e.text for e in shown],
+        exemplars=[e.text for e in exemplars],
     )
-    asked = [t.text for t in history if t.role == Turn.Role.INTERVIEWER]
-    documents = f"{session.resume.text} {session.job.text} {session.job.title} {session.job.company}"
-    known = frozenset(WORD.findall(documents.lower()))
-    return Pending(session.pk, index, plan, inputs, asked, started, last_answer, known)
 
 
 def _follow_up(session: InterviewSession, history: list[Turn]) -> tuple[str, list[Selection]]:

@@ -1,4 +1,5 @@
-"""Client -> server WebSocket messages: parsed and validated here, before a consumer acts on them.
+"""Client -> server WebSocket messages: parsed and validated here, before a consumer acts on them;
+and the server's ``state`` event, built in one place (:func:`state_event`).
 
 Pure functions, no Django. Every refusal is a :class:`ProtocolError` whose ``code`` and
 ``message`` go back to the client as ``{"type": "error", "code", "message"}`` (README "WebSocket
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 MAX_MESSAGE_CHARS = 32 * 1024  # an answer is at most 4,000 characters; escapes may grow it 6x
@@ -24,6 +26,22 @@ MAX_TAKES = 8  # voice takes one answer may name
 ANSWER = "answer"
 END = "end"
 BAD_MESSAGE = "bad_message"
+STATE = "state"
+
+
+class Awaiting(StrEnum):
+    """Who speaks next, as the ``state`` event says: the candidate's answer, the interviewer, or
+    nobody (the interview ended)."""
+
+    ANSWER = "answer"
+    INTERVIEWER = "interviewer"
+    NOTHING = "nothing"
+
+
+def state_event(awaiting: Awaiting) -> dict[str, object]:
+    """The server -> client ``state`` event: the interview is active unless nothing is awaited."""
+    status = "ended" if awaiting is Awaiting.NOTHING else "active"
+    return {"type": STATE, "status": status, "awaiting": awaiting.value}
 
 
 class ProtocolError(ValueError):

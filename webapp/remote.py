@@ -27,7 +27,7 @@ from typing import Any
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from interviewer.serving.engine import Event, GenerationRequest, Handle
+from interviewer.serving.handles import Event, GenerationRequest, Handle
 
 log = logging.getLogger(__name__)
 CHANNEL = "generation"

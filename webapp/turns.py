@@ -1,4 +1,4 @@
-"""One interviewer turn, end to end: the one service the WebSocket consumer and
+"""One interviewer turn, end to end: the one service the live socket (webapp.live) and
 `manage.py interview` call (they only relay or print its events).
 
 :func:`run_turn` claims the turn due next (a lease in the database that its holder renews
@@ -10,6 +10,9 @@ after decoding starts; a turn whose first sentence fails gets one fallback round
 candidates (the ranker's best) when time is left, else a template. Every turn is decided within
 ``TURN_DEADLINE_S`` of its start, and nothing shown is ever taken back: a turn whose question
 fails after its first sentence was shown ends on a template question that follows from it.
+What each round decodes from, what its words are judged against and which words win are decided
+by interviewer.dialog.turn, the code the evaluation (training.evaluate_generator) decides them with;
+this module adds the engine, the claim, the deadline and the streaming.
 
 It yields the protocol events in order: ``thinking``, ``token``..., ``turn`` (the saved turn),
 then ``state`` (or the ``report`` after a closing); ``error`` if something broke. Nothing is
@@ -38,13 +41,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from interviewer.dialog import prompt, ranker
-from interviewer.dialog.cleanup import template_question
+from interviewer.dialog import turn as turn_words
 from interviewer.dialog.gate import Gate
-from interviewer.dialog.inputs import PromptStyle
-from interviewer.dialog.ranker import RankContext
-from interviewer.feedback import report as feedback
-from interviewer.serving.engine import (
+from interviewer.dialog.ranker import RankContext, Verdict
+from interviewer.serving.handles import (
     CANCELLED,
     DONE,
     ERROR,
@@ -55,7 +55,7 @@ from interviewer.serving.engine import (
     candidate_requests,
 )
 from interviewer.vocabulary import Act
-from webapp import interviews, models_registry
+from webapp import interviews, models_registry, protocol
 from webapp.dbasync import db, in_caller_thread
 from webapp.interviews import TEMPLATE
 from webapp.models import InterviewSession, Turn
@@ -63,6 +63,7 @@ from webapp.models import InterviewSession, Turn
 log = logging.getLogger(__name__)
 Event = dict[str, object]
 _HOST = socket.gethostname()
+FALLBACK_SEED = 7919  # a fallback round's seeds, apart from the streamed round's
 
 
 class TurnLost(Exception):
@@ -173,86 +174,49 @@ def save(mine: Claim, pending: interviews.Pending, draft: Draft, first_word_s: f
 
 def rank_context(pending: interviews.Pending) -> RankContext:
     """What the turn's words are judged against (the gate while streaming, the ranker after)."""
-    return RankContext(
-        act=pending.plan.act,
-        facts=[f.text for f in pending.inputs.facts],
-        last_answer=pending.last_answer,
-        asked=pending.asked,
-        known_words=pending.known_words,
-        exemplars=pending.inputs.exemplars,
-        targets=[s.fact.text for s in pending.plan.selections],
-        answers=pending.inputs.answers,
-    )
+    return turn_words.rank_context(pending.case())
 
 
 def choose(pending: interviews.Pending, candidates: list[tuple[str, float]], source: str) -> Draft:
-    """The best candidate of a fallback round that passes the ranker (interviewer.dialog.ranker), else a template.
+    """The best candidate of a fallback round that passes the ranker (interviewer.dialog.turn.choose), else a template.
 
     ``candidates`` are (raw text, mean token log-probability); an empty list (templates only,
     or the model failed) goes straight to the template.
     """
-    context = rank_context(pending)
-    chosen, passed = ranker.best(candidates, context, models_registry.encoder()) if candidates else (None, 0)
-    counts = {"decoded": len(candidates), "passed": passed}
-    if chosen is None or chosen.text is None:
+    counts = {"decoded": len(candidates), "passed": 0}
+    if not candidates:
         return template_draft(pending, counts)
-    return Draft(chosen.text, source, chosen.score, counts)
+    chosen = turn_words.choose(candidates, pending.case(), models_registry.encoder())
+    counts["passed"] = chosen.passed
+    return Draft(chosen.text, source if chosen.model else TEMPLATE, chosen.score, counts)
 
 
 def template_draft(pending: interviews.Pending, counts: dict[str, int] | None = None) -> Draft:
-    return Draft(template_question(pending.inputs, pending.asked, redirects(pending)), TEMPLATE, None, counts or {})
-
-
-def redirects(pending: interviews.Pending) -> bool:
-    """A follow-up on an off-topic answer: the template brings the talk back to work, and the model
-    is not asked (on the held-out interviews it followed the digression: "Do you have a partner in
-    the field of bakery?")."""
-    return pending.plan.act is Act.FOLLOW_UP and pending.plan.reason.endswith(feedback.OFF_TOPIC_ANSWER)
-
-
-def templated(pending: interviews.Pending) -> bool:
-    """A turn the template says and the model is not asked: a redirect, or a behavioral question with
-    no fact to stand on (left to invent one, the model asked about a situation in the posting's
-    trade that nothing shown gives; the blind judges called it invented)."""
-    return redirects(pending) or (pending.plan.act is Act.BEHAVIORAL and not pending.inputs.facts)
+    return Draft(turn_words.template(pending.case()), TEMPLATE, None, counts or {})
 
 
 def spoken_request(pending: interviews.Pending) -> GenerationRequest | None:
     """The first round: one candidate, greedy, streamed (None: templates only, or a turn the template
-    says: see :func:`templated`)."""
-    if templated(pending) or settings.GENERATOR_TEMPLATES_ONLY:
+    says: interviewer.dialog.turn.templated)."""
+    case = pending.case()
+    if turn_words.templated(case) or settings.GENERATOR_TEMPLATES_ONLY:
         return None
-    inputs = replace(pending.inputs, prefix=prefix_for(pending))
+    inputs = turn_words.first_inputs(case, models_registry.prompt_style())
     return GenerationRequest(inputs, n=1, sample=False, seed=_seed(pending), stream=True)
 
 
 def requests_for(pending: interviews.Pending, candidates: int) -> list[GenerationRequest]:
     """The fallback round: ``candidates`` sampled (not streamed), from the prompt without exemplars
-    and with the other wording of the turn's start (interviewer.serving.engine.candidate_requests)."""
-    if templated(pending) or candidates < 1:
+    and with the other wording of the turn's start (interviewer.dialog.turn.fallback_inputs)."""
+    case = pending.case()
+    if turn_words.templated(case) or candidates < 1:
         return []
-    inputs = replace(pending.inputs, prefix=prefix_for(pending, attempt=1))
-    return candidate_requests(inputs, candidates, 0, _seed(pending) + 7919, exemplars=False)
+    inputs = turn_words.fallback_inputs(case, models_registry.prompt_style())
+    return candidate_requests(inputs, candidates, 0, _seed(pending) + FALLBACK_SEED)
 
 
 def _seed(pending: interviews.Pending) -> int:
     return pending.session_id * 1009 + pending.index
-
-
-def prefix_for(pending: interviews.Pending, attempt: int = 0) -> str:
-    """The start of the interviewer's words the code writes for this turn ("" for none)."""
-    if models_registry.prompt_style() is not PromptStyle.INSTRUCT:
-        return ""
-    first = pending.plan.selections[0].fact if pending.plan.selections else None
-    job = first if first is not None and first.source == "job" else None
-    return prompt.prefix(
-        pending.plan.act,
-        pending.index,
-        pending.last_answer,
-        attempt,
-        job.text if job else "",
-        job.section if job else "",
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -287,7 +251,7 @@ async def run_turn(session_id: int) -> AsyncIterator[Event]:
         if turn.act == Act.CLOSING:
             yield await db(interviews.end)(turn.session_id)
         else:
-            yield {"type": "state", "status": "active", "awaiting": "answer"}
+            yield protocol.state_event(protocol.Awaiting.ANSWER)
     except TurnLost:
         yield {"type": "error", "code": "generation_failed", "message": "The interviewer could not answer; retrying."}
     except Exception:  # noqa: BLE001 - tell the client instead of dying silently
@@ -344,48 +308,51 @@ async def _speak(mine: Claim, pending: interviews.Pending, speech: Speech) -> As
     if request is None:
         speech.draft = template_draft(pending)
         await _reveal(speech, speech.draft.text)
-        for event in speech.say(speech.draft.text):
+    else:
+        engine = await db(models_registry.engine)()
+        encoder = await asyncio.to_thread(models_registry.encoder)
+        gate = Gate(rank_context(pending), await asyncio.to_thread(models_registry.critic))
+        handle = engine.submit(request)
+        for event in speech.say(gate.open(request.inputs.prefix)):  # the code's own start: shown at once
             yield event
-        return
-    engine = await db(models_registry.engine)()
-    encoder = await asyncio.to_thread(models_registry.encoder)
-    gate = Gate(rank_context(pending), await asyncio.to_thread(models_registry.critic))
-    handle = engine.submit(request)
-    for event in speech.say(gate.open(request.inputs.prefix)):  # the code's own start: shown at once
+        outcome = Outcome()
+        async for _ in _streamed(mine, handle, gate, speech, outcome):
+            for event in speech.say(gate.text[len(speech.shown) :]):
+                yield event
+        if outcome.lost:
+            return
+        verdict = await asyncio.to_thread(gate.finish, outcome.text, encoder, outcome.logprob)
+        speech.draft = await _settle(mine, pending, engine, speech, gate, verdict)
+        if speech.draft is None:
+            return
+    for event in speech.say(speech.draft.text[len(speech.shown) :]):
         yield event
-    outcome = Outcome()
-    async for _ in _streamed(mine, handle, gate, speech, outcome):
-        for event in speech.say(gate.text[len(speech.shown) :]):
-            yield event
-    if outcome.lost:
-        return
-    verdict = await asyncio.to_thread(gate.finish, outcome.text, encoder, outcome.logprob)
+
+
+async def _settle(
+    mine: Claim, pending: interviews.Pending, engine: Any, speech: Speech, gate: Gate, verdict: Verdict
+) -> Draft | None:
+    """The turn's words once the streamed candidate was judged (steps 1 to 3 of :func:`_speak`):
+    its words when they passed or already close, else a continuation of the shown start, the
+    shown words ended on a template question, or the fallback round. None when the claim was lost."""
     counts = {"decoded": 1, "passed": int(verdict.passed)}
     if not verdict.passed:
         log.info("interview %s turn %s: streamed words refused (%s)", mine.session_id, mine.index, verdict.reasons)
     text, how = gate.outcome(verdict)
     if how in ("passed", "closed"):
-        for event in speech.say(text[len(speech.shown) :]):
-            yield event
-        speech.draft = Draft(text, engine.name, verdict.score if verdict.passed else None, counts)
-        return
+        return Draft(text, engine.name, verdict.score if verdict.passed else None, counts)
     if how == "tail" and gate.opened and not gate.shown:  # the code's start shown, its sentence refused
         continued = await _continuation(mine, pending, engine, speech, gate.opened, counts)
         if continued is None:
-            return
+            return None
         if continued:
-            text, how = continued, "continued"
-    if how == "continued":
-        speech.draft = Draft(text, engine.name, None, counts)
-    elif how == "tail":
-        speech.draft = Draft(text, f"{engine.name}+{TEMPLATE}", None, counts)
-    else:
-        speech.draft = await _fallback(mine, pending, engine, speech, counts)
-        if speech.draft is None:
-            return
-        await _reveal(speech, speech.draft.text)
-    for event in speech.say(speech.draft.text[len(speech.shown) :]):
-        yield event
+            return Draft(continued, engine.name, None, counts)
+    if how == "tail":
+        return Draft(text, f"{engine.name}+{TEMPLATE}", None, counts)
+    draft = await _fallback(mine, pending, engine, speech, counts)
+    if draft is not None:
+        await _reveal(speech, draft.text)
+    return draft
 
 
 @dataclass
@@ -465,8 +432,8 @@ async def _continuation(
     n = models_registry.fallback_candidates()
     if n < 1 or speech.left() <= settings.FALLBACK_MIN_S:
         return ""
-    inputs = replace(pending.inputs, prefix=start, exemplars=[])
-    request = GenerationRequest(inputs, n=n, sample=n > 1, seed=_seed(pending) + 7919, stream=False)
+    inputs = turn_words.continuation_inputs(pending.case(), start)
+    request = GenerationRequest(inputs, n=n, sample=n > 1, seed=_seed(pending) + FALLBACK_SEED, stream=False)
     decoded = await _candidates(mine, engine.submit(request), speech.left())
     if decoded is None:
         return None

@@ -8,7 +8,7 @@ from typing import Any
 from channels.consumer import AsyncConsumer, SyncConsumer
 from channels.db import database_sync_to_async
 
-from interviewer.serving.engine import GenerationRequest, Handle
+from interviewer.serving.handles import GenerationRequest, Handle
 from webapp import imports, models_registry, remote
 
 

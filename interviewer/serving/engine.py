@@ -9,8 +9,7 @@ is split: its candidates are decoded in parts, one per lane, and reported togeth
 streams its own events and can be cancelled on its own: it stops taking part in the batch at its
 next token.
 
-Requests, their events and their handles live in ``interviewer.serving.handles``; this module
-re-exports them, so ``from interviewer.serving.engine import GenerationRequest`` keeps working.
+Requests, their events and their handles live in :mod:`interviewer.serving.handles`.
 """
 
 from __future__ import annotations
@@ -27,40 +26,10 @@ from typing import Any, Protocol, TypeAlias, runtime_checkable
 from interviewer.dialog.inputs import PromptInputs
 from interviewer.serving.generator import Cancelled, Candidate, GenerationConfig
 from interviewer.serving.handles import (
-    CANCELLED,
-    DONE,
-    ERROR,
-    LOST,
-    TERMINAL,
-    TOKEN,
-    Event,
     GenerationRequest,
     Handle,
-    candidate_requests,
     split_candidates,
 )
-
-__all__ = [
-    "CANCELLED",
-    "DONE",
-    "ERROR",
-    "LOST",
-    "TERMINAL",
-    "TOKEN",
-    "AnyGenerator",
-    "Backend",
-    "CandidateGenerator",
-    "Event",
-    "GenerationEngine",
-    "GenerationRequest",
-    "Handle",
-    "SequentialBackend",
-    "StreamGenerator",
-    "as_backend",
-    "candidate_requests",
-    "fit_batch",
-    "split_candidates",
-]
 
 log = logging.getLogger(__name__)
 

@@ -30,33 +30,26 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="", help="candidate username (default: the resume's owner, or 'demo')")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from django.conf import settings
-
-        resume = Resume.objects.filter(pk=options["resume"]).first()
-        job = JobPosting.objects.filter(pk=options["job"]).first()
-        if resume is None:
-            raise CommandError(f"no resume with id {options['resume']} (see the admin or `import_documents`)")
-        if job is None:
-            raise CommandError(f"no job posting with id {options['job']}")
-        answers = None
-        if options["answers"]:
-            path = Path(options["answers"])
-            if not path.is_file():
-                raise CommandError(f"{path}: no such file")
-            answers = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        try:
-            chosen = InterviewSettings(
-                questions=options["questions"] or settings.INTERVIEW_QUESTIONS,
-                minutes=options["minutes"],
-                kind=options["kind"],
-            )
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
+        resume, job = _documents(options["resume"], options["job"])
+        answers = _scripted(options["answers"])
+        chosen = _settings(options)
         User = get_user_model()
         username = options["user"] or (resume.owner.username if resume.owner else "demo")
         candidate, _ = User.objects.get_or_create(username=username)
         session = interviews.start(candidate, resume, job, chosen)
         self.stdout.write(f"Interview #{session.pk}: {resume} for {job}\n")
+        self._converse(session, answers)
+        report = interviews.end(session)
+        self.stdout.write("\n" + report["summary"])
+        for line in report["practise"]:
+            self.stdout.write(f"- practise: {line}")
+        if options["json_out"]:
+            session.refresh_from_db()
+            Path(options["json_out"]).write_text(json.dumps(interviews.transcript(session), indent=2), encoding="utf-8")
+            self.stdout.write(f"Transcript written to {options['json_out']}")
+
+    def _converse(self, session: InterviewSession, answers: list[str] | None) -> None:
+        """Question, answer, until the interviewer closes or the answers run out."""
         while True:
             said = self._interviewer_turn(session)
             session.refresh_from_db()
@@ -72,14 +65,6 @@ class Command(BaseCommand):
                 interviews.add_answer(session, answer)
             except interviews.InterviewError as exc:
                 self.stderr.write(exc.message)
-        report = interviews.end(session)
-        self.stdout.write("\n" + report["summary"])
-        for line in report["practise"]:
-            self.stdout.write(f"- practise: {line}")
-        if options["json_out"]:
-            session.refresh_from_db()
-            Path(options["json_out"]).write_text(json.dumps(interviews.transcript(session), indent=2), encoding="utf-8")
-            self.stdout.write(f"Transcript written to {options['json_out']}")
 
     def _interviewer_turn(self, session: InterviewSession) -> dict[str, object] | None:
         """Print the next question as it is revealed (the terminal's relay of the turn's events)."""
@@ -106,3 +91,36 @@ class Command(BaseCommand):
         self.stdout.flush()
         line = sys.stdin.readline()
         return line.strip() or None if line else None
+
+
+def _documents(resume_id: int, job_id: int) -> tuple[Resume, JobPosting]:
+    resume = Resume.objects.filter(pk=resume_id).first()
+    job = JobPosting.objects.filter(pk=job_id).first()
+    if resume is None:
+        raise CommandError(f"no resume with id {resume_id} (see the admin or `import_documents`)")
+    if job is None:
+        raise CommandError(f"no job posting with id {job_id}")
+    return resume, job
+
+
+def _scripted(path_name: str | None) -> list[str] | None:
+    """The answers of a scripted run, one a line (None: the answers come from stdin)."""
+    if not path_name:
+        return None
+    path = Path(path_name)
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file")
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _settings(options: dict[str, Any]) -> InterviewSettings:
+    from django.conf import settings
+
+    try:
+        return InterviewSettings(
+            questions=options["questions"] or settings.INTERVIEW_QUESTIONS,
+            minutes=options["minutes"],
+            kind=options["kind"],
+        )
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
