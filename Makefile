@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-# webapp.protocol.MAX_SOCKET_BYTES: an oversized message then gets an error, not a dropped socket
+# webapp.interviews.protocol.MAX_SOCKET_BYTES: an oversized message then gets an error, not a dropped socket
 DAPHNE_LIMITS := --websocket-max-message-size 16777216 --websocket-max-frame-size 16777216
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1

@@ -5,7 +5,7 @@ Default run (issue 22): each registered base (Qwen2.5-Coder-1.5B-Instruct, the d
 SmolLM2-135M), converted once, loaded as a serving process loads it (its prompt style, its
 lanes), and asked for whole interviews: the first TURNS interviewer turns of fixture test dialogs,
 each turn streamed greedy with its code-written start and shown sentence by sentence through the
-gate (interviewer.dialog.gate), as webapp.turns serves it (no database). Per base and number of
+gate (interviewer.dialog.gate), as webapp.interviews.turns serves it (no database). Per base and number of
 interviews at once (1, 4, 8; 0.5-2 s of candidate "thinking" between turns): the first shown word
 (a code-written start is shown at once), the first sentence of the model's shown, and the whole
 turn, p50 and p95 (for the default base also all 8 interviews one after another, as one user
@@ -408,7 +408,7 @@ async def served_turn(
     engine: GenerationEngine, inputs: PromptInputs, index: int, style: PromptStyle, encoder: Encoder
 ) -> tuple[float, float, float]:
     """(first shown word s, first model sentence shown s, whole turn s) of one turn streamed through
-    the gate, as webapp.turns serves it: a code-written start is shown the moment the turn starts."""
+    the gate, as webapp.interviews.turns serves it: a code-written start is shown the moment the turn starts."""
     from dataclasses import replace
 
     from interviewer.dialog import prompt

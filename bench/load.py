@@ -58,7 +58,8 @@ import json, os
 from django.contrib.auth import get_user_model
 from django.test import Client
 from interviewer.dialog.policy import InterviewSettings
-from webapp import interviews, services
+from webapp.documents import services
+from webapp.interviews import interviews
 n, questions = int(os.environ["BENCH_N"]), int(os.environ["BENCH_QUESTIONS"])
 read = lambda path: open(path, "rb").read()
 job = services.create_document(services.DocumentSpec(kind="job", data=read("fixtures/jobs/software-j1.md"),
@@ -77,7 +78,7 @@ print("BENCH" + json.dumps(out))
 
 CHECK = """
 import json
-from webapp.models import Turn
+from webapp.interviews.models import Turn
 rows = list(Turn.objects.order_by("session_id", "index").values_list("session_id", "index", "role", "client_id"))
 print("BENCH" + json.dumps(rows))
 """

@@ -1,5 +1,5 @@
 """Job search (issue 13): time of the home page's query over many postings, title only (the old
-search) beside words over title, company, location and askable facts (``webapp.search``).
+search) beside words over title, company, location and askable facts (``webapp.documents.search``).
 
 Builds N postings of 20 facts each in a scratch database (SQLite, or the PostgreSQL server of
 DATABASE_URL with --postgres), then times each query (the count and the first 100 rows, as the
@@ -41,7 +41,7 @@ def _django(database_url: str, var_dir: str) -> None:
 
 
 def _fill(postings: int) -> None:
-    from webapp.models import Fact, JobPosting
+    from webapp.documents.models import Fact, JobPosting
 
     jobs = JobPosting.objects.bulk_create(
         JobPosting(title=f"{TITLES[i % len(TITLES)]} {i}", company=f"Company {i}", location="Leeds", text="-")
@@ -83,8 +83,8 @@ def main() -> None:
         with scratch_database(base, Path(folder)) as url:
             _django(url, folder)
             _fill(args.postings)
-            from webapp.models import JobPosting
-            from webapp.search import search_jobs
+            from webapp.documents.models import JobPosting
+            from webapp.documents.search import search_jobs
 
             figures: dict[str, object] = {"postings": args.postings, "facts": args.postings * 20}
             figures["database"] = "postgresql" if args.postgres else "sqlite"

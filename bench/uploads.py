@@ -82,8 +82,9 @@ def one_upload(path: str, fake: bool) -> dict[str, object]:
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.test import Client
 
-        from webapp import isolated, models_registry
-        from webapp.models import Fact, Resume
+        from webapp.documents import isolated
+        from webapp.documents.models import Fact, Resume
+        from webapp.serving import models_registry
 
         models_registry.encoder().encode(["warm up"])  # loaded once per process, as in a server
         client = Client()

@@ -7,8 +7,10 @@ import threading
 from interviewer.dialog.inputs import PromptInputs
 from interviewer.dialog.policy import InterviewSettings
 from interviewer.serving.generator import TemplateGenerator
-from webapp import interviews, services, turns
-from webapp.models import JobPosting, Resume, Turn
+from webapp.documents import services
+from webapp.documents.models import JobPosting, Resume
+from webapp.interviews import interviews, turns
+from webapp.interviews.models import Turn
 
 JOB_TEXT = """Backend Engineer
 

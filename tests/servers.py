@@ -1,5 +1,6 @@
 """Running the app as it is deployed, for browser tests, multi-process tests and benchmarks:
-Daphne processes on loopback ports over one scratch database (PostgreSQL or SQLite)."""
+Daphne processes on loopback ports over one scratch database (PostgreSQL or SQLite); and which
+servers this test run itself is configured for."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from webapp.protocol import MAX_SOCKET_BYTES
+from webapp.interviews.protocol import MAX_SOCKET_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -155,3 +156,13 @@ def interview_tab(url: str, session: int, cookie: str):  # type: ignore[no-untyp
     headers = {"Cookie": f"sessionid={cookie}", "Origin": url}
     ws_url = url.replace("http://", "ws://") + f"/ws/interview/{session}/"
     return websockets.connect(ws_url, additional_headers=headers, ping_interval=None)
+
+
+def uses_postgres() -> bool:
+    """Whether this run tests on PostgreSQL (DATABASE_URL names one) rather than SQLite."""
+    return os.getenv("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def uses_redis() -> bool:
+    """Whether this run's channel layer is Redis (REDIS_URL) rather than the in-memory one."""
+    return bool(os.getenv("REDIS_URL"))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests import docfactory
-from tests.conftest import uses_postgres
+from tests.servers import uses_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

@@ -138,7 +138,7 @@ def test_it_searches_jobs_by_company_and_by_skill(open_page, server):
 
 def test_it_guesses_the_title_of_a_posting_pasted_without_one(open_page, server):
     page = open_page(ADMIN)
-    page.goto(f"{server}/admin/webapp/jobposting/add/")
+    page.goto(f"{server}/admin/documents/jobposting/add/")
     page.fill("#id_company", "Tidewater Labs")
     page.fill("#id_text", PASTED_WITHOUT_TITLE)
     page.click("input[name=_save]")
@@ -166,7 +166,7 @@ def test_it_keeps_a_deleted_resume_fact_deleted_after_a_reparse(open_page, serve
     resume_id = facts_url.split("/resumes/")[1].split("/")[0]
 
     admin = open_page(ADMIN)
-    admin.goto(f"{server}/admin/webapp/resume/")
+    admin.goto(f"{server}/admin/documents/resume/")
     admin.check(f"#result_list input.action-select[value='{resume_id}']")
     admin.select_option("select[name=action]", "reparse_documents")
     admin.click("button[name=index]")

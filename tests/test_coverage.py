@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from interviewer.matching import coverage
 from interviewer.matching.selector import FactRef, FactSet, KnowledgeSelector, SelectorConfig
-from webapp import services
+from webapp.documents import services
 
 TODAY = dt.date(2026, 6, 1)
 

@@ -14,7 +14,7 @@ from interviewer.dialog.ranker import RankContext
 from interviewer.encoders import HashingEncoder
 from interviewer.vocabulary import Act
 from training import train_critic
-from webapp.management.commands.critic import _base_name
+from webapp.serving.management.commands.critic import _base_name
 
 FACT = "Hands-on experience running Kubernetes clusters in production."
 GOOD = [f"This role runs Kubernetes in production. How did you run clusters at job {i}?" for i in range(40)]

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from tests.conftest import uses_postgres
-from webapp.models import Fact, InterviewSession, JobPosting, Resume, Turn
+from tests.servers import uses_postgres
+from webapp.documents.models import Fact, JobPosting, Resume
+from webapp.interviews.models import InterviewSession, Turn
 
 
 @pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_it_tests_sqlite_on_a_file_in_wal_mode_with_a_busy_timeout_and_immediate
 
 @pytest.mark.django_db
 def test_it_has_no_missing_migrations():
-    call_command("makemigrations", "webapp", "--check", "--dry-run", stdout=io.StringIO())
+    call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())
 
 
 @pytest.mark.django_db(transaction=True)

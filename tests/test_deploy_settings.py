@@ -135,9 +135,9 @@ def test_it_runs_the_pages_websocket_and_admin_under_the_csp_in_chromium(server,
             page.click("input[type=submit]")
             for path in (
                 "/admin/",
-                "/admin/webapp/jobposting/",
-                "/admin/webapp/jobposting/add/",
-                "/admin/webapp/resume/import/",
+                "/admin/documents/jobposting/",
+                "/admin/documents/jobposting/add/",
+                "/admin/documents/resume/import/",
             ):
                 page.goto(f"{base}{path}")
                 page.wait_for_load_state("load")

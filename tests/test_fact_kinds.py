@@ -118,7 +118,7 @@ def test_without_a_classifier_the_parsers_verdict_gives_the_kind():
 
 @pytest.mark.django_db
 def test_stored_postings_keep_each_pieces_kind(users):
-    from webapp import services
+    from webapp.documents import services
 
     text = "Requirements\n- Five years of payroll experience in Sage\n- Must be at least 18 years of age\n"
     job = services.create_document(services.DocumentSpec(kind="job", text=text, meta={"title": "Payroll"}))
@@ -208,8 +208,8 @@ def test_the_shipped_classifier_tells_requirements_from_conditions_and_blurbs():
 
 @pytest.mark.django_db
 def test_prepare_models_judges_postings_stored_before_kinds_once(users, capsys):
-    from webapp import services
-    from webapp.management.commands import prepare_models
+    from webapp.documents import services
+    from webapp.serving.management.commands import prepare_models
 
     text = "Requirements\n- Five years of payroll experience in Sage\n- Must be at least 18 years of age\n"
     job = services.create_document(services.DocumentSpec(kind="job", text=text, meta={"title": "Payroll"}))

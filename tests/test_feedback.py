@@ -15,7 +15,7 @@ from interviewer.feedback import report as feedback
 from interviewer.vocabulary import Act
 from training import evaluate_feedback
 from training.data import DataError
-from webapp.management.commands.evaluate_feedback import Command
+from webapp.interviews.management.commands.evaluate_feedback import Command
 
 QUESTION = "How did you speed up the checkout service?"
 STAR_ANSWER = (

@@ -21,10 +21,11 @@ from django.urls import reverse
 
 from tests import docfactory
 from tests.interview_helpers import RESUME_TEXT, start
-from tests.test_interview_ws import ORIGIN, clean_engine, connect, cookie_for, make_user, until  # noqa: F401 - clean_engine: autouse
 from webapp.asgi import application
+from webapp.documents.models import Fact, JobPosting, Resume
+from webapp.interviews.models import InterviewSession, Turn
+from webapp.interviews.tests.test_interview_ws import ORIGIN, clean_engine, connect, cookie_for, make_user, until  # noqa: F401 - clean_engine: autouse
 from webapp.middleware import SecurityNoticeFilter
-from webapp.models import Fact, InterviewSession, JobPosting, Resume, Turn
 
 # ---------------------------------------------------------------------------
 # Cases
@@ -217,19 +218,19 @@ URLS = [
     "/login/?next=//evil.example/",
     "/login/?next=%00",
     "/signup/?x=%c0%80",
-    "/admin/webapp/resume/1/match/?job=%C2%B2",
-    "/admin/webapp/resume/1/match/?job=99999999999999999999999",
-    "/admin/webapp/resume/1/match/?job=-3",
-    "/admin/webapp/resume/99999999999999999999/match/",
-    "/admin/webapp/resume/abc/change/",
-    "/admin/webapp/resume/99999999999999999999/change/",
-    "/admin/webapp/jobposting/?q=%00",
-    "/admin/webapp/jobposting/?q=" + "b" * 3000,
-    "/admin/webapp/jobposting/?seniority__exact=%00",
-    "/admin/webapp/jobposting/?o=99",
-    "/admin/webapp/jobposting/?p=-1",
-    "/admin/webapp/jobposting/?all=&unknown=1",
-    "/admin/webapp/interviewsession/?status=%C2%B2",
+    "/admin/documents/resume/1/match/?job=%C2%B2",
+    "/admin/documents/resume/1/match/?job=99999999999999999999999",
+    "/admin/documents/resume/1/match/?job=-3",
+    "/admin/documents/resume/99999999999999999999/match/",
+    "/admin/documents/resume/abc/change/",
+    "/admin/documents/resume/99999999999999999999/change/",
+    "/admin/documents/jobposting/?q=%00",
+    "/admin/documents/jobposting/?q=" + "b" * 3000,
+    "/admin/documents/jobposting/?seniority__exact=%00",
+    "/admin/documents/jobposting/?o=99",
+    "/admin/documents/jobposting/?p=-1",
+    "/admin/documents/jobposting/?all=&unknown=1",
+    "/admin/interviews/interviewsession/?status=%C2%B2",
 ]
 
 FORMS: list[tuple[str, dict[str, str]]] = [
@@ -272,14 +273,14 @@ FORMS: list[tuple[str, dict[str, str]]] = [
     ("/jobs/1/interview/", {"length": "bogus", "questions": "5", "minutes": "10", "kind": "mixed"}),
     ("/jobs/1/interview/", {"length": "questions", "questions": "5", "minutes": "10", "kind": "bogus"}),
     ("/jobs/1/interview/", {"length": "questions", "questions": "5\x00", "minutes": "10", "kind": "mixed"}),
-    ("/admin/webapp/jobposting/add/", {"title": "T\x00", "text": "Requirements:\n- SQL"}),
-    ("/admin/webapp/jobposting/add/", {"title": "T", "seniority": "bogus", "text": "Requirements:\n- SQL"}),
-    ("/admin/webapp/jobposting/add/", {"title": "T", "text": ""}),
-    ("/admin/webapp/jobposting/add/", {"title": "T", "text": "\x00\x00"}),
-    ("/admin/webapp/jobposting/add/", {"title": "t" * 300, "text": "Requirements:\n- SQL"}),
-    ("/admin/webapp/resume/add/", {"label": "L", "owner": "abc", "text": RESUME_TEXT}),
-    ("/admin/webapp/resume/add/", {"label": "L", "owner": "99999999999999999999", "text": RESUME_TEXT}),
-    ("/admin/webapp/jobposting/import/", {"text_column": "text"}),
+    ("/admin/documents/jobposting/add/", {"title": "T\x00", "text": "Requirements:\n- SQL"}),
+    ("/admin/documents/jobposting/add/", {"title": "T", "seniority": "bogus", "text": "Requirements:\n- SQL"}),
+    ("/admin/documents/jobposting/add/", {"title": "T", "text": ""}),
+    ("/admin/documents/jobposting/add/", {"title": "T", "text": "\x00\x00"}),
+    ("/admin/documents/jobposting/add/", {"title": "t" * 300, "text": "Requirements:\n- SQL"}),
+    ("/admin/documents/resume/add/", {"label": "L", "owner": "abc", "text": RESUME_TEXT}),
+    ("/admin/documents/resume/add/", {"label": "L", "owner": "99999999999999999999", "text": RESUME_TEXT}),
+    ("/admin/documents/jobposting/import/", {"text_column": "text"}),
 ]
 
 
@@ -443,7 +444,7 @@ def test_it_refuses_or_stores_whole_each_bad_file(alice_client, staff_client, se
     after = counts()
     assert after == before or (after[1] == before[1] + 1 and after[2] > before[2])
     if FILES.index((name, data)) % 3 == 0:
-        r = staff_client.post("/admin/webapp/jobposting/import/", {"files": [SimpleUploadedFile(name, data)]})
+        r = staff_client.post("/admin/documents/jobposting/import/", {"files": [SimpleUploadedFile(name, data)]})
         assert r.status_code in (200, 302)
     no_half_documents()
 
@@ -494,7 +495,7 @@ def test_it_imports_each_bad_csv_whole_or_not_at_all(staff_client, watch, settin
     settings.PARSE_TIMEOUT_S = 1.5
     before = counts()
     fields = {"text_column": "text", **options, "files": [SimpleUploadedFile(f"{name}.csv", data)]}
-    r = staff_client.post("/admin/webapp/jobposting/import/", fields)
+    r = staff_client.post("/admin/documents/jobposting/import/", fields)
     assert r.status_code in (200, 302), r.status_code
     after = counts()
     rows = sum(1 for line in data.splitlines()[1:] if line.strip())

@@ -15,8 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import uses_postgres, uses_redis
-from tests.servers import base_env, daphnes, interview_tab, manage, scratch_database, started_interview, worker
+from tests.servers import (
+    base_env,
+    daphnes,
+    interview_tab,
+    manage,
+    scratch_database,
+    started_interview,
+    uses_postgres,
+    uses_redis,
+    worker,
+)
 
 pytestmark = pytest.mark.skipif(
     not (uses_postgres() and uses_redis()), reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); CI sets them"
@@ -67,7 +76,7 @@ def assert_consistent(messages: list[dict], index: int, attempts: int = 1) -> st
 
 
 def interviewer_turns(env: dict[str, str], session: int) -> list[int]:
-    code = f"from webapp.models import Turn; print('ROWS', list(Turn.objects.filter(session_id={session}, role='interviewer').values_list('index', flat=True)))"  # noqa: E501
+    code = f"from webapp.interviews.models import Turn; print('ROWS', list(Turn.objects.filter(session_id={session}, role='interviewer').values_list('index', flat=True)))"  # noqa: E501
     return json.loads(manage(env, "shell", "-c", code).split("ROWS", 1)[1].strip())
 
 

@@ -155,8 +155,8 @@ def _gap(requirement: FactRef):  # type: ignore[no-untyped-def]
 
 def test_a_weak_resume_line_stays_on_the_turn_but_neither_the_model_nor_the_candidate_is_shown_it(users, monkeypatch):
     from tests.interview_helpers import start
-    from webapp import interviews
-    from webapp.models import Fact
+    from webapp.documents.models import Fact
+    from webapp.interviews import interviews
 
     session = start(users[0])
     job = Fact.objects.filter(job=session.job).first()

@@ -12,7 +12,7 @@ from tests.interview_helpers import next_turn, start
 from tests.test_generator_unit import WordTokenizer
 from training.data import Example
 from training.train_generator import GeneratorTrainingArguments, encode_example, prompt_inputs
-from webapp import interviews
+from webapp.interviews import interviews
 
 
 class TrainingTokenizer(WordTokenizer):

@@ -11,8 +11,8 @@ import asyncio
 import pytest
 from channels.layers import get_channel_layer
 
-from tests.conftest import uses_redis
-from tests.test_interview_ws import alice_interview, connect, until
+from tests.servers import uses_redis
+from webapp.interviews.tests.test_interview_ws import alice_interview, connect, until
 
 pytestmark = pytest.mark.skipif(not uses_redis(), reason="needs the Redis channel layer (REDIS_URL); CI sets it")
 IDLE_SECONDS = 15

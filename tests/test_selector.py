@@ -171,8 +171,8 @@ def test_it_ranks_a_database_migration_above_a_marathon_for_a_database_requireme
 def test_it_shows_a_resume_job_match_in_the_admin(admin_client):
     from django.urls import reverse
 
-    from webapp import services
-    from webapp.models import JobPosting, Resume
+    from webapp.documents import services
+    from webapp.documents.models import JobPosting, Resume
 
     services.create_document(
         services.DocumentSpec(
@@ -187,7 +187,7 @@ def test_it_shows_a_resume_job_match_in_the_admin(admin_client):
         )
     )
     resume, job = Resume.objects.get(), JobPosting.objects.get()
-    page = admin_client.get(reverse("admin:webapp_resume_match", args=[resume.pk]), {"job": job.pk}).content.decode()
+    page = admin_client.get(reverse("admin:documents_resume_match", args=[resume.pk]), {"job": job.pk}).content.decode()
     assert "Migrated the production PostgreSQL database" in page
     assert page.count("<strong>gap</strong>") == 1
 

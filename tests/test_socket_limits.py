@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from tests.servers import base_env, daphnes, interview_tab, manage, scratch_database, started_interview
-from webapp.protocol import MAX_MESSAGE_CHARS, MAX_SOCKET_BYTES
+from webapp.interviews.protocol import MAX_MESSAGE_CHARS, MAX_SOCKET_BYTES
 
 
 async def read_until(ws, wanted, seconds: float = 30) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]

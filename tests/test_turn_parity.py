@@ -1,5 +1,5 @@
 """The live app and its evaluation decide a turn's words alike (interviewer.dialog.turn): for the same
-case, webapp.turns and training.evaluate_generator build the same requests, judge against the same
+case, webapp.interviews.turns and training.evaluate_generator build the same requests, judge against the same
 context (the documents' words included) and choose the same words."""
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from interviewer.matching.selector import FactRef, Selection
 from interviewer.vocabulary import Act, Reason
 from training import evaluate_generator
 from training.data import catalog
-from webapp import interviews, models_registry, services, turns
-from webapp.interviews import TEMPLATE
+from webapp.documents import services
+from webapp.interviews import interviews, turns
+from webapp.interviews.interviews import TEMPLATE
+from webapp.serving import models_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 DIALOGS, FIXTURES = ROOT / "fixtures" / "dialogs.jsonl", ROOT / "fixtures"

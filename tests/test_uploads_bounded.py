@@ -30,8 +30,8 @@ from interviewer.documents.extract import ExtractionLimits, extract
 from interviewer.documents.reading import Digest
 from tests import docfactory
 from tests.interview_helpers import RESUME_TEXT
-from webapp import services
-from webapp.models import Fact, JobPosting, Resume
+from webapp.documents import services
+from webapp.documents.models import Fact, JobPosting, Resume
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,7 +122,7 @@ def test_it_reads_at_most_max_document_chars_and_says_so(client, users, settings
 def test_it_tells_the_admin_and_the_command_what_was_cut(admin_client, settings, tmp_path):
     settings.MAX_FACTS_PER_DOCUMENT = 3
     r = admin_client.post(
-        reverse("admin:webapp_jobposting_add"),
+        reverse("admin:documents_jobposting_add"),
         {
             "title": "",
             "company": "",
@@ -159,10 +159,10 @@ def test_it_refuses_hostile_files_on_every_upload_path(admin_client, users, tmp_
     r = client.post(reverse("upload_resume"), {"file": SimpleUploadedFile(name, data)})
     assert any(message in m for m in messages_after(r))
     r = admin_client.post(
-        reverse("admin:webapp_resume_add"), {"label": "", "text": "", "upload": SimpleUploadedFile(name, data)}
+        reverse("admin:documents_resume_add"), {"label": "", "text": "", "upload": SimpleUploadedFile(name, data)}
     )
     assert r.status_code == 200 and message in r.content.decode()
-    r = admin_client.post(reverse("admin:webapp_jobposting_import"), {"files": [SimpleUploadedFile(name, data)]})
+    r = admin_client.post(reverse("admin:documents_jobposting_import"), {"files": [SimpleUploadedFile(name, data)]})
     assert r.status_code == 200 and message in r.content.decode()
     (tmp_path / name).write_bytes(data)
     with pytest.raises(CommandError, match=message):
@@ -212,7 +212,7 @@ def test_a_program_read_from_stdin_reads_documents_too():
         "import django, os\n"
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'webapp.settings')\n"
         "django.setup()\n"
-        "from webapp import services\n"
+        "from webapp.documents import services\n"
         "spec = services.DocumentSpec(kind='resume', data=b'Experience\\nBuilt a stock-count app in Go.\\n', "
         "filename='cv.txt')\n"
         "print('facts:', len(services.prepare(spec).facts))\n"

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from tests.test_browser import CHROMIUM, FLAGS, _browser_or_skip, server  # noqa: F401 - server is a fixture
-from tests.test_voice import espeak_wav
+from webapp.interviews.tests.test_voice import espeak_wav
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_models]
 SAID = "I built the billing service in Python, and it took three weeks."

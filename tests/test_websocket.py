@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from tests.conftest import uses_redis
+from tests.servers import uses_redis
 from webapp.asgi import application
 
 

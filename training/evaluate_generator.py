@@ -92,7 +92,7 @@ def cases(dialogs_path: Path, fixtures_dir: Path, split: str, bank: ExemplarBank
 
 @dataclass
 class _KnownWords:
-    """The words a live turn of each dialog knows (``webapp.interviews.plan_next``): its resume's
+    """The words a live turn of each dialog knows (``webapp.interviews.interviews.plan_next``): its resume's
     and posting's text as the app stores them, the posting's title and company."""
 
     fixtures_dir: Path
@@ -113,7 +113,7 @@ class _KnownWords:
 
 def document_text(fixtures_dir: Path, entry: dict[str, Any]) -> str:
     """A fixture document's text as the app stores it: its file read as an upload is
-    (``webapp.fixtures_loader``; the default bounds are the app's)."""
+    (``webapp.documents.fixtures_loader``; the default bounds are the app's)."""
     name = entry["file"]
     return read_document(entry["kind"], (fixtures_dir / name).read_bytes(), "", name, ExtractionLimits(), 0).text
 

@@ -35,12 +35,12 @@ Send = Callable[[Message], Awaitable[None]]
 
 _UPLOAD_URLS = {
     "upload_resume",
-    "webapp_resume_add",
-    "webapp_resume_change",
-    "webapp_jobposting_add",
-    "webapp_jobposting_change",
+    "documents_resume_add",
+    "documents_resume_change",
+    "documents_jobposting_add",
+    "documents_jobposting_change",
 }
-_IMPORT_URLS = {"webapp_resume_import", "webapp_jobposting_import"}
+_IMPORT_URLS = {"documents_resume_import", "documents_jobposting_import"}
 _VOICE_URLS = {"transcribe"}  # a recording, sent as the raw body
 
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from channels.security.websocket import WebsocketDenier
 from django.urls import path, re_path
 
-from webapp import consumers, workers
+from webapp.interviews import consumers
+from webapp.serving import workers
 
 if TYPE_CHECKING:
     from asgiref.typing import ASGIApplication

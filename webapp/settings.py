@@ -162,6 +162,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "webapp.apps.WebappConfig",
+    "webapp.documents.apps.DocumentsConfig",
+    "webapp.interviews.apps.InterviewsConfig",
+    "webapp.serving.apps.ServingConfig",
 ]
 
 MIDDLEWARE = [

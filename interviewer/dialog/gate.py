@@ -8,7 +8,7 @@ candidate or the company that nothing supports, a quote the candidate never said
 candidate or of the instructions, a question in a closing). When the decode ends, the whole
 turn is judged as it will be saved (``ranker.judge``: the act done, the fact named, no repeat).
 
-The caller decides what a failure costs (``webapp.turns``): nothing shown yet, another round or
+The caller decides what a failure costs (``webapp.interviews.turns``): nothing shown yet, another round or
 a template; a first sentence shown, a template question to end the turn on (``tail``).
 """
 

@@ -72,7 +72,7 @@ VAGUE_TASK = (
     "naming its subject in a few words: what happened, what they did, and how it turned out. Add no detail of "
     "your own."
 )
-# A requirement probe shown the resume line that backs it (``webapp.interviews`` shows one only where
+# A requirement probe shown the resume line that backs it (``webapp.interviews.interviews`` shows one only where
 # it names most of the requirement's own terms): it may name that line. Shown a weak link (a line
 # that shares one word with the requirement), the model took the link for proof and asked "How did
 # you gain this experience?"; the blind judges called that presuming.

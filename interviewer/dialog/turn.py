@@ -2,7 +2,7 @@
 what each round of decoding is asked from, what the words are judged against, and which words
 are said.
 
-``webapp.turns`` serves a turn with these functions and ``training.evaluate_generator`` measures
+``webapp.interviews.turns`` serves a turn with these functions and ``training.evaluate_generator`` measures
 the served system with the same ones, so an evaluation speaks as the app does
 (tests/test_turn_parity.py holds the two to the same answers). Pure functions: no Django and
 no settings; the caller passes the prompt style and its own seeds. The requests themselves are

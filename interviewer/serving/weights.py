@@ -41,7 +41,7 @@ def packaged_encoder_dir() -> Path:
 
 def packaged_encoder() -> SentenceTransformerEncoder:
     """The packaged all-MiniLM-L6-v2 as an encoder: the one place it is built (serving caches it in
-    ``webapp.models_registry``; training and evaluation scripts, which run without Django, call this)."""
+    ``webapp.serving.models_registry``; training and evaluation scripts, which run without Django, call this)."""
     from interviewer.encoders import SentenceTransformerEncoder
 
     return SentenceTransformerEncoder(packaged_encoder_dir(), model_id=PACKAGED_ENCODER_ID)

@@ -1,0 +1,106 @@
+"""The interview service: grounding guard, failures fall back to a grounded template, follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.serving.engine import GenerationEngine
+from interviewer.vocabulary import Act
+from tests.interview_helpers import next_turn, start
+from webapp.interviews import interviews
+from webapp.serving import models_registry
+
+
+class Scripted:
+    """A generator that says what it is told, whatever the prompt."""
+
+    name = "scripted"
+
+    def __init__(self, text: str | None = None, fail: bool = False) -> None:
+        self.text = text
+        self.fail = fail
+
+    def stream(self, inputs, cancel=None):  # type: ignore[no-untyped-def]
+        if self.fail:
+            raise RuntimeError("the model fell over")
+        for i, word in enumerate((self.text or "").split(" ")):
+            yield word if i == 0 else " " + word
+
+
+@pytest.fixture
+def scripted(monkeypatch):  # type: ignore[no-untyped-def]
+    def use(generator):  # type: ignore[no-untyped-def]
+        engine = GenerationEngine(lambda: generator)
+        monkeypatch.setattr(models_registry, "engine", lambda: engine)
+        return engine
+
+    return use
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_a_grounded_model_question(users, scripted):
+    session = start(users[0])
+    scripted(Scripted("Thanks for coming. What drew you to this backend role?"))
+    next_turn(session)  # the opening
+    interviews.add_answer(
+        session, "At Acme I built Python APIs for 2 million users and I cut p95 latency by 30% as a result."
+    )
+    first_fact = interviews.plan_next(session.pk, 2).inputs.facts[0].text
+    words = [w for w in first_fact.split() if len(w) > 3][:3]
+    scripted(Scripted(f"How did you approach {' '.join(words)} in practice?"))
+    turn = next_turn(session)
+    assert turn.source == "scripted"
+    assert turn.text.startswith("How did you approach")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_replaces_an_ungrounded_probe_with_a_grounded_template(users, scripted):
+    session = start(users[0])
+    scripted(Scripted("Thanks for coming. What drew you to this backend role?"))
+    next_turn(session)
+    interviews.add_answer(
+        session, "At Acme I built Python APIs for 2 million users and I cut p95 latency by 30% as a result."
+    )
+    scripted(Scripted("What is your favourite colour?"))
+    turn = next_turn(session)
+    assert turn.act in (Act.RESUME_DEEP_DIVE, Act.REQUIREMENT_PROBE, Act.GAP_PROBE)
+    assert turn.source == "template"
+    assert (
+        turn.grounding
+        and turn.grounding[0]["text"].rstrip(".") in turn.text
+        or any(g["text"].split()[1].lower() in turn.text.lower() for g in turn.grounding)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_falls_back_to_a_template_when_the_model_fails(users, scripted):
+    session = start(users[0])
+    scripted(Scripted(fail=True))
+    turn = next_turn(session)
+    assert turn.index == 0 and turn.source == "template" and turn.text.endswith("?")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_follows_up_on_a_short_answer_and_records_why(users):
+    session = start(users[0])
+    next_turn(session)
+    interviews.add_answer(session, "Yes.")  # the warm-up answer may be short: no follow-up yet
+    assert next_turn(session).act != "follow_up"
+    interviews.add_answer(session, "Yes.")
+    turn = next_turn(session)
+    assert turn.act == "follow_up"
+    assert turn.reason == "follow-up on a short answer"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_ends_idempotently_with_a_report_and_refuses_later_answers(users):
+    session = start(users[0])
+    next_turn(session)
+    interviews.add_answer(session, "I cut p95 latency by 35% by adding Redis caching to our busiest API.")
+    first = interviews.end(session)
+    assert interviews.end(session) == first
+    assert first["answers"][0]["numbers"] == ["35%"]
+    with pytest.raises(interviews.InterviewError) as info:
+        interviews.add_answer(session, "One more thing")
+    assert info.value.code == "interview_ended"
+    assert next_turn(session) is None
