@@ -29,12 +29,12 @@ from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle, 
 from interviewer.serving import bases, weights
 from interviewer.vocabulary import Source
 from training.data import DataError, Dialog, Example, catalog, examples, file_hash, load_dialogs, subsample
+from training.progress import LossProgress
 
 if TYPE_CHECKING:
     import torch
     from peft import PeftModel
     from torch import nn
-    from transformers import TrainerControl, TrainerState, TrainingArguments
 
 IGNORE = -100
 LARGE_BASE = 500_000_000  # parameters above which training checkpoints the activations
@@ -169,25 +169,6 @@ class TargetOnlyTrainer(Trainer):
         return (loss, {"loss": loss}) if return_outputs else loss
 
 
-class _Progress(TrainerCallback):
-    def __init__(self, progress: Callable[[int, int, float], None] | None, log: Callable[[str], None]) -> None:
-        self.progress, self.log = progress, log
-
-    def on_log(
-        self,
-        args: TrainingArguments,
-        state: TrainerState,
-        control: TrainerControl,
-        logs: dict[str, float] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        logs = logs or {}
-        if "loss" in logs and self.progress:
-            self.progress(state.global_step, state.max_steps, float(logs["loss"]))
-        if "eval_loss" in logs:
-            self.log(f"epoch {state.epoch:.2f}: validation loss {logs['eval_loss']:.4f}")
-
-
 # ---------------------------------------------------------------------------
 # The run
 
@@ -221,7 +202,7 @@ def main(
     log(f"trainable parameters: {trainable:,}; {len(train)} training and {len(valid)} validation examples")
 
     # 4-5. Arguments and trainer
-    trainer = _trainer(args, model, tokenizer, (train, valid), checkpoints, [_Progress(progress, log), *callbacks])
+    trainer = _trainer(args, model, tokenizer, (train, valid), checkpoints, [LossProgress(progress, log), *callbacks])
     base_loss = None if args.resume else trainer.evaluate()["eval_loss"]  # the base model, before training
 
     # 6. Train, or continue the interrupted run

@@ -15,11 +15,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from transformers import PrinterCallback, TrainerCallback
+from transformers import PrinterCallback
 
 from interviewer.matching.selector import retrieval_metrics
 from interviewer.serving.weights import PACKAGED_ENCODER_ID, packaged_encoder_dir
 from training.data import Pair, load_pairs, split_pairs
+from training.progress import LossProgress
 from training.tables import table
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from sentence_transformers.base.modality_types import SingleInput
     from sentence_transformers.sentence_transformer.evaluation import InformationRetrievalEvaluator
     from sentence_transformers.sentence_transformer.training_args import SentenceTransformerTrainingArguments
-    from transformers import TrainerControl, TrainerState, TrainingArguments
 
 
 @dataclass
@@ -167,7 +167,7 @@ def _trainer(
         train_dataset=dataset,
         loss=loss,
         evaluator=held_out,
-        callbacks=[_Progress(progress)] if progress else [],
+        callbacks=[LossProgress(lambda step, _steps, loss: progress(step, loss))] if progress else [],
     )
     trainer.remove_callback(PrinterCallback)
     return trainer
@@ -204,24 +204,6 @@ def _save(model: SentenceTransformer, output: Path, metadata: dict[str, Any]) ->
         shutil.rmtree(output)
     model.save(str(output))
     (output / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
-
-
-class _Progress(TrainerCallback):
-    """Reports (step, loss) to the command's progress bar."""
-
-    def __init__(self, progress: Callable[[int, float], None]) -> None:
-        self.progress = progress
-
-    def on_log(
-        self,
-        args: TrainingArguments,
-        state: TrainerState,
-        control: TrainerControl,
-        logs: dict[str, float] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        if logs and "loss" in logs:
-            self.progress(state.global_step, float(logs["loss"]))
 
 
 def format_table(rows: dict[str, dict[str, float]]) -> str:

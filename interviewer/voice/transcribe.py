@@ -286,14 +286,7 @@ def _rms(chunk: np.ndarray) -> float:
 
 
 def resident_mb() -> float:
-    """This process's resident memory in MB (Linux ``/proc``; the peak elsewhere)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
+    """This process's resident memory in MiB (psutil, on every platform)."""
+    import psutil
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return float(psutil.Process().memory_info().rss) / 2**20
