@@ -43,6 +43,7 @@ import websockets  # noqa: E402
 
 from tests.servers import base_env, daphnes, manage, scratch_database, worker  # noqa: E402
 from training.tables import table  # noqa: E402
+from webapp.interviews.protocol import Message  # noqa: E402
 
 ANSWERS = [
     "At Acme I led the move of our billing service to PostgreSQL 15; I planned the cut-over and we had zero downtime.",
@@ -124,7 +125,7 @@ async def answer_once(ws, client: Client, streams, seen, k: int, timeout: float)
     """Send answer k and wait for the next interviewer turn; False when the interview is over."""
     answer_id = uuid.uuid4().hex
     last = max(seen) if seen else -1
-    await ws.send(json.dumps({"type": "answer", "text": ANSWERS[k % len(ANSWERS)], "id": answer_id}))
+    await ws.send(json.dumps({"type": Message.ANSWER, "text": ANSWERS[k % len(ANSWERS)], "id": answer_id}))
     client.sent.append(answer_id)
     started = time.monotonic()
     got = await next_question(ws, client, streams, seen, last + 1, timeout, started)

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.servers import base_env, daphnes, interview_tab, manage, scratch_database, started_interview  # noqa: E402
 from training.tables import table  # noqa: E402
+from webapp.interviews.protocol import Message  # noqa: E402
 
 ANSWER = "I moved our billing database to PostgreSQL 15 in 2023 with zero downtime, as the lead."
 
@@ -45,7 +46,7 @@ async def scenario(urls: list[str], pid: int, session: int, cookie: str) -> tupl
     async with interview_tab(urls[0], session, cookie) as one, interview_tab(urls[1], session, cookie) as two:
         await until(one, "turn", 0)
         await until(two, "turn", 0)
-        await one.send(json.dumps({"type": "answer", "text": ANSWER, "id": uuid.uuid4().hex}))
+        await one.send(json.dumps({"type": Message.ANSWER, "text": ANSWER, "id": uuid.uuid4().hex}))
         await until(two, "thinking", 2)  # process one holds turn 2
         os.kill(pid, signal.SIGKILL)
         killed = time.monotonic()

@@ -27,6 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from webapp.interviews.protocol import Event, Message  # noqa: E402
+
 # What each hostile file is called and how tests/docfactory.py builds it.
 FILES: dict[str, tuple[str, Callable[[Any], bytes]]] = {
     "docx_20000_paragraphs": ("resume.docx", lambda f: f.many_paragraphs_docx(20_000, styled_every=4)),
@@ -138,7 +140,7 @@ async def _next_turn(ws: Any) -> None:
     """Wait for the interviewer's next turn to be saved and announced."""
     while True:
         message = await ws.receive_json_from(timeout=60)
-        if message["type"] == "turn" and message["role"] == "interviewer":
+        if message["type"] == Event.TURN and message["role"] == "interviewer":
             return
 
 
@@ -176,7 +178,9 @@ async def _turn_times(fake: bool, upload: bytes | None) -> tuple[list[float], in
     times = []
     for i in range(12):
         start_time = time.perf_counter()
-        await ws.send_json_to({"type": "answer", "text": f"I migrated the ledger to PostgreSQL in 2021, step {i}."})
+        await ws.send_json_to(
+            {"type": Message.ANSWER, "text": f"I migrated the ledger to PostgreSQL in 2021, step {i}."}
+        )
         await _next_turn(ws)
         times.append(time.perf_counter() - start_time)
     uploads = 0

@@ -241,3 +241,54 @@ def test_sections_and_sources_are_compared_by_their_vocabulary(path: Path) -> No
 def test_the_checker_sees_a_section_compared_as_a_string() -> None:
     tree = ast.parse('a = s == "skills"\nb = k in ("resume", "x")\nc = s == Section.SKILLS\nd = w == "about"\n')
     assert _compared_names(tree) == [(1, "skills"), (2, "resume")]
+
+
+def _spelled_events(tree: ast.Module) -> list[tuple[int, str]]:
+    """Socket message and event types written as strings: ``{"type": "turn"}`` or ``x["type"] == "turn"``."""
+    from webapp.interviews.protocol import Event, Message
+
+    names = {*(e.value for e in Event), *(m.value for m in Message)}
+
+    def is_type(node: ast.expr) -> bool:
+        if isinstance(node, ast.Subscript):
+            return isinstance(node.slice, ast.Constant) and node.slice.value == "type"
+        return (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and bool(node.args)
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == "type"
+        )
+
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            found += [
+                (v.lineno, v.value)
+                for k, v in zip(node.keys, node.values, strict=True)
+                if isinstance(k, ast.Constant)
+                and k.value == "type"
+                and isinstance(v, ast.Constant)
+                and v.value in names
+            ]
+        elif isinstance(node, ast.Compare) and (is_type(node.left) or any(is_type(c) for c in node.comparators)):
+            found += [
+                (c.lineno, c.value)
+                for c in (node.left, *node.comparators)
+                if isinstance(c, ast.Constant) and c.value in names
+            ]
+        elif isinstance(node, ast.Assign) and any(is_type(t) for t in node.targets):
+            if isinstance(node.value, ast.Constant) and node.value.value in names:
+                found.append((node.lineno, node.value.value))
+    return found
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_socket_events_are_named_by_the_protocol(path: Path) -> None:
+    assert not _spelled_events(_parsed(path)), "use webapp.interviews.protocol.Event / Message"
+
+
+def test_the_checker_sees_an_event_spelled_out() -> None:
+    tree = ast.parse('a = {"type": "turn"}\nb = e["type"] == "token"\nc = {"type": Event.TURN}\nd = {"kind": "turn"}\n')
+    assert _spelled_events(tree) == [(1, "turn"), (2, "token")]

@@ -34,7 +34,7 @@ class HealthConsumer(AsyncJsonWebsocketConsumer):
         try:
             content = protocol.parse_json_object(text_data, bytes_data)
         except protocol.ProtocolError as exc:
-            await self.send_json({"type": "error", "code": exc.code, "message": exc.message})
+            await self.send_json({"type": protocol.Event.ERROR, "code": exc.code, "message": exc.message})
             return
         await self.receive_json(content)
 
@@ -48,7 +48,7 @@ class HealthConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def health_pong(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "pong", "echo": event["echo"], "layer": event["layer"]})
+        await self.send_json({"type": protocol.Event.PONG, "echo": event["echo"], "layer": event["layer"]})
 
 
 class InterviewConsumer(AsyncJsonWebsocketConsumer):
@@ -103,9 +103,9 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4404)
             return
         kind = content.get("type")
-        if kind == protocol.ANSWER:
+        if kind == protocol.Message.ANSWER:
             await live.answer(self.room, self.viewer, content)
-        elif kind == protocol.END:
+        elif kind == protocol.Message.END:
             await live.end(self.room, self.viewer)
         else:
             await self.viewer.error(protocol.BAD_MESSAGE, "Unknown message type.")

@@ -28,7 +28,7 @@ from webapp.documents import embeddings, knowledge
 from webapp.documents.models import JobPosting, Resume
 from webapp.interviews import voice
 from webapp.interviews.models import InterviewSession, Turn
-from webapp.interviews.protocol import Awaiting, state_event
+from webapp.interviews.protocol import Awaiting, Event, state_event
 from webapp.serving import models_registry
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def turn_source(turn: Turn) -> str | None:
 
 def turn_payload(turn: Turn) -> dict[str, object]:
     payload: dict[str, object] = {
-        "type": "turn",
+        "type": Event.TURN,
         "role": turn.role,
         "text": turn.text,
         "index": turn.index,
@@ -387,7 +387,7 @@ def build_report(session: InterviewSession) -> dict[str, Any]:
             )
         )
     result = feedback.report(answers, requirements, session.settings.get("match", {}).get("overall"))
-    result["type"] = "report"
+    result["type"] = Event.REPORT
     if spoken := voice.report_block(history):
         result["delivery"] = spoken
     result["session"] = session.pk

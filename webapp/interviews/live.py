@@ -61,14 +61,14 @@ class Viewer:
 
     async def send(self, payload: Payload) -> None:
         """Send one event, remembering what this socket has seen."""
-        if payload.get("type") == protocol.STATE:
+        if payload.get("type") == protocol.Event.STATE:
             self.awaiting_interviewer = payload.get("awaiting") == protocol.Awaiting.INTERVIEWER
-        elif payload.get("type") == "turn":
+        elif payload.get("type") == protocol.Event.TURN:
             self.seen = max(self.seen, int(payload["index"]))
         await self.send_json(payload)
 
     async def error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})
+        await self.send_json({"type": protocol.Event.ERROR, "code": code, "message": message})
 
 
 async def answer(room: Room, viewer: Viewer, content: Payload) -> None:

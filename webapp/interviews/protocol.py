@@ -23,10 +23,26 @@ MAX_SOCKET_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 8  # messages are flat objects; the bound keeps json from recursing on "[[[[..."
 MAX_ID_CHARS = 100
 MAX_TAKES = 8  # voice takes one answer may name
-ANSWER = "answer"
-END = "end"
 BAD_MESSAGE = "bad_message"
-STATE = "state"
+
+
+class Message(StrEnum):
+    """What the client sends (its ``type``)."""
+
+    ANSWER = "answer"
+    END = "end"
+
+
+class Event(StrEnum):
+    """What the server sends (its ``type``): README "WebSocket protocol" and docs/protocol.md."""
+
+    STATE = "state"
+    THINKING = "thinking"
+    TOKEN = "token"
+    TURN = "turn"
+    REPORT = "report"
+    ERROR = "error"
+    PONG = "pong"
 
 
 class Awaiting(StrEnum):
@@ -41,7 +57,7 @@ class Awaiting(StrEnum):
 def state_event(awaiting: Awaiting) -> dict[str, object]:
     """The server -> client ``state`` event: the interview is active unless nothing is awaited."""
     status = "ended" if awaiting is Awaiting.NOTHING else "active"
-    return {"type": STATE, "status": status, "awaiting": awaiting.value}
+    return {"type": Event.STATE, "status": status, "awaiting": awaiting.value}
 
 
 class ProtocolError(ValueError):
@@ -65,7 +81,7 @@ class ClientMessage:
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
-        if self.type == ANSWER:
+        if self.type == Message.ANSWER:
             out["text"] = self.text
         if self.id is not None:
             out["id"] = self.id
@@ -109,13 +125,13 @@ def parse_client_message(text: str | None, binary: bytes | None = None) -> Clien
     identifier = content.get("id")
     if identifier is not None and not (isinstance(identifier, str) and 0 < len(identifier) <= MAX_ID_CHARS):
         raise ProtocolError(BAD_MESSAGE, f"A message id must be a string of 1 to {MAX_ID_CHARS} characters.")
-    if kind == END:
-        return ClientMessage(END, id=identifier)
-    if kind == ANSWER:
+    if kind == Message.END:
+        return ClientMessage(Message.END, id=identifier)
+    if kind == Message.ANSWER:
         answer = content.get("text")
         if not isinstance(answer, str):
             raise ProtocolError(BAD_MESSAGE, "An answer's text must be a JSON string.")
-        return ClientMessage(ANSWER, answer, identifier, _takes(content.get("voice")))
+        return ClientMessage(Message.ANSWER, answer, identifier, _takes(content.get("voice")))
     raise ProtocolError(BAD_MESSAGE, "Unknown message type.")
 
 

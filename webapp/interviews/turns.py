@@ -238,7 +238,7 @@ async def run_turn(session_id: int) -> AsyncIterator[Event]:
         pending = await db(interviews.plan_next)(session_id, mine.index)
         if pending is None:
             return
-        yield {"type": "thinking", "index": mine.index}
+        yield {"type": protocol.Event.THINKING, "index": mine.index}
         speech = Speech(mine.index, pending.started)
         async for event in _speak(mine, pending, speech):
             yield event
@@ -254,10 +254,18 @@ async def run_turn(session_id: int) -> AsyncIterator[Event]:
         else:
             yield protocol.state_event(protocol.Awaiting.ANSWER)
     except TurnLost:
-        yield {"type": "error", "code": "generation_failed", "message": "The interviewer could not answer; retrying."}
+        yield {
+            "type": protocol.Event.ERROR,
+            "code": "generation_failed",
+            "message": "The interviewer could not answer; retrying.",
+        }
     except Exception:  # noqa: BLE001 - tell the client instead of dying silently
         log.exception("interview %s: turn %s failed", session_id, mine.index)
-        yield {"type": "error", "code": "generation_failed", "message": "The interviewer could not answer; retrying."}
+        yield {
+            "type": protocol.Event.ERROR,
+            "code": "generation_failed",
+            "message": "The interviewer could not answer; retrying.",
+        }
     finally:
         if not saved:
             await asyncio.shield(db(release)(mine))
@@ -280,7 +288,7 @@ class Speech:
         for i, word in enumerate(words.split()):
             glued = not self.shown or (i == 0 and not words[:1].isspace())
             piece = word if glued else " " + word
-            events.append({"type": "token", "index": self.index, "text": piece, "offset": len(self.shown)})
+            events.append({"type": protocol.Event.TOKEN, "index": self.index, "text": piece, "offset": len(self.shown)})
             self.shown += piece
         if events and self.first_word_s is None:
             self.first_word_s = time.monotonic() - self.started

@@ -13,6 +13,7 @@ from interviewer.vocabulary import InterviewKind
 from webapp.documents.models import JobPosting, Resume
 from webapp.interviews import interviews, turns
 from webapp.interviews.models import InterviewSession
+from webapp.interviews.protocol import Event
 
 
 class Command(BaseCommand):
@@ -73,13 +74,13 @@ class Command(BaseCommand):
         said: dict[str, object] = {}
 
         def show(event: dict[str, object]) -> None:
-            if event["type"] == "token" and live:
+            if event["type"] == Event.TOKEN and live:
                 self.stdout.write(("Interviewer: " if event["offset"] == 0 else "") + str(event["text"]), ending="")
                 self.stdout.flush()
-            elif event["type"] == "turn":
+            elif event["type"] == Event.TURN:
                 said.update(event)
                 self.stdout.write("" if live else f"Interviewer: {event['text']}")
-            elif event["type"] == "error":
+            elif event["type"] == Event.ERROR:
                 self.stderr.write(str(event["message"]))
 
         turns.run_turn_sync(session.pk, on_event=show)
