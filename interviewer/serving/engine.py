@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from interviewer.dialog.inputs import PromptInputs
-from interviewer.serving.generator import Cancelled, Candidate, GenerationConfig
+from interviewer.serving.generator import Cancel, Cancelled, Candidate, GenerationConfig, OnPiece
 from interviewer.serving.handles import (
     GenerationRequest,
     Handle,
@@ -79,8 +79,8 @@ class CandidateGenerator(Protocol):
         self,
         inputs: PromptInputs,
         config: GenerationConfig | None = None,
-        cancel: threading.Event | None = None,
-        on_piece: Callable[[str], None] | None = None,
+        cancel: Cancel = None,
+        on_piece: OnPiece = None,
     ) -> Candidate: ...
 
 

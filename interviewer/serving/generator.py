@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from interviewer.dialog.cleanup import template_question
 from interviewer.dialog.inputs import PROMPT_TOKENS, PromptInputs, PromptStyle, build_prompt
@@ -22,6 +22,11 @@ from interviewer.dialog.inputs import PROMPT_TOKENS, PromptInputs, PromptStyle, 
 if TYPE_CHECKING:
     import torch
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+
+# How a decode is told to stop, and handed its pieces as they come.
+Cancel: TypeAlias = threading.Event | None
+OnPiece: TypeAlias = Callable[[str], None] | None
 
 
 @dataclass(frozen=True)
@@ -198,8 +203,8 @@ class DialogGenerator:
         self,
         inputs: PromptInputs,
         config: GenerationConfig | None = None,
-        cancel: threading.Event | None = None,
-        on_piece: Callable[[str], None] | None = None,
+        cancel: Cancel = None,
+        on_piece: OnPiece = None,
     ) -> Candidate:
         """Decode one candidate, handing each piece to ``on_piece``.
 
@@ -272,8 +277,8 @@ def load_generator(
 
 
 class TemplateGenerator:
-    """Same interface as DialogGenerator, no model: streams a template question word by word
-    (``delay`` seconds a word: a stand-in for a slow model in tests and demos)."""
+    """A stand-in for DialogGenerator, no model: streams a template question word by word (``delay``
+    seconds a word: a slow model in tests and demos); the engine makes its candidates of the stream."""
 
     name = "template"
 
@@ -291,18 +296,3 @@ class TemplateGenerator:
 
     def generate(self, inputs: PromptInputs, cancel: threading.Event | None = None) -> str:
         return "".join(self.stream(inputs, cancel))
-
-    def candidate(
-        self,
-        inputs: PromptInputs,
-        config: GenerationConfig | None = None,
-        cancel: threading.Event | None = None,
-        on_piece: Callable[[str], None] | None = None,
-    ) -> Candidate:
-        """The template question as a candidate (every candidate of a request is the same text)."""
-        pieces = []
-        for piece in self.stream(inputs, cancel):
-            pieces.append(piece)
-            if on_piece is not None:
-                on_piece(piece)
-        return Candidate("".join(pieces), 0.0, len(pieces))
