@@ -30,7 +30,7 @@ from interviewer.documents.extract import ExtractionLimits, extract
 from interviewer.documents.reading import Digest
 from tests import docfactory
 from tests.interview_helpers import RESUME_TEXT
-from webapp.documents import services
+from webapp.documents import isolated, services
 from webapp.documents.models import Fact, JobPosting, Resume
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,14 +177,14 @@ def test_it_refuses_hostile_files_on_every_upload_path(admin_client, users, tmp_
 def test_it_kills_a_reader_that_runs_past_the_time_limit():
     started = time.monotonic()
     with pytest.raises(DocumentError, match="took longer than 0.5 s"):
-        services.run_isolated(docfactory.sleeping_reader, (30,), "slow.pdf", timeout=0.5, expect=Digest)
+        isolated.run_isolated(docfactory.sleeping_reader, (30,), "slow.pdf", timeout=0.5, expect=Digest)
     assert time.monotonic() - started < 20  # killed, not waited for
 
 
 def test_it_reports_a_reader_that_stops_before_answering_as_what_it_is():
     # os._exit(connection) raises in the child, which exits with 1 without answering
     with pytest.raises(DocumentError, match=r"the document reader stopped before reading it \(exit code 1\)"):
-        services.run_isolated(os._exit, (), "huge.docx", timeout=10, expect=Digest)
+        isolated.run_isolated(os._exit, (), "huge.docx", timeout=10, expect=Digest)
 
 
 @pytest.mark.parametrize(
@@ -196,13 +196,23 @@ def test_it_reports_a_reader_that_stops_before_answering_as_what_it_is():
 )
 def test_a_reader_killed_by_a_signal_says_which_way_it_died(number, message):
     with pytest.raises(DocumentError, match=message):
-        services.run_isolated(docfactory.signalled_reader, (number,), "cv.docx", timeout=10, expect=Digest)
+        isolated.run_isolated(docfactory.signalled_reader, (number,), "cv.docx", timeout=10, expect=Digest)
 
 
 def test_a_reader_that_answers_in_another_shape_is_reported_as_unreadable_and_logged(caplog):
     with pytest.raises(DocumentError, match=r"could not be read \(the file is damaged"):
-        services.run_isolated(docfactory.tuple_reader, (), "cv.docx", timeout=10, expect=Digest)
+        isolated.run_isolated(docfactory.tuple_reader, (), "cv.docx", timeout=10, expect=Digest)
     assert "not a Reply" in caplog.text
+
+
+def test_a_reader_that_cannot_start_is_reported_as_a_document_error(monkeypatch, caplog):
+    def no_process(self):  # type: ignore[no-untyped-def]
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("multiprocessing.process.BaseProcess.start", no_process)
+    with pytest.raises(DocumentError, match="the document reader did not start"):
+        isolated.run_isolated(docfactory.tuple_reader, (), "cv.docx", timeout=10, expect=Digest)
+    assert "could not start" in caplog.text
 
 
 def test_a_program_read_from_stdin_reads_documents_too():
@@ -340,5 +350,5 @@ async def test_it_bounds_bodies_per_url_in_the_asgi_app(settings):
 def test_a_reply_the_parent_cannot_unpickle_is_reported_as_unreadable_and_logged(caplog):
     # a reader that ran other code than its parent (a deploy under way) sends a class it lacks
     with pytest.raises(DocumentError, match=r"could not be read \(the file is damaged"):
-        services.run_isolated(docfactory.unknown_class_reader, (), "cv.docx", timeout=10, expect=Digest)
+        isolated.run_isolated(docfactory.unknown_class_reader, (), "cv.docx", timeout=10, expect=Digest)
     assert "the reply could not be read" in caplog.text

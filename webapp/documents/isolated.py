@@ -93,6 +93,12 @@ def run_isolated(
     try:
         with _main_without_a_file():
             process.start()
+    except OSError as exc:  # no process to start (a dead fork server, no memory for one)
+        sender.close()
+        receiver.close()
+        log.warning("the reader of %s could not start: %s", name, exc)
+        raise DocumentError(f"{name} could not be read now: the document reader did not start. Try again.") from None
+    try:
         sender.close()
         if not receiver.poll(timeout):
             raise DocumentError(

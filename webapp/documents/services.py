@@ -33,7 +33,7 @@ from interviewer.documents.base import JOB, RESUME, SUPPORTED_EXTENSIONS, Docume
 from interviewer.documents.extract import ExtractionLimits
 from interviewer.documents.reading import Digest
 from interviewer.encoders import Encoder, to_bytes
-from webapp.documents.isolated import run_isolated  # also read as services.run_isolated (tests/test_uploads_bounded.py)
+from webapp.documents.isolated import run_isolated
 from webapp.documents.models import Fact, JobPosting, Resume
 
 if TYPE_CHECKING:
