@@ -22,7 +22,8 @@ def tiny(threshold: float = 0.5) -> FactKinds:
     pieces = [Piece("x")]
     width = features(pieces, np.zeros((1, 2))).shape[1]
     weights = np.zeros((width, 2))
-    weights[width - 2, 1] = 4.0  # "at most three words" -> "other"
+    short = width - 2 - len(fact_kinds._voice("x"))  # "at most three words", before the place and the voice
+    weights[short, 1] = 4.0  # -> "other"
     return FactKinds("enc", ("requirement", "other"), weights, np.array([1.0, -1.0]), threshold)
 
 
@@ -226,3 +227,12 @@ def test_train_fact_kinds_refuses_the_test_encoder(settings):
     settings.FAKE_MODELS = True
     with pytest.raises(CommandError, match="FAKE_MODELS=1"):
         call_command("train_fact_kinds")
+
+
+def test_the_voice_of_a_piece_tells_a_company_speaking_of_itself_from_a_duty():
+    _voice = fact_kinds._voice
+    assert _voice("We are a family-owned bakery with three shops.")[0] == 1.0
+    assert _voice("Northwind Traders is one of the region's largest distributors.")[1] == 1.0
+    assert _voice("Join a team that loves what it does!")[2] == 1.0
+    assert _voice("and reporting to the shift lead")[3] == 1.0
+    assert _voice("Prepare weekly stock reports for the store manager.") == [0.0, 0.0, 0.0, 0.0]

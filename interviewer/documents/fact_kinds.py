@@ -15,6 +15,7 @@ its weights are plain numbers in a JSON file read with numpy. Pure: no Django.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,9 +53,25 @@ class Piece:
     where: float = 0.5
 
 
+# Who speaks and how: a company writes of itself as "we" and names itself ("Acme is one of ..."),
+# sells with "!" and questions; a piece that starts in lower case was cut from the sentence before.
+_WE = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us)\b", re.I)
+_NAMES_ITSELF = re.compile(r"^(?:[A-Z][\w&.'’-]*\s+){1,5}(?:is|are|has been)\s+(?:a|an|one|the|proud|committed)\b")
+
+
+def _voice(text: str) -> list[float]:
+    stripped = text.strip()
+    return [
+        float(bool(_WE.search(stripped))),
+        float(bool(_NAMES_ITSELF.match(stripped))),
+        float("!" in stripped or stripped.endswith("?")),
+        float(stripped[:1].islower()),
+    ]
+
+
 def features(pieces: Sequence[Piece], vectors: np.ndarray) -> np.ndarray:
     """One row per piece: [embedding, section one-hot, parser's verdict, pattern one-hot,
-    words / 40, at most three words, place in the posting]."""
+    words / 40, at most three words, place in the posting, the voice (:func:`_voice`)]."""
     rows = []
     for piece in pieces:
         words = len(piece.text.split())
@@ -64,6 +81,7 @@ def features(pieces: Sequence[Piece], vectors: np.ndarray) -> np.ndarray:
             + [float(piece.askable)]
             + [float(pattern == p) for p in PATTERNS]
             + [min(words, 40) / 40, float(words <= 3), piece.where]
+            + _voice(piece.text)
         )
     extra = np.asarray(rows, dtype=np.float32).reshape(len(pieces), -1)
     return np.hstack([np.asarray(vectors, dtype=np.float32).reshape(len(pieces), -1), extra])
