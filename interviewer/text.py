@@ -51,9 +51,9 @@ SPOKEN_WITH_MARK = re.compile(r"([^\W\d_][\w'’-]*|\d[\w.,%]*)([^\w\s]*)")
 # Function words of English: no meaning of their own in a question, an answer or a fact.
 FUNCTION_WORDS = frozenset(
     """a about all also an and any are as at be been being but by can could did do does down each for from
-    had has have he her here his how i if in into is it its just me more most my no not of on or our out over
-    she should so some tell than that the their them then there these they this those through to under up us very was we were
-    what when where which who whom why will with would you your yours""".split()
+    had has have he her here his how i if in into is it its just me more most my no not of on or our out
+    over she should so some tell than that the their them then there these they this those through to
+    under up us very was we were what when where which who whom why will with would you your yours""".split()
 )
 # The stop words of an interviewer's turn and of the documents: the words every question uses too.
 STOPWORDS = FUNCTION_WORDS | frozenset("may might must shall walk give experience role team work".split())
@@ -65,11 +65,6 @@ SPOKEN_STOPWORDS = FUNCTION_WORDS | frozenset(
     honestly think thing things lot bit kind sort time times way ways make made go went say said see know
     something anything everything quite""".split()
 )
-
-
-def words(text: str, shape: re.Pattern[str] = WORD) -> list[str]:
-    """The words of ``text`` in order, as written, in ``shape``."""
-    return shape.findall(text)
 
 
 def tokens(text: str) -> list[str]:
