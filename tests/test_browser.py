@@ -193,13 +193,19 @@ def test_it_runs_a_whole_interview_in_a_real_browser(server, tmp_path):
         if os.getenv("SCREENSHOT"):
             page.screenshot(path=os.environ["SCREENSHOT"], full_page=False)
 
+        assert page.eval_on_selector(".chat-head", "e => getComputedStyle(e).position") == "sticky"
+        assert page.locator("#answer-form").is_visible() and page.locator("#record").is_visible()
         page.click("#end")
         page.wait_for_selector("#report-link:visible")  # the page stays on the interview: a step, not a jump
         assert "/report/" not in page.url
+        page.wait_for_selector("#answer-form", state="hidden")  # an ended interview takes no answer
+        assert not page.locator("#record").is_visible()
         page.click("#report-link")
         page.wait_for_url("**/report/")
         assert page.locator("h1:has-text('Interview report')").is_visible()
         assert page.locator("text=Download transcript (Markdown)").is_visible()
         assert page.locator("table.verdicts tbody tr").count() == 3  # one row per answered question
+        number = "e => getComputedStyle(e).whiteSpace"
+        assert page.eval_on_selector("table.verdicts tbody td:first-child", number) == "nowrap"  # "10", never "1/0"
         assert page.locator(".strengths li").first.inner_text().startswith("Your strongest answer, to “")
         browser.close()

@@ -15,6 +15,7 @@
   const timer = document.getElementById("timer");
   const progress = document.getElementById("progress");
   const reportLink = document.getElementById("report-link");
+  const voiceBox = document.getElementById("voice");
   const bubbles = new Map();
   const final = new Set();  // indexes whose saved turn arrived: later tokens for them are stale
   const draftKey = `interview-${id}-draft`, pendingKey = `interview-${id}-pending`;
@@ -35,6 +36,8 @@
   function setAwaiting(value) {
     awaiting = value && !ended;
     box.disabled = !awaiting; send.disabled = !awaiting;
+    form.hidden = ended;  // an ended interview takes no answer: its controls go
+    if (voiceBox) voiceBox.hidden = ended;
     if (awaiting) { typing.hidden = true; box.focus(); }
   }
 
