@@ -150,6 +150,8 @@ def test_it_runs_a_whole_interview_in_a_real_browser(server, tmp_path):
         page.click("ul.jobs a >> nth=0")
         page.wait_for_selector("text=How your resume matches")
         assert page.locator("text=Gaps to prepare for").is_visible()
+        start = page.locator("#start").bounding_box()
+        assert start is not None and start["y"] + start["height"] <= 900, start  # no scrolling past the match
         page.fill("#id_questions", "4")
         page.click("#start")
         page.wait_for_url("**/interviews/*/")
