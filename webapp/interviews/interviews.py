@@ -20,6 +20,7 @@ from interviewer.dialog import turn as turn_words
 from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle
 from interviewer.dialog.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
 from interviewer.dialog.turn import TurnCase
+from interviewer.documents.sections import JOB_ASKABLE
 from interviewer.feedback import report as feedback
 from interviewer.matching import coverage
 from interviewer.matching.selector import FactRef, Selection
@@ -345,13 +346,31 @@ def end_if_closed(session_id: int) -> dict[str, Any] | None:
     return None
 
 
-def end(session: InterviewSession | int) -> dict[str, Any]:
-    """End the interview (idempotent) and return its report; a turn being generated is dropped."""
+# What the interviewer says when the candidate ends before its own closing (Turn.reason tells it apart).
+EARLY_CLOSING = "Thank you, let's stop here. Your report is ready."
+ENDED_EARLY = "ended by the candidate"
+
+
+def end(session: InterviewSession | int, closing: bool = False) -> dict[str, Any]:
+    """End the interview (idempotent) and return its report; a turn being generated is dropped.
+    ``closing``: the candidate ended it, so the interviewer closes first unless it already has (in
+    the same transaction, so no turn being generated can take the closing's place)."""
     pk = session if isinstance(session, int) else session.pk
     with transaction.atomic():
         session = InterviewSession.objects.select_for_update().get(pk=pk)
         if session.status == InterviewSession.Status.ENDED and session.report:
             return dict(session.report)
+        last = session.turns.order_by("-index").first()
+        if closing and last is not None and last.act != Act.CLOSING:
+            Turn.objects.create(
+                session=session,
+                index=last.index + 1,
+                role=Turn.Role.INTERVIEWER,
+                text=EARLY_CLOSING,
+                act=Act.CLOSING,
+                source=TEMPLATE,
+                reason=ENDED_EARLY,
+            )
         session.report = build_report(session)
         session.status = InterviewSession.Status.ENDED
         session.ended = timezone.now()
@@ -360,13 +379,15 @@ def end(session: InterviewSession | int) -> dict[str, Any]:
     return session.report
 
 
+def early_closing(session_id: int) -> dict[str, object] | None:
+    """The closing said because the candidate ended the interview, as a turn event (None if not)."""
+    last = Turn.objects.filter(session_id=session_id).order_by("-index").first()
+    return turn_payload(last) if last is not None and last.reason == ENDED_EARLY else None
+
+
 def build_report(session: InterviewSession) -> dict[str, Any]:
     encoder = models_registry.encoder()
-    job_facts = list(
-        session.job.facts.filter(
-            askable=True, hidden=False, section__in=("requirements", "responsibilities", "nice_to_have")
-        )
-    )
+    job_facts = list(session.job.facts.filter(askable=True, hidden=False, section__in=sorted(JOB_ASKABLE)))
     requirements = [f.text for f in job_facts]
     vectors = embeddings.matrix(job_facts) if job_facts else None
     answers = []

@@ -94,14 +94,17 @@ async def answer(room: Room, viewer: Viewer, content: Payload) -> None:
 
 
 async def end(room: Room, viewer: Viewer) -> None:
-    """End the interview: the turn under way is dropped, every socket gets the report."""
+    """End the interview: the turn under way is dropped, the interviewer closes (unless it had), every
+    socket gets the closing and the report."""
     stop(room.session_id)
     try:
-        report = await db(interviews.end)(room.session_id)
+        report = await db(interviews.end)(room.session_id, closing=True)
     except Exception:  # noqa: BLE001 - the socket must survive a failed report
         log.exception("interview %s: the report failed", room.session_id)
         await viewer.error("report_failed", "The report could not be written; try again.")
         return
+    if closing := await db(interviews.early_closing)(room.session_id):
+        await room.broadcast(closing)
     await room.broadcast(protocol.state_event(protocol.Awaiting.NOTHING))
     await room.broadcast(report)
 

@@ -104,3 +104,25 @@ def test_it_ends_idempotently_with_a_report_and_refuses_later_answers(users):
         interviews.add_answer(session, "One more thing")
     assert info.value.code == "interview_ended"
     assert next_turn(session) is None
+
+
+def test_an_interview_the_candidate_ends_closes_once_and_one_that_closed_gets_no_second_closing(users):
+    session = start(users[0])
+    next_turn(session)
+    interviews.add_answer(session, "I cut p95 latency by 35% by adding Redis caching to our busiest API.")
+    report = interviews.end(session, closing=True)
+    assert interviews.end(session, closing=True) == report
+    closings = [t for t in session.turns.order_by("index") if t.act == "closing"]
+    assert [(t.text, t.source, t.reason) for t in closings] == [
+        (interviews.EARLY_CLOSING, interviews.TEMPLATE, interviews.ENDED_EARLY)
+    ]
+    assert interviews.early_closing(session.pk) is not None
+    assert len(report["answers"]) == 1  # the closing is no question: the report counts one answer
+
+    natural = start(users[0])
+    next_turn(natural)
+    last = natural.turns.order_by("-index").first()
+    last.act = "closing"
+    last.save(update_fields=["act"])
+    interviews.end(natural, closing=True)
+    assert natural.turns.filter(act="closing").count() == 1 and interviews.early_closing(natural.pk) is None

@@ -108,7 +108,10 @@ async def test_it_streams_questions_takes_answers_and_ends_with_a_report():
     assert (second["index"], second["role"]) == (2, "interviewer")
 
     await ws.send_json_to({"type": "end"})
-    report, _ = await until(ws, "report")
+    report, before = await until(ws, "report")
+    closing = [m for m in before if m["type"] == "turn"][-1]  # ended early: the interviewer still closes
+    assert (closing["act"], closing["role"], closing["source"]) == ("closing", "interviewer", "template")
+    assert closing["index"] > second["index"] and closing["text"].startswith("Thank you")
     assert report["answers"][0]["answer"].startswith("I migrated our PostgreSQL")
     assert "covered_requirements" in report and "uncovered_requirements" in report
     await ws.disconnect()
