@@ -14,11 +14,15 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests import docfactory
 from tests.servers import uses_postgres
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -150,6 +154,7 @@ def test_it_runs_a_whole_interview_in_a_real_browser(server, tmp_path):
         page.click("ul.jobs a >> nth=0")
         page.wait_for_selector("text=How your resume matches")
         assert page.locator("text=Gaps to prepare for").is_visible()
+        _accessible(page)
         start = page.locator("#start").bounding_box()
         assert start is not None and start["y"] + start["height"] <= 900, start  # no scrolling past the match
         page.fill("#id_questions", "4")
@@ -197,6 +202,7 @@ def test_it_runs_a_whole_interview_in_a_real_browser(server, tmp_path):
 
         assert page.eval_on_selector(".chat-head", "e => getComputedStyle(e).position") == "sticky"
         assert page.locator("#answer-form").is_visible() and page.locator("#record").is_visible()
+        _accessible(page)
         page.click("#end")
         page.wait_for_selector("#report-link:visible")  # the page stays on the interview: a step, not a jump
         assert "/report/" not in page.url
@@ -207,7 +213,20 @@ def test_it_runs_a_whole_interview_in_a_real_browser(server, tmp_path):
         assert page.locator("h1:has-text('Interview report')").is_visible()
         assert page.locator("text=Download transcript (Markdown)").is_visible()
         assert page.locator("table.verdicts tbody tr").count() == 3  # one row per answered question
+        _accessible(page)
         number = "e => getComputedStyle(e).whiteSpace"
         assert page.eval_on_selector("table.verdicts tbody td:first-child", number) == "nowrap"  # "10", never "1/0"
         assert page.locator(".strengths li").first.inner_text().startswith("Your strongest answer, to “")
         browser.close()
+
+
+def _accessible(page: Page) -> None:
+    """axe-core (axe-playwright-python) finds no serious or critical violation on the page as shown."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = [
+        (v["id"], v["impact"], v["nodes"][0]["target"])
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not found, found
