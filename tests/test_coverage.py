@@ -151,6 +151,6 @@ def test_the_match_page_shows_partly_covered_items_and_the_conditions(client, us
     condition = job.facts.get(text__startswith="Must be at least 21")
     assert not condition.askable and condition.kind == "condition"
     page = client.get(reverse("new_interview", args=[job.pk])).content.decode()
-    matched, conditions = page.split("<h3>Conditions</h3>")
+    matched, conditions = page.split("<h3>Conditions (1)</h3>")
     assert "Must be at least 21 years old" in conditions and "Must be at least 21" not in matched
     assert "partly</span>" in matched and "not named: Hadoop, Kafka" in matched
