@@ -151,6 +151,18 @@ def test_it_guesses_the_title_of_a_posting_pasted_without_one(open_page, server)
     assert search(candidate, server, "tidewater") == ["Data Engineer"]
 
 
+def test_the_admin_says_at_once_that_a_document_is_being_saved(open_page, server):
+    page = open_page(ADMIN)
+    page.goto(f"{server}/admin/documents/jobposting/add/")
+    page.fill("#id_text", PASTED_WITHOUT_TITLE)
+    # Hold the form here (a listener after the page's own): what the page shows while a save runs.
+    page.evaluate("document.querySelector('#content-main form').addEventListener('submit', e => e.preventDefault())")
+    page.click("input[name=_save]")
+    assert page.locator("#saving-note").inner_text().startswith("Saving: the document is being read")
+    page.click("input[name=_save]")  # a second click sends nothing more and says nothing twice
+    assert page.locator("#saving-note").count() == 1
+
+
 def test_it_keeps_a_deleted_resume_fact_deleted_after_a_reparse(open_page, server):
     page = open_page(CANDIDATE)
     upload_resume(page, server)

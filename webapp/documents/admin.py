@@ -61,6 +61,9 @@ class DocumentAdmin(admin.ModelAdmin[services.Document]):
     change_list_template = "admin/webapp/document_change_list.html"
     readonly_fields = ("source_file", "created")
 
+    class Media:
+        js = ("webapp/saving.js",)  # a long document takes seconds to read: the form says so
+
     def get_inlines(
         self, request: HttpRequest, obj: services.Document | None
     ) -> list[type[InlineModelAdmin[Any, Any]]]:
