@@ -99,10 +99,16 @@ class _KnownWords:
     entries: dict[str, dict[str, Any]]
     dialogs: dict[str, Dialog]
     texts: dict[str, str] = field(default_factory=dict)
+    words: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
 
     def of(self, example: Example) -> frozenset[str]:
-        dialog = self.dialogs[example.dialog_id]
-        return turn.known_words(self._text(dialog.resume), self._text(dialog.job), example.job_title, example.company)
+        key = (example.dialog_id, example.job_title, example.company)  # every turn of a dialog knows the same
+        if key not in self.words:
+            dialog = self.dialogs[example.dialog_id]
+            self.words[key] = turn.known_words(
+                self._text(dialog.resume), self._text(dialog.job), example.job_title, example.company
+            )
+        return self.words[key]
 
     def _text(self, slug: str) -> str:
         if slug not in self.texts:

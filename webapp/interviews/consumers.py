@@ -96,19 +96,13 @@ class InterviewConsumer(AsyncJsonWebsocketConsumer):
         except protocol.ProtocolError as exc:
             await self.viewer.error(exc.code, exc.message)
             return
-        await self.receive_json(message.as_dict())
-
-    async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         if not await self._owned():
             await self.close(code=4404)
             return
-        kind = content.get("type")
-        if kind == protocol.Message.ANSWER:
-            await live.answer(self.room, self.viewer, content)
-        elif kind == protocol.Message.END:
+        if message.type == protocol.Message.ANSWER:
+            await live.answer(self.room, self.viewer, message)
+        else:  # the protocol lets through an answer or an end, nothing else
             await live.end(self.room, self.viewer)
-        else:
-            await self.viewer.error(protocol.BAD_MESSAGE, "Unknown message type.")
 
     # -- group events -> this socket
     async def interview_event(self, event: dict[str, Any]) -> None:

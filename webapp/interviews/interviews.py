@@ -360,8 +360,8 @@ def end(session: InterviewSession | int, closing: bool = False) -> dict[str, Any
         session = InterviewSession.objects.select_for_update().get(pk=pk)
         if session.status == InterviewSession.Status.ENDED and session.report:
             return dict(session.report)
-        last = session.turns.order_by("-index").first()
-        if closing and last is not None and last.act != Act.CLOSING:
+        last = session.turns.order_by("-index").first() if closing else None
+        if last is not None and last.act != Act.CLOSING:
             Turn.objects.create(
                 session=session,
                 index=last.index + 1,

@@ -71,16 +71,13 @@ class Viewer:
         await self.send_json({"type": protocol.Event.ERROR, "code": code, "message": message})
 
 
-async def answer(room: Room, viewer: Viewer, content: Payload) -> None:
-    """Take the candidate's answer: announced to every socket and the next turn asked for; an answer
-    resent after a reconnect is acknowledged to its own socket only."""
-    text, client_id = content.get("text"), content.get("id", "")
-    if not isinstance(text, str) or not isinstance(client_id, str):
-        await viewer.error("bad_message", "An answer's text (and id) must be strings.")
-        return
+async def answer(room: Room, viewer: Viewer, message: protocol.ClientMessage) -> None:
+    """Take the candidate's answer (checked by :func:`protocol.parse_client_message`): announced to
+    every socket and the next turn asked for; an answer resent after a reconnect is acknowledged to
+    its own socket only."""
     session = await db(InterviewSession.objects.get)(pk=room.session_id)
     try:
-        turn, created = await db(interviews.add_answer)(session, text, client_id, content.get("voice", ()))
+        turn, created = await db(interviews.add_answer)(session, message.text, message.id or "", message.voice)
     except interviews.InterviewError as exc:
         await viewer.error(exc.code, exc.message)
         return
