@@ -112,3 +112,4 @@ class Reason(StrEnum):
     GAP = "gap"  # a job requirement with no evidence in the resume
     HIGHLIGHT = "resume_highlight"  # a resume fact relevant to the job
     ANSWER_LINK = "answer_link"  # a fact close to what the candidate just said
+    ANSWERED = "answers_question"  # the posting's line that answers the candidate's own question

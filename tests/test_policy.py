@@ -6,7 +6,15 @@ from dataclasses import replace
 
 import pytest
 
-from interviewer.dialog.policy import MAX_QUESTIONS, InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
+from interviewer.dialog.answers import Line, Reply
+from interviewer.dialog.policy import (
+    MAX_INVITATIONS,
+    MAX_QUESTIONS,
+    InterviewPolicy,
+    InterviewSettings,
+    PastTurn,
+    TurnPlan,
+)
 from interviewer.matching.selector import FactRef, Selection
 from interviewer.vocabulary import PROBES, Act, Reason
 
@@ -312,3 +320,45 @@ def test_it_accepts_the_boundaries_of_the_settings():
     assert InterviewSettings(questions=2).questions == 2
     assert InterviewSettings(questions=30, minutes=120, kind="behavioral").minutes == 120
     assert InterviewSettings(minutes=1).minutes == 1
+
+
+def _invited(policy: InterviewPolicy) -> list[PastTurn]:
+    """An interview of three questions up to the candidate's reply to the invitation to ask."""
+    dialog: list[PastTurn] = []
+    for _ in range(4):
+        plan = policy.next_turn(dialog)
+        dialog += [asked(plan), answered("Is the role remote?")]
+    assert dialog[-2].act == CANDIDATE_QUESTIONS
+    return dialog
+
+
+def test_it_answers_the_candidates_questions_and_invites_more_before_closing():
+    policy = InterviewPolicy(InterviewSettings(questions=3, kind="technical"), plan_of(6))
+    dialog = _invited(policy)
+    line = Line("Fully remote, with a team week each quarter.", "benefits", "benefits", 41)
+    replies = (Reply("Is the role remote?", line, 0.5),)
+
+    answering = policy.next_turn(dialog, replies=replies)
+
+    assert answering.act == CANDIDATE_QUESTIONS and answering.replies == replies
+    assert answering.reason == "answering the candidate's questions"
+    assert [(s.fact.id, s.fact.text, s.reason) for s in answering.selections] == [(41, line.text, Reason.ANSWERED)]
+    # No more questions: the closing, which answers nothing.
+    dialog += [asked(answering), answered("No, that's everything, thank you.")]
+    assert policy.next_turn(dialog) == TurnPlan(CLOSING, "closing after the candidate's questions")
+
+
+def test_it_closes_with_the_answers_once_the_candidate_has_been_invited_three_times():
+    policy = InterviewPolicy(InterviewSettings(questions=3, kind="technical"), plan_of(6))
+    dialog = _invited(policy)
+    replies = (Reply("Is there a bonus?"),)  # a question the posting does not answer
+    for _ in range(MAX_INVITATIONS - 1):
+        plan = policy.next_turn(dialog, replies=replies)
+        assert plan.act == CANDIDATE_QUESTIONS and plan.selections == ()
+        dialog += [asked(plan), answered("Is there a bonus?")]
+
+    last = policy.next_turn(dialog, replies=replies)
+
+    assert last.act == CLOSING and last.replies == replies and not last.done
+    dialog += [asked(last), answered("Thanks")]
+    assert policy.next_turn(dialog).done

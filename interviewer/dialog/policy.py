@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from interviewer.matching.selector import Selection
-from interviewer.vocabulary import Act, InterviewKind, Reason
+from interviewer.dialog.answers import Reply
+from interviewer.matching.selector import FactRef, Selection
+from interviewer.vocabulary import Act, InterviewKind, Reason, Source
 
 MAX_QUESTIONS = 30  # a timed interview stops here even if time is left
+MAX_INVITATIONS = 3  # times the candidate is asked for (more) questions before the closing
 ACT_FOR_REASON = {
     Reason.HIGHLIGHT: Act.RESUME_DEEP_DIVE,
     Reason.STRONG_MATCH: Act.REQUIREMENT_PROBE,
@@ -56,6 +58,7 @@ class TurnPlan:
     reason: str  # recorded on the turn: why this act now
     selections: tuple[Selection, ...] = ()
     done: bool = False
+    replies: tuple[Reply, ...] = ()  # the candidate's questions this turn answers (interviewer.dialog.answers)
 
 
 @dataclass
@@ -69,6 +72,7 @@ class InterviewPolicy:
         elapsed_s: float = 0.0,
         needs_follow_up: str = "",
         follow_up_facts: list[Selection] | None = None,
+        replies: tuple[Reply, ...] = (),
     ) -> TurnPlan:
         """Decide the next interviewer act.
 
@@ -77,6 +81,8 @@ class InterviewPolicy:
             elapsed_s: seconds since the interview started (timed interviews).
             needs_follow_up: why the last answer deserves a follow-up ("short answer"...), or "".
             follow_up_facts: the selector's follow-up facts for the last answer.
+            replies: the candidate's questions in its last words, each with the posting's line that
+                answers it (after an invitation to ask: interviewer.dialog.answers).
 
         Returns:
             A :class:`TurnPlan`; ``done`` is True once the closing has been said.
@@ -88,7 +94,7 @@ class InterviewPolicy:
         if last == Act.CLOSING:
             return TurnPlan(Act.CLOSING, "interview over", done=True)
         if last == Act.CANDIDATE_QUESTIONS:
-            return TurnPlan(Act.CLOSING, "closing after the candidate's questions")
+            return self._after_invitation(asked, replies)
         if self._out_of_time(asked, elapsed_s):
             why = "time is up" if self.settings.minutes else f"{self.settings.questions} questions asked"
             return TurnPlan(Act.CANDIDATE_QUESTIONS, f"{why}: inviting the candidate's questions")
@@ -122,6 +128,23 @@ class InterviewPolicy:
         pick = remaining[0]
         act = ACT_FOR_REASON[Reason(pick.reason)]
         return TurnPlan(act, PROBE_REASONS[act], (pick,))
+
+    def _after_invitation(self, asked: list[PastTurn], replies: tuple[Reply, ...]) -> TurnPlan:
+        """The candidate was invited to ask: their questions are answered from the posting and they
+        are asked for more (up to :data:`MAX_INVITATIONS` times), or the interview closes, answering
+        the last ones first."""
+        facts = tuple(
+            Selection(FactRef(r.line.fact_id, Source.JOB, r.line.section, r.line.text, 0, kind=r.line.kind),
+                      r.similarity, Reason.ANSWERED)
+            for r in replies
+            if r.line is not None
+        )  # fmt: skip
+        invited = sum(1 for t in asked if t.act == Act.CANDIDATE_QUESTIONS)
+        if replies and invited < MAX_INVITATIONS:
+            return TurnPlan(Act.CANDIDATE_QUESTIONS, "answering the candidate's questions", facts, replies=replies)
+        if replies:
+            return TurnPlan(Act.CLOSING, "closing, answering the candidate's last questions", facts, replies=replies)
+        return TurnPlan(Act.CLOSING, "closing after the candidate's questions")
 
     def _out_of_time(self, asked: list[PastTurn], elapsed_s: float) -> bool:
         counted = sum(1 for t in asked if t.act is not None and t.act.counts_as_question)

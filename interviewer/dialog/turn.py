@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from interviewer.dialog import prompt, ranker
+from interviewer.dialog import answers, prompt, ranker
 from interviewer.dialog.cleanup import template_question
 from interviewer.dialog.inputs import PromptInputs, PromptStyle
 from interviewer.dialog.policy import TurnPlan
@@ -42,7 +42,8 @@ class TurnCase:
     ``inputs.stage`` is the planned act. ``index`` is the turn's place in the interview (it picks
     the wording of the code-written start). ``targets`` are the facts a probe must name (None:
     every fact shown); ``section`` is the parser section of a probe's requirement (a plus is never
-    stated as required); ``redirect`` marks a follow-up on an off-topic answer (:func:`redirects`).
+    stated as required); ``redirect`` marks a follow-up on an off-topic answer (:func:`redirects`);
+    ``replies`` are the candidate's own questions the turn answers from the posting.
     """
 
     inputs: PromptInputs
@@ -53,6 +54,7 @@ class TurnCase:
     targets: Sequence[str] | None = None
     section: str = ""
     redirect: bool = False
+    replies: Sequence[answers.Reply] = ()
 
     @property
     def act(self) -> Act:
@@ -67,10 +69,12 @@ def redirects(plan: TurnPlan) -> bool:
 
 
 def templated(case: TurnCase) -> bool:
-    """A turn the template says and the model is not asked: a redirect, or a behavioral question with
+    """A turn the template says and the model is not asked: a redirect, a behavioral question with
     no fact to stand on (left to invent one, the model asked about a situation in the posting's
-    trade that nothing shown gives; the blind judges called it invented)."""
-    return case.redirect or (case.act is Act.BEHAVIORAL and not case.inputs.facts)
+    trade that nothing shown gives; the blind judges called it invented), or an answer to the
+    candidate's questions (the posting's lines quoted: the model, asked to answer, deferred every
+    question to the hiring manager or answered from nowhere)."""
+    return case.redirect or bool(case.replies) or (case.act is Act.BEHAVIORAL and not case.inputs.facts)
 
 
 def prefix(case: TurnCase, style: PromptStyle, attempt: int = 0) -> str:
@@ -113,7 +117,9 @@ def rank_context(case: TurnCase) -> RankContext:
 
 
 def template(case: TurnCase) -> str:
-    """The template question for the turn: the last resort."""
+    """The template question for the turn: the last resort (and the answer to the candidate's questions)."""
+    if case.replies:
+        return answers.compose(case.replies, closing=case.act is Act.CLOSING)
     return template_question(case.inputs, list(case.asked), case.redirect)
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from interviewer.dialog import answers
 from interviewer.dialog import turn as turn_words
 from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle
 from interviewer.dialog.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
@@ -178,6 +179,7 @@ class Pending:
             targets=[s.fact.text for s in self.plan.selections],
             section=first.section if first is not None and first.source == Source.JOB else "",
             redirect=turn_words.redirects(self.plan),
+            replies=self.plan.replies,
         )
 
 
@@ -226,7 +228,7 @@ def plan_next(session_id: int, index: int) -> Pending | None:
     why, follow_facts = _follow_up(session, history)
     policy = InterviewPolicy(interview_settings(session), [_selection(d) for d in session.settings.get("plan", [])])
     elapsed = (timezone.now() - session.started).total_seconds()
-    plan = policy.next_turn(past, elapsed, why, follow_facts)
+    plan = policy.next_turn(past, elapsed, why, follow_facts, _replies(session, history))
     if plan.done:
         return None
     last_answer = history[-1].text if history and history[-1].role == Turn.Role.CANDIDATE else ""
@@ -256,6 +258,19 @@ def _prompt_inputs(session: InterviewSession, history: list[Turn], plan: TurnPla
         history=[(t.role, t.text) for t in history],
         exemplars=[e.text for e in exemplars],
     )
+
+
+def _replies(session: InterviewSession, history: list[Turn]) -> tuple[answers.Reply, ...]:
+    """The candidate's own questions in their last words after an invitation to ask, each with the
+    posting's line that answers it (any line the candidate kept: benefits and conditions too)."""
+    if len(history) < 2 or history[-1].role != Turn.Role.CANDIDATE or history[-2].act != Act.CANDIDATE_QUESTIONS:
+        return ()
+    asked = answers.questions(history[-1].text)
+    if not asked:
+        return ()
+    job = knowledge.fact_set(session.job)
+    lines = [answers.Line(f.text, f.section, f.kind, f.id) for f in job.facts]
+    return tuple(answers.find(asked, lines, job.vectors, models_registry.encoder()))
 
 
 def _follow_up(session: InterviewSession, history: list[Turn]) -> tuple[str, list[Selection]]:

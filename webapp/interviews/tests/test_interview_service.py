@@ -126,3 +126,34 @@ def test_an_interview_the_candidate_ends_closes_once_and_one_that_closed_gets_no
     last.save(update_fields=["act"])
     interviews.end(natural, closing=True)
     assert natural.turns.filter(act="closing").count() == 1 and interviews.early_closing(natural.pk) is None
+
+
+def _to_the_invitation(session) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(10):
+        turn = next_turn(session)
+        if turn.act == Act.CANDIDATE_QUESTIONS:
+            return
+        interviews.add_answer(session, "At Acme I built Python APIs for 2 million users and cut latency by 30%.")
+    raise AssertionError("the interview never invited questions")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_the_candidates_question_from_the_posting_then_closes(users):
+    session = start(users[0], questions=2)
+    _to_the_invitation(session)
+    interviews.add_answer(session, "Do you need production PostgreSQL database experience? And is there a bonus?")
+
+    answer = next_turn(session)
+
+    assert answer.act == Act.CANDIDATE_QUESTIONS and answer.source == "template"
+    assert "“Production PostgreSQL database experience”" in answer.text  # the posting's line, quoted
+    assert "On your question “And is there a bonus”, the posting doesn't say" in answer.text
+    assert answer.text.endswith("What else would you like to know?")
+    assert [(g["text"], g["reason"]) for g in answer.grounding] == [
+        ("Production PostgreSQL database experience", "answers_question")
+    ]
+    interviews.add_answer(session, "No, that's everything. Thank you!")
+    closing = next_turn(session)
+    assert closing.act == Act.CLOSING and "PostgreSQL" not in closing.text
+    report = interviews.build_report(session)
+    assert [q for q in report["candidate_questions"]][0].startswith("Do you need production PostgreSQL")

@@ -1,0 +1,140 @@
+"""The interviewer's answers to the candidate's own questions: what asks, which line answers, the words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interviewer.dialog.answers import Line, Reply, compose, find, questions
+from interviewer.dialog.ranker import closes
+
+
+class Fixed:
+    """An encoder that gives each text the vector it is told (unit vectors, so similarity is a dot product)."""
+
+    model_id = "fixed"
+
+    def __init__(self, vectors: dict[str, list[float]]) -> None:
+        self.vectors = vectors
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = np.array([self.vectors[t] for t in texts], dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _unit_at(similarity: float) -> list[float]:
+    """A vector whose similarity to [1, 0, 0] is ``similarity`` (and 0 to [0, 0, 1])."""
+    return [similarity, float(np.sqrt(1 - similarity**2)), 0.0]
+
+
+@pytest.mark.parametrize(
+    ("words", "asked"),
+    [
+        ("Is the role remote?", ["Is the role remote?"]),
+        (
+            "Yes. What is the salary range? And how big is the team?",
+            ["What is the salary range?", "And how big is the team?"],
+        ),
+        ("Could you tell me who I would report to", ["Could you tell me who I would report to"]),
+        ("No, that's everything, thank you.", []),
+        ("I have no questions. Thanks for your time.", []),
+        ("?", []),
+    ],
+)
+def test_it_finds_the_sentences_that_ask(words, asked):
+    assert questions(words) == asked
+
+
+def test_it_answers_from_a_line_that_shares_a_word_before_a_nearer_one_that_shares_none():
+    asked = "What is the salary range?"
+    salary = Line("Starting salary of 48,000 to 54,000 a year.", "benefits", "benefits", 7)
+    duty = Line("Publish three posts a week.", "responsibilities", "responsibility", 8)
+    encoder = Fixed({asked: [1.0, 0.0, 0.0]})
+    vectors = np.array([_unit_at(0.35), _unit_at(0.55)], dtype=np.float32)
+
+    (reply,) = find([asked], [salary, duty], vectors, encoder)
+
+    assert reply.line == salary and reply.similarity == pytest.approx(0.35, abs=1e-3)
+
+
+def test_it_takes_a_very_near_line_without_a_shared_word_and_leaves_a_far_one():
+    near, far = "Can I work from home?", "Is there a company car?"
+    remote = Line("Fully remote, with a team week each quarter.", "benefits", "benefits", 3)
+    encoder = Fixed({near: [1.0, 0.0, 0.0], far: [0.0, 0.0, 1.0]})
+    vectors = np.array([_unit_at(0.65)], dtype=np.float32)
+
+    near_reply, far_reply = find([near, far], [remote], vectors, encoder)
+
+    assert near_reply.line == remote
+    assert far_reply == Reply(far)  # nothing answers it: the posting does not say
+
+
+def test_it_answers_no_more_than_three_questions_at_once():
+    asked = [f"Question number {n}?" for n in range(5)]
+    replies = find(asked, [], np.zeros((0, 3), dtype=np.float32), Fixed({}))
+    assert [r.question for r in replies] == asked[:3]
+
+
+def test_it_quotes_the_line_says_where_it_comes_from_and_invites_more():
+    salary = Line("Starting salary of 48,000 to 54,000 a year.", "benefits", "benefits")
+    text = compose([Reply("What is the salary?", salary, 0.5)], closing=False)
+    assert text == (
+        "Good question. The posting says: “Starting salary of 48,000 to 54,000 a year”. What else would you like to know?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (
+            Line("Five years of Python.", "requirements", "requirement"),
+            "The posting asks for this: “Five years of Python”.",
+        ),
+        (
+            Line("Own the release process.", "responsibilities", "responsibility"),
+            "The posting lists this among the duties",
+        ),
+        (Line("Chicago, IL (hybrid).", "about", "other"), "The posting says: “Chicago, IL (hybrid)”."),
+        (None, "The posting doesn't say, so the hiring manager is the one to ask."),
+    ],
+)
+def test_it_names_the_kind_of_line_or_says_the_posting_does_not_say(line, said):
+    assert said in compose([Reply("A question?", line)], closing=False)
+    assert said.lower() in compose([Reply("A question?", line), Reply("Another?", line)], closing=False).lower()
+
+
+def test_a_closing_answers_each_question_and_thanks_without_asking():
+    replies = [Reply("Is it remote?", Line("Fully remote.", "benefits", "benefits")), Reply("Is there a bonus?")]
+    text = compose(replies, closing=True)
+    assert text == (
+        "On your question “Is it remote”, the posting says: “Fully remote”. "
+        "On your question “Is there a bonus”, the posting doesn't say, so the hiring manager is the one to ask. "
+        "Thank you for your time today."
+    )
+    assert closes(text)
+
+
+def test_a_long_line_is_quoted_in_part():
+    line = Line(" ".join(f"word{n}" for n in range(60)), "about", "company")
+    text = compose([Reply("Tell me about the company?", line)], closing=False)
+    assert "word39…”" in text and "word40" not in text
+
+
+@pytest.mark.real_models
+def test_the_packaged_encoder_answers_pay_from_the_benefits_and_leaves_what_the_posting_does_not_say():
+    from interviewer.encoders import SentenceTransformerEncoder
+    from interviewer.serving.weights import packaged_encoder_dir
+
+    encoder = SentenceTransformerEncoder(packaged_encoder_dir())
+    lines = [
+        Line("Build and maintain Power BI dashboards for the sales team.", "responsibilities", "responsibility"),
+        Line("Confident SQL skills, including window functions.", "requirements", "requirement"),
+        Line("Salary of 42,000 to 48,000 plus a yearly bonus.", "benefits", "benefits"),
+        Line("Hybrid: two days a week in our Leeds office.", "benefits", "benefits"),
+    ]
+    vectors = encoder.encode([line.text for line in lines])
+
+    pay, car = find(["What is the salary range?", "Do you offer a company car?"], lines, vectors, encoder)
+
+    assert pay.line == lines[2]
+    assert car.line is None
