@@ -280,3 +280,49 @@ def test_it_marks_each_turns_source_in_the_exports(open_page, server):
     for turn in spoken:
         written = "template question" if turn["source"] == "template" else "written by the model"
         assert f"{turn['text']} _({turn['act'].replace('_', ' ')}; {written})_" in markdown
+
+
+def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(open_page, server):
+    from tests.test_browser import _accessible
+
+    page = open_page(CANDIDATE)
+    upload_resume(page, server)
+    page.goto(f"{server}/")
+    page.click("ul.jobs a:has-text('Web Developer')")
+    page.fill("#id_questions", "2")
+    page.click("#start")
+    page.wait_for_url("**/interviews/*/")
+    answer = (
+        "At Acme Freight I built REST APIs in Python for 2 million users and cut response times by 30% in a quarter."
+    )
+    for _ in range(4):  # the opening, a question, perhaps a follow-up: then the invitation to ask
+        page.wait_for_selector("#answer:enabled")
+        last = page.locator("#log li.interviewer:not(.streaming) .text").last.inner_text()
+        if "would you like to" in last.lower():
+            break
+        spoken = page.locator("#log li.interviewer:not(.streaming)").count()
+        page.fill("#answer", answer)
+        page.press("#answer", "Enter")
+        page.wait_for_function(f"document.querySelectorAll('#log li.interviewer:not(.streaming)').length > {spoken}")
+    page.fill("#answer", "Where is this job based?")
+    page.press("#answer", "Enter")
+    page.wait_for_selector("#log li.interviewer:not(.streaming) .text:has-text('the location as')")
+    reply = page.locator("#log li.interviewer:not(.streaming) .text").last.inner_text()
+    assert reply == "Good question. The posting gives the location as: “Leeds”. What else would you like to know?"
+    page.locator("#log li.interviewer details summary").last.click()
+    assert page.locator("#log li.interviewer details li:has-text('Leeds')").last.is_visible()  # the line it used
+    page.fill("#answer", "No, that's everything, thank you.")
+    page.press("#answer", "Enter")
+    page.wait_for_selector("#report-link:visible")
+    page.click("#report-link")
+    page.wait_for_url("**/report/")
+    assert page.locator(".asked li:has-text('Where is this job based?')").is_visible()
+
+    page.click("nav a:has-text('My progress')")
+    page.wait_for_url("**/progress/")
+    assert page.locator("svg.chart").count() == 2
+    assert page.locator("svg.chart [data-series='overall'] circle").count() >= 1
+    assert page.locator("h3:has-text('Web Developer')").is_visible()
+    _accessible(page)
+    if os.getenv("SCREENSHOT_DIR"):
+        page.screenshot(path=str(Path(os.environ["SCREENSHOT_DIR"]) / "progress.png"), full_page=True)

@@ -336,7 +336,7 @@ def test_it_answers_the_candidates_questions_and_invites_more_before_closing():
     policy = InterviewPolicy(InterviewSettings(questions=3, kind="technical"), plan_of(6))
     dialog = _invited(policy)
     line = Line("Fully remote, with a team week each quarter.", "benefits", "benefits", 41)
-    replies = (Reply("Is the role remote?", line, 0.5),)
+    replies = (Reply("Is the role remote?", (line,), 0.5),)
 
     answering = policy.next_turn(dialog, replies=replies)
 

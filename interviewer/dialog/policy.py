@@ -134,10 +134,10 @@ class InterviewPolicy:
         are asked for more (up to :data:`MAX_INVITATIONS` times), or the interview closes, answering
         the last ones first."""
         facts = tuple(
-            Selection(FactRef(r.line.fact_id, Source.JOB, r.line.section, r.line.text, 0, kind=r.line.kind),
+            Selection(FactRef(line.fact_id, Source.JOB, line.section, line.text, 0, kind=line.kind),
                       r.similarity, Reason.ANSWERED)
             for r in replies
-            if r.line is not None
+            for line in r.lines
         )  # fmt: skip
         invited = sum(1 for t in asked if t.act == Act.CANDIDATE_QUESTIONS)
         if replies and invited < MAX_INVITATIONS:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +26,7 @@ from interviewer.documents.sections import JOB_ASKABLE
 from interviewer.feedback import report as feedback
 from interviewer.matching import coverage
 from interviewer.matching.selector import FactRef, Selection
-from interviewer.vocabulary import Act, InterviewKind, Reason, Source
+from interviewer.vocabulary import Act, InterviewKind, Reason, Section, Source
 from webapp.documents import embeddings, knowledge
 from webapp.documents.models import JobPosting, Resume
 from webapp.interviews import voice
@@ -270,7 +271,11 @@ def _replies(session: InterviewSession, history: list[Turn]) -> tuple[answers.Re
         return ()
     job = knowledge.fact_set(session.job)
     lines = [answers.Line(f.text, f.section, f.kind, f.id) for f in job.facts]
-    return tuple(answers.find(asked, lines, job.vectors, models_registry.encoder()))
+    vectors = job.vectors
+    if session.job.location:  # a field of its own, not a fact: answers "Where is the job based?"
+        lines.append(answers.Line(session.job.location, Section.ABOUT, answers.LOCATION))
+        vectors = np.vstack([vectors, models_registry.encoder().encode([session.job.location])])
+    return tuple(answers.find(asked, lines, vectors, models_registry.encoder()))
 
 
 def _follow_up(session: InterviewSession, history: list[Turn]) -> tuple[str, list[Selection]]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("jobs/<int:job_id>/interview/", views.new_interview, name="new_interview"),
     path("interviews/", views.history, name="history"),
+    path("progress/", views.my_progress, name="progress"),
     path("interviews/<int:session_id>/", views.interview, name="interview"),
     path("interviews/<int:session_id>/report/", views.report, name="report"),
     path("interviews/<int:session_id>/transcribe/", views.transcribe, name="transcribe"),

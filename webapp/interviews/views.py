@@ -21,7 +21,7 @@ from webapp.documents import knowledge, search, services
 from webapp.documents.forms import ResumeUploadForm
 from webapp.documents.models import JobPosting, Resume, Seniority
 from webapp.forms import parse_id
-from webapp.interviews import interviews, voice
+from webapp.interviews import interviews, progress, voice
 from webapp.interviews.forms import StartInterviewForm
 from webapp.interviews.models import InterviewSession
 from webapp.serving import models_registry
@@ -166,6 +166,12 @@ def transcript(request: AuthenticatedHttpRequest, session_id: int, fmt: str) -> 
         response = HttpResponse(interviews.transcript_markdown(session), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{"json" if fmt == "json" else "md"}"'
     return response
+
+
+@login_required
+def my_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """*My progress*: scores across finished interviews as charts, and the requirements practised."""
+    return render(request, "webapp/progress.html", progress.page(request.user))
 
 
 @login_required
