@@ -72,6 +72,44 @@ class InterviewKind(StrEnum):
         return [(kind.value, kind.label) for kind in cls]
 
 
+class Style(StrEnum):
+    """How hard the interviewer pushes: how often it follows up an answer, and on what."""
+
+    FRIENDLY = "friendly"
+    NEUTRAL = "neutral"
+    DEMANDING = "demanding"
+
+    @property
+    def label(self) -> str:
+        return {
+            Style.FRIENDLY: "Friendly (follows up only an answer off the question)",
+            Style.NEUTRAL: "Neutral (follows up a short, vague or off-topic answer)",
+            Style.DEMANDING: "Demanding (also pushes for your own part, a number and the result)",
+        }[self]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(style.value, style.label) for style in cls]
+
+
+class Mode(StrEnum):
+    """Whether the candidate hears how each answer did at once (practice) or only in the report (real)."""
+
+    PRACTICE = "practice"
+    REAL = "real"
+
+    @property
+    def label(self) -> str:
+        return {
+            Mode.PRACTICE: "Practice (a feedback line after each answer)",
+            Mode.REAL: "Real (feedback in the report only)",
+        }[self]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(mode.value, mode.label) for mode in cls]
+
+
 class Source(StrEnum):
     """Which document a fact comes from."""
 

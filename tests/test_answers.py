@@ -160,3 +160,15 @@ def test_the_packaged_encoder_answers_pay_from_the_benefits_and_leaves_what_the_
 
     assert pay.lines == (lines[2],)
     assert car.lines == ()
+    # A posting without a pay line: a pay question is not answered with the nearest topic's lines
+    # (on real postings it got the location), and a question of the day's work gets the duties.
+    place = Line("San Diego, CA", "about", LOCATION)
+    rest = [lines[0], lines[1], place]
+    rest_vectors = encoder.encode([line.text for line in rest])
+    unpaid, days, where = find(
+        ["How much does the position pay?", "What would I spend most of my time doing?", "Where is this job located?"],
+        rest,
+        rest_vectors,
+        encoder,
+    )
+    assert unpaid.lines == () and days.lines == (lines[0],) and where.lines == (place,)

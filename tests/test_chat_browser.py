@@ -304,6 +304,9 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
         page.fill("#answer", answer)
         page.press("#answer", "Enter")
         page.wait_for_function(f"document.querySelectorAll('#log li.interviewer:not(.streaming)').length > {spoken}")
+    note = page.locator("#log li.candidate .feedback").first  # practice mode, the default: a line per answer
+    said = note.inner_text()
+    assert note.is_visible() and ("Next: " in said or "Strong answer" in said)
     page.fill("#answer", "Where is this job based?")
     page.press("#answer", "Enter")
     page.wait_for_selector("#log li.interviewer:not(.streaming) .text:has-text('the location as')")

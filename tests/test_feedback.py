@@ -12,7 +12,7 @@ from django.core.management import CommandError
 
 from interviewer.encoders import HashingEncoder
 from interviewer.feedback import report as feedback
-from interviewer.vocabulary import Act
+from interviewer.vocabulary import Act, Style
 from training import evaluate_feedback
 from training.data import DataError
 from webapp.interviews.management.commands.evaluate_feedback import Command
@@ -470,3 +470,50 @@ def test_it_meets_the_targets_on_the_test_half_with_the_packaged_encoder():
     assert flags["off_topic"]["precision"] >= 0.9 and flags["off_topic"]["recall"] >= 0.9
     assert flags["vague"]["precision"] >= 0.85 and flags["vague"]["recall"] >= 0.85
     assert min(star.values()) >= 0.85
+
+
+# ---------------------------------------------------------------------------
+# Styles and practice mode
+
+
+SPECIFIC_NO_RESULT = "I planned the PostgreSQL migration with two colleagues and moved 40 tables over a weekend."
+
+
+@pytest.mark.parametrize(
+    ("answer", "friendly", "neutral", "demanding"),
+    [
+        ("Yes.", "", "a short answer", "a short answer"),
+        (SPECIFIC_NO_RESULT, "", "", "an answer without its result"),
+        (
+            "When our orders service hit its limits in 2022, I was asked to move it. I planned the cutover, "
+            "migrated the PostgreSQL database with zero downtime, and query time fell by 40%.",
+            "",
+            "",
+            "",
+        ),
+    ],
+)
+def test_each_style_follows_up_what_it_should(answer, friendly, neutral, demanding):
+    a = feedback.assess("Tell me about a database migration you led.", answer)
+    assert [a.follow_up_reason_for(s) for s in (Style.FRIENDLY, Style.NEUTRAL, Style.DEMANDING)] == [
+        friendly,
+        neutral,
+        demanding,
+    ]
+
+
+def test_a_friendly_interviewer_still_brings_an_off_topic_answer_back():
+    a = feedback.assess(
+        "Tell me about a database migration you led.", "I bake sourdough bread every weekend.", HashingEncoder()
+    )
+    assert a.off_topic and a.follow_up_reason_for(Style.FRIENDLY) == feedback.OFF_TOPIC_ANSWER
+
+
+def test_the_practice_note_says_how_the_answer_did_and_the_first_thing_to_change():
+    a = feedback.assess("Tell me about a database migration you led.", SPECIFIC_NO_RESULT)
+    note = feedback.practice_note(a)
+    assert note.startswith("On topic, specific; numbers: 40.")
+    assert f"STAR: {feedback.verdict(a)['star']}." in note
+    assert note.endswith("Next: " + a.tips[0][0].lower() + a.tips[0][1:])
+    asked = feedback.assess("What would you like to ask me?", "Is the role remote?", act="candidate_questions")
+    assert feedback.practice_note(asked) == ""  # the candidate's own question is not graded

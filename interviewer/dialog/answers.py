@@ -94,6 +94,13 @@ TOPICS = (
         ("Where is the job based?", "Where is the office?", "Which city would I work in?", "Where would I be located?"),
         frozenset({LOCATION}), frozenset(), "The posting gives the location as",
     ),
+    # Answered only by a line that names it: the examples keep pay questions from the nearest other
+    # topic (on real postings "How much does the position pay?" was nearest "place", and got the location).
+    Topic(
+        "pay",
+        ("How much does the job pay?", "What is the salary?", "How much would I earn?", "Is there a bonus?"),
+        frozenset(), frozenset(), "",
+    ),
 )  # fmt: skip
 
 

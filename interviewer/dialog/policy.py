@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from interviewer.dialog.answers import Reply
 from interviewer.matching.selector import FactRef, Selection
-from interviewer.vocabulary import Act, InterviewKind, Reason, Source
+from interviewer.vocabulary import Act, InterviewKind, Mode, Reason, Source, Style
 
 MAX_QUESTIONS = 30  # a timed interview stops here even if time is left
 MAX_INVITATIONS = 3  # times the candidate is asked for (more) questions before the closing
@@ -32,12 +32,15 @@ class InterviewSettings:
     questions: int = 8  # questions before the candidate's own questions (the opening counts)
     minutes: float | None = None  # when set, time decides the length instead
     kind: InterviewKind = InterviewKind.MIXED
+    style: Style = Style.NEUTRAL  # how often the interviewer follows up, and on what
+    mode: Mode = Mode.PRACTICE  # practice: a feedback line after each answer; real: the report only
 
     def __post_init__(self) -> None:
-        try:
-            object.__setattr__(self, "kind", InterviewKind(self.kind))
-        except ValueError:
-            raise ValueError(f"kind must be one of {', '.join(InterviewKind)}") from None
+        for name, kind in (("kind", InterviewKind), ("style", Style), ("mode", Mode)):
+            try:
+                object.__setattr__(self, name, kind(getattr(self, name)))
+            except ValueError:
+                raise ValueError(f"{name} must be one of {', '.join(kind)}") from None
         if self.questions < 2 or self.questions > 30:
             raise ValueError("questions must be between 2 and 30")
         if self.minutes is not None and not 1 <= self.minutes <= 120:

@@ -22,7 +22,7 @@ from interviewer.feedback import relevance as relevance_
 from interviewer.feedback import star as star_
 from interviewer.matching import coverage as coverage_
 from interviewer.text import spoken_sentences, stem
-from interviewer.vocabulary import Act
+from interviewer.vocabulary import Act, Style
 
 SHORT_WORDS = 15
 OFF_TOPIC_ANSWER = "an off-topic answer"  # the follow-up reason (the turn's plan ends with it)
@@ -95,6 +95,22 @@ class AnswerFeedback:
         if self.short:
             return "a short answer"
         return "a vague answer" if self.vague else ""
+
+    def follow_up_reason_for(self, style: Style) -> str:
+        """Why an interviewer of ``style`` follows this answer up ("" for not): a friendly one only
+        an answer off the question; a neutral one a short or vague one too
+        (:attr:`follow_up_reason`); a demanding one also pushes for what a strong answer has, in
+        order: the candidate's own part, the result, a number."""
+        why = self.follow_up_reason
+        if style is Style.FRIENDLY:
+            return why if why == OFF_TOPIC_ANSWER else ""
+        if why or style is Style.NEUTRAL:
+            return why
+        if not self.star.get("action"):
+            return "an answer without your own part"
+        if not self.star.get("result"):
+            return "an answer without its result"
+        return "" if self.numbers else "an answer without a number"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -296,6 +312,20 @@ def tips(a: AnswerFeedback) -> list[str]:
     if missing and not a.short:
         out.append("Use the STAR shape; missing: " + ", ".join(missing) + ".")
     return out[:3]
+
+
+def practice_note(a: AnswerFeedback) -> str:
+    """The one line practice mode shows after an answer: how it did, and the first thing to change
+    ("" for the candidate's own question, which is not graded)."""
+    if a.candidate_question:
+        return ""
+    row = verdict(a)
+    said = ", ".join([row["relevance"].capitalize()] + ([row["specificity"]] if row["specificity"] else []))
+    if a.numbers:
+        said += "; numbers: " + ", ".join(a.numbers[:2])
+    parts = [said + "."] + ([] if a.off_topic else [f"STAR: {row['star']}."])
+    parts.append("Next: " + a.tips[0][0].lower() + a.tips[0][1:] if a.tips else "Strong answer: keep this shape.")
+    return " ".join(parts)
 
 
 # ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from interviewer.documents.sections import JOB_ASKABLE
 from interviewer.feedback import report as feedback
 from interviewer.matching import coverage
 from interviewer.matching.selector import FactRef, Selection
-from interviewer.vocabulary import Act, InterviewKind, Reason, Section, Source
+from interviewer.vocabulary import Act, InterviewKind, Mode, Reason, Section, Source, Style
 from webapp.documents import embeddings, knowledge
 from webapp.documents.models import JobPosting, Resume
 from webapp.interviews import voice
@@ -72,6 +72,8 @@ def start(candidate: User, resume: Resume, job: JobPosting, interview_settings: 
             "questions": interview_settings.questions,
             "minutes": interview_settings.minutes,
             "kind": interview_settings.kind,
+            "style": interview_settings.style,
+            "mode": interview_settings.mode,
             "plan": [s.as_dict() for s in plan],
             "match": {"overall": round(match.overall, 1), "coverage": round(match.coverage, 3)},
         },
@@ -81,7 +83,11 @@ def start(candidate: User, resume: Resume, job: JobPosting, interview_settings: 
 def interview_settings(session: InterviewSession) -> InterviewSettings:
     s = session.settings
     return InterviewSettings(
-        questions=s.get("questions", 8), minutes=s.get("minutes"), kind=s.get("kind", InterviewKind.MIXED)
+        questions=s.get("questions", 8),
+        minutes=s.get("minutes"),
+        kind=s.get("kind", InterviewKind.MIXED),
+        style=s.get("style", Style.NEUTRAL),
+        mode=s.get("mode", Mode.REAL),  # interviews begun before practice mode gave no feedback line
     )
 
 
@@ -116,6 +122,8 @@ def turn_payload(turn: Turn) -> dict[str, object]:
         payload["client_id"] = turn.client_id  # the browser's answer id: its answer was taken
     if turn.delivery:
         payload["delivery"] = turn.delivery  # a spoken answer: how it was said
+    if turn.feedback:
+        payload["feedback"] = turn.feedback  # practice mode: how the answer did
     return payload
 
 
@@ -290,7 +298,7 @@ def _follow_up(session: InterviewSession, history: list[Turn]) -> tuple[str, lis
         grounding=[g["text"] for g in (question.grounding if question else [])],
         act=Act(question.act) if question and question.act else None,
     )
-    why = assessment.follow_up_reason
+    why = assessment.follow_up_reason_for(interview_settings(session).style)
     if not why:
         return "", []
     resume_set, job_set = knowledge.fact_set(session.resume), knowledge.fact_set(session.job)
@@ -345,11 +353,30 @@ def add_answer(
         if last is None or last.role != Turn.Role.INTERVIEWER or last.act == Act.CLOSING:
             raise InterviewError("not_your_turn", "Wait for the interviewer's question before answering.")
         turn = Turn.objects.create(
-            session=session, index=last.index + 1, role=Turn.Role.CANDIDATE, text=text, client_id=client_id
+            session=session,
+            index=last.index + 1,
+            role=Turn.Role.CANDIDATE,
+            text=text,
+            client_id=client_id,
+            feedback=_practice_note(session, last, text),
         )
         if voice_takes:
             voice.attach(turn, voice_takes)
         return turn, True
+
+
+def _practice_note(session: InterviewSession, question: Turn, answer: str) -> str:
+    """Practice mode's feedback line on an answer ("" in real mode, and for the candidate's own question)."""
+    if interview_settings(session).mode is not Mode.PRACTICE:
+        return ""
+    assessment = feedback.assess(
+        question.text,
+        answer,
+        models_registry.encoder(),
+        grounding=[g["text"] for g in question.grounding],
+        act=Act(question.act) if question.act else None,
+    )
+    return feedback.practice_note(assessment)
 
 
 def _printable(text: str) -> str:

@@ -77,6 +77,9 @@ class Turn(models.Model):
     delivery = models.JSONField(
         default=dict, blank=True, help_text="How a spoken answer was delivered (pace, pauses, fillers), as heard."
     )
+    feedback = models.CharField(
+        max_length=400, blank=True, help_text="Practice mode: the feedback line shown after the answer."
+    )
 
     class Meta:
         db_table = "webapp_turn"

@@ -68,6 +68,8 @@ def new_interview(request: AuthenticatedHttpRequest, job_id: int) -> HttpRespons
             questions=data["questions"],
             minutes=float(data["minutes"]) if data["length"] == "minutes" else None,
             kind=data["kind"],
+            style=data["style"],
+            mode=data["mode"],
         )
         session = interviews.start(request.user, resume, job, chosen_settings)
         return redirect("interview", session_id=session.pk)

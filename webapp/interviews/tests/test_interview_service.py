@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from interviewer.dialog.policy import InterviewSettings
 from interviewer.serving.engine import GenerationEngine
 from interviewer.vocabulary import Act
-from tests.interview_helpers import next_turn, start
+from tests.interview_helpers import documents, next_turn, start
 from webapp.interviews import interviews
 from webapp.serving import models_registry
 
@@ -157,3 +158,39 @@ def test_it_answers_the_candidates_question_from_the_posting_then_closes(users):
     assert closing.act == Act.CLOSING and "PostgreSQL" not in closing.text
     report = interviews.build_report(session)
     assert [q for q in report["candidate_questions"]][0].startswith("Do you need production PostgreSQL")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("mode", "noted"), [("practice", True), ("real", False)])
+def test_practice_mode_notes_each_answer_and_real_mode_keeps_it_for_the_report(users, mode, noted):
+    resume, job = documents(users[0])
+    session = interviews.start(users[0], resume, job, InterviewSettings(questions=3, mode=mode))
+    next_turn(session)
+    turn, _ = interviews.add_answer(session, "I planned the PostgreSQL migration and moved 40 tables in a weekend.")
+
+    payload = interviews.turn_payload(turn)
+
+    assert bool(turn.feedback) is noted and payload.get("feedback", "") == turn.feedback
+    if noted:  # how it did (on topic or not, per the stand-in encoder), then what to change first
+        assert turn.feedback.startswith(("On topic", "Off topic")) and "Next: " in turn.feedback
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("style", "follows_up"), [("neutral", False), ("demanding", True)])
+def test_a_demanding_interviewer_pushes_for_the_result_a_neutral_one_lets_go(users, style, follows_up):
+    resume, job = documents(users[0])
+    session = interviews.start(users[0], resume, job, InterviewSettings(questions=4, kind="technical", style=style))
+    next_turn(session)  # the opening: never followed up
+    interviews.add_answer(session, "I build REST APIs in Python and look after our PostgreSQL database day to day.")
+    next_turn(session)
+    interviews.add_answer(
+        session,
+        "I planned the PostgreSQL migration with two colleagues, wrote the runbook, rehearsed the cutover twice "
+        "on a copy of production and moved all 40 tables over one weekend.",
+    )
+
+    turn = next_turn(session)
+
+    assert (turn.act == Act.FOLLOW_UP) is follows_up
+    if follows_up:
+        assert turn.reason == "follow-up on an answer without its result"

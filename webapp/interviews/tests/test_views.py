@@ -289,9 +289,24 @@ def test_it_starts_an_interview_and_opens_the_chat_page(alice_client, users):
         "behavioral",
     )
     assert session.settings["plan"]
+    assert (session.settings["style"], session.settings["mode"]) == ("neutral", "practice")  # the defaults
     chat = alice_client.get(r.url)
     assert chat.status_code == 200
     assert chat.context["session"] == session
+
+
+@pytest.mark.django_db
+def test_it_starts_an_interview_in_the_style_and_mode_chosen(alice_client, users):
+    resume, job = documents(users[0])
+    form = {"resume": resume.pk, "length": "questions", "questions": 4, "minutes": 15, "kind": "mixed"}
+
+    alice_client.post(reverse("new_interview", args=[job.pk]), form | {"style": "demanding", "mode": "real"})
+    refused = alice_client.post(reverse("new_interview", args=[job.pk]), form | {"style": "rude"})
+
+    assert [(s.settings["style"], s.settings["mode"]) for s in InterviewSession.objects.all()] == [
+        ("demanding", "real")
+    ]
+    assert "style" in refused.context["form"].errors
 
 
 @pytest.mark.django_db

@@ -77,11 +77,17 @@
     li.classList.remove("streaming");
     li.querySelector(".text").textContent = turn.text;
     if (turn.progress) showProgress(li, turn.progress);
+    if (turn.feedback && !li.querySelector(".feedback")) {  // practice mode: how the answer did
+      const note = document.createElement("p");
+      note.className = "feedback";
+      note.textContent = turn.feedback;
+      li.appendChild(note);
+    }
     li.setAttribute("aria-label", (turn.role === "interviewer" ? "Interviewer: " : "You: ") + turn.text);
     if (turn.role === "interviewer" && turn.grounding && turn.grounding.length && !li.querySelector("details")) {
       const details = document.createElement("details");
       const summary = document.createElement("summary");
-      summary.textContent = "Why this question?";
+      summary.textContent = turn.act === "candidate_questions" ? "From the posting" : "Why this question?";
       details.appendChild(summary);
       const list = document.createElement("ul");
       for (const g of turn.grounding) {
