@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -290,8 +291,14 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
     page.goto(f"{server}/")
     page.click("ul.jobs a:has-text('Web Developer')")
     page.fill("#id_questions", "2")
+    page.select_option("#id_answer_seconds", "120")
     page.click("#start")
     page.wait_for_url("**/interviews/*/")
+    page.wait_for_selector("#answer:enabled")
+    page.fill("#answer", "Three words here")
+    page.dispatch_event("#answer", "input")
+    timer = page.locator("#answer-timer").inner_text()
+    assert timer.startswith("0:") and timer.endswith("/ 2:00 · 3 / ~150 words"), timer
     answer = (
         "At Acme Freight I built REST APIs in Python for 2 million users and cut response times by 30% in a quarter."
     )
@@ -320,6 +327,8 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
     page.click("#report-link")
     page.wait_for_url("**/report/")
     assert page.locator(".asked li:has-text('Where is this job based?')").is_visible()
+    noted = page.locator("small.timing").first.inner_text()  # the answer timer's note
+    assert re.fullmatch(r"⏱ 22 words in 0:\d\d; target about 150 words", noted), noted
 
     page.click("nav a:has-text('My progress')")
     page.wait_for_url("**/progress/")

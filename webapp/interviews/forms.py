@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 
 from interviewer.vocabulary import InterviewKind, Mode, Style
+from webapp.interviews.timing import ANSWER_SECONDS
 
 
 class StartInterviewForm(forms.Form):
@@ -22,6 +23,16 @@ class StartInterviewForm(forms.Form):
     # Not required: a start form opened before these existed posts neither and gets the defaults.
     style = forms.ChoiceField(choices=Style.choices(), initial=Style.NEUTRAL, label="Interviewer", required=False)
     mode = forms.ChoiceField(choices=Mode.choices(), initial=Mode.PRACTICE, label="Feedback", required=False)
+    answer_seconds = forms.TypedChoiceField(
+        choices=[
+            ("", "None"),
+            *((str(s), f"{s // 60} minute{'s' if s > 60 else ''} per answer") for s in ANSWER_SECONDS),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Answer timer",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

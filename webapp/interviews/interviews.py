@@ -29,7 +29,7 @@ from interviewer.matching.selector import FactRef, Selection
 from interviewer.vocabulary import Act, InterviewKind, Mode, Reason, Section, Source, Style
 from webapp.documents import embeddings, knowledge
 from webapp.documents.models import JobPosting, Resume
-from webapp.interviews import voice
+from webapp.interviews import timing, voice
 from webapp.interviews.models import InterviewSession, Turn
 from webapp.interviews.protocol import Awaiting, Event, state_event
 from webapp.serving import models_registry
@@ -55,8 +55,15 @@ class InterviewError(Exception):
 # Starting and reading
 
 
-def start(candidate: User, resume: Resume, job: JobPosting, interview_settings: InterviewSettings) -> InterviewSession:
-    """Create a session with its plan: the facts to probe, in order, fixed for the interview."""
+def start(
+    candidate: User,
+    resume: Resume,
+    job: JobPosting,
+    interview_settings: InterviewSettings,
+    answer_seconds: int | None = None,
+) -> InterviewSession:
+    """Create a session with its plan: the facts to probe, in order, fixed for the interview;
+    ``answer_seconds`` is the answer timer's target (webapp.interviews.timing), None for none."""
     selector = knowledge.selector()
     resume_set, job_set = knowledge.fact_set(resume), knowledge.fact_set(job)
     match = selector.match(resume_set, job_set)  # what the candidate is shown, and the report's score
@@ -74,6 +81,7 @@ def start(candidate: User, resume: Resume, job: JobPosting, interview_settings: 
             "kind": interview_settings.kind,
             "style": interview_settings.style,
             "mode": interview_settings.mode,
+            "answer_seconds": answer_seconds,
             "plan": [s.as_dict() for s in plan],
             "match": {"overall": round(match.overall, 1), "coverage": round(match.coverage, 3)},
         },
@@ -455,6 +463,7 @@ def build_report(session: InterviewSession) -> dict[str, Any]:
             )
         )
     result = feedback.report(answers, requirements, session.settings.get("match", {}).get("overall"))
+    timing.annotate(result["rows"], history, session.settings.get("answer_seconds"))
     result["type"] = Event.REPORT
     if spoken := voice.report_block(history):
         result["delivery"] = spoken

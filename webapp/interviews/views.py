@@ -21,7 +21,7 @@ from webapp.documents import knowledge, search, services
 from webapp.documents.forms import ResumeUploadForm
 from webapp.documents.models import JobPosting, Resume, Seniority
 from webapp.forms import parse_id
-from webapp.interviews import interviews, progress, voice
+from webapp.interviews import interviews, progress, timing, voice
 from webapp.interviews.forms import StartInterviewForm
 from webapp.interviews.models import InterviewSession
 from webapp.serving import models_registry
@@ -71,7 +71,7 @@ def new_interview(request: AuthenticatedHttpRequest, job_id: int) -> HttpRespons
             style=data["style"],
             mode=data["mode"],
         )
-        session = interviews.start(request.user, resume, job, chosen_settings)
+        session = interviews.start(request.user, resume, job, chosen_settings, data["answer_seconds"])
         return redirect("interview", session_id=session.pk)
     report = knowledge.match(resume, job).as_dict() if resume else None
     models_registry.warm()  # an interview may start from this page: have the generator loaded by then
@@ -94,9 +94,9 @@ def interview(request: AuthenticatedHttpRequest, session_id: int) -> HttpRespons
     session = _own_session(request, session_id)
     voice_settings = {"enabled": settings.VOICE_ENABLED, "max_seconds": settings.VOICE_MAX_SECONDS}
     voice_settings["max_mb"] = settings.VOICE_MAX_MB
-    response = render(
-        request, "webapp/interview.html", {"session": session, "settings": session.settings, "voice": voice_settings}
-    )
+    context = {"session": session, "settings": session.settings, "voice": voice_settings}
+    context["answer_target"] = timing.target(session.settings.get("answer_seconds"))
+    response = render(request, "webapp/interview.html", context)
     response["Permissions-Policy"] = "microphone=(self), camera=(), geolocation=()"  # voice answers (issue 14)
     return response
 

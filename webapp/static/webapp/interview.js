@@ -33,8 +33,24 @@
   }
 
   function setStatus(text) { status.textContent = text; }
+  // The answer timer (when the candidate chose one): time on this answer and its words, of the target.
+  const answerTimer = document.getElementById("answer-timer");
+  let answerStart = null;
+  const clock = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  function tickAnswer() {
+    if (!answerTimer) return;
+    const target = parseInt(page.dataset.answerSeconds, 10);
+    const took = answerStart === null ? 0 : Math.round((Date.now() - answerStart) / 1000);
+    const typed = box.value.trim() ? box.value.trim().split(/\s+/).length : 0;
+    answerTimer.textContent = `${clock(took)} / ${clock(target)} · ${typed} / ~${page.dataset.answerWords} words`;
+    answerTimer.classList.toggle("low", took > target);
+  }
+
   function setAwaiting(value) {
     awaiting = value && !ended;
+    if (awaiting && answerStart === null) answerStart = Date.now();
+    if (!awaiting) answerStart = null;
+    tickAnswer();
     box.disabled = !awaiting; send.disabled = !awaiting;
     form.hidden = ended;  // an ended interview takes no answer: its controls go
     if (voiceBox) voiceBox.hidden = ended;
@@ -228,6 +244,10 @@
       if (left > 0 && !ended) setTimeout(tick, 1000);
     };
     tick();
+  }
+  if (answerTimer) {
+    setInterval(() => { if (awaiting) tickAnswer(); }, 1000);
+    box.addEventListener("input", tickAnswer);
   }
   connect();
 })();
