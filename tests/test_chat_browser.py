@@ -299,6 +299,12 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
     page.dispatch_event("#answer", "input")
     timer = page.locator("#answer-timer").inner_text()
     assert timer.startswith("0:") and timer.endswith("/ 2:00 · 3 / ~150 words"), timer
+    waiting = page.locator("#log li.interviewer .talking-points").first
+    assert not waiting.is_visible()  # hints off: not before the answer
+    page.check("#hints")
+    assert waiting.is_visible() and waiting.get_attribute("open") is not None
+    assert waiting.locator("li:has-text('Action: ')").is_visible()
+    page.uncheck("#hints")
     answer = (
         "At Acme Freight I built REST APIs in Python for 2 million users and cut response times by 30% in a quarter."
     )
@@ -311,6 +317,13 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
         page.fill("#answer", answer)
         page.press("#answer", "Enter")
         page.wait_for_function(f"document.querySelectorAll('#log li.interviewer:not(.streaming)').length > {spoken}")
+    # Talking points: under each question once it is answered (or at once, open, with hints on).
+    answered = page.locator("#log li.interviewer .talking-points")
+    assert answered.count() >= 2 and all(answered.nth(i).is_visible() for i in range(answered.count()))
+    assert answered.first.locator("li:has-text('Situation: ')").is_visible()
+    shots = Path(os.environ["SCREENSHOT_DIR"]) if os.getenv("SCREENSHOT_DIR") else None
+    if shots:
+        page.screenshot(path=str(shots / "chat.png"), full_page=True)
     note = page.locator("#log li.candidate .feedback").first  # practice mode, the default: a line per answer
     said = note.inner_text()
     assert note.is_visible() and ("Next: " in said or "Strong answer" in said)
@@ -326,9 +339,11 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
     page.wait_for_selector("#report-link:visible")
     page.click("#report-link")
     page.wait_for_url("**/report/")
-    assert page.locator(".asked li:has-text('Where is this job based?')").is_visible()
+    assert page.locator(".asked li").all_inner_texts() == ["Where is this job based?"]  # "No, that's all" asks nothing
     noted = page.locator("small.timing").first.inner_text()  # the answer timer's note
-    assert re.fullmatch(r"⏱ 22 words in 0:\d\d; target about 150 words", noted), noted
+    assert re.fullmatch(r"Timer: 22 words in 0:\d\d; target about 150 words", noted), noted
+    if shots:
+        page.screenshot(path=str(shots / "report.png"), full_page=True)
 
     page.click("nav a:has-text('My progress')")
     page.wait_for_url("**/progress/")
@@ -336,5 +351,5 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
     assert page.locator("svg.chart [data-series='overall'] circle").count() >= 1
     assert page.locator("h3:has-text('Web Developer')").is_visible()
     _accessible(page)
-    if os.getenv("SCREENSHOT_DIR"):
-        page.screenshot(path=str(Path(os.environ["SCREENSHOT_DIR"]) / "progress.png"), full_page=True)
+    if shots:
+        page.screenshot(path=str(shots / "progress.png"), full_page=True)

@@ -158,3 +158,10 @@ def test_a_duty_written_of_the_role_is_named_in_its_base_form():
     assert subject("Identifies and resolves billing disputes") == ("duty", "identify and resolve billing disputes")
     assert topic("Sales experience in retail") == "sales experience in retail"  # a noun in -s is no duty
     assert topic("Reports and dashboards in Looker") == "Reports and dashboards in Looker"
+
+
+def test_a_date_at_the_end_of_a_fact_goes_with_the_word_that_introduced_it():
+    from interviewer.dialog.templates import topic
+
+    assert topic("Won the regional chess championship in 2019") == "won the regional chess championship"
+    assert topic("Volunteered at the food bank since March 2018.") == "volunteered at the food bank"

@@ -29,12 +29,15 @@ _DASH_LABEL = re.compile(
     re.I,
 )
 _PAREN = re.compile(r"\s*\([^)]*\)")
+# A date with the word that introduced it: "won the championship in 2019" says "won the championship"
+# (left with its "in", the template asked about "the championship in.").
 _DATES = re.compile(
     r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?(?:19|20)\d{2}\b"
     r"(?:\s*(?:-|–|—|to)\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?"
     r"(?:(?:19|20)\d{2}|present|now|current))?",
     re.I,
 )
+_DATED = re.compile(rf"(?:\s+(?:in|since|from|during|by|until|of))?\s*(?:{_DATES.pattern})", re.I)
 _LEAD = re.compile(
     r"^(?:(?:at least|minimum of|min\.?)\s+)?(?:\d+\+?\s*(?:-\s*\d+\s*)?years?(?:'|’)?\s+(?:of\s+)?"
     r"(?:(?:professional|relevant|hands-on|proven|strong)\s+)?(?:experience\s+)?(?:with|in|of|using|as)?\s*)?"
@@ -273,7 +276,7 @@ def is_credential(fact: str) -> bool:
 def topic(fact: str) -> str:
     """The core of a fact as a short phrase: no label, dates, brackets, lead-ins or trailing clauses."""
     text = _DASH_LABEL.sub("", _LABEL.sub("", fact.strip()))
-    text = _PAREN.sub("", _DATES.sub("", text))
+    text = _PAREN.sub("", _DATED.sub("", text))
     text = _THE_GERUND.sub("", _OPENERS.sub("", text.strip(" .;,•-")))
     text = _LEAD.sub("", text).strip(" .;,")
     text = _SLASHED.sub(r"\1", text)

@@ -562,6 +562,7 @@ def report(
         "uncovered_top": uncovered[:top],
         "uncovered_more": max(0, len(uncovered) - top),
         "rows": [verdict(a) for a in answers],
-        "candidate_questions": [a.answer for a in answers if a.candidate_question],
+        # What the candidate asked ("No, that's all" answers the invitation but asks nothing).
+        "candidate_questions": [a.answer for a in answers if a.candidate_question and star_.asks_back(a.answer)],
         "answers": [a.as_dict() for a in answers],
     }

@@ -18,7 +18,7 @@ PARTS = ("situation", "task", "action", "result")
 
 
 NUMBER = re.compile(
-    r"(?<![\w.])[$£€]?\d(?:[\d,.]*\d)?(?:\s?(?:%|k\b|m\b|tb\b|gb\b|ms\b|x\b|hours?|days?|weeks?|months?|years?|"
+    r"(?<![\w.])[$£€]?\d(?:[\d,.]*\d)?(?:\s?(?:%|k\b|m\b|tb\b|gb\b|ms\b|x\b|million|billion|thousand|hours?|days?|weeks?|months?|years?|"
     r"minutes?|seconds?|milliseconds|people|customers|patients|users|students|pupils|percent|per cent))?",
     re.I,
 )

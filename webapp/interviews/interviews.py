@@ -24,6 +24,7 @@ from interviewer.dialog.policy import InterviewPolicy, InterviewSettings, PastTu
 from interviewer.dialog.turn import TurnCase
 from interviewer.documents.sections import JOB_ASKABLE
 from interviewer.feedback import report as feedback
+from interviewer.feedback import talking_points
 from interviewer.matching import coverage
 from interviewer.matching.selector import FactRef, Selection
 from interviewer.vocabulary import Act, InterviewKind, Mode, Reason, Section, Source, Style
@@ -126,6 +127,8 @@ def turn_payload(turn: Turn) -> dict[str, object]:
     if turn.role == Turn.Role.INTERVIEWER:
         payload["source"] = turn_source(turn)
         payload["progress"] = progress(turn)
+        if points := talking_points.points(turn.act, shown(turn.grounding)):
+            payload["talking_points"] = points  # what a strong answer would touch (issue 25)
     if turn.client_id:
         payload["client_id"] = turn.client_id  # the browser's answer id: its answer was taken
     if turn.delivery:

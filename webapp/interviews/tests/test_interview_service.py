@@ -194,3 +194,22 @@ def test_a_demanding_interviewer_pushes_for_the_result_a_neutral_one_lets_go(use
     assert (turn.act == Act.FOLLOW_UP) is follows_up
     if follows_up:
         assert turn.reason == "follow-up on an answer without its result"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_question_carries_talking_points_from_its_own_facts(users):
+    session = start(users[0])
+    opening = next_turn(session)
+    interviews.add_answer(
+        session, "At Acme I built Python APIs for 2 million users and cut latency by 30% as a result."
+    )
+    probe = next_turn(session)
+
+    payload = interviews.turn_payload(probe)
+
+    points = payload["talking_points"]
+    facts = {g["text"] for g in interviews.shown(probe.grounding)}
+    assert set(points["bring"]) | set(points["connect"]) <= facts and points["outline"]
+    assert "talking_points" in interviews.turn_payload(opening)
+    answer = probe.session.turns.get(index=probe.index - 1)
+    assert "talking_points" not in interviews.turn_payload(answer)  # the candidate's own turn has none

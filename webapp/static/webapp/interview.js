@@ -114,9 +114,49 @@
       details.appendChild(list);
       li.appendChild(details);
     }
+    if (turn.role === "interviewer" && turn.talking_points) showPoints(li, turn.talking_points);
+    if (turn.role === "candidate") revealPoints();
     li.scrollIntoView({ block: "nearest" });
     page.dispatchEvent(new CustomEvent("interview:turn", { detail: { turn, bubble: li } }));  // voice.js
   }
+
+  // Talking points: under each question, shown once it is answered, or at once with hints on.
+  const hints = document.getElementById("hints");
+  const hintsKey = "interview-hints";
+  if (hints) hints.checked = localStorage.getItem(hintsKey) === "1";
+  function showPoints(li, p) {
+    if (li.querySelector(".talking-points")) return;
+    const panel = document.createElement("details");
+    panel.className = "talking-points";
+    panel.hidden = !(hints && hints.checked);
+    panel.open = Boolean(hints && hints.checked);
+    const summary = document.createElement("summary");
+    summary.textContent = "Talking points";
+    panel.appendChild(summary);
+    const add = (label, items) => {
+      if (!items.length) return;
+      const head = document.createElement("p");
+      head.textContent = label;
+      const list = document.createElement("ul");
+      for (const text of items) { const item = document.createElement("li"); item.textContent = text; list.appendChild(item); }
+      panel.append(head, list);
+    };
+    if (p.gap) add("No line of your resume shows it", [p.gap]);
+    add("Bring from your resume", p.bring);
+    add("Connect it to the job", p.connect);
+    add("Numbers you already have", p.numbers);
+    add("An outline", p.outline);
+    li.appendChild(panel);
+  }
+  function revealPoints() {  // every question answered so far shows its points
+    for (const [index, li] of bubbles) {
+      const panel = li.querySelector(".talking-points");
+      const answered = [...bubbles.keys()].some((k) => k > index && bubbles.get(k).classList.contains("candidate"));
+      if (panel && (answered || (hints && hints.checked))) panel.hidden = false;
+      if (panel && !answered && hints && hints.checked) panel.open = true;
+    }
+  }
+  if (hints) hints.addEventListener("change", () => { localStorage.setItem(hintsKey, hints.checked ? "1" : "0"); revealPoints(); });
 
   function showProgress(li, p) {
     const label = p.follow_up ? `Follow-up on question ${p.question}` : (p.of ? `Question ${p.question} of ${p.of}` : `Question ${p.question}`);
