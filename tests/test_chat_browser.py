@@ -345,6 +345,23 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
     if shots:
         page.screenshot(path=str(shots / "report.png"), full_page=True)
 
+    # Practise the first question again: the same words, then both answers side by side.
+    first_question = page.locator("table.verdicts tbody tr").first.locator("td").nth(1).inner_text()
+    page.locator("table.verdicts form.again button").first.click()
+    page.wait_for_url("**/interviews/*/")
+    page.wait_for_selector("#answer:enabled")
+    assert page.locator("#log li.interviewer .text").first.inner_text() == first_question
+    page.fill("#answer", "I led the rebuild of our booking site in HTML, CSS and JavaScript and cut load time by 40%.")
+    page.press("#answer", "Enter")
+    page.wait_for_selector("#report-link:visible")
+    page.click("#report-link")
+    page.wait_for_url("**/report/")
+    assert page.locator(".retry .attempt").count() == 2
+    assert page.locator(".retry .attempt").nth(1).inner_text().count("cut load time by 40%") == 1
+    _accessible(page)
+    if shots:
+        page.screenshot(path=str(shots / "retry.png"), full_page=False)
+
     page.click("nav a:has-text('My progress')")
     page.wait_for_url("**/progress/")
     assert page.locator("svg.chart").count() == 2

@@ -62,6 +62,7 @@ class TurnPlan:
     selections: tuple[Selection, ...] = ()
     done: bool = False
     replies: tuple[Reply, ...] = ()  # the candidate's questions this turn answers (interviewer.dialog.answers)
+    said: str = ""  # words fixed in advance (a question practised again, word for word)
 
 
 @dataclass

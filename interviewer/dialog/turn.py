@@ -55,6 +55,7 @@ class TurnCase:
     section: str = ""
     redirect: bool = False
     replies: Sequence[answers.Reply] = ()
+    said: str = ""  # words fixed in advance: the turn says them as they are
 
     @property
     def act(self) -> Act:
@@ -74,7 +75,9 @@ def templated(case: TurnCase) -> bool:
     trade that nothing shown gives; the blind judges called it invented), or an answer to the
     candidate's questions (the posting's lines quoted: the model, asked to answer, deferred every
     question to the hiring manager or answered from nowhere)."""
-    return case.redirect or bool(case.replies) or (case.act is Act.BEHAVIORAL and not case.inputs.facts)
+    if case.said or case.redirect or case.replies:
+        return True
+    return case.act is Act.BEHAVIORAL and not case.inputs.facts
 
 
 def prefix(case: TurnCase, style: PromptStyle, attempt: int = 0) -> str:
@@ -118,6 +121,8 @@ def rank_context(case: TurnCase) -> RankContext:
 
 def template(case: TurnCase) -> str:
     """The template question for the turn: the last resort (and the answer to the candidate's questions)."""
+    if case.said:
+        return case.said
     if case.replies:
         return answers.compose(case.replies, closing=case.act is Act.CLOSING)
     return template_question(case.inputs, list(case.asked), case.redirect)

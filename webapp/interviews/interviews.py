@@ -30,7 +30,7 @@ from interviewer.matching.selector import FactRef, Selection
 from interviewer.vocabulary import Act, InterviewKind, Mode, Reason, Section, Source, Style
 from webapp.documents import embeddings, knowledge
 from webapp.documents.models import JobPosting, Resume
-from webapp.interviews import timing, voice
+from webapp.interviews import retry, timing, voice
 from webapp.interviews.models import InterviewSession, Turn
 from webapp.interviews.protocol import Awaiting, Event, state_event
 from webapp.serving import models_registry
@@ -148,7 +148,7 @@ def progress(turn: Turn) -> dict[str, object] | None:
     uncounted = [a for a in Act if not a.counts_as_question]
     number = earlier.exclude(act__in=uncounted).count()
     settings_ = turn.session.settings
-    total = None if settings_.get("minutes") else settings_.get("questions")
+    total = 1 if "retry_of" in settings_ else None if settings_.get("minutes") else settings_.get("questions")
     return {"question": max(1, number), "of": total, "follow_up": act is Act.FOLLOW_UP}
 
 
@@ -200,6 +200,7 @@ class Pending:
             section=first.section if first is not None and first.source == Source.JOB else "",
             redirect=turn_words.redirects(self.plan),
             replies=self.plan.replies,
+            said=self.plan.said,
         )
 
 
@@ -245,10 +246,13 @@ def plan_next(session_id: int, index: int) -> Pending | None:
         PastTurn(t.role, t.text, Act(t.act) if t.act else None, tuple(g.get("fact_id", 0) for g in t.grounding))
         for t in history
     ]
-    why, follow_facts = _follow_up(session, history)
-    policy = InterviewPolicy(interview_settings(session), [_selection(d) for d in session.settings.get("plan", [])])
-    elapsed = (timezone.now() - session.started).total_seconds()
-    plan = policy.next_turn(past, elapsed, why, follow_facts, _replies(session, history))
+    if "retry_of" in session.settings:  # one question practised again (webapp.interviews.retry)
+        plan = retry.next_plan(session.settings["retry_of"], history)
+    else:
+        why, follow_facts = _follow_up(session, history)
+        policy = InterviewPolicy(interview_settings(session), [_selection(d) for d in session.settings.get("plan", [])])
+        elapsed = (timezone.now() - session.started).total_seconds()
+        plan = policy.next_turn(past, elapsed, why, follow_facts, _replies(session, history))
     if plan.done:
         return None
     last_answer = history[-1].text if history and history[-1].role == Turn.Role.CANDIDATE else ""
@@ -467,6 +471,8 @@ def build_report(session: InterviewSession) -> dict[str, Any]:
         )
     result = feedback.report(answers, requirements, session.settings.get("match", {}).get("overall"))
     timing.annotate(result["rows"], history, session.settings.get("answer_seconds"))
+    if "retry_of" in session.settings:
+        result["retry"] = retry.compare(result, session.settings["retry_of"])
     result["type"] = Event.REPORT
     if spoken := voice.report_block(history):
         result["delivery"] = spoken

@@ -63,7 +63,7 @@ def attempts(candidate: User) -> list[Attempt]:
     out: list[Attempt] = []
     for s in sessions:
         overall = (s.report or {}).get("overall") or {}
-        if not overall.get("parts"):
+        if not overall.get("parts") or "retry_of" in s.settings:  # a question practised again is no interview
             continue  # ended before any answer: nothing to score
         out.append(
             Attempt(s.pk, f"#{len(out) + 1}, {s.started:%d %b}", s.job.title, int(overall["score"]), overall["parts"])

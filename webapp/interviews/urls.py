@@ -11,6 +11,7 @@ urlpatterns = [
     path("progress/", views.my_progress, name="progress"),
     path("interviews/<int:session_id>/", views.interview, name="interview"),
     path("interviews/<int:session_id>/report/", views.report, name="report"),
+    path("interviews/<int:session_id>/again/<int:number>/", views.practise_again, name="practise_again"),
     path("interviews/<int:session_id>/transcribe/", views.transcribe, name="transcribe"),
     path("interviews/<int:session_id>/transcript.<str:fmt>", views.transcript, name="transcript"),
 ]

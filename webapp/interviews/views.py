@@ -21,7 +21,7 @@ from webapp.documents import knowledge, search, services
 from webapp.documents.forms import ResumeUploadForm
 from webapp.documents.models import JobPosting, Resume, Seniority
 from webapp.forms import parse_id
-from webapp.interviews import interviews, progress, timing, voice
+from webapp.interviews import interviews, progress, retry, timing, voice
 from webapp.interviews.forms import StartInterviewForm
 from webapp.interviews.models import InterviewSession
 from webapp.serving import models_registry
@@ -154,6 +154,20 @@ def report(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     return render(
         request, "webapp/report.html", {"session": session, "report": data, "turns": interviews.turns(session)}
     )
+
+
+@login_required
+@require_POST
+def practise_again(request: AuthenticatedHttpRequest, session_id: int, number: int) -> HttpResponse:
+    """Practise question ``number`` of an ended interview again, in a short session of its own."""
+    session = _own_session(request, session_id)
+    if session.status != InterviewSession.Status.ENDED:
+        return redirect("interview", session_id=session.pk)
+    try:
+        again = retry.start(request.user, session, number)
+    except retry.RetryError as exc:
+        raise Http404(str(exc)) from None
+    return redirect("interview", session_id=again.pk)
 
 
 @login_required
