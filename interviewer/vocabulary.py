@@ -58,6 +58,7 @@ class InterviewKind(StrEnum):
     MIXED = "mixed"
     TECHNICAL = "technical"
     BEHAVIORAL = "behavioral"
+    ROLE = "role"  # role-specific: the posting's duties first
 
     @property
     def label(self) -> str:
@@ -65,6 +66,7 @@ class InterviewKind(StrEnum):
             InterviewKind.MIXED: "Mixed",
             InterviewKind.TECHNICAL: "Technical (role and resume)",
             InterviewKind.BEHAVIORAL: "Behavioral",
+            InterviewKind.ROLE: "Role-specific (the posting's duties)",
         }[self]
 
     @classmethod

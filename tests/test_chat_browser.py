@@ -360,7 +360,7 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
     assert page.locator(".retry .attempt").nth(1).inner_text().count("cut load time by 40%") == 1
     _accessible(page)
     if shots:
-        page.screenshot(path=str(shots / "retry.png"), full_page=False)
+        page.locator(".retry").screenshot(path=str(shots / "retry.png"))
 
     page.click("nav a:has-text('My progress')")
     page.wait_for_url("**/progress/")

@@ -14,9 +14,10 @@ from interviewer.dialog.policy import (
     InterviewSettings,
     PastTurn,
     TurnPlan,
+    for_kind,
 )
 from interviewer.matching.selector import FactRef, Selection
-from interviewer.vocabulary import PROBES, Act, Reason
+from interviewer.vocabulary import PROBES, Act, InterviewKind, Reason
 
 BEHAVIORAL, CANDIDATE_QUESTIONS, CLOSING, FOLLOW_UP = (
     Act.BEHAVIORAL,
@@ -362,3 +363,20 @@ def test_it_closes_with_the_answers_once_the_candidate_has_been_invited_three_ti
     assert last.act == CLOSING and last.replies == replies and not last.done
     dialog += [asked(last), answered("Thanks")]
     assert policy.next_turn(dialog).done
+
+
+def _duty(fact_id: int) -> Selection:
+    return Selection(
+        FactRef(fact_id, "job", "responsibilities", f"Duty {fact_id}", fact_id, kind="responsibility"), 0.5, GAP
+    )
+
+
+def test_a_role_specific_interview_asks_the_postings_duties_first_and_no_behavioral_question():
+    plan = [*plan_of(4), _duty(11), _duty(12)]
+
+    assert [s.fact.id for s in for_kind(plan, InterviewKind.ROLE, 5)] == [11, 12, 1, 2, 3]
+    assert for_kind(plan, InterviewKind.MIXED, 5) == plan[:5]  # every other kind keeps the plan's order
+    policy = InterviewPolicy(InterviewSettings(questions=6, kind="role"), for_kind(plan, InterviewKind.ROLE, 6))
+    plans, _ = run(policy, 6)
+    assert BEHAVIORAL not in [p.act for p in plans]
+    assert [p.selections[0].fact.id for p in plans[:3]] == [11, 12, 1]

@@ -1,7 +1,9 @@
 """The interview plan: what the next interviewer turn does, and why.
 
 Opening -> probes from the selector's plan (resume deep-dives, job requirements, gaps) mixed
-with behavioral questions -> the candidate's own questions -> closing. A short, vague or
+with behavioral questions (a mixed interview; a behavioral one asks only those; a technical or a
+role-specific one, none: the latter its plan's duties first) -> the candidate's own questions ->
+closing. A short, vague or
 off-topic answer earns one follow-up. Length is a number of questions or of minutes.
 """
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 
 from interviewer.dialog.answers import Reply
 from interviewer.matching.selector import FactRef, Selection
-from interviewer.vocabulary import Act, InterviewKind, Mode, Reason, Source, Style
+from interviewer.vocabulary import Act, InterviewKind, Mode, Reason, Section, Source, Style
 
 MAX_QUESTIONS = 30  # a timed interview stops here even if time is left
 MAX_INVITATIONS = 3  # times the candidate is asked for (more) questions before the closing
@@ -155,6 +157,20 @@ class InterviewPolicy:
         if self.settings.minutes is not None:
             return elapsed_s >= self.settings.minutes * 60 or counted >= MAX_QUESTIONS
         return counted >= self.settings.questions
+
+
+def for_kind(plan: list[Selection], kind: InterviewKind, turns: int) -> list[Selection]:
+    """The selector's plan as the kind of interview wants it, cut to ``turns``: a role-specific
+    interview asks about the posting's duties first (its responsibilities, in the plan's order),
+    then the rest of the plan; every other kind keeps the plan's order."""
+    if kind is InterviewKind.ROLE:
+        duty = [s for s in plan if s.fact.source == Source.JOB and _is_duty(s.fact)]
+        plan = duty + [s for s in plan if s not in duty]
+    return plan[:turns]
+
+
+def _is_duty(fact: FactRef) -> bool:
+    return fact.kind == "responsibility" or (not fact.kind and fact.section == Section.RESPONSIBILITIES)
 
 
 def _backing(remaining: list[Selection], used: set[int]) -> Selection | None:

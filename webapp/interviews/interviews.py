@@ -20,7 +20,7 @@ from django.utils import timezone
 from interviewer.dialog import answers
 from interviewer.dialog import turn as turn_words
 from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle
-from interviewer.dialog.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan
+from interviewer.dialog.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan, for_kind
 from interviewer.dialog.turn import TurnCase
 from interviewer.documents.sections import JOB_ASKABLE
 from interviewer.feedback import report as feedback
@@ -68,7 +68,10 @@ def start(
     selector = knowledge.selector()
     resume_set, job_set = knowledge.fact_set(resume), knowledge.fact_set(job)
     match = selector.match(resume_set, job_set)  # what the candidate is shown, and the report's score
-    plan = selector.plan(resume_set, job_set, turns=interview_settings.questions + 4)  # the rules' match
+    turns = interview_settings.questions + 4
+    # A role-specific interview reorders the whole plan (its duties first), so it plans every fact.
+    every = len(resume_set.facts) + len(job_set.facts) if interview_settings.kind is InterviewKind.ROLE else turns
+    plan = for_kind(selector.plan(resume_set, job_set, turns=every), interview_settings.kind, turns)  # the rules' match
     version = None if settings.FAKE_MODELS else models_registry.active_adapter()
     models_registry.warm()  # the opening turn comes next: load the generator now if it is not
     return InterviewSession.objects.create(

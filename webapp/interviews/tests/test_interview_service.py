@@ -213,3 +213,26 @@ def test_each_question_carries_talking_points_from_its_own_facts(users):
     assert "talking_points" in interviews.turn_payload(opening)
     answer = probe.session.turns.get(index=probe.index - 1)
     assert "talking_points" not in interviews.turn_payload(answer)  # the candidate's own turn has none
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_role_specific_interview_plans_the_postings_duties_first(users):
+    from webapp.documents import services
+
+    job = services.create_document(
+        services.DocumentSpec(
+            kind="job",
+            text="Backend Engineer\n\nRequirements:\n- Production PostgreSQL database experience\n"
+            "- Building REST APIs in Python\n\nResponsibilities:\n- Own the release process for our payments API\n"
+            "- Review pull requests from two junior engineers\n",
+            meta={"title": "Backend Engineer"},
+        )
+    )
+    resume, _job = documents(users[0])
+    session = interviews.start(users[0], resume, job, InterviewSettings(questions=4, kind="role"))
+
+    planned = [(p["fact"]["source"], p["fact"]["section"]) for p in session.settings["plan"]]
+
+    duties = [i for i, (source, section) in enumerate(planned) if source == "job" and section == "responsibilities"]
+    assert duties and duties == list(range(len(duties)))  # every duty planned comes before the rest
+    assert next_turn(session).grounding[0]["text"].startswith(("Own the release", "Review pull requests"))
