@@ -36,7 +36,12 @@ def _unit_at(similarity: float) -> list[float]:
             "Yes. What is the salary range? And how big is the team?",
             ["What is the salary range?", "And how big is the team?"],
         ),
-        ("Could you tell me who I would report to", ["Could you tell me who I would report to"]),
+        ("Could you tell me who I would report to", ["Could you tell me who I would report to?"]),
+        (
+            "What does a typical week look like, and how is success measured?",
+            ["What does a typical week look like?", "How is success measured?"],
+        ),
+        ("Do you use Python and SQL?", ["Do you use Python and SQL?"]),
         ("No, that's everything, thank you.", []),
         ("I have no questions. Thanks for your time.", []),
         ("?", []),

@@ -62,6 +62,7 @@ def test_the_real_interviewer_never_takes_back_streamed_words(real_server):
         page.click("button:has-text('Search')")
         page.click("ul.jobs a >> nth=0")
         page.wait_for_selector("text=How your resume matches")
+        page.fill("#id_questions", "2")
         page.click("#start")
         page.wait_for_url("**/interviews/*/")
 
@@ -74,10 +75,39 @@ def test_the_real_interviewer_never_takes_back_streamed_words(real_server):
 
         texts = page.evaluate("window.__texts")
         finals = [li.inner_text() for li in page.locator("#log li.interviewer:not(.streaming) .text").all()]
+        # The answered question shows its talking points, drawn from its own facts.
+        points = page.locator("#log li.interviewer .talking-points").first
+        assert points.is_visible() and points.locator("li:has-text('Result: ')").count() == 1
+        replied = _ask_the_interviewer(page, done)
         browser.close()
+    assert replied.startswith("Good question.") and "“" in replied, replied  # a posting line, quoted
     assert len(finals) >= 2 and all(finals)
     for index, seen in texts.items():
         final = seen[-1]
         taken_back = [text for text in seen if not final.startswith(text)]
         assert not taken_back, f"turn {index} showed text it then replaced: {taken_back!r} -> {final!r}"
     assert any(len(seen) > 1 for seen in texts.values()), "the words were revealed as they came, not all at once"
+
+
+def _ask_the_interviewer(page, done: str) -> str:  # type: ignore[no-untyped-def]
+    """Answer on to the invitation to ask, ask about the day's work, and return the reply."""
+    for _ in range(4):
+        page.wait_for_selector("#answer:enabled", timeout=60_000)
+        last = page.locator("#log li.interviewer:not(.streaming) .text").last.inner_text()
+        if "ask" in last.lower() or "would you like to" in last.lower():
+            break
+        spoken = page.locator("#log li.interviewer:not(.streaming)").count()
+        page.fill(
+            "#answer",
+            "I rebuilt our deployment pipeline in GitHub Actions, cutting release time from 2 hours to 20 minutes.",
+        )
+        page.press("#answer", "Enter")
+        page.wait_for_function(done.format(n=spoken + 1), timeout=120_000)
+    spoken = page.locator("#log li.interviewer:not(.streaming)").count()
+    page.fill("#answer", "What would I spend most of my time doing in this role?")
+    page.press("#answer", "Enter")
+    page.wait_for_function(done.format(n=spoken + 1), timeout=120_000)
+    reply = page.locator("#log li.interviewer:not(.streaming)").last
+    reply.locator("details summary").first.click()  # "From the posting": the lines it used
+    assert reply.locator("details li:has-text('The job: ')").count() >= 1
+    return str(reply.locator(".text").inner_text())

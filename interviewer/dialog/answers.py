@@ -115,13 +115,22 @@ class Reply:
     lead: str = ""
 
 
+# "..., and how is success measured?": a second question joined to the first.
+_JOINED = re.compile(
+    r",?\s+(?:and|or|also)\s+(?=(?:how|what|who|where|when|which|why|is|are|do|does|can|could|will|would)\b)", re.I
+)
+
+
 def questions(text: str) -> list[str]:
-    """The sentences of the candidate's words that ask something: ending on "?" or opening as a question."""
+    """The questions in the candidate's words: each sentence that ends on "?" or opens as a
+    question, and each question joined to another by "and" ("What does a week look like, and how is
+    success measured?" asks two)."""
     out = []
     for sentence in spoken_sentences(text):
         s = sentence.strip()
         if len(tokens(s)) >= 2 and (s.endswith("?") or _QUESTION_START.match(s)):
-            out.append(s)
+            parts = [p.strip() for p in _JOINED.split(s) if len(tokens(p)) >= 2]
+            out.extend(p[0].upper() + p[1:] + ("" if p.endswith("?") else "?") for p in parts)
     return out
 
 
