@@ -11,7 +11,15 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class Act(StrEnum):
+class Choices:
+    """What a form's choice field needs of an enum of ours: (value, label) pairs."""
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]  # type: ignore[attr-defined]
+
+
+class Act(Choices, StrEnum):
     """What one interviewer turn does."""
 
     OPENING = "opening"
@@ -38,10 +46,6 @@ class Act(StrEnum):
         """The act as the admin and the exports show it ("gap probe")."""
         return self.value.replace("_", " ")
 
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(act.value, act.label) for act in cls]
-
     @property
     def counts_as_question(self) -> bool:
         """Counted against the length the candidate chose (the opening is question 1); follow-ups,
@@ -52,7 +56,7 @@ class Act(StrEnum):
 PROBES = frozenset({Act.RESUME_DEEP_DIVE, Act.REQUIREMENT_PROBE, Act.GAP_PROBE})
 
 
-class InterviewKind(StrEnum):
+class InterviewKind(Choices, StrEnum):
     """What kind of interview the candidate asked for."""
 
     MIXED = "mixed"
@@ -69,12 +73,8 @@ class InterviewKind(StrEnum):
             InterviewKind.ROLE: "Role-specific (the posting's duties)",
         }[self]
 
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(kind.value, kind.label) for kind in cls]
 
-
-class Style(StrEnum):
+class Style(Choices, StrEnum):
     """How hard the interviewer pushes: how often it follows up an answer, and on what."""
 
     FRIENDLY = "friendly"
@@ -89,12 +89,8 @@ class Style(StrEnum):
             Style.DEMANDING: "Demanding (also pushes for your own part, a number and the result)",
         }[self]
 
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(style.value, style.label) for style in cls]
 
-
-class Mode(StrEnum):
+class Mode(Choices, StrEnum):
     """Whether the candidate hears how each answer did at once (practice) or only in the report (real)."""
 
     PRACTICE = "practice"
@@ -106,10 +102,6 @@ class Mode(StrEnum):
             Mode.PRACTICE: "Practice (a feedback line after each answer)",
             Mode.REAL: "Real (feedback in the report only)",
         }[self]
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(mode.value, mode.label) for mode in cls]
 
 
 class Source(StrEnum):

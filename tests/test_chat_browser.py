@@ -1,10 +1,12 @@
 """In a real browser (Playwright + Debian's chromium, FAKE_MODELS=1): job search by company and
 by skill, a guessed title for a posting pasted without one, a resume fact deleted by its owner
 that stays deleted after the admin re-parses the resume, the start form's default and layout at
-desktop and phone widths, and exports that mark each turn's source.
+desktop and phone widths, exports that mark each turn's source, and the practice features of
+issue 25 walked from the first question to *My progress*.
 
 One Daphne and one browser serve the whole module; each test opens its own browser context.
-Set SCREENSHOT_DIR to keep screenshots of the start form and the resume facts page.
+Set SCREENSHOT_DIR to keep screenshots of the start form, the resume facts page, and the practice
+walk's chat, report, retry and progress pages.
 """
 
 from __future__ import annotations
@@ -253,15 +255,22 @@ def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
     )
 
 
-def test_it_marks_each_turns_source_in_the_exports(open_page, server):
-    page = open_page(CANDIDATE)
+def start_interview(page, server: str, job: str, answer_seconds: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Upload the resume, open ``job`` and start an interview of two questions."""
     upload_resume(page, server)
     page.goto(f"{server}/")
-    page.click("ul.jobs a:has-text('Frontend Engineer')")
+    page.click(f"ul.jobs a:has-text('{job}')")
     page.fill("#id_questions", "2")
+    if answer_seconds:
+        page.select_option("#id_answer_seconds", answer_seconds)
     page.click("#start")
     page.wait_for_url("**/interviews/*/")
     page.wait_for_selector("#answer:enabled")
+
+
+def test_it_marks_each_turns_source_in_the_exports(open_page, server):
+    page = open_page(CANDIDATE)
+    start_interview(page, server, "Frontend Engineer")
     page.fill("#answer", "I moved our PostgreSQL database to version 15 with zero downtime in six weeks.")
     page.press("#answer", "Enter")
     page.wait_for_function("document.querySelectorAll('#log li.interviewer:not(.streaming)').length >= 2")
@@ -283,18 +292,25 @@ def test_it_marks_each_turns_source_in_the_exports(open_page, server):
         assert f"{turn['text']} _({turn['act'].replace('_', ' ')}; {written})_" in markdown
 
 
-def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(open_page, server):
-    from tests.test_browser import _accessible
+ANSWER = "At Acme Freight I built REST APIs in Python for 2 million users and cut response times by 30% in a quarter."
+SHOTS = Path(os.environ["SCREENSHOT_DIR"]) if os.getenv("SCREENSHOT_DIR") else None
 
+
+def test_it_walks_the_practice_features_from_the_first_question_to_my_progress(open_page, server):
+    """Issue 25 with the stand-in models: the answer timer, talking points (and hints), practice
+    mode's line, an answer to the candidate's question from the posting, the report's timer note,
+    practising a question again, and the progress charts; axe on the pages it opens."""
     page = open_page(CANDIDATE)
-    upload_resume(page, server)
-    page.goto(f"{server}/")
-    page.click("ul.jobs a:has-text('Web Developer')")
-    page.fill("#id_questions", "2")
-    page.select_option("#id_answer_seconds", "120")
-    page.click("#start")
-    page.wait_for_url("**/interviews/*/")
-    page.wait_for_selector("#answer:enabled")
+    start_interview(page, server, "Web Developer", answer_seconds="120")
+    _timer_and_hints(page)
+    _answer_until_invited(page)
+    _ask_about_the_job(page)
+    first_question = _report_of_the_interview(page)
+    _practise_again(page, first_question)
+    _my_progress(page)
+
+
+def _timer_and_hints(page) -> None:  # type: ignore[no-untyped-def]
     page.fill("#answer", "Three words here")
     page.dispatch_event("#answer", "input")
     timer = page.locator("#answer-timer").inner_text()
@@ -305,28 +321,30 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
     assert waiting.is_visible() and waiting.get_attribute("open") is not None
     assert waiting.locator("li:has-text('Action: ')").is_visible()
     page.uncheck("#hints")
-    answer = (
-        "At Acme Freight I built REST APIs in Python for 2 million users and cut response times by 30% in a quarter."
-    )
+
+
+def _answer_until_invited(page) -> None:  # type: ignore[no-untyped-def]
     for _ in range(4):  # the opening, a question, perhaps a follow-up: then the invitation to ask
         page.wait_for_selector("#answer:enabled")
         last = page.locator("#log li.interviewer:not(.streaming) .text").last.inner_text()
         if "would you like to" in last.lower():
             break
         spoken = page.locator("#log li.interviewer:not(.streaming)").count()
-        page.fill("#answer", answer)
+        page.fill("#answer", ANSWER)
         page.press("#answer", "Enter")
         page.wait_for_function(f"document.querySelectorAll('#log li.interviewer:not(.streaming)').length > {spoken}")
-    # Talking points: under each question once it is answered (or at once, open, with hints on).
+    # Talking points: under each question once it is answered.
     answered = page.locator("#log li.interviewer .talking-points")
     assert answered.count() >= 2 and all(answered.nth(i).is_visible() for i in range(answered.count()))
     assert answered.first.locator("li:has-text('Situation: ')").is_visible()
-    shots = Path(os.environ["SCREENSHOT_DIR"]) if os.getenv("SCREENSHOT_DIR") else None
-    if shots:
-        page.screenshot(path=str(shots / "chat.png"), full_page=True)
+    if SHOTS:
+        page.screenshot(path=str(SHOTS / "chat.png"), full_page=True)
     note = page.locator("#log li.candidate .feedback").first  # practice mode, the default: a line per answer
     said = note.inner_text()
     assert note.is_visible() and ("Next: " in said or "Strong answer" in said)
+
+
+def _ask_about_the_job(page) -> None:  # type: ignore[no-untyped-def]
     page.fill("#answer", "Where is this job based?")
     page.press("#answer", "Enter")
     page.wait_for_selector("#log li.interviewer:not(.streaming) .text:has-text('the location as')")
@@ -337,16 +355,23 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
     page.fill("#answer", "No, that's everything, thank you.")
     page.press("#answer", "Enter")
     page.wait_for_selector("#report-link:visible")
+
+
+def _report_of_the_interview(page) -> str:  # type: ignore[no-untyped-def]
     page.click("#report-link")
     page.wait_for_url("**/report/")
     assert page.locator(".asked li").all_inner_texts() == ["Where is this job based?"]  # "No, that's all" asks nothing
     noted = page.locator("small.timing").first.inner_text()  # the answer timer's note
     assert re.fullmatch(r"Timer: 22 words in 0:\d\d; target about 150 words", noted), noted
-    if shots:
-        page.screenshot(path=str(shots / "report.png"), full_page=True)
+    if SHOTS:
+        page.screenshot(path=str(SHOTS / "report.png"), full_page=True)
+    return str(page.locator("table.verdicts tbody tr").first.locator("td").nth(1).inner_text())
 
-    # Practise the first question again: the same words, then both answers side by side.
-    first_question = page.locator("table.verdicts tbody tr").first.locator("td").nth(1).inner_text()
+
+def _practise_again(page, first_question: str) -> None:  # type: ignore[no-untyped-def]
+    """The first question again: the same words, then both answers side by side."""
+    from tests.test_browser import _accessible
+
     page.locator("table.verdicts form.again button").first.click()
     page.wait_for_url("**/interviews/*/")
     page.wait_for_selector("#answer:enabled")
@@ -359,8 +384,12 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
     assert page.locator(".retry .attempt").count() == 2
     assert page.locator(".retry .attempt").nth(1).inner_text().count("cut load time by 40%") == 1
     _accessible(page)
-    if shots:
-        page.locator(".retry").screenshot(path=str(shots / "retry.png"))
+    if SHOTS:
+        page.locator(".retry").screenshot(path=str(SHOTS / "retry.png"))
+
+
+def _my_progress(page) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_browser import _accessible
 
     page.click("nav a:has-text('My progress')")
     page.wait_for_url("**/progress/")
@@ -368,5 +397,5 @@ def test_it_answers_the_candidates_question_from_the_posting_and_shows_progress(
     assert page.locator("svg.chart [data-series='overall'] circle").count() >= 1
     assert page.locator("h3:has-text('Web Developer')").is_visible()
     _accessible(page)
-    if shots:
-        page.screenshot(path=str(shots / "progress.png"), full_page=True)
+    if SHOTS:
+        page.screenshot(path=str(SHOTS / "progress.png"), full_page=True)

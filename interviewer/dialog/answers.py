@@ -125,7 +125,7 @@ def questions(text: str) -> list[str]:
     """The questions in the candidate's words: each sentence that ends on "?" or opens as a
     question, and each question joined to another by "and" ("What does a week look like, and how is
     success measured?" asks two)."""
-    out = []
+    out: list[str] = []
     for sentence in spoken_sentences(text):
         s = sentence.strip()
         if len(tokens(s)) >= 2 and (s.endswith("?") or _QUESTION_START.match(s)):
