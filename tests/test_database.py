@@ -38,10 +38,12 @@ def test_it_has_no_missing_migrations():
 @pytest.mark.django_db(transaction=True)
 def test_it_migrates_down_to_zero_and_back_up():
     out = io.StringIO()
-    call_command("migrate", "webapp", "zero", stdout=out)
+    call_command("migrate", "webapp", "zero", stdout=out)  # the apps built on webapp's tables go with it
     assert "webapp_fact" not in connection.introspection.table_names()
-    call_command("migrate", "webapp", stdout=out)
+    call_command("migrate", stdout=out)  # every app back up, the columns the apps added included
     assert "webapp_fact" in connection.introspection.table_names()
+    turn = {c.name for c in connection.introspection.get_table_description(connection.cursor(), "webapp_turn")}
+    assert "feedback" in turn
 
 
 @pytest.mark.django_db
