@@ -298,12 +298,14 @@ SHOTS = Path(os.environ["SCREENSHOT_DIR"]) if os.getenv("SCREENSHOT_DIR") else N
 
 def test_it_walks_the_practice_features_from_the_first_question_to_my_progress(open_page, server):
     """Issue 25 with the stand-in models: the answer timer, talking points (and hints), practice
-    mode's line, an answer to the candidate's question from the posting, the report's timer note,
-    practising a question again, and the progress charts; axe on the pages it opens."""
+    mode's line, an answer given again beside the first, an answer to the candidate's question from
+    the posting, the report's timer note, practising a question again, and the progress charts; axe
+    on the pages it opens."""
     page = open_page(CANDIDATE)
     start_interview(page, server, "Web Developer", answer_seconds="120")
     _timer_and_hints(page)
     _answer_until_invited(page)
+    _answer_again(page)
     _ask_about_the_job(page)
     first_question = _report_of_the_interview(page)
     _practise_again(page, first_question)
@@ -337,11 +339,27 @@ def _answer_until_invited(page) -> None:  # type: ignore[no-untyped-def]
     answered = page.locator("#log li.interviewer .talking-points")
     assert answered.count() >= 2 and all(answered.nth(i).is_visible() for i in range(answered.count()))
     assert answered.first.locator("li:has-text('Situation: ')").is_visible()
-    if SHOTS:
-        page.screenshot(path=str(SHOTS / "chat.png"), full_page=True)
     note = page.locator("#log li.candidate .feedback").first  # practice mode, the default: a line per answer
     said = note.inner_text()
     assert note.is_visible() and ("Next: " in said or "Strong answer" in said)
+
+
+def _answer_again(page) -> None:  # type: ignore[no-untyped-def]
+    """Practice mode: the first answer given again, kept beside it with its own line."""
+    first = page.locator("#log li.candidate").first
+    first.locator("button.again").click()
+    first.locator(".again-form textarea").fill("I rebuilt our booking site's checkout in JavaScript; sales rose 12%.")
+    first.locator(".again-form button[type=submit]").click()
+    page.wait_for_selector("#log li.candidate .attempts")
+    cells = first.locator(".attempts > div")
+    assert cells.count() == 2 and cells.nth(1).inner_text().startswith("Again (1)")
+    assert "sales rose 12%" in cells.nth(1).inner_text() and cells.nth(1).locator(".feedback").inner_text()
+    from tests.test_browser import _accessible
+
+    _accessible(page)
+    if SHOTS:
+        page.evaluate("window.scrollTo(0, 0)")  # the sticky header at the top of the picture
+        page.screenshot(path=str(SHOTS / "chat.png"), full_page=True)
 
 
 def _ask_about_the_job(page) -> None:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ from interviewer.matching.selector import FactRef, Selection
 from interviewer.vocabulary import Act, InterviewKind, Mode, Reason, Section, Source, Style
 from webapp.documents import embeddings, knowledge
 from webapp.documents.models import JobPosting, Resume
-from webapp.interviews import retry, timing, voice
+from webapp.interviews import again, retry, timing, voice
 from webapp.interviews.models import InterviewSession, Turn
 from webapp.interviews.protocol import Awaiting, Event, state_event
 from webapp.serving import models_registry
@@ -138,6 +138,8 @@ def turn_payload(turn: Turn) -> dict[str, object]:
         payload["delivery"] = turn.delivery  # a spoken answer: how it was said
     if turn.feedback:
         payload["feedback"] = turn.feedback  # practice mode: how the answer did
+    if turn.attempts:
+        payload["attempts"] = turn.attempts  # practice mode: the answer given again
     return payload
 
 
@@ -355,11 +357,7 @@ def add_answer(
         earlier = session.turns.filter(client_id=client_id).first()
         if earlier is not None:
             return earlier, False
-    text = _printable(text or "").strip()
-    if not text:
-        raise InterviewError("empty_answer", "Type an answer before sending.")
-    if len(text) > MAX_ANSWER_CHARS:
-        raise InterviewError("answer_too_long", f"Answers are limited to {MAX_ANSWER_CHARS} characters.")
+    text = clean_answer(text)
     with transaction.atomic():
         session = InterviewSession.objects.select_for_update().get(pk=session.pk)
         if session.status == InterviewSession.Status.ENDED:
@@ -383,10 +381,29 @@ def add_answer(
         return turn, True
 
 
+def clean_answer(text: str) -> str:
+    """An answer as it is kept: printable, trimmed, not empty and not too long.
+
+    Raises:
+        InterviewError: empty or too long.
+    """
+    text = _printable(text or "").strip()
+    if not text:
+        raise InterviewError("empty_answer", "Type an answer before sending.")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise InterviewError("answer_too_long", f"Answers are limited to {MAX_ANSWER_CHARS} characters.")
+    return text
+
+
 def _practice_note(session: InterviewSession, question: Turn, answer: str) -> str:
     """Practice mode's feedback line on an answer ("" in real mode, and for the candidate's own question)."""
     if interview_settings(session).mode is not Mode.PRACTICE:
         return ""
+    return practice_note_of(question, answer)
+
+
+def practice_note_of(question: Turn, answer: str) -> str:
+    """The feedback line on ``answer`` to ``question`` ("" for the candidate's own question)."""
     assessment = feedback.assess(
         question.text,
         answer,
@@ -474,6 +491,7 @@ def build_report(session: InterviewSession) -> dict[str, Any]:
         )
     result = feedback.report(answers, requirements, session.settings.get("match", {}).get("overall"))
     timing.annotate(result["rows"], history, session.settings.get("answer_seconds"))
+    again.annotate(result["rows"], history)
     if "retry_of" in session.settings:
         result["retry"] = retry.compare(result, session.settings["retry_of"])
     result["type"] = Event.REPORT

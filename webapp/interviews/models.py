@@ -80,6 +80,9 @@ class Turn(models.Model):
     feedback = models.CharField(
         max_length=400, blank=True, help_text="Practice mode: the feedback line shown after the answer."
     )
+    attempts = models.JSONField(
+        default=list, blank=True, help_text="Practice mode: the answer given again, each with its feedback line."
+    )
 
     class Meta:
         db_table = "webapp_turn"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("interviews/<int:session_id>/", views.interview, name="interview"),
     path("interviews/<int:session_id>/report/", views.report, name="report"),
     path("interviews/<int:session_id>/again/<int:number>/", views.practise_again, name="practise_again"),
+    path("interviews/<int:session_id>/answers/<int:index>/again/", views.answer_again, name="answer_again"),
     path("interviews/<int:session_id>/transcribe/", views.transcribe, name="transcribe"),
     path("interviews/<int:session_id>/transcript.<str:fmt>", views.transcript, name="transcript"),
 ]

@@ -21,7 +21,7 @@ from webapp.documents import knowledge, search, services
 from webapp.documents.forms import ResumeUploadForm
 from webapp.documents.models import JobPosting, Resume, Seniority
 from webapp.forms import parse_id
-from webapp.interviews import interviews, progress, retry, timing, voice
+from webapp.interviews import again, interviews, progress, retry, timing, voice
 from webapp.interviews.forms import StartInterviewForm
 from webapp.interviews.models import InterviewSession
 from webapp.serving import models_registry
@@ -154,6 +154,24 @@ def report(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     return render(
         request, "webapp/report.html", {"session": session, "report": data, "turns": interviews.turns(session)}
     )
+
+
+AGAIN_STATUS = {"no_such_answer": 404, "empty_answer": 400, "answer_too_long": 400}
+
+
+@login_required
+@require_POST
+def answer_again(request: AuthenticatedHttpRequest, session_id: int, index: int) -> JsonResponse:
+    """Practice mode: another attempt at the answer ``index`` ({"text"}), kept beside the first."""
+    session = _own_session(request, session_id)
+    try:
+        text = json.loads(request.body or b"{}").get("text", "")
+    except (ValueError, AttributeError):
+        return _refuse("bad_request", 'Send the answer as JSON: {"text": "..."}.', 400)
+    try:
+        return JsonResponse(again.add(session, index, str(text)))
+    except interviews.InterviewError as exc:
+        return _refuse(exc.code, exc.message, AGAIN_STATUS.get(exc.code, 409))
 
 
 @login_required

@@ -57,7 +57,7 @@ def test_it_draws_each_finished_interview_on_the_charts_and_gives_the_numbers(al
 
     page = alice_client.get(reverse("progress")).content.decode()
 
-    assert page.count("<svg class=\"chart\"") == 2 and 'role="img"' in page and '<title id="overall-title">' in page
+    assert page.count('<svg class="chart"') == 2 and 'role="img"' in page and '<title id="overall-title">' in page
     overall = re.search(r'data-series="overall">\s*<polyline points="([^"]+)"', page)
     assert overall is not None and len(overall.group(1).split()) == 2  # one point per interview
     for part in progress.PARTS[:3]:

@@ -98,7 +98,9 @@
       note.className = "feedback";
       note.textContent = turn.feedback;
       li.appendChild(note);
+      if (!ended) offerAgain(li, turn.index);
     }
+    if (turn.attempts) showAttempts(li, { first: turn.feedback, attempts: turn.attempts });
     li.setAttribute("aria-label", (turn.role === "interviewer" ? "Interviewer: " : "You: ") + turn.text);
     if (turn.role === "interviewer" && turn.grounding && turn.grounding.length && !li.querySelector("details")) {
       const details = document.createElement("details");
@@ -118,6 +120,61 @@
     if (turn.role === "candidate") revealPoints();
     li.scrollIntoView({ block: "nearest" });
     page.dispatchEvent(new CustomEvent("interview:turn", { detail: { turn, bubble: li } }));  // voice.js
+  }
+
+  // Answer again (practice mode): another attempt kept beside the first, each with its line.
+  const againUrl = (index) => form.dataset.againUrl.replace(/\/0\/again\/$/, `/${index}/again/`);
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  function offerAgain(li, index) {
+    if (li.querySelector(".again")) return;
+    const button = document.createElement("button");
+    button.type = "button"; button.className = "link again"; button.textContent = "Answer again";
+    const panel = document.createElement("form");
+    panel.className = "again-form"; panel.hidden = true;
+    const label = document.createElement("label");
+    label.className = "sr-only"; label.htmlFor = `again-${index}`; label.textContent = "Your answer, again";
+    const text = document.createElement("textarea");
+    text.id = `again-${index}`; text.rows = 3; text.maxLength = 4000;
+    const sendAgain = document.createElement("button");
+    sendAgain.type = "submit"; sendAgain.textContent = "Send again";
+    const message = document.createElement("span");
+    message.className = "again-status"; message.setAttribute("role", "status");
+    panel.append(label, text, sendAgain, message);
+    button.addEventListener("click", () => { panel.hidden = !panel.hidden; if (!panel.hidden) text.focus(); });
+    panel.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      sendAgain.disabled = true;
+      try {
+        const response = await fetch(againUrl(index), {
+          method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+          body: JSON.stringify({ text: text.value }), credentials: "same-origin",
+        });
+        const data = await response.json();
+        if (!response.ok) { message.textContent = data.message || "That did not work."; return; }
+        text.value = ""; panel.hidden = true; message.textContent = "";
+        showAttempts(li, data);
+        if (data.left < 1) button.hidden = true;
+      } catch (err) {
+        message.textContent = "Could not send: check the connection and try again.";
+      } finally { sendAgain.disabled = false; }
+    });
+    li.append(button, panel);
+  }
+  function showAttempts(li, data) {
+    li.querySelector(".attempts")?.remove();
+    const grid = document.createElement("div");
+    grid.className = "attempts";
+    const cell = (title, text, note) => {
+      const box = document.createElement("div");
+      const head = document.createElement("strong"); head.textContent = title; box.appendChild(head);
+      if (text) { const p = document.createElement("p"); p.textContent = text; box.appendChild(p); }
+      const line = document.createElement("p"); line.className = "feedback"; line.textContent = note || ""; box.appendChild(line);
+      return box;
+    };
+    grid.appendChild(cell("First answer", "", data.first));
+    data.attempts.forEach((a, i) => grid.appendChild(cell(`Again (${i + 1})`, a.text, a.feedback)));
+    const before = li.querySelector(".again");
+    li.insertBefore(grid, before);
   }
 
   // Talking points: under each question, shown once it is answered, or at once with hints on.
@@ -172,6 +229,7 @@
   function showReport() {
     ended = true; setAwaiting(false); typing.hidden = true;
     endButton.disabled = true;
+    document.querySelectorAll(".log .again, .log .again-form").forEach((e) => { e.hidden = true; });
     setStatus("The interview is over. Your report is ready.");
     if (reportLink) { reportLink.hidden = false; reportLink.focus(); }
   }
