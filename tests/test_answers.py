@@ -171,7 +171,11 @@ def test_the_packaged_encoder_answers_pay_from_the_benefits_and_leaves_what_the_
     rest = [lines[0], lines[1], place]
     rest_vectors = encoder.encode([line.text for line in rest])
     unpaid, days, where = find(
-        ["How much does the position pay?", "What would I spend most of my time doing?", "Where is this job located?"],
+        [
+            "How much does the position pay?",
+            "What would I spend most of my time doing in this role?",
+            "Where is this job located?",
+        ],
         rest,
         rest_vectors,
         encoder,

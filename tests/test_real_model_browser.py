@@ -6,6 +6,7 @@ takes back: a sentence is shown only once the gate passed it)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ def _ask_the_interviewer(page, done: str) -> str:  # type: ignore[no-untyped-def
     for _ in range(4):
         page.wait_for_selector("#answer:enabled", timeout=60_000)
         last = page.locator("#log li.interviewer:not(.streaming) .text").last.inner_text()
-        if "ask" in last.lower() or "would you like to" in last.lower():
+        if re.search(r"like to (?:ask|know)|questions? (?:do you have|for me)", last, re.I):  # the invitation
             break
         spoken = page.locator("#log li.interviewer:not(.streaming)").count()
         page.fill(

@@ -28,7 +28,7 @@ def test_a_requirement_with_resume_evidence_brings_the_line_its_number_and_the_r
 def test_a_gap_says_the_resume_shows_nothing_and_brings_nothing():
     found = points("gap_probe", [{"source": "job", "text": "Certified forklift operator licence", "reason": "gap"}])
     assert found is not None and found["bring"] == [] and found["numbers"] == []
-    assert found["gap"].startswith("Your resume shows nothing for this")
+    assert found["gap"].startswith("The match found no line of your resume for this")
     assert "with a number if you can" in found["outline"][-1]
 
 
@@ -49,3 +49,15 @@ def test_every_line_it_names_is_a_line_of_the_question_s_facts():
     assert found is not None
     assert set(found["bring"]) | set(found["connect"]) <= {f["text"] for f in facts}
     assert len(found["bring"]) == 2 and not found["gap"]
+
+
+def test_a_behavioral_question_brings_a_story_not_a_bare_name_and_no_version_as_an_amount():
+    facts = [
+        {"source": "resume", "text": "MySQL"},
+        {"source": "resume", "text": "Upgraded the payroll service to Java 8 for 3 plants and 2G/3G modems"},
+    ]
+    found = points("behavioral", facts)
+    assert found is not None
+    assert found["bring"] == [facts[1]["text"]] and found["numbers"] == []  # "Java 8": a release; "2", "3": lone digits
+    assert not found["gap"]
+    assert points("requirement_probe", [REQUIREMENT, {"source": "resume", "text": "MySQL"}])["bring"] == ["MySQL"]
