@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from interviewer.dialog import answers
+from interviewer.dialog import answers as answering
 from interviewer.dialog import turn as turn_words
 from interviewer.dialog.inputs import GroundingFact, PromptInputs, PromptStyle
 from interviewer.dialog.policy import InterviewPolicy, InterviewSettings, PastTurn, TurnPlan, for_kind
@@ -289,21 +289,21 @@ def _prompt_inputs(session: InterviewSession, history: list[Turn], plan: TurnPla
     )
 
 
-def _replies(session: InterviewSession, history: list[Turn]) -> tuple[answers.Reply, ...]:
+def _replies(session: InterviewSession, history: list[Turn]) -> tuple[answering.Reply, ...]:
     """The candidate's own questions in their last words after an invitation to ask, each with the
     posting's line that answers it (any line the candidate kept: benefits and conditions too)."""
     if len(history) < 2 or history[-1].role != Turn.Role.CANDIDATE or history[-2].act != Act.CANDIDATE_QUESTIONS:
         return ()
-    asked = answers.questions(history[-1].text)
+    asked = answering.questions(history[-1].text)
     if not asked:
         return ()
     job = knowledge.fact_set(session.job)
-    lines = [answers.Line(f.text, f.section, f.kind, f.id) for f in job.facts]
+    lines = [answering.Line(f.text, f.section, f.kind, f.id) for f in job.facts]
     vectors = job.vectors
     if session.job.location:  # a field of its own, not a fact: answers "Where is the job based?"
-        lines.append(answers.Line(session.job.location, Section.ABOUT, answers.LOCATION))
+        lines.append(answering.Line(session.job.location, Section.ABOUT, answering.LOCATION))
         vectors = np.vstack([vectors, models_registry.encoder().encode([session.job.location])])
-    return tuple(answers.find(asked, lines, vectors, models_registry.encoder()))
+    return tuple(answering.find(asked, lines, vectors, models_registry.encoder()))
 
 
 def _follow_up(session: InterviewSession, history: list[Turn]) -> tuple[str, list[Selection]]:

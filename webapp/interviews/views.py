@@ -182,10 +182,10 @@ def practise_again(request: AuthenticatedHttpRequest, session_id: int, number: i
     if session.status != InterviewSession.Status.ENDED:
         return redirect("interview", session_id=session.pk)
     try:
-        again = retry.start(request.user, session, number)
+        retried = retry.start(request.user, session, number)
     except retry.RetryError as exc:
         raise Http404(str(exc)) from None
-    return redirect("interview", session_id=again.pk)
+    return redirect("interview", session_id=retried.pk)
 
 
 @login_required
