@@ -10,17 +10,9 @@ from django.urls import reverse
 from interviewer.dialog.policy import InterviewSettings
 from tests.interview_helpers import documents, next_turn
 from webapp.interviews import again, interviews
-from webapp.serving import models_registry
 
 FIRST = "I did some database work."
 BETTER = "At Acme I migrated our PostgreSQL database to version 15 with zero downtime, cutting query time by 40%."
-
-
-@pytest.fixture(autouse=True)
-def clean_engine():  # type: ignore[no-untyped-def]
-    models_registry.reset_engine()
-    yield
-    models_registry.reset_engine()
 
 
 def answered(user, mode: str = "practice"):  # type: ignore[no-untyped-def]

@@ -9,16 +9,8 @@ from django.urls import reverse
 
 from tests.interview_helpers import next_turn, start
 from webapp.interviews import interviews, progress
-from webapp.serving import models_registry
 
 GOOD = "At Acme I migrated the production PostgreSQL database to version 15 and cut query time by 40% in three months."
-
-
-@pytest.fixture(autouse=True)
-def clean_engine():  # type: ignore[no-untyped-def]
-    models_registry.reset()
-    yield
-    models_registry.reset()
 
 
 @pytest.fixture

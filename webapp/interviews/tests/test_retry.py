@@ -8,17 +8,9 @@ from django.urls import reverse
 from tests.interview_helpers import next_turn, start
 from webapp.interviews import interviews, progress, retry
 from webapp.interviews.models import InterviewSession, Turn
-from webapp.serving import models_registry
 
 FIRST = "I did some database work."
 AGAIN = "At Acme I migrated the production PostgreSQL database to version 15 with zero downtime, cutting costs by 20%."
-
-
-@pytest.fixture(autouse=True)
-def clean_engine():  # type: ignore[no-untyped-def]
-    models_registry.reset_engine()
-    yield
-    models_registry.reset_engine()
 
 
 def ended(user) -> tuple[InterviewSession, Turn]:  # type: ignore[no-untyped-def]
