@@ -198,7 +198,7 @@
       for (const text of items) { const item = document.createElement("li"); item.textContent = text; list.appendChild(item); }
       panel.append(head, list);
     };
-    if (p.gap) add("No line of your resume shows it", [p.gap]);
+    if (p.gap) add("Nothing found on your resume", [p.gap]);
     add("Bring from your resume", p.bring);
     add("Connect it to the job", p.connect);
     add("Numbers you already have", p.numbers);
