@@ -321,7 +321,7 @@ def _timer_and_hints(page) -> None:  # type: ignore[no-untyped-def]
     assert not waiting.is_visible()  # hints off: not before the answer
     page.check("#hints")
     assert waiting.is_visible() and waiting.get_attribute("open") is not None
-    assert waiting.locator("li:has-text('Action: ')").is_visible()
+    assert waiting.locator("li:has-text('Why: ')").is_visible()  # the opening's outline
     page.uncheck("#hints")
 
 
@@ -338,7 +338,10 @@ def _answer_until_invited(page) -> None:  # type: ignore[no-untyped-def]
     # Talking points: under each question once it is answered.
     answered = page.locator("#log li.interviewer .talking-points")
     assert answered.count() >= 2 and all(answered.nth(i).is_visible() for i in range(answered.count()))
-    assert answered.first.locator("li:has-text('Situation: ')").is_visible()
+    assert answered.first.locator("li:has-text('Now: ')").is_visible()  # the opening: now, past, why
+    assert (
+        answered.nth(1).locator("li:has-text('Situation: '), li:has-text('Plan: ')").count() == 1
+    )  # a story or a plan
     note = page.locator("#log li.candidate .feedback").first  # practice mode, the default: a line per answer
     said = note.inner_text()
     assert note.is_visible() and ("Next: " in said or "Strong answer" in said)

@@ -78,7 +78,7 @@ def test_the_real_interviewer_never_takes_back_streamed_words(real_server):
         finals = [li.inner_text() for li in page.locator("#log li.interviewer:not(.streaming) .text").all()]
         # The answered question shows its talking points, drawn from its own facts.
         points = page.locator("#log li.interviewer .talking-points").first
-        assert points.is_visible() and points.locator("li:has-text('Result: ')").count() == 1
+        assert points.is_visible() and points.locator("li:has-text('Why: ')").count() == 1
         replied = _ask_the_interviewer(page, done)
         browser.close()
     assert replied.startswith("Good question.") and "“" in replied, replied  # a posting line, quoted

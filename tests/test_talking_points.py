@@ -29,7 +29,7 @@ def test_a_gap_says_the_resume_shows_nothing_and_brings_nothing():
     found = points("gap_probe", [{"source": "job", "text": "Certified forklift operator licence", "reason": "gap"}])
     assert found is not None and found["bring"] == [] and found["numbers"] == []
     assert found["gap"].startswith("The match found no line of your resume for this")
-    assert "with a number if you can" in found["outline"][-1]
+    assert [line.split(":")[0] for line in found["outline"]] == ["Nearest", "Plan", "Proof"]  # a plan, not a story
 
 
 def test_a_resume_line_the_question_was_not_shown_is_not_brought():
@@ -61,3 +61,9 @@ def test_a_behavioral_question_brings_a_story_not_a_bare_name_and_no_version_as_
     assert found["bring"] == [facts[1]["text"]] and found["numbers"] == []  # "Java 8": a release; "2", "3": lone digits
     assert not found["gap"]
     assert points("requirement_probe", [REQUIREMENT, {"source": "resume", "text": "MySQL"}])["bring"] == ["MySQL"]
+
+
+def test_the_opening_asks_for_now_past_and_why_with_a_line_that_tells_of_something_done():
+    found = points("opening", [{"source": "resume", "text": "CSS3"}, EVIDENCE])
+    assert found is not None and found["bring"] == [EVIDENCE["text"]]
+    assert [line.split(":")[0] for line in found["outline"]] == ["Now", "Past", "Why"]
