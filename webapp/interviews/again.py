@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from interviewer.vocabulary import Mode
-from webapp.interviews import interviews
 from webapp.interviews.models import InterviewSession, Turn
 
 MAX_ATTEMPTS = 3
@@ -28,6 +27,8 @@ def add(session: InterviewSession, index: int, text: str) -> dict[str, Any]:
         interviews.InterviewError: not in practice mode, the interview is over, no such answer,
             too many attempts, or the text is empty or too long.
     """
+    from webapp.interviews import interviews  # which imports this module for its report
+
     if interviews.interview_settings(session).mode is not Mode.PRACTICE:
         raise interviews.InterviewError("not_practice", "Answering again is part of practice mode.")
     text = interviews.clean_answer(text)
@@ -49,6 +50,8 @@ def add(session: InterviewSession, index: int, text: str) -> dict[str, Any]:
 
 def payload(turn: Turn, question: Turn | None) -> dict[str, Any]:
     """The answer's attempts as the chat shows them: the first answer's line beside each attempt's."""
+    from webapp.interviews import interviews
+
     first = turn.feedback or (interviews.practice_note_of(question, turn.text) if question is not None else "")
     return {"index": turn.index, "first": first, "attempts": turn.attempts, "left": MAX_ATTEMPTS - len(turn.attempts)}
 
