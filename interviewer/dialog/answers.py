@@ -25,6 +25,7 @@ Pure: no Django; the caller passes the posting's lines, their embeddings and the
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -151,8 +152,7 @@ def find(asked: Sequence[str], lines: Sequence[Line], vectors: np.ndarray, encod
         return []
     encoded = encoder.encode(asked)
     sims = encoded @ np.asarray(vectors, dtype=np.float32).T if lines else np.zeros((len(asked), 0))
-    examples = [e for t in TOPICS for e in t.examples]
-    near = encoder.encode([_WHERE.sub("", q) for q in asked]) @ encoder.encode(examples).T
+    near = encoder.encode([_WHERE.sub("", q) for q in asked]) @ _examples(encoder).T
     out = []
     for row, question in enumerate(asked):
         col = _nearest_line(question, lines, sims[row])
@@ -160,10 +160,22 @@ def find(asked: Sequence[str], lines: Sequence[Line], vectors: np.ndarray, encod
             out.append(Reply(question, (lines[col],), float(sims[row, col])))
             continue
         best = int(np.argmax(near[row]))
-        topic = next(t for t in TOPICS if examples[best] in t.examples)
+        topic = _TOPIC_OF[best]
         quoted = _topic_lines(topic, lines) if near[row, best] >= TOPIC_SIMILARITY else ()
         out.append(Reply(question, quoted, float(near[row, best]), topic.lead) if quoted else Reply(question))
     return out
+
+
+_TOPIC_OF = [t for t in TOPICS for _example in t.examples]  # the topic of each example, in order
+# The examples' embeddings, by encoder object (the app keeps one encoder; a test's stand-ins differ).
+_ENCODED: weakref.WeakKeyDictionary[Encoder, np.ndarray] = weakref.WeakKeyDictionary()
+
+
+def _examples(encoder: Encoder) -> np.ndarray:
+    """The topics' example questions embedded once per encoder (not at every reply)."""
+    if encoder not in _ENCODED:
+        _ENCODED[encoder] = encoder.encode([e for t in TOPICS for e in t.examples])
+    return _ENCODED[encoder]
 
 
 def _nearest_line(question: str, lines: Sequence[Line], sims: np.ndarray) -> int | None:

@@ -8,6 +8,7 @@ and in the report. At most :data:`MAX_ATTEMPTS` per answer, while the interview 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -56,9 +57,9 @@ def payload(turn: Turn, question: Turn | None) -> dict[str, Any]:
     return {"index": turn.index, "first": first, "attempts": turn.attempts, "left": MAX_ATTEMPTS - len(turn.attempts)}
 
 
-def annotate(rows: list[dict[str, Any]], history: list[Turn]) -> None:
-    """Give each report row whose answer was given again its ``attempts``."""
-    answered = [t for t in history if t.role == Turn.Role.CANDIDATE]
-    for row, turn in zip(rows, answered, strict=False):
+def annotate(rows: list[dict[str, Any]], pairs: Sequence[tuple[Turn | None, Turn]]) -> None:
+    """Give each report row whose answer was given again its ``attempts``; ``pairs`` are the rows'
+    (question, answer) turns (webapp.interviews.models.answered)."""
+    for row, (_question, turn) in zip(rows, pairs, strict=False):
         if turn.attempts:
             row["attempts"] = turn.attempts

@@ -31,7 +31,7 @@ from interviewer.vocabulary import Act, InterviewKind, Mode, Reason, Section, So
 from webapp.documents import embeddings, knowledge
 from webapp.documents.models import JobPosting, Resume
 from webapp.interviews import again, retry, timing, voice
-from webapp.interviews.models import InterviewSession, Turn
+from webapp.interviews.models import InterviewSession, Turn, answered
 from webapp.interviews.protocol import Awaiting, Event, state_event
 from webapp.serving import models_registry
 
@@ -474,10 +474,8 @@ def build_report(session: InterviewSession) -> dict[str, Any]:
     vectors = embeddings.matrix(job_facts) if job_facts else None
     answers = []
     history = turns(session)
-    for i, turn in enumerate(history):
-        if turn.role != Turn.Role.CANDIDATE:
-            continue
-        question = next((t for t in reversed(history[:i]) if t.role == Turn.Role.INTERVIEWER), None)
+    pairs = answered(history)
+    for question, turn in pairs:
         answers.append(
             feedback.assess(
                 question.text if question else "",
@@ -490,8 +488,8 @@ def build_report(session: InterviewSession) -> dict[str, Any]:
             )
         )
     result = feedback.report(answers, requirements, session.settings.get("match", {}).get("overall"))
-    timing.annotate(result["rows"], history, session.settings.get("answer_seconds"))
-    again.annotate(result["rows"], history)
+    timing.annotate(result["rows"], pairs, session.settings.get("answer_seconds"))
+    again.annotate(result["rows"], pairs)
     if "retry_of" in session.settings:
         result["retry"] = retry.compare(result, session.settings["retry_of"])
     result["type"] = Event.REPORT

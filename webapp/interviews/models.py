@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,19 @@ class Turn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index}. {self.role}: {self.text[:60]}"
+
+
+def answered(history: Sequence[Turn]) -> list[tuple[Turn | None, Turn]]:
+    """Each candidate turn of ``history`` (in order), with the interviewer turn it answers (None
+    before any): the report's rows, in their order."""
+    out: list[tuple[Turn | None, Turn]] = []
+    question: Turn | None = None
+    for turn in history:
+        if turn.role == Turn.Role.INTERVIEWER:
+            question = turn
+        else:
+            out.append((question, turn))
+    return out
 
 
 class VoiceTake(models.Model):

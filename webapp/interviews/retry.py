@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from interviewer.dialog.policy import InterviewSettings, TurnPlan
 from interviewer.matching.selector import FactRef, Selection
 from interviewer.vocabulary import Act, Reason
-from webapp.interviews.models import InterviewSession, Turn
+from webapp.interviews.models import InterviewSession, Turn, answered
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -28,19 +28,6 @@ class RetryError(Exception):
     """The question cannot be practised again (no such answered question)."""
 
 
-def asked_and_answered(session: InterviewSession) -> list[tuple[Turn, Turn]]:
-    """(question, answer) of each graded answer of the session, in the order of the report's rows."""
-    history = list(session.turns.order_by("index"))
-    pairs = []
-    for i, turn in enumerate(history):
-        if turn.role != Turn.Role.CANDIDATE:
-            continue
-        question = next((t for t in reversed(history[:i]) if t.role == Turn.Role.INTERVIEWER), None)
-        if question is not None:
-            pairs.append((question, turn))
-    return pairs
-
-
 def start(candidate: User, session: InterviewSession, number: int) -> InterviewSession:
     """A new session that asks the question of the report's row ``number`` (1-based) again.
 
@@ -50,10 +37,10 @@ def start(candidate: User, session: InterviewSession, number: int) -> InterviewS
     from webapp.interviews import interviews
 
     rows = (session.report or {}).get("rows") or []
-    pairs = asked_and_answered(session)
-    if not 1 <= number <= min(len(rows), len(pairs)) or not rows[number - 1].get("graded"):
+    pairs = answered(list(session.turns.order_by("index")))
+    question = pairs[number - 1][0] if 1 <= number <= min(len(rows), len(pairs)) else None
+    if question is None or not rows[number - 1].get("graded"):
         raise RetryError("There is no answered question with that number in this interview.")
-    question, _answer = pairs[number - 1]
     first = interviews.interview_settings(session)
     chosen = InterviewSettings(questions=2, kind=first.kind, style=first.style, mode=first.mode)
     again = interviews.start(candidate, session.resume, session.job, chosen, session.settings.get("answer_seconds"))

@@ -49,12 +49,11 @@ def note(answer: Turn, question: Turn | None, goal: dict[str, int]) -> dict[str,
     return {"text": said, "over": over, "seconds": round(took)}
 
 
-def annotate(rows: list[dict[str, Any]], history: Sequence[Turn], seconds: int | None) -> None:
-    """Add each answered row of the report its ``timing`` note, when the interview had a timer."""
+def annotate(rows: list[dict[str, Any]], pairs: Sequence[tuple[Turn | None, Turn]], seconds: int | None) -> None:
+    """Add each answered row of the report its ``timing`` note, when the interview had a timer;
+    ``pairs`` are the rows' (question, answer) turns (webapp.interviews.models.answered)."""
     goal = target(seconds)
     if goal is None:
         return
-    answered = [(i, t) for i, t in enumerate(history) if t.role == Turn.Role.CANDIDATE]
-    for row, (i, answer) in zip(rows, answered, strict=False):
-        question = next((t for t in reversed(history[:i]) if t.role == Turn.Role.INTERVIEWER), None)
+    for row, (question, answer) in zip(rows, pairs, strict=False):
         row["timing"] = note(answer, question, goal)
